@@ -1,0 +1,2 @@
+//! The `tcredis` binary.
+fn main() {}

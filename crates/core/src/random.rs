@@ -1,0 +1,1 @@
+//! An injectable, seedable random source for retry jitter (deterministic in tests).

@@ -1,0 +1,2 @@
+//! Clock-skew estimation from a response `Date` header, for `AuthFailure.SignatureExpire`
+//! recovery.

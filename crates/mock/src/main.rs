@@ -1,0 +1,2 @@
+//! The `tcredis-mock` binary.
+fn main() {}
