@@ -21,7 +21,11 @@ pub struct TimeFormatError {
 
 impl fmt::Display for TimeFormatError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:?} is not a time of the form YYYY-MM-DD HH:MM:SS", self.input)
+        write!(
+            f,
+            "{:?} is not a time of the form YYYY-MM-DD HH:MM:SS",
+            self.input
+        )
     }
 }
 impl std::error::Error for TimeFormatError {}
