@@ -105,3 +105,14 @@ fn build_request(bencher: Bencher<'_, '_>) {
     };
     bencher.bench_local(|| call::build_request(black_box(&spec), &credentials, &cache).unwrap());
 }
+
+#[divan::bench]
+fn sign_with_held_key(bencher: Bencher<'_, '_>) {
+    let key = SigningKey::derive(
+        &Secret::new(KEY),
+        UtcDate::from_unix(TIMESTAMP).as_str(),
+        "redis",
+    );
+    let params = params();
+    bencher.bench_local(|| tc3::sign(black_box(&params), black_box(ID), &key).unwrap());
+}
