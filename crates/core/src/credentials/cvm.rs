@@ -136,12 +136,12 @@ impl CvmRoleCredentials {
 /// Parses a role's credential document.
 pub fn parse_role_credentials(bytes: &[u8]) -> Result<CvmRoleCredentials, CvmError> {
     let map = json::parse_object(bytes).map_err(CvmError::Json)?;
-    if let Some(code) = json::opt_str(&map, "Code", "Code").map_err(CvmError::Json)? {
-        if code != "Success" {
-            return Err(CvmError::NotSuccess {
-                code: code.chars().take(64).collect(),
-            });
-        }
+    if let Some(code) = json::opt_str(&map, "Code", "Code").map_err(CvmError::Json)?
+        && code != "Success"
+    {
+        return Err(CvmError::NotSuccess {
+            code: code.chars().take(64).collect(),
+        });
     }
     let get = |key| json::req_str(&map, key, key).map_err(CvmError::Json);
     let out = CvmRoleCredentials {
