@@ -30,7 +30,7 @@
 //!
 //! # What is retried
 //! `RequestLimitExceeded` and its sub-codes, `InternalError` and its sub-codes,
-//! `FailedOperation.SystemError`, `ServiceUnavailable` (and sub-codes), transport failures
+//! `FailedOperation.SystemError`, `ServiceUnavailable`, transport failures
 //! (connect, reset, timeout), non-200 HTTP statuses and truncated or unparseable bodies.
 //! `AuthFailure.SignatureExpire` is retried **once**, immediately, after clock-skew correction.
 //! Everything else (authentication, parameters, TLS, ...) is never retried.
@@ -123,7 +123,8 @@ pub enum RetryClass {
     Permanent,
 }
 
-/// Classifies an API error code (`Response.Error.Code`).
+/// Classifies an API error code (`Response.Error.Code`). Agrees with
+/// [`crate::error::ErrorCode::is_retryable`] and [`crate::error::ErrorCode::is_clock_skew`].
 pub fn classify_code(code: &str) -> RetryClass {
     let is_family = |family: &str| {
         code == family
@@ -134,7 +135,7 @@ pub fn classify_code(code: &str) -> RetryClass {
     if is_family("RequestLimitExceeded") {
         RetryClass::Throttled
     } else if is_family("InternalError")
-        || is_family("ServiceUnavailable")
+        || code == "ServiceUnavailable"
         || code == "FailedOperation.SystemError"
     {
         RetryClass::Transient

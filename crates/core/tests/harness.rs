@@ -104,7 +104,7 @@ fn run(
             match decision {
                 RetryDecision::Succeeded => {
                     let (total, items) = page.expect("success carries a page");
-                    match pager.handle_page(total, items) {
+                    match pager.handle_page(total as u64, items) {
                         Ok(accepted) => {
                             if accepted.restarted_after.is_some() {
                                 out.restarts += 1;

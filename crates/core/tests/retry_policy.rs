@@ -45,6 +45,7 @@ fn classification_follows_the_design_card() {
         "LimitExceeded",
         "RequestLimitExceededX",
         "InternalErrorish",
+        "ServiceUnavailable.Maintenance",
         "UnsupportedRegion",
         "",
     ] {
@@ -298,4 +299,35 @@ fn jitter_spreads_over_the_whole_range() {
     let mean = samples.iter().sum::<f64>() / samples.len() as f64;
     assert!((0.45..0.55).contains(&mean), "mean {mean}");
     assert!(samples.iter().any(|s| *s < 0.05) && samples.iter().any(|s| *s > 0.95));
+}
+
+#[test]
+fn agrees_with_the_error_model() {
+    use tcredis_core::error::ErrorCode;
+    for code in [
+        "RequestLimitExceeded",
+        "RequestLimitExceeded.IPLimitExceeded",
+        "InternalError",
+        "InternalError.DbOperationFailed",
+        "FailedOperation.SystemError",
+        "ServiceUnavailable",
+        "AuthFailure.SignatureExpire",
+        "AuthFailure.SignatureFailure",
+        "InvalidParameter",
+        "ResourceNotFound.InstanceNotExists",
+        "UnsupportedOperation",
+        "Some.FutureCode",
+    ] {
+        let model = ErrorCode::from(code);
+        let expected = if model.is_clock_skew() {
+            RetryClass::ClockSkew
+        } else if model.is_throttling() {
+            RetryClass::Throttled
+        } else if model.is_retryable() {
+            RetryClass::Transient
+        } else {
+            RetryClass::Permanent
+        };
+        assert_eq!(classify_code(code), expected, "{code}");
+    }
 }
