@@ -57,6 +57,7 @@
 use std::fmt;
 use std::time::{Duration, Instant};
 
+use crate::error::ResponseError;
 use crate::random::RandomSource;
 
 /// How a transport-level attempt failed (before a complete HTTP response was read).
@@ -103,6 +104,24 @@ impl AttemptOutcome {
         Self::Api {
             code: code.into(),
             clock_offset: None,
+        }
+    }
+
+    /// Maps the result of parsing an HTTP 200 body (e.g. [`crate::response::parse_response`]):
+    /// `Ok` is [`Success`](Self::Success), an API error keeps its code with `clock_offset`
+    /// (see [`crate::skew::offset_from_date_header`]), a malformed body is
+    /// [`MalformedBody`](Self::MalformedBody).
+    pub fn from_parse_result<T>(
+        result: &Result<T, ResponseError>,
+        clock_offset: Option<i64>,
+    ) -> Self {
+        match result {
+            Ok(_) => Self::Success,
+            Err(ResponseError::Api(e)) => Self::Api {
+                code: e.code().as_str().to_owned(),
+                clock_offset,
+            },
+            Err(_) => Self::MalformedBody,
         }
     }
 }

@@ -1,5 +1,7 @@
 //! The socket-free harness (quinn-proto's `Pair` idea): Paginator + Pacer + RetryState +
-//! SkewEstimator driven against an in-memory backend on a simulated clock. Proves exactly-once
+//! SkewEstimator driven against an in-memory backend on a simulated clock. The backend answers
+//! with real response bytes (JSON pages, error envelopes, truncated bodies, a `Date` header),
+//! parsed by the real `response::parse_response`. Proves exactly-once
 //! delivery (or a reported Drift), the pacing bound, and recovery from retryable failures.
 
 #[path = "harness/backend.rs"]
@@ -8,13 +10,14 @@ mod backend;
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
-use backend::{Backend, Fault, Mutation, Reply, SimClock, worst_window_excess};
+use backend::{Backend, Fault, Mutation, SimClock, Wire, worst_window_excess};
 use tcredis_core::pacer::Pacer;
 use tcredis_core::pagination::{Drift, DriftKind, DriftPolicy, PaginationOptions, Paginator};
 use tcredis_core::random::SplitMix64;
 use tcredis_core::request::DescribeInstanceBackupsRequest;
+use tcredis_core::response::parse_response;
 use tcredis_core::retry::{AttemptOutcome, GiveUpReason, RetryBudget, RetryDecision, RetryPolicy};
-use tcredis_core::skew::SkewEstimator;
+use tcredis_core::skew::{SkewEstimator, offset_from_date_header};
 
 /// The client side: one per "process", shared by its calls.
 struct Client {
@@ -81,7 +84,7 @@ fn run(
             out.attempts += 1;
             // Every attempt is signed afresh with the (corrected) current time.
             let signed = client.skew.corrected_timestamp(clock.client_unix());
-            let (reply, _server_date) = backend.handle(
+            let wire = backend.handle_http(
                 clock.now(),
                 clock,
                 signed,
@@ -89,11 +92,20 @@ fn run(
                 request.limit.unwrap(),
             );
             clock.advance(client.latency);
-            let (outcome, page) = match reply {
-                Reply::Page { total_count, items } => {
-                    (AttemptOutcome::Success, Some((total_count, items)))
+            // What a transport does with the bytes: status check, real parsing, Date header.
+            let (outcome, page) = match wire {
+                Wire::Broken(failure) => (AttemptOutcome::Transport(failure), None),
+                Wire::Http { status, .. } if status != 200 => {
+                    (AttemptOutcome::HttpStatus(status), None)
                 }
-                Reply::Failure(outcome) => (outcome, None),
+                Wire::Http { date, body, .. } => {
+                    let parsed = parse_response(&body);
+                    let offset = offset_from_date_header(signed, Some(&date));
+                    (
+                        AttemptOutcome::from_parse_result(&parsed, offset),
+                        parsed.ok(),
+                    )
+                }
             };
             let decision = retry.handle_outcome(
                 &outcome,
@@ -103,13 +115,17 @@ fn run(
             );
             match decision {
                 RetryDecision::Succeeded => {
-                    let (total, items) = page.expect("success carries a page");
-                    match pager.handle_page(total as u64, items) {
+                    let page = page.expect("success carries a page");
+                    match pager.handle_page(page.total_count, page.backup_set) {
                         Ok(accepted) => {
                             if accepted.restarted_after.is_some() {
                                 out.restarts += 1;
                             }
-                            out.items.extend(accepted.items);
+                            let ids = accepted
+                                .items
+                                .into_iter()
+                                .map(|b| b.backup_id.clone().unwrap());
+                            out.items.extend(ids);
                         }
                         Err(drift) => {
                             out.error = Some(RunError::Drift(drift));

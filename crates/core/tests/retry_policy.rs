@@ -331,3 +331,28 @@ fn agrees_with_the_error_model() {
         assert_eq!(classify_code(code), expected, "{code}");
     }
 }
+
+#[test]
+fn parse_results_map_to_outcomes() {
+    use tcredis_core::response::parse_response;
+    let ok = parse_response(br#"{"Response":{"TotalCount":0,"BackupSet":[],"RequestId":"r"}}"#);
+    assert_eq!(
+        AttemptOutcome::from_parse_result(&ok, None),
+        AttemptOutcome::Success
+    );
+    let api = parse_response(
+        br#"{"Response":{"Error":{"Code":"AuthFailure.SignatureExpire","Message":"m"},"RequestId":"r"}}"#,
+    );
+    assert_eq!(
+        AttemptOutcome::from_parse_result(&api, Some(412)),
+        AttemptOutcome::Api {
+            code: "AuthFailure.SignatureExpire".into(),
+            clock_offset: Some(412)
+        }
+    );
+    let truncated = parse_response(br#"{"Response":{"TotalCount":3,"Backup"#);
+    assert_eq!(
+        AttemptOutcome::from_parse_result(&truncated, None),
+        AttemptOutcome::MalformedBody
+    );
+}
