@@ -93,7 +93,10 @@ pub enum AttemptOutcome {
         /// `Response.Error.Code`, e.g. `RequestLimitExceeded`.
         code: String,
         /// The server-minus-client clock offset in seconds estimated from this response's
-        /// `Date` header (see [`crate::skew`]), when the response had one.
+        /// `Date` header (see [`crate::skew::offset_from_date_header`]), when the response had
+        /// one. Estimate it against the **local, uncorrected** clock reading taken when the
+        /// request was signed, so the offset replaces (rather than adds to) any earlier
+        /// correction.
         clock_offset: Option<i64>,
     },
 }

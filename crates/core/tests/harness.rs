@@ -83,7 +83,8 @@ fn run(
             out.sends.push(clock.now());
             out.attempts += 1;
             // Every attempt is signed afresh with the (corrected) current time.
-            let signed = client.skew.corrected_timestamp(clock.client_unix());
+            let local_unix = clock.client_unix();
+            let signed = client.skew.corrected_timestamp(local_unix);
             let wire = backend.handle_http(
                 clock.now(),
                 clock,
@@ -100,7 +101,8 @@ fn run(
                 }
                 Wire::Http { date, body, .. } => {
                     let parsed = parse_response(&body);
-                    let offset = offset_from_date_header(signed, Some(&date));
+                    // Against the local clock reading, so a new offset replaces the old one.
+                    let offset = offset_from_date_header(local_unix, Some(&date));
                     (
                         AttemptOutcome::from_parse_result(&parsed, offset),
                         parsed.ok(),
@@ -424,4 +426,30 @@ fn the_retry_budget_stops_retry_storms_across_calls() {
     );
     assert!(ok.error.is_none());
     assert_eq!(client.budget.as_ref().unwrap().available(), 1);
+}
+
+#[test]
+fn a_second_skew_correction_replaces_the_first() {
+    // The client was corrected once (412 s); later the server clock moves again (to 1000 s
+    // ahead). The new estimate is taken against the local clock, so it replaces the old one.
+    let mut clock = SimClock::new(UNIX_T0);
+    let mut client = Client::new(Pacer::default());
+    let mut backend = Backend::with_items(50).server_clock_offset(412);
+    let first = run(
+        &mut client,
+        &mut backend,
+        &mut clock,
+        PaginationOptions::new(),
+    );
+    assert_eq!(first.skew_corrections, [412]);
+    let mut backend = Backend::with_items(50).server_clock_offset(1000);
+    let second = run(
+        &mut client,
+        &mut backend,
+        &mut clock,
+        PaginationOptions::new(),
+    );
+    assert!(second.error.is_none(), "{:?}", second.error);
+    assert_eq!(second.skew_corrections, [1000]);
+    assert_eq!(client.skew.offset(), 1000);
 }
