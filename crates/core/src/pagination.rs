@@ -66,6 +66,7 @@ pub use drift::{Drift, DriftKind};
 pub use item::PageItem;
 
 use crate::request::DescribeInstanceBackupsRequest;
+use crate::response::{Backup, DescribeInstanceBackupsResponse};
 
 /// The default page size (the API's maximum).
 pub const DEFAULT_LIMIT: u32 = 100;
@@ -343,6 +344,15 @@ impl Paginator {
             total_count: total,
             restarted_after: None,
         })
+    }
+
+    /// [`handle_page`](Self::handle_page) for a parsed response page: its `TotalCount` and
+    /// backups (each with its raw JSON).
+    pub fn handle_response(
+        &mut self,
+        response: DescribeInstanceBackupsResponse,
+    ) -> Result<PageAccepted<Backup>, Drift> {
+        self.handle_page(response.total_count, response.backup_set)
     }
 
     fn drift<T>(&mut self, kind: DriftKind, total: u64) -> Result<PageAccepted<T>, Drift> {

@@ -137,7 +137,7 @@ fn run(
             match decision {
                 RetryDecision::Succeeded => {
                     let page = page.expect("success carries a page");
-                    match pager.handle_page(page.total_count, page.backup_set) {
+                    match pager.handle_response(page) {
                         Ok(accepted) => {
                             if accepted.restarted_after.is_some() {
                                 out.restarts += 1;
