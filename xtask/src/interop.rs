@@ -54,9 +54,13 @@ fn mock_binary_is_still_a_stub(root: &Path) -> bool {
         .unwrap_or(true)
 }
 
+/// Set to an executable to run the suites against it instead of building `tcredis-mock`
+/// (another build, or another implementation of the same command line and first stdout line).
+const MOCK_OVERRIDE_ENV: &str = "TCREDIS_INTEROP_MOCK";
+
 /// Runs every interop suite.
 pub fn run(ctx: &Context) -> Outcome {
-    if mock_binary_is_still_a_stub(&ctx.root) {
+    if std::env::var_os(MOCK_OVERRIDE_ENV).is_none() && mock_binary_is_still_a_stub(&ctx.root) {
         return Outcome::Skip("tcredis-mock not implemented yet".to_owned());
     }
     match run_suites(ctx) {
@@ -80,16 +84,28 @@ fn run_suites(ctx: &Context) -> Result<Outcome, String> {
     }
     let node_modules = ensure_node(ctx, &work.join("node"))?;
 
-    let mut build = ctx.cargo();
-    build.args([
-        "build",
-        "--locked",
-        "-p",
-        "tcredis-mock",
-        "--bin",
-        "tcredis-mock",
-    ]);
-    ctx.run("interop-build-mock", &mut build)?;
+    let binary = match std::env::var_os(MOCK_OVERRIDE_ENV) {
+        Some(path) => {
+            println!(
+                "interop: using {MOCK_OVERRIDE_ENV}={}",
+                PathBuf::from(&path).display()
+            );
+            PathBuf::from(path)
+        }
+        None => {
+            let mut build = ctx.cargo();
+            build.args([
+                "build",
+                "--locked",
+                "-p",
+                "tcredis-mock",
+                "--bin",
+                "tcredis-mock",
+            ]);
+            ctx.run("interop-build-mock", &mut build)?;
+            ctx.root.join("target/debug/tcredis-mock")
+        }
+    };
 
     let run_dir = work.join(format!("run-{}", std::process::id()));
     fs::create_dir_all(&run_dir).map_err(|e| e.to_string())?;
@@ -101,7 +117,7 @@ fn run_suites(ctx: &Context) -> Result<Outcome, String> {
         ),
     )?;
 
-    let mock = Mock::start(ctx, &credentials)?;
+    let mock = Mock::start(ctx, &binary, &credentials)?;
     println!("interop: mock listening on {}", mock.url);
     let started = Instant::now();
     let suites = [
@@ -264,9 +280,8 @@ struct Mock {
 }
 
 impl Mock {
-    fn start(ctx: &Context, credentials: &Path) -> Result<Mock, String> {
-        let binary = ctx.root.join("target/debug/tcredis-mock");
-        let mut cmd = ctx.command(&binary);
+    fn start(ctx: &Context, binary: &Path, credentials: &Path) -> Result<Mock, String> {
+        let mut cmd = ctx.command(binary);
         cmd.args([
             "--listen",
             "127.0.0.1:0",

@@ -18,6 +18,7 @@ from interop_common import REGION, Runner, Seed, check, check_eq, check_items_ma
 URL, _ = mock_url()
 SEED = Seed()
 TCCLI = env("TCREDIS_TCCLI")
+SCAN_DIR = env("TCREDIS_SCAN_DIR")
 runner = Runner("tccli")
 
 
@@ -26,9 +27,9 @@ def tccli(*args, region=REGION):
     proc = subprocess.run(cmd, capture_output=True, timeout=60, stdin=subprocess.DEVNULL)
     stdout = proc.stdout.decode("utf-8")
     stderr = proc.stderr.decode("utf-8", "replace")
-    # Keep the tool's output in our stdout/stderr (teed into the secret-scan folder by xtask).
-    sys.stdout.write(stdout)
-    sys.stderr.write(stderr)
+    # Every word tccli printed goes to the secret-scan folder (not to the terminal: it is long).
+    with open(os.path.join(SCAN_DIR, "interop-tccli-tool-output.log"), "a", encoding="utf-8") as log:
+        log.write("$ tccli %s\n[exit %d]\n--- stdout\n%s--- stderr\n%s\n" % (" ".join(args), proc.returncode, stdout, stderr))
     return proc.returncode, stdout, stderr
 
 
