@@ -172,7 +172,13 @@ pub fn check_status(cmd: &Command, status: ExitStatus) -> Result<(), String> {
 
 /// The command line as text (program and arguments; never the environment, which may hold secrets).
 pub fn describe(cmd: &Command) -> String {
-    let mut text = cmd.get_program().to_string_lossy().into_owned();
+    let program = std::path::Path::new(cmd.get_program());
+    // `$CARGO` is an absolute toolchain path; `cargo` says the same and reads better.
+    let mut text = if program.file_name().is_some_and(|n| n == "cargo") {
+        "cargo".to_owned()
+    } else {
+        program.to_string_lossy().into_owned()
+    };
     for arg in cmd.get_args() {
         text.push(' ');
         let arg = arg.to_string_lossy();
