@@ -373,6 +373,7 @@ impl Suite {
             .env("TENCENTCLOUD_SECRET_ID", INTEROP_SECRET_ID)
             .env("TENCENTCLOUD_SECRET_KEY", INTEROP_SECRET_KEY)
             .env("PYTHONUNBUFFERED", "1")
+            .env("PYTHONDONTWRITEBYTECODE", "1")
             .env("PYTHONIOENCODING", "utf-8");
         for var in PROXY_VARS {
             cmd.env_remove(var);
