@@ -5,6 +5,59 @@
 //! holds the pagination, pacing and retry state. It never opens a socket, never reads the
 //! clock and never spawns a task: time is passed in, bytes go in and out, so any runtime (or
 //! none) can drive it.
+//!
+//! # One call, end to end
+//!
+//! Build and validate a request, sign it for an endpoint at a timestamp you supply, hand the
+//! plain `http::Request` to any client, then parse whatever bytes come back:
+//!
+//! ```
+//! use tcredis_core::call::{self, CallOptions};
+//! use tcredis_core::credentials::Credentials;
+//! use tcredis_core::endpoint::Endpoint;
+//! use tcredis_core::request::DescribeInstanceBackupsRequest;
+//! use tcredis_core::response::{self, ResponseError};
+//! use tcredis_core::sign::tc3::SigningKeyCache;
+//!
+//! let request = DescribeInstanceBackupsRequest::builder()
+//!     .instance_id("crs-5a4py64p")
+//!     .limit(20)
+//!     .offset(0)
+//!     .status([2, 4])
+//!     .build();
+//! request.validate().expect("valid parameters");
+//!
+//! let credentials = Credentials::new(
+//!     "AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE",
+//!     "Gu5t9xGARNpq86cd98joQYCN3EXAMPLE", // the public documentation example key
+//! )?;
+//! let endpoint = Endpoint::for_region("ap-guangzhou");
+//! let options = CallOptions { region: Some("ap-guangzhou"), ..CallOptions::default() };
+//! let cache = SigningKeyCache::new();
+//! let now = 1_551_113_065; // Unix seconds: the caller reads its clock, the core never does
+//! let signed = call::describe_instance_backups(
+//!     &endpoint, &request, &options, now, &credentials, &cache, false,
+//! )?;
+//! let http_request = signed.request; // http::Request<Vec<u8>>, ready for any HTTP client
+//! assert_eq!(http_request.headers()["host"], "redis.tencentcloudapi.com");
+//! assert!(http_request.headers()["authorization"]
+//!     .to_str()?
+//!     .starts_with("TC3-HMAC-SHA256 Credential=AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE/2019-02-25/redis/tc3_request"));
+//!
+//! // ... send it, read the body bytes, then:
+//! let body = br#"{"Response":{"TotalCount":1,"BackupSet":[{"BackupId":"b-1","StartTime":"2026-06-01 02:00:48","Status":2,"BackupType":"1"}],"RequestId":"r-1"}}"#;
+//! let page = response::parse_response(body)?;
+//! assert_eq!(page.total_count, 1);
+//! assert_eq!(page.backup_set[0].backup_id.as_deref(), Some("b-1"));
+//!
+//! // Errors arrive as HTTP 200 with an error envelope; they come back typed:
+//! let err = response::parse_response(br#"{"Response":{"Error":{"Code":"AuthFailure.SignatureExpire","Message":"expired"},"RequestId":"r-2"}}"#)
+//!     .unwrap_err();
+//! let ResponseError::Api(api) = err else { panic!("an API error") };
+//! assert_eq!(api.code().as_str(), "AuthFailure.SignatureExpire");
+//! assert_eq!(api.request_id(), "r-2");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
