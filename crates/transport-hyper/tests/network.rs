@@ -276,3 +276,49 @@ fn builder_refuses_bad_settings() {
         assert!(err.to_string().contains(needle), "{needle:?} not in {err}");
     }
 }
+
+const SIGNATURE_EXPIRE: &str = r#"{"Response":{"Error":{"Code":"AuthFailure.SignatureExpire","Message":"expired"},"RequestId":"skew-1"}}"#;
+
+#[tokio::test]
+async fn a_skew_that_correction_cannot_fix_is_reported_with_its_size() {
+    // The server refuses every timestamp; its Date header is real time, the client is 1000 s
+    // behind: one corrected retry, then a ClockSkew error naming the measured skew.
+    let server = CannedServer::start(None, SIGNATURE_EXPIRE).await;
+    let client = base()
+        .endpoint(Endpoint::parse(&format!("http://127.0.0.1:{}", server.addr.port())).unwrap())
+        .max_retries(4)
+        .clock_offset_for_tests(-1000)
+        .build()
+        .unwrap();
+    let err = client
+        .describe_instance_backups(&DescribeInstanceBackupsRequest::default())
+        .await
+        .unwrap_err();
+    match &err {
+        Error::ClockSkew {
+            error,
+            skew_seconds,
+        } => {
+            assert_eq!(error.request_id(), "skew-1");
+            assert!((995..=1005).contains(skew_seconds), "{skew_seconds}");
+        }
+        other => panic!("expected ClockSkew, got {other:?}"),
+    }
+    assert!(err.to_string().contains("behind"), "{err}");
+    assert_eq!(server.seen().len(), 2, "exactly one corrected retry");
+    let ts: Vec<i64> = server
+        .seen()
+        .iter()
+        .map(|s| {
+            s.headers["x-tc-timestamp"]
+                .to_str()
+                .unwrap()
+                .parse()
+                .unwrap()
+        })
+        .collect();
+    assert!(
+        (995..=1005).contains(&(ts[1] - ts[0])),
+        "the retry was re-signed with the corrected time: {ts:?}"
+    );
+}

@@ -217,3 +217,83 @@ impl ConnectProxy {
         self.targets.lock().unwrap().clone()
     }
 }
+
+/// A loopback CVM metadata service: the role list and the role's credentials, with a fresh
+/// pair (`AKIDcvm<N>`) on every fetch, expiring `lifetime_secs` from now.
+pub struct MetadataServer {
+    pub addr: SocketAddr,
+    pub fetches: Arc<Mutex<u32>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for MetadataServer {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+impl MetadataServer {
+    pub async fn start(role: &'static str, lifetime_secs: i64) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let fetches = Arc::new(Mutex::new(0u32));
+        let f2 = fetches.clone();
+        let task = tokio::spawn(async move {
+            loop {
+                let Ok((tcp, _)) = listener.accept().await else {
+                    return;
+                };
+                let fetches = f2.clone();
+                tokio::spawn(async move {
+                    let svc = service_fn(move |req: http::Request<hyper::body::Incoming>| {
+                        let fetches = fetches.clone();
+                        async move {
+                            let base = "/latest/meta-data/cam/security-credentials/";
+                            let path = req.uri().path().to_owned();
+                            let (status, body) = if path == base {
+                                (200, format!("{role}\n"))
+                            } else if path == format!("{base}{role}") {
+                                let n = {
+                                    let mut f = fetches.lock().unwrap();
+                                    *f += 1;
+                                    *f
+                                };
+                                let now = std::time::SystemTime::now()
+                                    .duration_since(std::time::UNIX_EPOCH)
+                                    .unwrap()
+                                    .as_secs() as i64;
+                                (
+                                    200,
+                                    format!(
+                                        r#"{{"TmpSecretId":"AKIDcvm{n}","TmpSecretKey":"cvm-secret-{n}","ExpiredTime":{},"Expiration":"x","Token":"cvm-token-{n}","Code":"Success"}}"#,
+                                        now + lifetime_secs
+                                    ),
+                                )
+                            } else {
+                                (404, "not found".to_owned())
+                            };
+                            Ok::<_, Infallible>(
+                                http::Response::builder()
+                                    .status(status)
+                                    .body(Full::new(Bytes::from(body)))
+                                    .unwrap(),
+                            )
+                        }
+                    });
+                    let _ = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new())
+                        .serve_connection(TokioIo::new(tcp), svc)
+                        .await;
+                });
+            }
+        });
+        Self {
+            addr,
+            fetches,
+            task,
+        }
+    }
+
+    pub fn fetches(&self) -> u32 {
+        *self.fetches.lock().unwrap()
+    }
+}
