@@ -322,3 +322,38 @@ async fn a_skew_that_correction_cannot_fix_is_reported_with_its_size() {
         "the retry was re-signed with the corrected time: {ts:?}"
     );
 }
+
+#[tokio::test]
+async fn connections_are_kept_alive_and_reused() {
+    let server = CannedServer::start(None, EMPTY_PAGE).await;
+    let client = base()
+        .endpoint(Endpoint::parse(&format!("http://127.0.0.1:{}", server.addr.port())).unwrap())
+        .build()
+        .unwrap();
+    let clone = client.clone();
+    for c in [&client, &clone, &client] {
+        c.describe_instance_backups(&DescribeInstanceBackupsRequest::default())
+            .await
+            .unwrap();
+    }
+    assert_eq!(server.seen().len(), 3);
+    assert_eq!(
+        server.connections(),
+        1,
+        "HTTP/1.1 keep-alive: one pooled connection shared by clones"
+    );
+    let pki = pki();
+    let server = CannedServer::start(Some(&pki), EMPTY_PAGE).await;
+    let client = base()
+        .endpoint(Endpoint::parse(&format!("https://localhost:{}", server.addr.port())).unwrap())
+        .add_root_certificate_pem(pki.ca_pem.as_bytes())
+        .build()
+        .unwrap();
+    for _ in 0..3 {
+        client
+            .describe_instance_backups(&DescribeInstanceBackupsRequest::default())
+            .await
+            .unwrap();
+    }
+    assert_eq!(server.connections(), 1, "HTTP/2: one connection");
+}

@@ -55,6 +55,7 @@ pub fn pki() -> TestPki {
 pub struct CannedServer {
     pub addr: SocketAddr,
     pub seen: Arc<Mutex<Vec<Seen>>>,
+    pub connections: Arc<Mutex<u32>>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -87,11 +88,14 @@ impl CannedServer {
             tokio_rustls::TlsAcceptor::from(Arc::new(cfg))
         });
         let seen2 = seen.clone();
+        let connections = Arc::new(Mutex::new(0u32));
+        let conns2 = connections.clone();
         let task = tokio::spawn(async move {
             loop {
                 let Ok((tcp, _)) = listener.accept().await else {
                     return;
                 };
+                *conns2.lock().unwrap() += 1;
                 let seen = seen2.clone();
                 let acceptor = acceptor.clone();
                 tokio::spawn(async move {
@@ -141,7 +145,16 @@ impl CannedServer {
                 });
             }
         });
-        Self { addr, seen, task }
+        Self {
+            addr,
+            seen,
+            connections,
+            task,
+        }
+    }
+
+    pub fn connections(&self) -> u32 {
+        *self.connections.lock().unwrap()
     }
 
     pub fn seen(&self) -> Vec<Seen> {
