@@ -310,3 +310,4 @@ impl MetadataServer {
         *self.fetches.lock().unwrap()
     }
 }
+pub mod standin;
