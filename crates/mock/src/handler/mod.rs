@@ -752,6 +752,7 @@ impl Handler {
         self.finish_auth(result, now_unix, x)
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn authenticate_v1<B>(
         &self,
         request: &http::Request<B>,
