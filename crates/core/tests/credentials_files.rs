@@ -414,3 +414,11 @@ fn sts_responses() {
         })
     );
 }
+
+#[test]
+fn secrets_print_as_stars() {
+    let secret = tcredis_core::credentials::Secret::new(SECRET);
+    assert_eq!(format!("{secret}"), "***");
+    assert_eq!(format!("{secret:?}"), "Secret(***)");
+    assert_eq!(secret.expose(), SECRET);
+}

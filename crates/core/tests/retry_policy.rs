@@ -45,6 +45,7 @@ fn classification_follows_the_design_card() {
         "LimitExceeded",
         "RequestLimitExceededX",
         "InternalErrorish",
+        "ServiceUnavailable.Maintenance",
         "UnsupportedRegion",
         "",
     ] {
@@ -298,4 +299,60 @@ fn jitter_spreads_over_the_whole_range() {
     let mean = samples.iter().sum::<f64>() / samples.len() as f64;
     assert!((0.45..0.55).contains(&mean), "mean {mean}");
     assert!(samples.iter().any(|s| *s < 0.05) && samples.iter().any(|s| *s > 0.95));
+}
+
+#[test]
+fn agrees_with_the_error_model() {
+    use tcredis_core::error::ErrorCode;
+    for code in [
+        "RequestLimitExceeded",
+        "RequestLimitExceeded.IPLimitExceeded",
+        "InternalError",
+        "InternalError.DbOperationFailed",
+        "FailedOperation.SystemError",
+        "ServiceUnavailable",
+        "AuthFailure.SignatureExpire",
+        "AuthFailure.SignatureFailure",
+        "InvalidParameter",
+        "ResourceNotFound.InstanceNotExists",
+        "UnsupportedOperation",
+        "Some.FutureCode",
+    ] {
+        let model = ErrorCode::from(code);
+        let expected = if model.is_clock_skew() {
+            RetryClass::ClockSkew
+        } else if model.is_throttling() {
+            RetryClass::Throttled
+        } else if model.is_retryable() {
+            RetryClass::Transient
+        } else {
+            RetryClass::Permanent
+        };
+        assert_eq!(classify_code(code), expected, "{code}");
+    }
+}
+
+#[test]
+fn parse_results_map_to_outcomes() {
+    use tcredis_core::response::parse_response;
+    let ok = parse_response(br#"{"Response":{"TotalCount":0,"BackupSet":[],"RequestId":"r"}}"#);
+    assert_eq!(
+        AttemptOutcome::from_parse_result(&ok, None),
+        AttemptOutcome::Success
+    );
+    let api = parse_response(
+        br#"{"Response":{"Error":{"Code":"AuthFailure.SignatureExpire","Message":"m"},"RequestId":"r"}}"#,
+    );
+    assert_eq!(
+        AttemptOutcome::from_parse_result(&api, Some(412)),
+        AttemptOutcome::Api {
+            code: "AuthFailure.SignatureExpire".into(),
+            clock_offset: Some(412)
+        }
+    );
+    let truncated = parse_response(br#"{"Response":{"TotalCount":3,"Backup"#);
+    assert_eq!(
+        AttemptOutcome::from_parse_result(&truncated, None),
+        AttemptOutcome::MalformedBody
+    );
 }

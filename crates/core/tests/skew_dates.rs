@@ -96,3 +96,14 @@ fn offsets_and_words() {
     assert_eq!(s.corrected_timestamp(100), 93);
     assert_eq!(s.describe(), "your clock is 7 s ahead of the server");
 }
+
+#[test]
+fn offset_from_a_date_header() {
+    use tcredis_core::skew::offset_from_date_header;
+    assert_eq!(
+        offset_from_date_header(784_111_777 - 412, Some("Sun, 06 Nov 1994 08:49:37 GMT")),
+        Some(412)
+    );
+    assert_eq!(offset_from_date_header(0, Some("yesterday")), None);
+    assert_eq!(offset_from_date_header(0, None), None);
+}

@@ -268,3 +268,157 @@ pub fn worst_window_excess(send_times: &[Instant], rate: f64, burst: u32) -> f64
     }
     worst
 }
+
+/// What the backend put on the wire: an HTTP response (status, `Date`, body bytes) or a
+/// transport failure (no response at all).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Wire {
+    Http {
+        status: u16,
+        date: String,
+        body: Vec<u8>,
+    },
+    Broken(TransportFailure),
+}
+
+/// The credentials the backend accepts (the mock's public demo pair).
+pub const DEMO_SECRET_ID: &str = "AKIDTCREDISDEMO000000000000000000000";
+/// The demo key (public, not a secret).
+pub const DEMO_SECRET_KEY: &str = "tcredis-demo-key-public-not-secret";
+
+impl Backend {
+    /// Answers a real signed HTTP request: verifies its TC3 signature (strict, ±300 s against
+    /// the server's clock) with the core's verifier, reads Offset/Limit from the JSON body and
+    /// answers as [`Backend::handle_http_parts`] does. A signature failure answers the error
+    /// envelope the API would send.
+    pub fn handle_signed(
+        &mut self,
+        now: Instant,
+        clock: &SimClock,
+        request: &http::Request<Vec<u8>>,
+    ) -> Wire {
+        use tcredis_core::credentials::Secret;
+        use tcredis_core::sign::verify::{Tc3Request, VerifyOptions, verify_tc3};
+        let server_unix = clock.client_unix() + self.server_clock_offset;
+        let host = request.headers()["host"].to_str().unwrap().to_owned();
+        let parts = Tc3Request {
+            method: request.method().as_str(),
+            host: &host,
+            query: request.uri().query().unwrap_or(""),
+            headers: request.headers(),
+            body: request.body(),
+        };
+        let verified = verify_tc3(
+            &parts,
+            server_unix as u64,
+            &VerifyOptions::strict("redis"),
+            |id| (id == DEMO_SECRET_ID).then(|| (Secret::new(DEMO_SECRET_KEY), None)),
+        );
+        if let Err(e) = verified {
+            self.journal.push(Seen {
+                at: now,
+                offset: -1,
+                limit: -1,
+            });
+            let body = serde_json::json!({"Response": {
+                "Error": {"Code": e.code(), "Message": e.detail()}, "RequestId": "req-auth"}});
+            return Wire::Http {
+                status: 200,
+                date: format_imf_fixdate(server_unix),
+                body: serde_json::to_vec(&body).unwrap(),
+            };
+        }
+        let signed_unix: i64 = request.headers()["x-tc-timestamp"]
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        let params: serde_json::Value = serde_json::from_slice(request.body()).unwrap();
+        let offset = params["Offset"]
+            .as_i64()
+            .expect("the paginator always sends Offset");
+        let limit = params["Limit"]
+            .as_i64()
+            .expect("the paginator always sends Limit");
+        self.handle_http(now, clock, signed_unix, offset, limit)
+    }
+
+    /// Like [`Backend::handle`], but answers with the bytes a real server would send: a JSON
+    /// page or error envelope with a `Date` header, a truncated body, a non-200 status, or a
+    /// broken connection.
+    pub fn handle_http(
+        &mut self,
+        now: Instant,
+        clock: &SimClock,
+        signed_unix: i64,
+        offset: i64,
+        limit: i64,
+    ) -> Wire {
+        let request_id = format!("req-{}", self.journal.len() + 1);
+        let (reply, server_unix) = self.handle(now, clock, signed_unix, offset, limit);
+        let date = format_imf_fixdate(server_unix);
+        let http = |status, body: Vec<u8>| Wire::Http {
+            status,
+            date: date.clone(),
+            body,
+        };
+        match reply {
+            Reply::Page { total_count, items } => {
+                let items: Vec<serde_json::Value> = items
+                    .iter()
+                    .map(|id| {
+                        serde_json::json!({
+                            "BackupId": id, "InstanceId": "crs-harness", "Status": 2,
+                            "BackupType": "1", "StartTime": "2026-11-27 02:00:00",
+                        })
+                    })
+                    .collect();
+                let body = serde_json::json!({"Response": {
+                    "TotalCount": total_count, "BackupSet": items, "RequestId": request_id}});
+                http(200, serde_json::to_vec(&body).unwrap())
+            }
+            Reply::Failure(AttemptOutcome::Api { code, .. }) => {
+                let body = serde_json::json!({"Response": {
+                    "Error": {"Code": code, "Message": "injected by the harness"},
+                    "RequestId": request_id}});
+                http(200, serde_json::to_vec(&body).unwrap())
+            }
+            Reply::Failure(AttemptOutcome::MalformedBody) => http(
+                200,
+                br#"{"Response":{"TotalCount":5,"BackupSet":[{"Back"#.to_vec(),
+            ),
+            Reply::Failure(AttemptOutcome::HttpStatus(status)) => {
+                http(status, b"<html>502 Bad Gateway</html>".to_vec())
+            }
+            Reply::Failure(AttemptOutcome::Transport(failure)) => Wire::Broken(failure),
+            Reply::Failure(other) => panic!("the backend cannot put {other:?} on the wire"),
+        }
+    }
+}
+
+/// Formats Unix seconds as an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`).
+pub fn format_imf_fixdate(unix: i64) -> String {
+    const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let days = unix.div_euclid(86_400);
+    let secs = unix.rem_euclid(86_400);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{}, {d:02} {} {y} {:02}:{:02}:{:02} GMT",
+        DAYS[days.rem_euclid(7) as usize],
+        MONTHS[(m - 1) as usize],
+        secs / 3600,
+        secs / 60 % 60,
+        secs % 60
+    )
+}
