@@ -33,6 +33,8 @@ pub(crate) struct Engine {
     pub region: String,
     pub language: Option<String>,
     pub request_client: String,
+    /// `User-Agent` (not signed).
+    pub user_agent: http::HeaderValue,
     pub credentials: SharedProvider,
     /// `None` when pacing is off.
     pub pacer: Option<Mutex<Pacer>>,
@@ -155,6 +157,9 @@ impl Engine {
                 },
             )
             .map_err(Error::config)?;
+            let mut req = req;
+            req.headers_mut()
+                .insert(http::header::USER_AGENT, self.user_agent.clone());
             let attempt_span = tracing::debug_span!(
                 "attempt",
                 attempt,

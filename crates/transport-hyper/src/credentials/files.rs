@@ -183,4 +183,49 @@ mod tests {
             )
         );
     }
+
+    #[cfg(unix)]
+    #[test]
+    fn group_readable_file_is_warned_about_without_its_content() {
+        use std::os::unix::fs::PermissionsExt as _;
+        use std::sync::{Arc, Mutex};
+
+        #[derive(Clone, Default)]
+        struct Capture(Arc<Mutex<Vec<u8>>>);
+        impl std::io::Write for Capture {
+            fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+                self.0.lock().unwrap().extend_from_slice(buf);
+                Ok(buf.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+
+        let path = std::env::temp_dir().join(format!("tcredis-perm-{}", std::process::id()));
+        std::fs::write(
+            &path,
+            "[default]\nsecret_id=AKIDperm\nsecret_key=perm-secret-value\n",
+        )
+        .unwrap();
+        let mut logs = Vec::new();
+        for mode in [0o600, 0o644] {
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
+            let capture = Capture::default();
+            let writer = capture.clone();
+            let subscriber = tracing_subscriber::fmt()
+                .with_ansi(false)
+                .with_writer(move || writer.clone())
+                .finish();
+            tracing::subscriber::with_default(subscriber, || read_secret_file(&path).unwrap());
+            logs.push(String::from_utf8(capture.0.lock().unwrap().clone()).unwrap());
+        }
+        assert!(logs[0].is_empty(), "0600 is fine: {}", logs[0]);
+        assert!(
+            logs[1].contains("readable by group or others") && logs[1].contains("644"),
+            "{}",
+            logs[1]
+        );
+        assert!(!logs[1].contains("perm-secret-value"));
+    }
 }
