@@ -369,3 +369,60 @@ async fn https_with_the_mock_ca_and_refusal_without_it() {
         .unwrap_err();
     assert!(matches!(err, Error::Tls { .. }), "{err:?}");
 }
+
+/// Scripts the page at Offset 10 to repeat the first page's items: drift.
+async fn script_repeated_page(mock: &MockServer, client: &Client) {
+    let first = client
+        .describe_instance_backups(&instance("crs-gen00001", 10))
+        .await
+        .unwrap();
+    let items: Vec<serde_json::Value> = first
+        .backup_set
+        .iter()
+        .map(|b| serde_json::from_str(b.raw_json()).unwrap())
+        .collect();
+    let reply = serde_json::json!({ "TotalCount": 30, "BackupSet": items });
+    mock.script(
+        tcredis_mock::Script::new()
+            .action("DescribeInstanceBackups")
+            .param("Offset", serde_json::json!(10))
+            .then(tcredis_mock::Step::reply(reply)),
+    )
+    .unwrap();
+}
+
+#[tokio::test]
+async fn a_repeated_page_is_drift_and_nothing_is_yielded_twice() {
+    let mock = MockServer::start_with(MockConfig::new().generate(30, 1).rate_limit(0))
+        .await
+        .unwrap();
+    let client = client_for(&mock).build().unwrap();
+    script_repeated_page(&mock, &client).await;
+    let results: Vec<Result<Backup, Error>> =
+        client.backups(instance("crs-gen00001", 10)).collect().await;
+    assert_eq!(
+        results.len(),
+        11,
+        "10 items, then the drift error, then the end"
+    );
+    assert!(results[..10].iter().all(Result::is_ok));
+    assert!(
+        matches!(&results[10], Err(Error::Drift { .. })),
+        "{:?}",
+        results[10]
+    );
+}
+
+#[tokio::test]
+async fn the_restart_policy_recovers_from_drift_exactly_once() {
+    let mock = MockServer::start_with(MockConfig::new().generate(30, 1).rate_limit(0))
+        .await
+        .unwrap();
+    let client = client_for(&mock)
+        .drift_policy(tcredis_core::pagination::DriftPolicy::Restart)
+        .build()
+        .unwrap();
+    script_repeated_page(&mock, &client).await;
+    let items = collect(&client, instance("crs-gen00001", 10)).await;
+    assert_exactly_once_in_order(&items, 30);
+}
