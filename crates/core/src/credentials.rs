@@ -89,7 +89,11 @@ impl Credentials {
         if secret_key.trim() != secret_key {
             return Err(CredentialsError::SecretKeyWhitespace);
         }
-        Ok(Self { secret_id, secret_key: Secret(secret_key), token: None })
+        Ok(Self {
+            secret_id,
+            secret_key: Secret(secret_key),
+            token: None,
+        })
     }
 
     /// Adds a session token (temporary credentials); it is sent as `X-TC-Token`.
@@ -99,7 +103,11 @@ impl Credentials {
         if token.bytes().any(|b| b < 0x20 || b == 0x7f) {
             return Err(CredentialsError::InvalidToken);
         }
-        self.token = if token.is_empty() { None } else { Some(Secret(token)) };
+        self.token = if token.is_empty() {
+            None
+        } else {
+            Some(Secret(token))
+        };
         Ok(self)
     }
 

@@ -1,1 +1,624 @@
-//! TODO(owner fills in): tc3
+//! TC3-HMAC-SHA256 (Tencent Cloud API 3.0 signature v3): canonical request, string-to-sign,
+//! derived signing key (cached per secret, UTC date and service) and the `Authorization` value.
+//!
+//! Signing is data in, data out: [`SigningParams`] describes the request (method, raw query,
+//! the headers to sign, the payload or [`Payload::Unsigned`], timestamp, service) and
+//! [`sign`] returns a [`Tc3Signature`] holding the `Authorization` header value. Nothing is read
+//! from the environment or the clock.
+//!
+//! Hot path: [`SigningKeyCache`] keeps a pre-keyed HMAC-SHA256 state per (secret, UTC date,
+//! service), the canonical request is streamed into SHA-256 without being built as text, hex is
+//! written into stack buffers, and the only allocation is the returned `Authorization` string.
+//! [`sign_with_stages`] is the slow twin that also returns every intermediate text (for `-v`
+//! and golden tests); both share the same writer, so the stages are exactly what was signed.
+//!
+//! `X-TC-Token` is never signed: it is an ordinary header the caller adds (see `call`).
+
+use std::fmt;
+use std::sync::Mutex;
+
+use hmac::{Hmac, Mac};
+use sha2::{Digest, Sha256};
+
+use super::canonical::{write_canonical_request, write_string_to_sign};
+use super::hex;
+use crate::credentials::Secret;
+use crate::time::UtcDate;
+
+type HmacSha256 = Hmac<Sha256>;
+
+/// The algorithm name, first word of the `Authorization` header and of the string-to-sign.
+pub const ALGORITHM: &str = "TC3-HMAC-SHA256";
+/// The payload marker of unsigned-payload mode (also the `X-TC-Content-SHA256` header value).
+pub const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
+/// The header announcing unsigned-payload mode.
+pub const CONTENT_SHA256_HEADER: &str = "X-TC-Content-SHA256";
+/// The last element of every TC3 credential scope.
+pub const SCOPE_TERMINATOR: &str = "tc3_request";
+
+/// Most headers ever signed without spilling the sort order to the heap.
+const INLINE_HEADERS: usize = 16;
+
+/// What the `HashedRequestPayload` line of the canonical request covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Payload<'a> {
+    /// The exact body bytes sent (empty for GET).
+    Bytes(&'a [u8]),
+    /// Unsigned-payload mode: the hash of the text `UNSIGNED-PAYLOAD` is signed instead, and the
+    /// request must carry `X-TC-Content-SHA256: UNSIGNED-PAYLOAD`.
+    Unsigned,
+}
+
+/// Everything that goes into a TC3 signature, as plain data.
+#[derive(Debug, Clone, Copy)]
+pub struct SigningParams<'a> {
+    /// `GET` or `POST`.
+    pub method: &'a str,
+    /// The raw query string exactly as it goes on the URL (without `?`); empty for POST.
+    pub query: &'a str,
+    /// The headers to sign, any order and case. Names are lower-cased and sorted, values trimmed
+    /// and lower-cased, as the protocol says. Must include `content-type` and `host`; the
+    /// official SDKs sign exactly those two.
+    pub headers: &'a [(&'a str, &'a str)],
+    /// The payload to hash.
+    pub payload: Payload<'a>,
+    /// `X-TC-Timestamp`: Unix seconds. Its UTC date goes into the credential scope.
+    pub timestamp: u64,
+    /// The product name of the credential scope, e.g. `redis` or `sts`.
+    pub service: &'a str,
+}
+
+/// Why a request could not be signed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SigningError {
+    /// The method is not `GET` or `POST`.
+    UnsupportedMethod,
+    /// `content-type` or `host` (named) is not among the signed headers.
+    MissingRequiredHeader(&'static str),
+    /// A header name is empty or has a character outside the HTTP token set.
+    InvalidHeaderName,
+    /// A header value contains a control character (e.g. a line break).
+    InvalidHeaderValue,
+    /// The same header name (case-insensitively) is listed twice.
+    DuplicateHeader,
+    /// The service is empty or contains a character other than `A-Z a-z 0-9 - _ .`.
+    InvalidService,
+    /// The SecretId is empty or contains `/`, `,`, white space or a control character.
+    InvalidSecretId,
+}
+
+impl fmt::Display for SigningError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::UnsupportedMethod => f.write_str("the method must be GET or POST"),
+            Self::MissingRequiredHeader(name) => {
+                write!(f, "the signed headers must include {name:?} (content-type and host are required)")
+            }
+            Self::InvalidHeaderName => f.write_str(
+                "a header name to sign is empty or has a character outside the HTTP token set",
+            ),
+            Self::InvalidHeaderValue => {
+                f.write_str("a header value to sign contains a control character such as a line break")
+            }
+            Self::DuplicateHeader => {
+                f.write_str("a header name appears twice in the headers to sign (names are case-insensitive)")
+            }
+            Self::InvalidService => f.write_str(
+                "the service name must be non-empty and contain only letters, digits, '-', '_' or '.'",
+            ),
+            Self::InvalidSecretId => f.write_str(
+                "the SecretId must be non-empty and contain no '/', ',', white space or control characters",
+            ),
+        }
+    }
+}
+
+impl std::error::Error for SigningError {}
+
+/// A derived TC3 signing key, held as a pre-keyed HMAC-SHA256 state so each signature skips the
+/// key schedule. `Debug` never shows it.
+#[derive(Clone)]
+pub struct SigningKey {
+    mac: HmacSha256,
+}
+
+impl SigningKey {
+    /// Derives `SecretSigning` for a secret key, a UTC date (`YYYY-MM-DD`) and a service.
+    pub fn derive(secret_key: &Secret, date: &str, service: &str) -> Self {
+        let keys = DerivedKeys::derive(secret_key, date, service);
+        Self {
+            mac: new_mac(&keys.secret_signing),
+        }
+    }
+
+    /// A fresh copy of the pre-keyed MAC.
+    pub(crate) fn mac(&self) -> HmacSha256 {
+        self.mac.clone()
+    }
+}
+
+impl fmt::Debug for SigningKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SigningKey(***)")
+    }
+}
+
+fn new_mac(key: &[u8]) -> HmacSha256 {
+    // HMAC accepts keys of any length; this never fails.
+    match HmacSha256::new_from_slice(key) {
+        Ok(mac) => mac,
+        Err(_) => unreachable!("HMAC-SHA256 takes keys of any length"),
+    }
+}
+
+fn hmac_bytes(key: &[u8], message: &[u8]) -> [u8; 32] {
+    let mut mac = new_mac(key);
+    mac.update(message);
+    mac.finalize().into_bytes().into()
+}
+
+/// The three intermediate keys of the TC3 key derivation (raw bytes), exposed for golden tests
+/// and debugging. `Debug` never shows them.
+#[derive(Clone)]
+pub struct DerivedKeys {
+    /// `HMAC_SHA256("TC3" + SecretKey, Date)`.
+    pub secret_date: [u8; 32],
+    /// `HMAC_SHA256(SecretDate, service)`.
+    pub secret_service: [u8; 32],
+    /// `HMAC_SHA256(SecretService, "tc3_request")`.
+    pub secret_signing: [u8; 32],
+}
+
+impl DerivedKeys {
+    /// Runs the derivation.
+    pub fn derive(secret_key: &Secret, date: &str, service: &str) -> Self {
+        let mut first_key = Vec::with_capacity(3 + secret_key.expose().len());
+        first_key.extend_from_slice(b"TC3");
+        first_key.extend_from_slice(secret_key.expose().as_bytes());
+        let secret_date = hmac_bytes(&first_key, date.as_bytes());
+        first_key.fill(0);
+        let secret_service = hmac_bytes(&secret_date, service.as_bytes());
+        let secret_signing = hmac_bytes(&secret_service, SCOPE_TERMINATOR.as_bytes());
+        Self {
+            secret_date,
+            secret_service,
+            secret_signing,
+        }
+    }
+}
+
+impl fmt::Debug for DerivedKeys {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("DerivedKeys(***)")
+    }
+}
+
+/// Cache entry: the secret is kept only to compare; it is never printed.
+struct CacheEntry {
+    secret: Secret,
+    date: UtcDate,
+    service: String,
+    key: SigningKey,
+}
+
+/// Derived keys cached per (secret key, UTC date, service), so a signature costs one SHA-256
+/// of the body, one of the canonical request and one HMAC.
+///
+/// Thread safety: the cache is `Sync`; entries sit behind a `Mutex` held only for a lookup
+/// (a few comparisons and one clone of the pre-keyed HMAC state), never while hashing. It keeps
+/// the 8 most recently derived keys (dates roll over daily; a process rarely uses more than a
+/// couple of secrets and services at once). `Debug` shows only the entry count.
+#[derive(Default)]
+pub struct SigningKeyCache {
+    entries: Mutex<Vec<CacheEntry>>,
+}
+
+impl SigningKeyCache {
+    /// How many keys the cache holds before evicting the oldest.
+    pub const CAPACITY: usize = 8;
+
+    /// An empty cache.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The signing key for (secret, date, service), derived on a miss.
+    pub fn key(&self, secret_key: &Secret, date: &UtcDate, service: &str) -> SigningKey {
+        SigningKey {
+            mac: self.mac(secret_key, date, service),
+        }
+    }
+
+    fn mac(&self, secret_key: &Secret, date: &UtcDate, service: &str) -> HmacSha256 {
+        let mut entries = self
+            .entries
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(entry) = entries
+            .iter()
+            .find(|e| e.date == *date && e.service == service && e.secret == *secret_key)
+        {
+            return entry.key.mac();
+        }
+        // Derive outside the comparisons but inside the lock: misses are rare (once a day per
+        // secret and service) and this keeps two threads from deriving the same key twice.
+        let key = SigningKey::derive(secret_key, date.as_str(), service);
+        let mac = key.mac();
+        if entries.len() >= Self::CAPACITY {
+            entries.remove(0);
+        }
+        entries.push(CacheEntry {
+            secret: secret_key.clone(),
+            date: *date,
+            service: service.to_owned(),
+            key,
+        });
+        mac
+    }
+
+    /// How many keys are cached.
+    pub fn len(&self) -> usize {
+        self.entries
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .len()
+    }
+
+    /// Whether the cache is empty.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl fmt::Debug for SigningKeyCache {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SigningKeyCache")
+            .field("entries", &self.len())
+            .finish()
+    }
+}
+
+/// A finished TC3 signature: the `Authorization` header value, whose last 64 characters are the
+/// signature in lower-case hex.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tc3Signature {
+    authorization: String,
+}
+
+impl Tc3Signature {
+    /// The `Authorization` header value:
+    /// `TC3-HMAC-SHA256 Credential=ID/DATE/SERVICE/tc3_request, SignedHeaders=..., Signature=...`.
+    pub fn authorization(&self) -> &str {
+        &self.authorization
+    }
+
+    /// The signature, 64 lower-case hex digits.
+    pub fn signature(&self) -> &str {
+        &self.authorization[self.authorization.len() - 64..]
+    }
+
+    /// The `Authorization` header value, owned.
+    pub fn into_authorization(self) -> String {
+        self.authorization
+    }
+}
+
+/// Every intermediate text of a TC3 signature, for `-v` output and golden tests.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SigningStages {
+    /// The canonical request.
+    pub canonical_request: String,
+    /// Lower-case hex SHA-256 of the canonical request.
+    pub hashed_canonical_request: String,
+    /// `DATE/SERVICE/tc3_request`.
+    pub credential_scope: String,
+    /// The string-to-sign.
+    pub string_to_sign: String,
+    /// The `SignedHeaders` list (`content-type;host`).
+    pub signed_headers: String,
+    /// The signature, lower-case hex.
+    pub signature: String,
+    /// The `Authorization` header value.
+    pub authorization: String,
+}
+
+fn is_token_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
+}
+
+fn check_inputs(params: &SigningParams<'_>, secret_id: &str) -> Result<(), SigningError> {
+    if params.method != "GET" && params.method != "POST" {
+        return Err(SigningError::UnsupportedMethod);
+    }
+    let service = params.service.as_bytes();
+    if service.is_empty()
+        || !service
+            .iter()
+            .all(|&b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.')
+    {
+        return Err(SigningError::InvalidService);
+    }
+    if secret_id.is_empty()
+        || secret_id
+            .bytes()
+            .any(|b| b == b'/' || b == b',' || b.is_ascii_whitespace() || b.is_ascii_control())
+    {
+        return Err(SigningError::InvalidSecretId);
+    }
+    for (name, value) in params.headers {
+        if name.is_empty() || !name.bytes().all(is_token_byte) {
+            return Err(SigningError::InvalidHeaderName);
+        }
+        if value.bytes().any(|b| b.is_ascii_control() && b != b'\t') {
+            return Err(SigningError::InvalidHeaderValue);
+        }
+    }
+    Ok(())
+}
+
+fn compare_names(a: &str, b: &str) -> std::cmp::Ordering {
+    a.bytes()
+        .map(|c| c.to_ascii_lowercase())
+        .cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
+}
+
+/// Sorts header indices by lower-cased name and rejects duplicates and missing required names.
+fn sort_headers(headers: &[(&str, &str)], order: &mut [usize]) -> Result<(), SigningError> {
+    for (i, slot) in order.iter_mut().enumerate() {
+        *slot = i;
+    }
+    order.sort_unstable_by(|&a, &b| compare_names(headers[a].0, headers[b].0));
+    for pair in order.windows(2) {
+        if compare_names(headers[pair[0]].0, headers[pair[1]].0).is_eq() {
+            return Err(SigningError::DuplicateHeader);
+        }
+    }
+    for required in ["content-type", "host"] {
+        if !headers
+            .iter()
+            .any(|(name, _)| name.eq_ignore_ascii_case(required))
+        {
+            return Err(SigningError::MissingRequiredHeader(required));
+        }
+    }
+    Ok(())
+}
+
+/// Runs `f` with the canonical header order, on the stack for up to 16 headers.
+fn with_header_order<T>(
+    headers: &[(&str, &str)],
+    f: impl FnOnce(&[usize]) -> T,
+) -> Result<T, SigningError> {
+    if headers.len() <= INLINE_HEADERS {
+        let mut inline = [0usize; INLINE_HEADERS];
+        let order = &mut inline[..headers.len()];
+        sort_headers(headers, order)?;
+        Ok(f(order))
+    } else {
+        let mut order = vec![0usize; headers.len()];
+        sort_headers(headers, &mut order)?;
+        Ok(f(&order))
+    }
+}
+
+fn payload_hash(payload: Payload<'_>) -> [u8; 64] {
+    let bytes = match payload {
+        Payload::Bytes(bytes) => bytes,
+        Payload::Unsigned => UNSIGNED_PAYLOAD.as_bytes(),
+    };
+    hex::encode_32(&Sha256::digest(bytes).into())
+}
+
+/// The authorization prefix up to and including `SignedHeaders=...`, plus where the signed
+/// header list sits inside it.
+fn authorization_prefix(
+    params: &SigningParams<'_>,
+    secret_id: &str,
+    date: &UtcDate,
+    order: &[usize],
+) -> (String, std::ops::Range<usize>) {
+    let names_len: usize = order
+        .iter()
+        .map(|&i| params.headers[i].0.len())
+        .sum::<usize>()
+        + order.len().saturating_sub(1);
+    let capacity = ALGORITHM.len()
+        + " Credential=".len()
+        + secret_id.len()
+        + 1
+        + date.as_str().len()
+        + 1
+        + params.service.len()
+        + "/tc3_request, SignedHeaders=".len()
+        + names_len
+        + ", Signature=".len()
+        + 64;
+    let mut out = String::with_capacity(capacity);
+    out.push_str(ALGORITHM);
+    out.push_str(" Credential=");
+    out.push_str(secret_id);
+    out.push('/');
+    out.push_str(date.as_str());
+    out.push('/');
+    out.push_str(params.service);
+    out.push_str("/tc3_request, SignedHeaders=");
+    let start = out.len();
+    for (n, &i) in order.iter().enumerate() {
+        if n > 0 {
+            out.push(';');
+        }
+        for c in params.headers[i].0.chars() {
+            out.push(c.to_ascii_lowercase());
+        }
+    }
+    let end = out.len();
+    (out, start..end)
+}
+
+fn ordered<'h>(
+    headers: &'h [(&'h str, &'h str)],
+    order: &'h [usize],
+) -> impl Iterator<Item = (&'h [u8], &'h [u8])> + 'h {
+    order
+        .iter()
+        .map(move |&i| (headers[i].0.as_bytes(), headers[i].1.as_bytes()))
+}
+
+fn sign_with_mac(
+    params: &SigningParams<'_>,
+    secret_id: &str,
+    date: &UtcDate,
+    mut mac: HmacSha256,
+) -> Result<Tc3Signature, SigningError> {
+    with_header_order(params.headers, |order| {
+        let (mut authorization, names) = authorization_prefix(params, secret_id, date, order);
+        let payload_hex = payload_hash(params.payload);
+        let mut hasher = Sha256::new();
+        write_canonical_request(
+            &mut hasher,
+            params.method.as_bytes(),
+            params.query.as_bytes(),
+            ordered(params.headers, order),
+            authorization[names].as_bytes(),
+            &payload_hex,
+        );
+        let canonical_hex = hex::encode_32(&hasher.finalize().into());
+        let (ts, ts_start) = hex::decimal(params.timestamp);
+        write_string_to_sign(
+            &mut mac,
+            &ts[ts_start..],
+            date.as_bytes(),
+            params.service.as_bytes(),
+            &canonical_hex,
+        );
+        let signature = hex::encode_32(&mac.finalize().into_bytes().into());
+        authorization.push_str(", Signature=");
+        authorization.push_str(hex::as_str(&signature));
+        Tc3Signature { authorization }
+    })
+}
+
+/// Signs with an explicit derived key (which must have been derived for the UTC date of
+/// `params.timestamp` and for `params.service`).
+pub fn sign(
+    params: &SigningParams<'_>,
+    secret_id: &str,
+    key: &SigningKey,
+) -> Result<Tc3Signature, SigningError> {
+    check_inputs(params, secret_id)?;
+    let date = UtcDate::from_unix(params.timestamp);
+    sign_with_mac(params, secret_id, &date, key.mac())
+}
+
+/// Signs, taking the derived key from `cache` (deriving it on a miss). The hot path.
+pub fn sign_cached(
+    params: &SigningParams<'_>,
+    secret_id: &str,
+    secret_key: &Secret,
+    cache: &SigningKeyCache,
+) -> Result<Tc3Signature, SigningError> {
+    check_inputs(params, secret_id)?;
+    let date = UtcDate::from_unix(params.timestamp);
+    let mac = cache.mac(secret_key, &date, params.service);
+    sign_with_mac(params, secret_id, &date, mac)
+}
+
+/// The canonical request as text (slow path, for debugging and golden tests).
+pub fn canonical_request(params: &SigningParams<'_>) -> Result<String, SigningError> {
+    check_inputs(params, "-")?;
+    with_header_order(params.headers, |order| {
+        canonical_request_text(params, order)
+    })
+}
+
+fn canonical_request_text(params: &SigningParams<'_>, order: &[usize]) -> String {
+    let signed_headers = signed_headers_text(params, order);
+    let mut out = Vec::new();
+    write_canonical_request(
+        &mut out,
+        params.method.as_bytes(),
+        params.query.as_bytes(),
+        ordered(params.headers, order),
+        signed_headers.as_bytes(),
+        &payload_hash(params.payload),
+    );
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn signed_headers_text(params: &SigningParams<'_>, order: &[usize]) -> String {
+    let names: Vec<String> = order
+        .iter()
+        .map(|&i| params.headers[i].0.to_ascii_lowercase())
+        .collect();
+    names.join(";")
+}
+
+/// The string-to-sign as text (slow path, for debugging and golden tests).
+pub fn string_to_sign(params: &SigningParams<'_>) -> Result<String, SigningError> {
+    let canonical = canonical_request(params)?;
+    Ok(string_to_sign_text(params, &canonical))
+}
+
+fn string_to_sign_text(params: &SigningParams<'_>, canonical: &str) -> String {
+    let date = UtcDate::from_unix(params.timestamp);
+    let hashed = hex::encode_32(&Sha256::digest(canonical.as_bytes()).into());
+    let mut out = Vec::new();
+    write_string_to_sign(
+        &mut out,
+        params.timestamp.to_string().as_bytes(),
+        date.as_bytes(),
+        params.service.as_bytes(),
+        &hashed,
+    );
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Signs and returns every intermediate text (slow path: allocates freely). The signature and
+/// `Authorization` are identical to [`sign`]'s.
+pub fn sign_with_stages(
+    params: &SigningParams<'_>,
+    secret_id: &str,
+    key: &SigningKey,
+) -> Result<SigningStages, SigningError> {
+    let signature = sign(params, secret_id, key)?;
+    let (canonical_request, signed_headers) = with_header_order(params.headers, |order| {
+        (
+            canonical_request_text(params, order),
+            signed_headers_text(params, order),
+        )
+    })?;
+    let hashed_canonical_request =
+        hex::encode_string(&Sha256::digest(canonical_request.as_bytes()));
+    let string_to_sign = string_to_sign_text(params, &canonical_request);
+    let date = UtcDate::from_unix(params.timestamp);
+    Ok(SigningStages {
+        canonical_request,
+        hashed_canonical_request,
+        credential_scope: format!("{date}/{}/{SCOPE_TERMINATOR}", params.service),
+        string_to_sign,
+        signed_headers,
+        signature: signature.signature().to_owned(),
+        authorization: signature.into_authorization(),
+    })
+}
+
+/// The floor a cached signature is measured against (benchmarks): SHA-256 of the body, SHA-256
+/// of `canonical`, and one HMAC over `string_to_sign` from a pre-keyed state. Returns the MAC so
+/// nothing is optimised away.
+#[doc(hidden)]
+pub fn signing_floor(
+    key: &SigningKey,
+    body: &[u8],
+    canonical: &[u8],
+    string_to_sign: &[u8],
+) -> [u8; 32] {
+    let body_hash: [u8; 32] = Sha256::digest(body).into();
+    let canonical_hash: [u8; 32] = Sha256::digest(canonical).into();
+    std::hint::black_box((&body_hash, &canonical_hash));
+    let mut mac = key.mac();
+    mac.update(string_to_sign);
+    mac.finalize().into_bytes().into()
+}

@@ -1,1 +1,1 @@
-//! TODO(owner fills in): v1
+//! Legacy v1 signature (HmacSHA1 / HmacSHA256).

@@ -1,1 +1,1 @@
-//! TODO(owner fills in): verify
+//! Verification.
