@@ -12,6 +12,7 @@ mod duration;
 mod exit;
 mod json_text;
 mod output;
+mod settings;
 mod status;
 mod window;
 
