@@ -53,7 +53,11 @@ impl std::error::Error for ConnectError {}
 
 impl ConnectError {
     fn new(kind: ConnectErrorKind, message: impl Into<String>) -> Self {
-        Self { kind, message: message.into(), timeout: None }
+        Self {
+            kind,
+            message: message.into(),
+            timeout: None,
+        }
     }
 }
 
@@ -75,7 +79,9 @@ pub(crate) struct Connector {
 
 impl Connector {
     pub(crate) fn new(settings: ConnectorSettings) -> Self {
-        Self { settings: Arc::new(settings) }
+        Self {
+            settings: Arc::new(settings),
+        }
     }
 }
 
@@ -96,7 +102,9 @@ impl tower_service::Service<Uri> for Connector {
                 Ok(r) => r,
                 Err(_) => Err(ConnectError {
                     kind: ConnectErrorKind::Timeout,
-                    message: format!("connecting to {uri} took longer than the connect timeout ({limit:?})"),
+                    message: format!(
+                        "connecting to {uri} took longer than the connect timeout ({limit:?})"
+                    ),
                     timeout: Some(limit),
                 }),
             }
@@ -109,15 +117,24 @@ async fn connect(settings: &ConnectorSettings, uri: &Uri) -> Result<Conn, Connec
         Some("https") => true,
         Some("http") => false,
         other => {
-            return Err(ConnectError::new(ConnectErrorKind::Uri, format!("unsupported URI scheme {other:?}")));
+            return Err(ConnectError::new(
+                ConnectErrorKind::Uri,
+                format!("unsupported URI scheme {other:?}"),
+            ));
         }
     };
-    let host = uri
-        .host()
-        .ok_or_else(|| ConnectError::new(ConnectErrorKind::Uri, format!("URI {uri} has no host")))?;
-    let host = host.trim_start_matches('[').trim_end_matches(']').to_owned();
+    let host = uri.host().ok_or_else(|| {
+        ConnectError::new(ConnectErrorKind::Uri, format!("URI {uri} has no host"))
+    })?;
+    let host = host
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_owned();
     let port = uri.port_u16().unwrap_or(if https { 443 } else { 80 });
-    let (target_host, target_port) = settings.connect_to.clone().unwrap_or_else(|| (host.clone(), port));
+    let (target_host, target_port) = settings
+        .connect_to
+        .clone()
+        .unwrap_or_else(|| (host.clone(), port));
 
     let proxy = settings.proxy.proxy_for(https, &host, port);
     let tcp = match proxy {
@@ -134,32 +151,59 @@ async fn connect(settings: &ConnectorSettings, uri: &Uri) -> Result<Conn, Connec
     };
 
     if !https {
-        return Ok(Conn { inner: TokioIo::new(Stream::Plain(tcp)), h2: false });
+        return Ok(Conn {
+            inner: TokioIo::new(Stream::Plain(tcp)),
+            h2: false,
+        });
     }
-    let server_name = ServerName::try_from(host.clone())
-        .map_err(|_| ConnectError::new(ConnectErrorKind::Tls, format!("{host:?} is not a valid TLS server name")))?;
+    let server_name = ServerName::try_from(host.clone()).map_err(|_| {
+        ConnectError::new(
+            ConnectErrorKind::Tls,
+            format!("{host:?} is not a valid TLS server name"),
+        )
+    })?;
     let tls = TlsConnector::from(settings.tls.clone())
         .connect(server_name, tcp)
         .await
-        .map_err(|e| ConnectError::new(ConnectErrorKind::Tls, format!("TLS handshake with {host} failed: {e}")))?;
+        .map_err(|e| {
+            ConnectError::new(
+                ConnectErrorKind::Tls,
+                format!("TLS handshake with {host} failed: {e}"),
+            )
+        })?;
     let h2 = tls.get_ref().1.alpn_protocol() == Some(b"h2");
-    Ok(Conn { inner: TokioIo::new(Stream::Tls(Box::new(tls))), h2 })
+    Ok(Conn {
+        inner: TokioIo::new(Stream::Tls(Box::new(tls))),
+        h2,
+    })
 }
 
 async fn tcp_connect(host: &str, port: u16) -> Result<TcpStream, ConnectError> {
-    let tcp = TcpStream::connect((host, port))
-        .await
-        .map_err(|e| ConnectError::new(ConnectErrorKind::Tcp, format!("TCP connect to {host}:{port} failed: {e}")))?;
+    let tcp = TcpStream::connect((host, port)).await.map_err(|e| {
+        ConnectError::new(
+            ConnectErrorKind::Tcp,
+            format!("TCP connect to {host}:{port} failed: {e}"),
+        )
+    })?;
     let _ = tcp.set_nodelay(true);
     Ok(tcp)
 }
 
 fn authority(host: &str, port: u16) -> String {
-    if host.contains(':') { format!("[{host}]:{port}") } else { format!("{host}:{port}") }
+    if host.contains(':') {
+        format!("[{host}]:{port}")
+    } else {
+        format!("{host}:{port}")
+    }
 }
 
 /// Sends `CONNECT host:port` and reads the proxy's answer; anything but 2xx is an error.
-async fn tunnel(tcp: &mut TcpStream, proxy: &ProxyTarget, host: &str, port: u16) -> Result<(), ConnectError> {
+async fn tunnel(
+    tcp: &mut TcpStream,
+    proxy: &ProxyTarget,
+    host: &str,
+    port: u16,
+) -> Result<(), ConnectError> {
     let target = authority(host, port);
     let mut req = format!("CONNECT {target} HTTP/1.1\r\nHost: {target}\r\n");
     if let Some(auth) = &proxy.authorization {
@@ -168,13 +212,21 @@ async fn tunnel(tcp: &mut TcpStream, proxy: &ProxyTarget, host: &str, port: u16)
         req.push_str("\r\n");
     }
     req.push_str("\r\n");
-    let io_err = |e: io::Error| ConnectError::new(ConnectErrorKind::Proxy, format!("proxy CONNECT to {target}: {e}"));
+    let io_err = |e: io::Error| {
+        ConnectError::new(
+            ConnectErrorKind::Proxy,
+            format!("proxy CONNECT to {target}: {e}"),
+        )
+    };
     tcp.write_all(req.as_bytes()).await.map_err(io_err)?;
     // Read byte-wise up to the end of the header block so no tunnelled byte is consumed.
     let mut head = Vec::with_capacity(256);
     loop {
         if head.len() >= 16 * 1024 {
-            return Err(ConnectError::new(ConnectErrorKind::Proxy, "proxy answer header is larger than 16 KiB"));
+            return Err(ConnectError::new(
+                ConnectErrorKind::Proxy,
+                "proxy answer header is larger than 16 KiB",
+            ));
         }
         let b = tcp.read_u8().await.map_err(io_err)?;
         head.push(b);
@@ -203,7 +255,11 @@ pub(crate) enum Stream {
 }
 
 impl AsyncRead for Stream {
-    fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
         match self.get_mut() {
             Stream::Plain(s) => Pin::new(s).poll_read(cx, buf),
             Stream::Tls(s) => Pin::new(s.as_mut()).poll_read(cx, buf),
@@ -212,7 +268,11 @@ impl AsyncRead for Stream {
 }
 
 impl AsyncWrite for Stream {
-    fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
         match self.get_mut() {
             Stream::Plain(s) => Pin::new(s).poll_write(cx, buf),
             Stream::Tls(s) => Pin::new(s.as_mut()).poll_write(cx, buf),
@@ -273,7 +333,11 @@ impl hyper::rt::Read for Conn {
 }
 
 impl hyper::rt::Write for Conn {
-    fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
         Pin::new(&mut self.get_mut().inner).poll_write(cx, buf)
     }
     fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {

@@ -52,7 +52,10 @@ impl fmt::Display for ProxyUrlError {
 impl ProxyTarget {
     /// Parses `http://[user:pass@]host[:port][/]` (a bare `host:port` means `http://`).
     pub fn parse(setting: &str, url: &str) -> Result<Self, ProxyUrlError> {
-        let err = |reason: &str| ProxyUrlError { setting: setting.to_owned(), reason: reason.to_owned() };
+        let err = |reason: &str| ProxyUrlError {
+            setting: setting.to_owned(),
+            reason: reason.to_owned(),
+        };
         let url = url.trim();
         let rest = if let Some((scheme, rest)) = url.split_once("://") {
             if !scheme.eq_ignore_ascii_case("http") {
@@ -70,16 +73,24 @@ impl ProxyTarget {
             Some((u, h)) => (Some(u), h),
             None => (None, rest),
         };
-        let (host, port) = split_host_port(hostport).ok_or_else(|| err("the port is not a number 1..=65535"))?;
+        let (host, port) =
+            split_host_port(hostport).ok_or_else(|| err("the port is not a number 1..=65535"))?;
         if host.is_empty() {
             return Err(err("the proxy host is empty"));
         }
         let authorization = userinfo.map(|u| {
             use base64::Engine as _;
             let decoded = percent_decode(u);
-            format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(decoded))
+            format!(
+                "Basic {}",
+                base64::engine::general_purpose::STANDARD.encode(decoded)
+            )
         });
-        Ok(Self { host: host.to_owned(), port: port.unwrap_or(80), authorization })
+        Ok(Self {
+            host: host.to_owned(),
+            port: port.unwrap_or(80),
+            authorization,
+        })
     }
 }
 
@@ -169,7 +180,10 @@ impl NoProxy {
                 entries.push(NoProxyEntry::Ip(ip, port));
                 continue;
             }
-            let domain = host.trim_start_matches("*.").trim_start_matches('.').trim_end_matches('.');
+            let domain = host
+                .trim_start_matches("*.")
+                .trim_start_matches('.')
+                .trim_end_matches('.');
             if domain.is_empty() {
                 continue;
             }
@@ -236,11 +250,20 @@ impl ProxyConfig {
     /// Builds the configuration: an explicit proxy URL is used for both schemes; otherwise
     /// `HTTPS_PROXY` (https destinations) and `HTTP_PROXY` (http destinations) from `env`, each
     /// falling back to `ALL_PROXY`. `NO_PROXY` (or `no_proxy`) applies in both cases.
-    pub fn from_settings(explicit: Option<&str>, env: &HashMap<String, String>) -> Result<Self, ProxyUrlError> {
-        let no_proxy = env_get(env, "NO_PROXY").map(|(_, v)| NoProxy::parse(v)).unwrap_or_default();
+    pub fn from_settings(
+        explicit: Option<&str>,
+        env: &HashMap<String, String>,
+    ) -> Result<Self, ProxyUrlError> {
+        let no_proxy = env_get(env, "NO_PROXY")
+            .map(|(_, v)| NoProxy::parse(v))
+            .unwrap_or_default();
         if let Some(url) = explicit {
             let target = ProxyTarget::parse("--proxy", url)?;
-            return Ok(Self { https: Some(target.clone()), http: Some(target), no_proxy });
+            return Ok(Self {
+                https: Some(target.clone()),
+                http: Some(target),
+                no_proxy,
+            });
         }
         let all = env_get(env, "ALL_PROXY");
         let pick = |name: &str| -> Result<Option<ProxyTarget>, ProxyUrlError> {
@@ -249,13 +272,25 @@ impl ProxyConfig {
                 None => Ok(None),
             }
         };
-        Ok(Self { https: pick("HTTPS_PROXY")?, http: pick("HTTP_PROXY")?, no_proxy })
+        Ok(Self {
+            https: pick("HTTPS_PROXY")?,
+            http: pick("HTTP_PROXY")?,
+            no_proxy,
+        })
     }
 
     /// The proxy to use for `scheme://host:port`, or `None` to connect directly.
     pub fn proxy_for(&self, https: bool, host: &str, port: u16) -> Option<&ProxyTarget> {
-        let target = if https { self.https.as_ref() } else { self.http.as_ref() }?;
-        if self.no_proxy.matches(host, port) { None } else { Some(target) }
+        let target = if https {
+            self.https.as_ref()
+        } else {
+            self.http.as_ref()
+        }?;
+        if self.no_proxy.matches(host, port) {
+            None
+        } else {
+            Some(target)
+        }
     }
 }
 
@@ -264,7 +299,10 @@ mod tests {
     use super::*;
 
     fn env(pairs: &[(&str, &str)]) -> HashMap<String, String> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
@@ -284,7 +322,8 @@ mod tests {
     #[test]
     fn no_proxy_star_ip_and_port() {
         assert!(NoProxy::parse("*").matches("anything.example", 443));
-        let np = NoProxy::parse("127.0.0.1,::1,redis.tencentcloudapi.com:8443,[::2]:99,10.0.0.1:80");
+        let np =
+            NoProxy::parse("127.0.0.1,::1,redis.tencentcloudapi.com:8443,[::2]:99,10.0.0.1:80");
         assert!(np.matches("127.0.0.1", 5));
         assert!(!np.matches("127.0.0.2", 5));
         assert!(np.matches("[::1]", 5));
@@ -302,18 +341,31 @@ mod tests {
 
     #[test]
     fn loopback_is_proxied_unless_no_proxy_names_it() {
-        let cfg = ProxyConfig::from_settings(None, &env(&[("HTTPS_PROXY", "http://127.0.0.1:3128")])).unwrap();
+        let cfg =
+            ProxyConfig::from_settings(None, &env(&[("HTTPS_PROXY", "http://127.0.0.1:3128")]))
+                .unwrap();
         assert!(cfg.proxy_for(true, "127.0.0.1", 443).is_some());
         assert!(cfg.proxy_for(true, "localhost", 443).is_some());
-        assert!(cfg.proxy_for(false, "127.0.0.1", 80).is_none(), "HTTP_PROXY unset: http goes direct");
+        assert!(
+            cfg.proxy_for(false, "127.0.0.1", 80).is_none(),
+            "HTTP_PROXY unset: http goes direct"
+        );
         let cfg = ProxyConfig::from_settings(
             None,
-            &env(&[("https_proxy", "127.0.0.1:3128"), ("no_proxy", "localhost,127.0.0.1")]),
+            &env(&[
+                ("https_proxy", "127.0.0.1:3128"),
+                ("no_proxy", "localhost,127.0.0.1"),
+            ]),
         )
         .unwrap();
         assert!(cfg.proxy_for(true, "127.0.0.1", 443).is_none());
         assert!(cfg.proxy_for(true, "LOCALHOST", 443).is_none());
-        assert_eq!(cfg.proxy_for(true, "redis.tencentcloudapi.com", 443).unwrap().port, 3128);
+        assert_eq!(
+            cfg.proxy_for(true, "redis.tencentcloudapi.com", 443)
+                .unwrap()
+                .port,
+            3128
+        );
     }
 
     #[test]
@@ -336,7 +388,14 @@ mod tests {
         assert_eq!(t.authorization.as_deref(), Some("Basic dXNAZXI6cGE6c3M="));
         assert!(!format!("{t:?}").contains("dXNA"));
         assert_eq!(ProxyTarget::parse("p", "proxy.local").unwrap().port, 80);
-        for bad in ["https://p:1", "socks5://p:1", "http://p:0", "http://p:x", "http://p:1/path", "http://:1"] {
+        for bad in [
+            "https://p:1",
+            "socks5://p:1",
+            "http://p:0",
+            "http://p:x",
+            "http://p:1/path",
+            "http://:1",
+        ] {
             let e = ProxyTarget::parse("HTTPS_PROXY", bad).unwrap_err();
             assert!(e.to_string().starts_with("HTTPS_PROXY: "), "{e}");
         }

@@ -26,19 +26,25 @@ pub(crate) fn client_config(settings: &TlsSettings) -> Result<Arc<rustls::Client
         let (added, ignored) = roots.add_parsable_certificates(loaded.certs);
         tracing::debug!(added, ignored, "native root certificates loaded");
         if added == 0 {
-            return Err("no usable root certificate was found in the platform's trust store; \
+            return Err(
+                "no usable root certificate was found in the platform's trust store; \
                         turn native roots off or add a CA file"
-                .to_owned());
+                    .to_owned(),
+            );
         }
     } else {
         roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
     }
     for (i, pem) in settings.extra_roots_pem.iter().enumerate() {
-        let certs = parse_pem_certificates(pem).map_err(|e| format!("CA certificate #{}: {e}", i + 1))?;
+        let certs =
+            parse_pem_certificates(pem).map_err(|e| format!("CA certificate #{}: {e}", i + 1))?;
         for cert in certs {
-            roots
-                .add(cert)
-                .map_err(|e| format!("CA certificate #{} is not a usable trust anchor: {e}", i + 1))?;
+            roots.add(cert).map_err(|e| {
+                format!(
+                    "CA certificate #{} is not a usable trust anchor: {e}",
+                    i + 1
+                )
+            })?;
         }
     }
     let provider = Arc::new(rustls::crypto::ring::default_provider());
@@ -75,15 +81,24 @@ mod tests {
 
     #[test]
     fn bad_pem_is_refused_with_its_position() {
-        let s = TlsSettings { native_roots: false, extra_roots_pem: vec![b"not a pem".to_vec()] };
+        let s = TlsSettings {
+            native_roots: false,
+            extra_roots_pem: vec![b"not a pem".to_vec()],
+        };
         let e = client_config(&s).unwrap_err();
-        assert!(e.contains("CA certificate #1") && e.contains("BEGIN CERTIFICATE"), "{e}");
+        assert!(
+            e.contains("CA certificate #1") && e.contains("BEGIN CERTIFICATE"),
+            "{e}"
+        );
     }
 
     #[test]
     fn generated_ca_is_accepted() {
         let ca = rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).unwrap();
-        let s = TlsSettings { native_roots: false, extra_roots_pem: vec![ca.cert.pem().into_bytes()] };
+        let s = TlsSettings {
+            native_roots: false,
+            extra_roots_pem: vec![ca.cert.pem().into_bytes()],
+        };
         assert!(client_config(&s).is_ok());
     }
 }
