@@ -8,6 +8,7 @@ mod args;
 mod backup;
 mod clock;
 mod config;
+mod dry_run;
 mod duration;
 mod exit;
 mod json_text;

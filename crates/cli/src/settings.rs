@@ -158,38 +158,22 @@ pub fn credentials_file(env: &Environment) -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
-/// A key of one INI section (`[section]`, `key = value`, `#`/`;` comments); None when the file,
-/// the section or the key is missing. tccli's and our files are only ever read.
-fn ini_value(path: &Path, section: &str, key: &str) -> Option<String> {
+/// The `region` of an INI profile section (core's parser; files are only ever read).
+fn ini_region(path: &Path, profile: &str) -> Option<String> {
     let text = std::fs::read_to_string(path).ok()?;
-    let mut in_section = false;
-    for line in text.lines() {
-        let line = line.trim();
-        if line.starts_with('#') || line.starts_with(';') || line.is_empty() {
-            continue;
-        }
-        if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
-            in_section = name.trim() == section;
-            continue;
-        }
-        if in_section {
-            if let Some((k, v)) = line.split_once('=') {
-                if k.trim() == key {
-                    let v = v.trim();
-                    return (!v.is_empty()).then(|| v.to_owned());
-                }
-            }
-        }
-    }
-    None
+    let file = tcredis_core::credentials::ini::parse(&text).ok()?;
+    file.profile(profile)?
+        .region()
+        .map(str::to_owned)
+        .filter(|r| !r.is_empty())
 }
 
-/// `_sys_param.region` of `~/.tccli/<profile>.configure` (JSON).
+/// `_sys_param.region` of `~/.tccli/<profile>.configure` (tccli's JSON; core's parser).
 fn tccli_region(home: &Path, profile: &str) -> Option<(String, PathBuf)> {
     let path = home.join(".tccli").join(format!("{profile}.configure"));
-    let text = std::fs::read_to_string(&path).ok()?;
-    let value: serde_json::Value = serde_json::from_str(&text).ok()?;
-    let region = value.get("_sys_param")?.get("region")?.as_str()?.trim();
+    let bytes = std::fs::read(&path).ok()?;
+    let configure = tcredis_core::credentials::tccli::parse_configure(&bytes).ok()?;
+    let region = configure.region()?.trim();
     (!region.is_empty()).then(|| (region.to_owned(), path))
 }
 
@@ -279,7 +263,7 @@ fn resolve_region(g: &GlobalOptions, env: &Environment, profile: &str) -> Option
         return Some(sourced(r, Source::File(path, "_sys_param.region")));
     }
     if let Some(path) = credentials_file(env) {
-        if let Some(r) = ini_value(&path, profile, "region") {
+        if let Some(r) = ini_region(&path, profile) {
             return Some(sourced(r, Source::File(path, "region")));
         }
     }
