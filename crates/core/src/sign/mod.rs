@@ -34,3 +34,5 @@ mod hex;
 pub mod tc3;
 pub mod v1;
 pub mod verify;
+
+pub(crate) use hex::decimal;
