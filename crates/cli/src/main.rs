@@ -4,15 +4,18 @@
 //! run against the transport (or the in-process mock), and `main` maps the outcome to an exit code.
 #![forbid(unsafe_code)]
 
+mod api;
 mod args;
 mod backup;
 mod clock;
+mod commands;
 mod config;
 mod dry_run;
 mod duration;
 mod exit;
 mod json_text;
 mod output;
+mod progress;
 mod settings;
 mod status;
 mod window;
