@@ -9,7 +9,9 @@ use tcredis_core::endpoint::Endpoint;
 use tcredis_core::error::ApiError;
 use tcredis_core::pacer::Pacer;
 use tcredis_core::random::SplitMix64;
-use tcredis_core::retry::{AttemptOutcome, GiveUpReason, RetryBudget, RetryDecision, RetryPolicy, TransportFailure};
+use tcredis_core::retry::{
+    AttemptOutcome, GiveUpReason, RetryBudget, RetryDecision, RetryPolicy, TransportFailure,
+};
 use tcredis_core::sign::tc3::SigningKeyCache;
 use tcredis_core::skew::{SkewEstimator, estimate_offset, parse_http_date};
 use tokio::time::Instant;
@@ -51,8 +53,14 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 
 fn transport_failure(e: &Error) -> TransportFailure {
     match e {
-        Error::Transport { kind: TransportErrorKind::Connect, .. } => TransportFailure::Connect,
-        Error::Transport { kind: TransportErrorKind::Io | TransportErrorKind::Protocol, .. } => TransportFailure::Reset,
+        Error::Transport {
+            kind: TransportErrorKind::Connect,
+            ..
+        } => TransportFailure::Connect,
+        Error::Transport {
+            kind: TransportErrorKind::Io | TransportErrorKind::Protocol,
+            ..
+        } => TransportFailure::Reset,
         Error::Timeout { .. } => TransportFailure::Timeout,
         Error::Tls { .. } => TransportFailure::Tls,
         _ => TransportFailure::Other,
@@ -62,7 +70,10 @@ fn transport_failure(e: &Error) -> TransportFailure {
 impl Engine {
     /// Local Unix time as this client sees it (system clock plus the test offset).
     fn local_unix(&self) -> i64 {
-        let now = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_secs() as i64)
+            .unwrap_or(0);
         now.saturating_add(self.clock_offset)
     }
 
@@ -92,7 +103,10 @@ impl Engine {
             None => run.instrument(span).await,
             Some(d) => match tokio::time::timeout(d, run.instrument(span)).await {
                 Ok(r) => r,
-                Err(_) => Err(Error::Timeout { kind: TimeoutKind::Deadline, after: d }),
+                Err(_) => Err(Error::Timeout {
+                    kind: TimeoutKind::Deadline,
+                    after: d,
+                }),
             },
         }
     }
@@ -116,7 +130,9 @@ impl Engine {
                 .credentials
                 .provide()
                 .await
-                .map_err(|e| Error::Credentials { message: e.to_string() })?;
+                .map_err(|e| Error::Credentials {
+                    message: e.to_string(),
+                })?;
             let local = self.local_unix();
             let timestamp = lock(&self.skew).corrected_timestamp(local).max(0) as u64;
             let spec = CallSpec {
@@ -132,7 +148,10 @@ impl Engine {
                 &spec,
                 body.clone(),
                 timestamp,
-                Auth::Tc3 { credentials: &credentials, cache: &self.keys },
+                Auth::Tc3 {
+                    credentials: &credentials,
+                    cache: &self.keys,
+                },
             )
             .map_err(Error::config)?;
             let attempt_span = tracing::debug_span!(
@@ -144,7 +163,11 @@ impl Engine {
                 error = tracing::field::Empty,
             );
             let sent_at = Instant::now();
-            let result = self.stack.send(req, self.request_timeout).instrument(attempt_span.clone()).await;
+            let result = self
+                .stack
+                .send(req, self.request_timeout)
+                .instrument(attempt_span.clone())
+                .await;
             attempt_span.record("latency_ms", sent_at.elapsed().as_millis() as u64);
 
             let (outcome, result) = match result {
@@ -163,19 +186,32 @@ impl Engine {
                             .and_then(|v| v.to_str().ok())
                             .and_then(|v| parse_http_date(v).ok())
                             .map(|server| estimate_offset(local, server));
-                        (AttemptOutcome::Api { code: api.code().as_str().to_owned(), clock_offset }, Err(Error::Api(api)))
+                        (
+                            AttemptOutcome::Api {
+                                code: api.code().as_str().to_owned(),
+                                clock_offset,
+                            },
+                            Err(Error::Api(api)),
+                        )
                     } else if answer.status != http::StatusCode::OK {
                         let status = answer.status.as_u16();
                         (
                             AttemptOutcome::HttpStatus(status),
-                            Err(Error::InvalidResponse { status, message: format!("HTTP status {}", answer.status) }),
+                            Err(Error::InvalidResponse {
+                                status,
+                                message: format!("HTTP status {}", answer.status),
+                            }),
                         )
                     } else {
                         match parse(&answer) {
                             Ok(v) => (AttemptOutcome::Success, Ok(v)),
-                            Err(Unparseable(message)) => {
-                                (AttemptOutcome::MalformedBody, Err(Error::InvalidResponse { status: 200, message }))
-                            }
+                            Err(Unparseable(message)) => (
+                                AttemptOutcome::MalformedBody,
+                                Err(Error::InvalidResponse {
+                                    status: 200,
+                                    message,
+                                }),
+                            ),
                         }
                     }
                 }
@@ -183,18 +219,30 @@ impl Engine {
             let decision = {
                 let mut rng = lock(&self.rng);
                 let mut budget = self.budget.as_ref().map(lock);
-                state.handle_outcome(&outcome, std::time::Instant::now(), &mut *rng, budget.as_deref_mut())
+                state.handle_outcome(
+                    &outcome,
+                    std::time::Instant::now(),
+                    &mut *rng,
+                    budget.as_deref_mut(),
+                )
             };
             match decision {
                 RetryDecision::Succeeded => {
-                    tracing::debug!(attempt, elapsed_ms = started.elapsed().as_millis() as u64, "call succeeded");
+                    tracing::debug!(
+                        attempt,
+                        elapsed_ms = started.elapsed().as_millis() as u64,
+                        "call succeeded"
+                    );
                     return result;
                 }
                 RetryDecision::RetryAt(at) => {
                     let at = Instant::from_std(at);
                     let err = result.err();
                     if deadline_at.is_some_and(|d| at >= d) {
-                        tracing::warn!(attempt, "the next retry would pass the deadline; giving up");
+                        tracing::warn!(
+                            attempt,
+                            "the next retry would pass the deadline; giving up"
+                        );
                         return Err(err.unwrap_or_else(|| Error::Timeout {
                             kind: TimeoutKind::Deadline,
                             after: self.deadline.unwrap_or_default(),
@@ -206,18 +254,27 @@ impl Engine {
                     tokio::time::sleep_until(at).await;
                 }
                 RetryDecision::RetryNowWithSkew(offset) => {
-                    tracing::warn!(offset, "request timestamp refused; retrying with the clock corrected by the server's Date");
+                    tracing::warn!(
+                        offset,
+                        "request timestamp refused; retrying with the clock corrected by the server's Date"
+                    );
                     lock(&self.skew).set_offset(offset);
                     corrected_skew = Some(offset);
                 }
                 RetryDecision::GiveUp(reason) => {
-                    let err = result.err().unwrap_or_else(|| Error::config("retry state gave up on a success"));
-                    if let (GiveUpReason::ClockSkewUncorrectable, Error::Api(api)) = (reason, &err) {
+                    let err = result
+                        .err()
+                        .unwrap_or_else(|| Error::config("retry state gave up on a success"));
+                    if let (GiveUpReason::ClockSkewUncorrectable, Error::Api(api)) = (reason, &err)
+                    {
                         if let Some(skew_seconds) = corrected_skew.or_else(|| match &outcome {
                             AttemptOutcome::Api { clock_offset, .. } => *clock_offset,
                             _ => None,
                         }) {
-                            return Err(Error::ClockSkew { error: api.clone(), skew_seconds });
+                            return Err(Error::ClockSkew {
+                                error: api.clone(),
+                                skew_seconds,
+                            });
                         }
                     }
                     if attempt > 1 {

@@ -5,6 +5,7 @@
 
 mod connector;
 pub mod credentials;
+mod engine;
 mod error;
 mod http_stack;
 pub mod proxy;

@@ -1,11 +1,11 @@
-//! Private adapter: builds one complete signed API 3.0 request (POST JSON, TC3) as
-//! `http::Request<Vec<u8>>` with the core's TC3 signer. It stands in for the core's `call`
-//! module until that lands; every protocol decision (canonical form, key derivation) is the
-//! core's.
+//! Building one signed request: TC3 through the core's `call::build_request`; the unsigned
+//! `Authorization: SKIP` form (STS `AssumeRoleWithWebIdentity`) through a small private
+//! adapter, because the core's `call` always signs.
 
+use tcredis_core::call::{self, Payload, SigningMethod};
 use tcredis_core::credentials::Credentials;
 use tcredis_core::endpoint::Endpoint;
-use tcredis_core::sign::tc3::{self, Payload, SigningKeyCache, SigningParams};
+use tcredis_core::sign::tc3::SigningKeyCache;
 
 /// What to call.
 #[derive(Debug, Clone, Copy)]
@@ -30,9 +30,7 @@ pub(crate) enum Auth<'a> {
     Skip,
 }
 
-pub(crate) const CONTENT_TYPE: &str = "application/json";
-
-/// Builds the request. Errors are the signer's (bad SecretId and the like), as text.
+/// Builds the request (POST JSON). Errors are the core's, as text.
 pub(crate) fn build_request(
     endpoint: &Endpoint,
     spec: &CallSpec<'_>,
@@ -41,49 +39,49 @@ pub(crate) fn build_request(
     auth: Auth<'_>,
 ) -> Result<http::Request<Vec<u8>>, String> {
     let host = endpoint.host_header();
-    let authorization = match auth {
-        Auth::Skip => "SKIP".to_owned(),
+    match auth {
         Auth::Tc3 { credentials, cache } => {
-            let headers = [("content-type", CONTENT_TYPE), ("host", host.as_str())];
-            let params = SigningParams {
-                method: "POST",
-                query: "",
-                headers: &headers,
-                payload: Payload::Bytes(&body),
-                timestamp,
+            let core_spec = call::CallSpec {
                 service: spec.service,
+                action: spec.action,
+                version: spec.version,
+                region: Some(spec.region).filter(|r| !r.is_empty()),
+                language: spec.language,
+                request_client: spec.request_client,
+                scheme: endpoint.scheme().as_str(),
+                authority: &host,
+                host: &host,
+                payload: Payload::Json(&body),
+                signing: SigningMethod::Tc3 {
+                    unsigned_payload: false,
+                },
+                timestamp,
             };
-            tc3::sign_cached(
-                &params,
-                credentials.secret_id(),
-                credentials.secret_key(),
-                cache,
-            )
-            .map_err(|e| e.to_string())?
-            .into_authorization()
+            call::build_request(&core_spec, credentials, cache)
+                .map(|s| s.request)
+                .map_err(|e| e.to_string())
         }
-    };
-    let mut b = http::Request::builder()
-        .method(http::Method::POST)
-        .uri(endpoint.base_uri())
-        .header(http::header::HOST, &host)
-        .header(http::header::CONTENT_TYPE, CONTENT_TYPE)
-        .header("X-TC-Action", spec.action)
-        .header("X-TC-Version", spec.version)
-        .header("X-TC-Timestamp", timestamp.to_string());
-    if !spec.region.is_empty() {
-        b = b.header("X-TC-Region", spec.region);
-    }
-    if let Some(l) = spec.language {
-        b = b.header("X-TC-Language", l);
-    }
-    b = b.header("X-TC-RequestClient", spec.request_client);
-    if let Auth::Tc3 { credentials, .. } = auth {
-        if let Some(token) = credentials.token() {
-            b = b.header("X-TC-Token", token.expose());
+        Auth::Skip => {
+            let mut b = http::Request::builder()
+                .method(http::Method::POST)
+                .uri(endpoint.base_uri())
+                .header(http::header::HOST, &host)
+                .header(http::header::CONTENT_TYPE, call::CONTENT_TYPE_JSON)
+                .header("X-TC-Action", spec.action)
+                .header("X-TC-Version", spec.version)
+                .header("X-TC-Timestamp", timestamp.to_string());
+            if !spec.region.is_empty() {
+                b = b.header("X-TC-Region", spec.region);
+            }
+            if let Some(l) = spec.language {
+                b = b.header("X-TC-Language", l);
+            }
+            if !spec.request_client.is_empty() {
+                b = b.header("X-TC-RequestClient", spec.request_client);
+            }
+            b.header(http::header::AUTHORIZATION, "SKIP")
+                .body(body)
+                .map_err(|e| e.to_string())
         }
     }
-    b.header(http::header::AUTHORIZATION, authorization)
-        .body(body)
-        .map_err(|e| e.to_string())
 }

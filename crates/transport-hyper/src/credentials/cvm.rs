@@ -6,16 +6,15 @@ use std::collections::HashMap;
 
 use super::cache::{Expiring, RefreshCache};
 use super::fetch::FetchSettings;
-use super::{CredentialsError, ProvideCredentials, ProvideFuture, make_credentials};
+use tcredis_core::credentials::cvm;
+
+use super::{CredentialsError, ProvideCredentials, ProvideFuture};
 use crate::http_stack::HttpStack;
 
 /// The variable overriding the metadata endpoint (tests serve it on loopback).
 pub const METADATA_ENDPOINT_VAR: &str = "TENCENTCLOUD_METADATA_ENDPOINT";
 /// The real metadata service.
-pub const DEFAULT_METADATA_ENDPOINT: &str = "http://metadata.tencentyun.com";
-const PATH: &str = "/latest/meta-data/cam/security-credentials/";
-/// Refresh this many seconds before expiry (as the official SDKs).
-const REFRESH_MARGIN: i64 = 300;
+pub const DEFAULT_METADATA_ENDPOINT: &str = cvm::METADATA_ENDPOINT;
 
 /// Fetches and caches the role's temporary credentials.
 #[derive(Debug)]
@@ -78,7 +77,7 @@ impl CvmRoleProvider {
         let role = match &self.role {
             Some(r) => r.clone(),
             None => {
-                let (status, body) = self.get(stack, PATH).await?;
+                let (status, body) = self.get(stack, cvm::SECURITY_CREDENTIALS_PATH).await?;
                 if status == 404 {
                     return Err(CredentialsError::unavailable(
                         self.source(),
@@ -91,68 +90,30 @@ impl CvmRoleProvider {
                         format!("role name query answered HTTP {status}"),
                     ));
                 }
-                let text = String::from_utf8_lossy(&body);
-                let role = text.lines().next().unwrap_or("").trim().to_owned();
-                if role.is_empty() {
-                    return Err(CredentialsError::unavailable(
-                        self.source(),
-                        "no CAM role is bound to this instance",
-                    ));
-                }
-                role
+                cvm::parse_role_name(&String::from_utf8_lossy(&body))
+                    .map_err(|e| CredentialsError::unavailable(self.source(), e.to_string()))?
             }
         };
-        let (status, body) = self.get(stack, &format!("{PATH}{role}")).await?;
+        let path = cvm::credentials_path(&role)
+            .map_err(|e| CredentialsError::invalid(self.source(), e.to_string()))?;
+        let (status, body) = self.get(stack, &path).await?;
         if status != 200 {
             return Err(CredentialsError::unavailable(
                 self.source(),
                 format!("credentials of role {role:?} answered HTTP {status}"),
             ));
         }
-        parse_role_credentials(&self.source(), &body)
+        let parsed = cvm::parse_role_credentials(&body)
+            .map_err(|e| CredentialsError::unavailable(self.source(), e.to_string()))?;
+        let credentials = parsed
+            .credentials()
+            .map_err(|e| CredentialsError::invalid(self.source(), e.to_string()))?;
+        Ok(Expiring {
+            credentials,
+            expires_at: parsed.expired_time(),
+            refresh_at: parsed.refresh_at_unix(),
+        })
     }
-}
-
-/// Parses `{TmpSecretId, TmpSecretKey, Token, ExpiredTime, Code}`.
-pub(crate) fn parse_role_credentials(
-    source: &str,
-    body: &[u8],
-) -> Result<Expiring, CredentialsError> {
-    #[derive(serde::Deserialize)]
-    #[serde(rename_all = "PascalCase")]
-    struct Wire {
-        tmp_secret_id: Option<String>,
-        tmp_secret_key: Option<String>,
-        token: Option<String>,
-        expired_time: Option<i64>,
-        code: Option<String>,
-    }
-    let w: Wire = serde_json::from_slice(body).map_err(|e| {
-        CredentialsError::unavailable(
-            source,
-            format!("metadata answer is not the expected JSON: {e}"),
-        )
-    })?;
-    if let Some(code) = w.code.as_deref().filter(|c| *c != "Success") {
-        return Err(CredentialsError::unavailable(
-            source,
-            format!("metadata service answered Code {code:?}"),
-        ));
-    }
-    let (Some(id), Some(key), Some(expires_at)) =
-        (w.tmp_secret_id, w.tmp_secret_key, w.expired_time)
-    else {
-        return Err(CredentialsError::unavailable(
-            source,
-            "metadata answer lacks TmpSecretId, TmpSecretKey or ExpiredTime",
-        ));
-    };
-    let credentials = make_credentials(source, &id, &key, w.token.as_deref())?;
-    Ok(Expiring {
-        credentials,
-        expires_at,
-        refresh_at: expires_at - REFRESH_MARGIN,
-    })
 }
 
 impl ProvideCredentials for CvmRoleProvider {
@@ -163,6 +124,10 @@ impl ProvideCredentials for CvmRoleProvider {
         })
     }
     fn source(&self) -> String {
-        format!("CVM role ({}{PATH})", self.endpoint)
+        format!(
+            "CVM role ({}{})",
+            self.endpoint,
+            cvm::SECURITY_CREDENTIALS_PATH
+        )
     }
 }

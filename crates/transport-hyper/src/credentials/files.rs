@@ -1,8 +1,8 @@
 //! Reading credential files: the INI and tccli formats, and a warning when a credentials file is
 //! readable by group or others.
 //!
-//! Private adapter: the parsing itself belongs to the core (`tcredis_core::credentials`); this
-//! module keeps the file reading (I/O) and maps the parsed data to what the providers need.
+//! The parsing itself is the core's (`tcredis_core::credentials::{ini, tccli}`); this module
+//! does the file reading (I/O) and maps the parsed data to what the providers need.
 
 use std::path::Path;
 
@@ -74,80 +74,48 @@ pub(crate) fn warn_if_readable_by_others(path: &Path) {
     let _ = path;
 }
 
-/// Parses an INI credentials file and returns the named section, `None` when it is absent.
-/// Keys: `secret_id`, `secret_key`, `token`, `region`, `role_arn`, `role_session_name`; values
-/// are trimmed; `#` and `;` start comments.
+/// The named section of an INI credentials file (core's parser), `None` when it is absent.
 pub(crate) fn parse_ini_profile(text: &str, profile: &str) -> Result<Option<ProfileData>, String> {
-    let mut current: Option<String> = None;
-    let mut found: Option<ProfileData> = None;
-    for (n, raw) in text.lines().enumerate() {
-        let line = raw.trim();
-        if line.is_empty() || line.starts_with('#') || line.starts_with(';') {
-            continue;
-        }
-        if let Some(rest) = line.strip_prefix('[') {
-            let name = rest
-                .strip_suffix(']')
-                .ok_or_else(|| format!("line {}: a section header must end with ']'", n + 1))?
-                .trim();
-            let name = name.strip_prefix("profile ").unwrap_or(name).trim();
-            current = Some(name.to_owned());
-            if name == profile && found.is_none() {
-                found = Some(ProfileData::default());
-            }
-            continue;
-        }
-        let (key, value) = line
-            .split_once('=')
-            .ok_or_else(|| format!("line {}: expected `key = value` or a [section]", n + 1))?;
-        if current.as_deref() != Some(profile) {
-            continue;
-        }
-        let value = value.trim().trim_matches('"').to_owned();
-        let data = found.get_or_insert_with(ProfileData::default);
-        match key.trim().to_ascii_lowercase().as_str() {
-            "secret_id" => data.secret_id = Some(value),
-            "secret_key" => data.secret_key = Some(value),
-            "token" | "session_token" => data.token = Some(value).filter(|v| !v.is_empty()),
-            "region" => data.region = Some(value).filter(|v| !v.is_empty()),
-            "role_arn" => data.role_arn = Some(value).filter(|v| !v.is_empty()),
-            "role_session_name" => data.role_session_name = Some(value).filter(|v| !v.is_empty()),
-            _ => {}
-        }
-    }
-    Ok(found)
+    let file = tcredis_core::credentials::ini::parse(text).map_err(|e| e.to_string())?;
+    Ok(file.profile(profile).map(|p| ProfileData {
+        secret_id: p.secret_id().map(str::to_owned),
+        secret_key: p.secret_key().map(|s| s.expose().to_owned()),
+        token: p
+            .token()
+            .map(|s| s.expose().to_owned())
+            .filter(|t| !t.is_empty()),
+        region: p.region().map(str::to_owned).filter(|r| !r.is_empty()),
+        role_arn: p.role_arn().map(str::to_owned).filter(|r| !r.is_empty()),
+        role_session_name: p
+            .role_session_name()
+            .map(str::to_owned)
+            .filter(|r| !r.is_empty()),
+        cvm_role: false,
+    }))
 }
 
-/// Parses a tccli `<profile>.credential` JSON file.
+/// A tccli `<profile>.credential` JSON file (core's parser).
 pub(crate) fn parse_tccli_credential(text: &str) -> Result<ProfileData, String> {
-    let v: serde_json::Value =
-        serde_json::from_str(text).map_err(|e| format!("is not valid JSON: {e}"))?;
-    let obj = v.as_object().ok_or("is not a JSON object")?;
-    let s = |k: &str| {
-        obj.get(k)
-            .and_then(|v| v.as_str())
-            .map(str::to_owned)
-            .filter(|v| !v.is_empty())
-    };
+    use tcredis_core::credentials::tccli::{CredentialKind, parse_credential};
+    let c = parse_credential(text.as_bytes()).map_err(|e| e.to_string())?;
     Ok(ProfileData {
-        secret_id: s("secretId"),
-        secret_key: s("secretKey"),
-        token: s("token"),
+        secret_id: c.secret_id().map(str::to_owned),
+        secret_key: c.secret_key().map(|s| s.expose().to_owned()),
+        token: c
+            .token()
+            .map(|s| s.expose().to_owned())
+            .filter(|t| !t.is_empty()),
         region: None,
-        role_arn: s("role-arn").or_else(|| s("roleArn")),
-        role_session_name: s("role-session-name").or_else(|| s("roleSessionName")),
-        cvm_role: s("type").as_deref() == Some("cvm-role"),
+        role_arn: c.role_arn().map(str::to_owned),
+        role_session_name: c.role_session_name().map(str::to_owned),
+        cvm_role: *c.kind() == CredentialKind::CvmRole,
     })
 }
 
-/// The `_sys_param.region` of a tccli `<profile>.configure` file, if any.
+/// The `_sys_param.region` of a tccli `<profile>.configure` file, if any (core's parser).
 pub(crate) fn parse_tccli_region(text: &str) -> Option<String> {
-    let v: serde_json::Value = serde_json::from_str(text).ok()?;
-    v.get("_sys_param")?
-        .get("region")?
-        .as_str()
-        .map(str::to_owned)
-        .filter(|r| !r.is_empty())
+    let c = tcredis_core::credentials::tccli::parse_configure(text.as_bytes()).ok()?;
+    c.region().map(str::to_owned).filter(|r| !r.is_empty())
 }
 
 #[cfg(test)]

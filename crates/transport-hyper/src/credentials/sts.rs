@@ -1,31 +1,29 @@
 //! STS temporary credentials: `AssumeRole` signed with a base pair, and
 //! `AssumeRoleWithWebIdentity` (TKE OIDC, sent unsigned with `Authorization: SKIP`), both at
 //! `sts.tencentcloudapi.com` (version 2018-08-13) unless `TENCENTCLOUD_STS_ENDPOINT` says
-//! otherwise; refreshed 5 minutes before expiry (at half-life for short sessions).
+//! otherwise. Request bodies, response parsing and the refresh time (`ExpiredTime -
+//! duration/10*9`, as the Go SDK) are the core's.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
 
+use tcredis_core::credentials::sts;
 use tcredis_core::endpoint::Endpoint;
 use tcredis_core::error::ApiError;
 use tcredis_core::sign::tc3::SigningKeyCache;
 
 use super::cache::{Expiring, RefreshCache, now_unix};
 use super::fetch::FetchSettings;
-use super::{
-    CredentialsError, ProvideCredentials, ProvideFuture, SharedProvider, make_credentials,
-};
+use super::{CredentialsError, ProvideCredentials, ProvideFuture, SharedProvider};
 use crate::http_stack::HttpStack;
 use crate::signing::{Auth, CallSpec, build_request};
 
 /// The variable overriding the STS endpoint (`host[:port]` or an `http(s)://` URL).
 pub const STS_ENDPOINT_VAR: &str = "TENCENTCLOUD_STS_ENDPOINT";
 /// The STS host.
-pub const DEFAULT_STS_HOST: &str = "sts.tencentcloudapi.com";
-const STS_VERSION: &str = "2018-08-13";
-const STS_REGION: &str = "ap-guangzhou";
+pub const DEFAULT_STS_HOST: &str = sts::STS_HOST;
 /// Default session length, seconds (as the SDKs).
-pub const DEFAULT_DURATION_SECONDS: u32 = 7200;
+pub const DEFAULT_DURATION_SECONDS: u32 = sts::DEFAULT_DURATION_SECONDS;
 
 fn sts_endpoint(env: &HashMap<String, String>) -> Result<Endpoint, CredentialsError> {
     match env.get(STS_ENDPOINT_VAR).filter(|v| !v.trim().is_empty()) {
@@ -36,7 +34,11 @@ fn sts_endpoint(env: &HashMap<String, String>) -> Result<Endpoint, CredentialsEr
 }
 
 fn default_session_name() -> String {
-    format!("tcredis-{}", now_unix())
+    let micros = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_micros() as u64)
+        .unwrap_or(0);
+    sts::default_session_name(micros)
 }
 
 /// Shared STS plumbing.
@@ -56,7 +58,7 @@ impl Sts {
     ) -> Result<Self, CredentialsError> {
         Ok(Self {
             endpoint: sts_endpoint(env)?,
-            region: STS_REGION.to_owned(),
+            region: sts::STS_DEFAULT_REGION.to_owned(),
             stack: settings.stack("STS", false),
             timeout: settings.timeout,
             keys: SigningKeyCache::new(),
@@ -68,13 +70,14 @@ impl Sts {
         source: &str,
         action: &str,
         body: Vec<u8>,
+        duration_seconds: u32,
         auth: Auth<'_>,
     ) -> Result<Expiring, CredentialsError> {
         let stack = self.stack.as_ref().map_err(Clone::clone)?;
         let spec = CallSpec {
-            service: "sts",
+            service: sts::STS_SERVICE,
             action,
-            version: STS_VERSION,
+            version: sts::STS_VERSION,
             region: &self.region,
             language: None,
             request_client: crate::REQUEST_CLIENT,
@@ -96,55 +99,17 @@ impl Sts {
                 format!("{action} answered HTTP {}", answer.status),
             ));
         }
-        parse_sts_credentials(source, &answer.body)
+        let parsed = sts::parse_response(&answer.body)
+            .map_err(|e| CredentialsError::unavailable(source, e.to_string()))?;
+        let credentials = parsed
+            .credentials()
+            .map_err(|e| CredentialsError::invalid(source, e.to_string()))?;
+        Ok(Expiring {
+            credentials,
+            expires_at: parsed.expired_time(),
+            refresh_at: parsed.refresh_at_unix(duration_seconds),
+        })
     }
-}
-
-/// Parses `Response.Credentials.{TmpSecretId,TmpSecretKey,Token}` and `Response.ExpiredTime`.
-pub(crate) fn parse_sts_credentials(
-    source: &str,
-    body: &[u8],
-) -> Result<Expiring, CredentialsError> {
-    #[derive(serde::Deserialize)]
-    #[serde(rename_all = "PascalCase")]
-    struct Envelope {
-        response: Inner,
-    }
-    #[derive(serde::Deserialize)]
-    #[serde(rename_all = "PascalCase")]
-    struct Inner {
-        credentials: Option<Creds>,
-        expired_time: Option<i64>,
-    }
-    #[derive(serde::Deserialize)]
-    #[serde(rename_all = "PascalCase")]
-    struct Creds {
-        tmp_secret_id: String,
-        tmp_secret_key: String,
-        token: Option<String>,
-    }
-    let e: Envelope = serde_json::from_slice(body).map_err(|e| {
-        CredentialsError::unavailable(source, format!("STS answer is not the expected JSON: {e}"))
-    })?;
-    let (Some(c), Some(expires_at)) = (e.response.credentials, e.response.expired_time) else {
-        return Err(CredentialsError::unavailable(
-            source,
-            "STS answer lacks Credentials or ExpiredTime",
-        ));
-    };
-    let credentials = make_credentials(
-        source,
-        &c.tmp_secret_id,
-        &c.tmp_secret_key,
-        c.token.as_deref(),
-    )?;
-    let now = now_unix();
-    let margin = 300.min((expires_at - now).max(0) / 2);
-    Ok(Expiring {
-        credentials,
-        expires_at,
-        refresh_at: expires_at - margin,
-    })
 }
 
 /// STS `AssumeRole` over a base provider.
@@ -160,7 +125,7 @@ pub struct StsAssumeRoleProvider {
 
 impl StsAssumeRoleProvider {
     /// Assumes `role_arn` with the base credentials. `env` supplies `TENCENTCLOUD_STS_ENDPOINT`
-    /// (and proxies through `settings`).
+    /// (proxies come through `settings`).
     pub fn new(
         base: SharedProvider,
         role_arn: impl Into<String>,
@@ -180,27 +145,27 @@ impl StsAssumeRoleProvider {
 
     /// Session length in seconds (1..=43200, default 7200).
     pub fn duration_seconds(mut self, seconds: u32) -> Self {
-        self.duration_seconds = seconds.clamp(1, 43200);
+        self.duration_seconds = seconds.clamp(1, sts::MAX_DURATION_SECONDS);
         self
     }
 
     async fn fetch(&self) -> Result<Expiring, CredentialsError> {
         let sts = self.sts.as_ref().map_err(Clone::clone)?;
         let base = self.base.provide().await?;
-        let body = serde_json::json!({
-            "RoleArn": self.role_arn,
-            "RoleSessionName": self.session_name,
-            "DurationSeconds": self.duration_seconds,
-        });
-        let body = serde_json::to_vec(&body).unwrap_or_default();
+        let body = sts::AssumeRoleRequest::new(&self.role_arn, &self.session_name)
+            .and_then(|r| r.with_duration_seconds(self.duration_seconds))
+            .map_err(|e| CredentialsError::invalid(self.source(), e.to_string()))?
+            .to_json();
+        let auth = Auth::Tc3 {
+            credentials: &base,
+            cache: &sts.keys,
+        };
         sts.call(
             &self.source(),
-            "AssumeRole",
+            sts::ASSUME_ROLE,
             body,
-            Auth::Tc3 {
-                credentials: &base,
-                cache: &sts.keys,
-            },
+            self.duration_seconds,
+            auth,
         )
         .await
     }
@@ -234,13 +199,13 @@ pub struct WebIdentityProvider {
     cache: RefreshCache,
 }
 
-/// TKE's variables.
+/// TKE's OIDC provider id variable.
 pub const TKE_PROVIDER_ID: &str = "TKE_PROVIDER_ID";
-/// File holding the OIDC token.
+/// The variable naming the file holding the OIDC token.
 pub const TKE_WEB_IDENTITY_TOKEN_FILE: &str = "TKE_WEB_IDENTITY_TOKEN_FILE";
-/// Role to assume.
+/// The variable naming the role to assume.
 pub const TKE_ROLE_ARN: &str = "TKE_ROLE_ARN";
-/// Region of the cluster (sent as X-TC-Region).
+/// The cluster's region (sent as `X-TC-Region`).
 pub const TKE_REGION: &str = "TKE_REGION";
 
 impl WebIdentityProvider {
@@ -295,18 +260,20 @@ impl WebIdentityProvider {
                 format!("cannot be read: {e}"),
             )
         })?;
-        let body = serde_json::json!({
-            "ProviderId": self.provider_id,
-            "WebIdentityToken": token.trim(),
-            "RoleArn": self.role_arn,
-            "RoleSessionName": self.session_name,
-            "DurationSeconds": self.duration_seconds,
-        });
-        let body = serde_json::to_vec(&body).unwrap_or_default();
+        let body = sts::AssumeRoleWithWebIdentityRequest::new(
+            &self.provider_id,
+            token,
+            &self.role_arn,
+            &self.session_name,
+        )
+        .and_then(|r| r.with_duration_seconds(self.duration_seconds))
+        .map_err(|e| CredentialsError::invalid(self.source(), e.to_string()))?
+        .to_json();
         sts.call(
             &self.source(),
-            "AssumeRoleWithWebIdentity",
+            sts::ASSUME_ROLE_WITH_WEB_IDENTITY,
             body,
+            self.duration_seconds,
             Auth::Skip,
         )
         .await
@@ -328,18 +295,6 @@ impl ProvideCredentials for WebIdentityProvider {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn parses_sts_answer_and_schedules_refresh() {
-        let exp = now_unix() + 7200;
-        let body = format!(
-            r#"{{"Response":{{"Credentials":{{"Token":"tok","TmpSecretId":"AKIDtmp","TmpSecretKey":"tmpkey"}},"ExpiredTime":{exp},"RequestId":"r"}}}}"#
-        );
-        let e = parse_sts_credentials("sts", body.as_bytes()).unwrap();
-        assert_eq!(e.credentials.secret_id(), "AKIDtmp");
-        assert_eq!(e.refresh_at, exp - 300);
-        assert!(parse_sts_credentials("sts", br#"{"Response":{"RequestId":"r"}}"#).is_err());
-    }
 
     #[test]
     fn endpoint_override() {
