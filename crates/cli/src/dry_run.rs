@@ -29,7 +29,12 @@ pub struct Target<'a> {
 
 /// Builds and signs a `DescribeInstanceBackups` POST with `body` at `timestamp`, with the
 /// core's `call` (the same builder the transport's client sends with).
-pub fn build(target: Target<'_>, credentials: &Credentials, body: &[u8], timestamp: u64) -> Result<Prepared, String> {
+pub fn build(
+    target: Target<'_>,
+    credentials: &Credentials,
+    body: &[u8],
+    timestamp: u64,
+) -> Result<Prepared, String> {
     let host = target.endpoint.host_header();
     let scheme = target.endpoint.scheme().as_str();
     let spec = CallSpec {
@@ -43,11 +48,17 @@ pub fn build(target: Target<'_>, credentials: &Credentials, body: &[u8], timesta
         authority: &host,
         host: &host,
         payload: Payload::Json(body),
-        signing: SigningMethod::Tc3 { unsigned_payload: false },
+        signing: SigningMethod::Tc3 {
+            unsigned_payload: false,
+        },
         timestamp,
     };
-    let signed = call::build_request_with_stages(&spec, credentials, &SigningKeyCache::new()).map_err(|e| e.to_string())?;
-    Ok(Prepared { request: signed.request, stages: signed.stages })
+    let signed = call::build_request_with_stages(&spec, credentials, &SigningKeyCache::new())
+        .map_err(|e| e.to_string())?;
+    Ok(Prepared {
+        request: signed.request,
+        stages: signed.stages,
+    })
 }
 
 /// The request as text: request line, headers (token redacted), blank line, body.
@@ -103,21 +114,43 @@ mod tests {
 
     fn doc_credentials() -> Credentials {
         // The public example pair from Tencent Cloud's signature documentation (not a secret).
-        Credentials::new("AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE", "Gu5t9xGARNpq86cd98joQYCN3EXAMPLE").unwrap()
+        Credentials::new(
+            "AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE",
+            "Gu5t9xGARNpq86cd98joQYCN3EXAMPLE",
+        )
+        .unwrap()
     }
 
     #[test]
     fn empty_request_reproduces_vector_d3() {
         let endpoint = Endpoint::default();
-        let target = Target { endpoint: &endpoint, region: Some("ap-guangzhou"), language: None };
+        let target = Target {
+            endpoint: &endpoint,
+            region: Some("ap-guangzhou"),
+            language: None,
+        };
         let p = build(target, &doc_credentials(), b"{}", 1_551_113_065).unwrap();
-        let Some(Stages::Tc3(stages)) = &p.stages else { panic!("stages asked for") };
-        assert_eq!(stages.signature, "826d018e878df89b32fcfa42b1125fadc6fe3a8b30221245a5c8c3534d0257f2");
-        assert_eq!(stages.hashed_canonical_request, "8d58468ae9492a0e072d71ce10f66dfb949aec613a11ab8443d404262ab31fea");
+        let Some(Stages::Tc3(stages)) = &p.stages else {
+            panic!("stages asked for")
+        };
+        assert_eq!(
+            stages.signature,
+            "826d018e878df89b32fcfa42b1125fadc6fe3a8b30221245a5c8c3534d0257f2"
+        );
+        assert_eq!(
+            stages.hashed_canonical_request,
+            "8d58468ae9492a0e072d71ce10f66dfb949aec613a11ab8443d404262ab31fea"
+        );
         let text = render(&p.request);
         assert!(text.starts_with("POST / HTTP/1.1\n"), "{text}");
-        assert!(text.contains("\nHost: redis.tencentcloudapi.com\n"), "{text}");
-        assert!(text.contains("\nX-TC-Action: DescribeInstanceBackups\n"), "{text}");
+        assert!(
+            text.contains("\nHost: redis.tencentcloudapi.com\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("\nX-TC-Action: DescribeInstanceBackups\n"),
+            "{text}"
+        );
         assert!(text.ends_with("\n\n{}\n"));
         let shown = render_stages(p.stages.as_ref().unwrap());
         assert!(shown.contains("--- string to sign ---\nTC3-HMAC-SHA256\n1551113065\n2019-02-25/redis/tc3_request\n"), "{shown}");
@@ -127,8 +160,14 @@ mod tests {
     #[test]
     fn the_token_is_redacted() {
         let endpoint = Endpoint::default();
-        let target = Target { endpoint: &endpoint, region: None, language: Some("en-US") };
-        let creds = doc_credentials().with_token("session-token-value-123").unwrap();
+        let target = Target {
+            endpoint: &endpoint,
+            region: None,
+            language: Some("en-US"),
+        };
+        let creds = doc_credentials()
+            .with_token("session-token-value-123")
+            .unwrap();
         let text = render(&build(target, &creds, b"{}", 1_551_113_065).unwrap().request);
         assert!(text.contains("X-TC-Token: <redacted>\n"));
         assert!(!text.contains("session-token-value-123"));

@@ -36,12 +36,20 @@ impl Progress {
             return;
         }
         let now = Instant::now();
-        if self.last_draw.is_some_and(|t| now.duration_since(t) < Duration::from_millis(100)) {
+        if self
+            .last_draw
+            .is_some_and(|t| now.duration_since(t) < Duration::from_millis(100))
+        {
             return;
         }
         self.last_draw = Some(now);
         let secs = now.duration_since(self.started).as_secs_f64().max(0.001);
-        let line = format!("{} pages, {} backups, {:.1} req/s", self.pages, self.backups, self.pages as f64 / secs);
+        let line = format!(
+            "{} pages, {} backups, {:.1} req/s",
+            self.pages,
+            self.backups,
+            self.pages as f64 / secs
+        );
         let mut err = std::io::stderr().lock();
         let _ = write!(err, "\r\x1b[2K{line}");
         let _ = err.flush();

@@ -71,15 +71,26 @@ pub async fn run(
         .into_iter()
         .map(|r| match r {
             Ok(Some(backup)) => {
-                let start = backup.fields().start_time.as_deref().and_then(|t| BeijingTime::parse(t).ok());
+                let start = backup
+                    .fields()
+                    .start_time
+                    .as_deref()
+                    .and_then(|t| BeijingTime::parse(t).ok());
                 let age = start.map_or(i64::MAX, |t| now - t.unix());
-                if age <= max_age { Verdict::Ok { backup, age } } else { Verdict::Stale { backup, age } }
+                if age <= max_age {
+                    Verdict::Ok { backup, age }
+                } else {
+                    Verdict::Stale { backup, age }
+                }
             }
             Ok(None) => Verdict::Missing { searched },
             Err(e) => Verdict::Error(e),
         })
         .collect();
-    let outcome = verdicts.iter().map(Verdict::outcome).fold(Outcome::Success, Outcome::worst);
+    let outcome = verdicts
+        .iter()
+        .map(Verdict::outcome)
+        .fold(Outcome::Success, Outcome::worst);
     if json {
         write_json(out, instances, &verdicts, max_age, outcome)?;
     } else {
@@ -90,25 +101,48 @@ pub async fn run(
 
 fn describe(backup: &Backup) -> (String, String) {
     let f = backup.fields();
-    (f.start_time.clone().unwrap_or_default(), f.backup_id.clone().unwrap_or_default())
+    (
+        f.start_time.clone().unwrap_or_default(),
+        f.backup_id.clone().unwrap_or_default(),
+    )
 }
 
-fn write_text(out: &mut dyn Write, ids: &[String], verdicts: &[Verdict], max_age: i64, outcome: Outcome) -> std::io::Result<()> {
+fn write_text(
+    out: &mut dyn Write,
+    ids: &[String],
+    verdicts: &[Verdict],
+    max_age: i64,
+    outcome: Outcome,
+) -> std::io::Result<()> {
     let width = ids.iter().map(String::len).max().unwrap_or(0);
     let max = format_compact(max_age.unsigned_abs());
     for (id, v) in ids.iter().zip(verdicts) {
         let detail = match v {
             Verdict::Ok { backup, age } | Verdict::Stale { backup, age } => {
                 let (start, backup_id) = describe(backup);
-                let cmp = if matches!(v, Verdict::Ok { .. }) { "<=" } else { ">" };
-                format!("newest good backup {backup_id} started {start} ({} old {cmp} {max})", format_compact(age.unsigned_abs()))
+                let cmp = if matches!(v, Verdict::Ok { .. }) {
+                    "<="
+                } else {
+                    ">"
+                };
+                format!(
+                    "newest good backup {backup_id} started {start} ({} old {cmp} {max})",
+                    format_compact(age.unsigned_abs())
+                )
             }
             Verdict::Missing { searched } => {
-                format!("no good backup in the last {}", format_compact(searched.unsigned_abs()))
+                format!(
+                    "no good backup in the last {}",
+                    format_compact(searched.unsigned_abs())
+                )
             }
             Verdict::Error(e) => e.message.lines().next().unwrap_or_default().to_owned(),
         };
-        writeln!(out, "{:<7}  {id:<width$}  {detail}", v.label().to_uppercase())?;
+        writeln!(
+            out,
+            "{:<7}  {id:<width$}  {detail}",
+            v.label().to_uppercase()
+        )?;
         if let Verdict::Error(e) = v {
             crate::commands::list::report(Some(id), e);
         }
@@ -132,7 +166,13 @@ fn write_text(out: &mut dyn Write, ids: &[String], verdicts: &[Verdict], max_age
     out.flush()
 }
 
-fn write_json(out: &mut dyn Write, ids: &[String], verdicts: &[Verdict], max_age: i64, outcome: Outcome) -> std::io::Result<()> {
+fn write_json(
+    out: &mut dyn Write,
+    ids: &[String],
+    verdicts: &[Verdict],
+    max_age: i64,
+    outcome: Outcome,
+) -> std::io::Result<()> {
     let instances: Vec<serde_json::Value> = ids
         .iter()
         .zip(verdicts)
@@ -152,7 +192,11 @@ fn write_json(out: &mut dyn Write, ids: &[String], verdicts: &[Verdict], max_age
         })
         .collect();
     let doc = serde_json::json!({ "MaxAgeSeconds": max_age, "ExitCode": outcome.code(), "Instances": instances });
-    writeln!(out, "{}", serde_json::to_string_pretty(&doc).map_err(std::io::Error::other)?)?;
+    writeln!(
+        out,
+        "{}",
+        serde_json::to_string_pretty(&doc).map_err(std::io::Error::other)?
+    )?;
     out.flush()
 }
 

@@ -66,7 +66,11 @@ pub enum Event {
 }
 
 /// The request for one (instance, window).
-pub fn base_request(plan: &Plan, target: Option<&str>, window: Window) -> DescribeInstanceBackupsRequest {
+pub fn base_request(
+    plan: &Plan,
+    target: Option<&str>,
+    window: Window,
+) -> DescribeInstanceBackupsRequest {
     let mut r = DescribeInstanceBackupsRequest::new();
     r.instance_id = target.map(str::to_owned);
     r.begin_time = window.begin.map(|t| BeijingTime::from_unix(t).to_string());
@@ -89,7 +93,9 @@ pub fn start(api: Arc<dyn Api>, plan: Arc<Plan>) -> Vec<mpsc::Receiver<Event>> {
         tokio::spawn(async move {
             // Permits are granted first come, first served, so jobs start in target order and
             // the writer, which drains them in that order, never waits on a job without one.
-            let Ok(_permit) = permits.acquire_owned().await else { return };
+            let Ok(_permit) = permits.acquire_owned().await else {
+                return;
+            };
             let target = plan.targets[index].as_deref();
             if let Err(e) = run_target(api.as_ref(), &plan, target, &tx).await {
                 let _ = tx.send(Event::Failed(e)).await;
@@ -99,7 +105,12 @@ pub fn start(api: Arc<dyn Api>, plan: Arc<Plan>) -> Vec<mpsc::Receiver<Event>> {
     receivers
 }
 
-async fn run_target(api: &dyn Api, plan: &Plan, target: Option<&str>, tx: &mpsc::Sender<Event>) -> Result<(), CliError> {
+async fn run_target(
+    api: &dyn Api,
+    plan: &Plan,
+    target: Option<&str>,
+    tx: &mpsc::Sender<Event>,
+) -> Result<(), CliError> {
     match plan.paging {
         Paging::All => {
             for &window in &plan.windows {
@@ -112,7 +123,14 @@ async fn run_target(api: &dyn Api, plan: &Plan, target: Option<&str>, tx: &mpsc:
                     let page = page?;
                     let total_count = if first { page.total_count } else { 0 };
                     first = false;
-                    if tx.send(Event::Page { total_count, items: page.items }).await.is_err() {
+                    if tx
+                        .send(Event::Page {
+                            total_count,
+                            items: page.items,
+                        })
+                        .await
+                        .is_err()
+                    {
                         return Ok(()); // the writer stopped (closed pipe)
                     }
                 }
@@ -138,7 +156,12 @@ async fn single_page(
         req.limit = limit;
         req.offset = offset;
         let page: Page = api.page(req).await?;
-        let _ = tx.send(Event::Page { total_count: page.total_count, items: page.items }).await;
+        let _ = tx
+            .send(Event::Page {
+                total_count: page.total_count,
+                items: page.items,
+            })
+            .await;
         return Ok(());
     }
     let mut want = limit.unwrap_or(20);
@@ -149,10 +172,24 @@ async fn single_page(
         req.limit = Some(want.max(1));
         req.offset = Some(skip);
         let page = api.page(req).await?;
-        let items: Vec<_> = if want > 0 { page.items.into_iter().take(usize::try_from(want).unwrap_or(0)).collect() } else { Vec::new() };
+        let items: Vec<_> = if want > 0 {
+            page.items
+                .into_iter()
+                .take(usize::try_from(want).unwrap_or(0))
+                .collect()
+        } else {
+            Vec::new()
+        };
         want -= i64::try_from(items.len()).unwrap_or(0);
         skip = (skip - page.total_count).max(0);
-        if tx.send(Event::Page { total_count: page.total_count, items }).await.is_err() {
+        if tx
+            .send(Event::Page {
+                total_count: page.total_count,
+                items,
+            })
+            .await
+            .is_err()
+        {
             return Ok(());
         }
     }

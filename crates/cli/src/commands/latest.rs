@@ -22,12 +22,22 @@ use crate::window::Window;
 pub type Found = Result<Option<Backup>, CliError>;
 
 fn start_unix(b: &Backup) -> Option<i64> {
-    b.fields().start_time.as_deref().and_then(|t| BeijingTime::parse(t).ok()).map(BeijingTime::unix)
+    b.fields()
+        .start_time
+        .as_deref()
+        .and_then(|t| BeijingTime::parse(t).ok())
+        .map(BeijingTime::unix)
 }
 
 /// Searches one instance over `windows` (newest first).
 pub async fn newest_good(api: &dyn Api, instance: &str, windows: &[Window]) -> Found {
-    let plan = Plan { targets: Vec::new(), windows: Vec::new(), instance_name: None, statuses: Vec::new(), paging: Paging::All };
+    let plan = Plan {
+        targets: Vec::new(),
+        windows: Vec::new(),
+        instance_name: None,
+        statuses: Vec::new(),
+        paging: Paging::All,
+    };
     for &window in windows {
         let mut req = base_request(&plan, Some(instance), window);
         req.limit = Some(ALL_LIMIT);
@@ -39,7 +49,9 @@ pub async fn newest_good(api: &dyn Api, instance: &str, windows: &[Window]) -> F
                 if !is_good(item.fields().status) {
                     continue;
                 }
-                let Some(start) = start_unix(&item) else { continue };
+                let Some(start) = start_unix(&item) else {
+                    continue;
+                };
                 if best.as_ref().is_none_or(|(t, _)| start > *t) {
                     best = Some((start, item));
                 }
@@ -59,7 +71,12 @@ pub async fn find_all(api: Arc<dyn Api>, instances: &[String], windows: Vec<Wind
     let handles: Vec<_> = instances
         .iter()
         .map(|id| {
-            let (api, permits, windows, id) = (Arc::clone(&api), Arc::clone(&permits), Arc::clone(&windows), id.clone());
+            let (api, permits, windows, id) = (
+                Arc::clone(&api),
+                Arc::clone(&permits),
+                Arc::clone(&windows),
+                id.clone(),
+            );
             tokio::spawn(async move {
                 let _permit = permits.acquire_owned().await;
                 newest_good(api.as_ref(), &id, &windows).await
@@ -68,7 +85,10 @@ pub async fn find_all(api: Arc<dyn Api>, instances: &[String], windows: Vec<Wind
         .collect();
     let mut out = Vec::with_capacity(handles.len());
     for h in handles {
-        out.push(h.await.unwrap_or_else(|e| Err(CliError::network(format!("internal task failed: {e}")))));
+        out.push(
+            h.await
+                .unwrap_or_else(|e| Err(CliError::network(format!("internal task failed: {e}")))),
+        );
     }
     out
 }

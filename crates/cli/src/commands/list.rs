@@ -25,19 +25,34 @@ pub fn windows(time: TimeSpec, now: i64) -> Vec<Window> {
 
 /// The fan-out plan of a list.
 pub fn plan(cfg: &ListConfig, now: i64) -> Plan {
-    let targets = if cfg.instance_ids.is_empty() { vec![None] } else { cfg.instance_ids.iter().cloned().map(Some).collect() };
+    let targets = if cfg.instance_ids.is_empty() {
+        vec![None]
+    } else {
+        cfg.instance_ids.iter().cloned().map(Some).collect()
+    };
     Plan {
         targets,
         windows: windows(cfg.time, now),
         instance_name: cfg.instance_name.clone(),
         statuses: cfg.statuses.clone(),
-        paging: if cfg.all { Paging::All } else { Paging::Single { limit: cfg.limit, offset: cfg.offset } },
+        paging: if cfg.all {
+            Paging::All
+        } else {
+            Paging::Single {
+                limit: cfg.limit,
+                offset: cfg.offset,
+            }
+        },
     }
 }
 
 /// Runs the plan, writing every backup in order; per-instance errors are reported on stderr
 /// and the worst outcome is returned (an I/O error on stdout is returned as such).
-pub async fn run(api: Arc<dyn Api>, plan: Plan, emit: &mut dyn Emit) -> Result<Outcome, std::io::Error> {
+pub async fn run(
+    api: Arc<dyn Api>,
+    plan: Plan,
+    emit: &mut dyn Emit,
+) -> Result<Outcome, std::io::Error> {
     let plan = Arc::new(plan);
     let mut progress = Progress::new(matches!(plan.paging, Paging::All));
     let receivers = fetch::start(api, Arc::clone(&plan));

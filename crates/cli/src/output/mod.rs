@@ -88,11 +88,9 @@ pub fn emitter<'w>(
 pub(crate) mod test_support {
     //! Shared test data: a few backups with unusual content.
     use crate::backup::Backup;
-    use tcredis_core::response::RedisBackupSet;
 
     pub fn backup(raw: &str) -> Backup {
-        let fields: RedisBackupSet = serde_json::from_str(raw).unwrap();
-        Backup::new(raw, fields)
+        Backup::from_json(raw).unwrap()
     }
 
     pub fn samples() -> Vec<Backup> {

@@ -18,7 +18,7 @@ impl<'w> NdjsonWriter<'w> {
 
 impl Emit for NdjsonWriter<'_> {
     fn item(&mut self, backup: &Backup) -> io::Result<()> {
-        let line = relayout(backup.raw(), Layout::Compact);
+        let line = relayout(backup.raw_json(), Layout::Compact);
         self.out.write_all(line.as_bytes())?;
         self.out.write_all(b"\n")
     }
