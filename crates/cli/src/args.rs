@@ -146,9 +146,12 @@ enum TopCommand {
         /// The shell.
         shell: Shell,
     },
-    /// Print the man page (roff).
-    #[command(hide = true)]
-    Man,
+    /// Write help screens and man pages into DIR (used by `cargo xtask codegen`).
+    #[command(name = "__generate-docs", hide = true)]
+    GenerateDocs {
+        /// Output directory.
+        dir: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -398,7 +401,7 @@ fn into_config(cli: Cli) -> Result<Config, (&'static str, String)> {
             Shell::Zsh => ShellKind::Zsh,
             Shell::Fish => ShellKind::Fish,
         }),
-        TopCommand::Man => CommandConfig::Man,
+        TopCommand::GenerateDocs { dir } => CommandConfig::GenerateDocs(dir),
     };
     Ok(Config { global, command })
 }

@@ -10,6 +10,8 @@ mod backup;
 mod clock;
 mod commands;
 mod config;
+mod config_show;
+mod docs_gen;
 mod dry_run;
 mod duration;
 mod exit;
