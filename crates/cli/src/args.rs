@@ -349,13 +349,13 @@ fn into_config(cli: Cli) -> Result<Config, (&'static str, String)> {
     };
     let command = match cli.command {
         TopCommand::Backups(BackupsCommand::List(a)) => {
-            if let (Some(b), Some(e)) = (a.begin_time, a.end_time) {
-                if b > e {
-                    return Err((
-                        "--begin-time",
-                        "is after --end-time; the window must not be reversed".to_owned(),
-                    ));
-                }
+            if let (Some(b), Some(e)) = (a.begin_time, a.end_time)
+                && b > e
+            {
+                return Err((
+                    "--begin-time",
+                    "is after --end-time; the window must not be reversed".to_owned(),
+                ));
             }
             if let Some(q) = &a.query {
                 crate::output::Query::compile(q).map_err(|e| ("--query", e))?;

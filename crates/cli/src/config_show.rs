@@ -26,21 +26,60 @@ fn row<T>(out: &mut String, name: &str, value: Option<&Sourced<T>>, show: impl F
 }
 
 /// Renders the report.
-pub fn render(settings: &Settings, credentials: &CredentialReport, now_note: Option<String>) -> String {
+pub fn render(
+    settings: &Settings,
+    credentials: &CredentialReport,
+    now_note: Option<String>,
+) -> String {
     let mut out = String::new();
     row(&mut out, "profile", Some(&settings.profile), String::clone);
     row(&mut out, "region", settings.region.as_ref(), String::clone);
-    row(&mut out, "endpoint", Some(&settings.endpoint), ToString::to_string);
-    row(&mut out, "connect-to", settings.connect_to.as_ref(), ToString::to_string);
-    row(&mut out, "proxy", settings.proxy.as_ref(), |p| mask_userinfo(p));
-    row(&mut out, "ca-file", settings.ca_file.as_ref(), |p| p.display().to_string());
-    row(&mut out, "language", settings.language.as_ref(), String::clone);
+    row(
+        &mut out,
+        "endpoint",
+        Some(&settings.endpoint),
+        ToString::to_string,
+    );
+    row(
+        &mut out,
+        "connect-to",
+        settings.connect_to.as_ref(),
+        ToString::to_string,
+    );
+    row(&mut out, "proxy", settings.proxy.as_ref(), |p| {
+        mask_userinfo(p)
+    });
+    row(&mut out, "ca-file", settings.ca_file.as_ref(), |p| {
+        p.display().to_string()
+    });
+    row(
+        &mut out,
+        "language",
+        settings.language.as_ref(),
+        String::clone,
+    );
     let dur = |d: &std::time::Duration| humantime::format_duration(*d).to_string();
-    row(&mut out, "connect-timeout", settings.connect_timeout.as_ref(), dur);
+    row(
+        &mut out,
+        "connect-timeout",
+        settings.connect_timeout.as_ref(),
+        dur,
+    );
     row(&mut out, "timeout", settings.timeout.as_ref(), dur);
     row(&mut out, "deadline", settings.deadline.as_ref(), dur);
-    row(&mut out, "rate-limit", Some(&settings.rate_limit), |r| if *r == 0.0 { "off".to_owned() } else { format!("{r} req/s") });
-    row(&mut out, "max-retries", Some(&settings.max_retries), ToString::to_string);
+    row(&mut out, "rate-limit", Some(&settings.rate_limit), |r| {
+        if *r == 0.0 {
+            "off".to_owned()
+        } else {
+            format!("{r} req/s")
+        }
+    });
+    row(
+        &mut out,
+        "max-retries",
+        Some(&settings.max_retries),
+        ToString::to_string,
+    );
     if let Some(note) = now_note {
         let _ = writeln!(out, "{:<16} {note}", "now");
     }
@@ -73,8 +112,14 @@ mod tests {
 
     #[test]
     fn proxy_passwords_are_masked() {
-        assert_eq!(mask_userinfo("http://user:pa55@proxy:3128"), "http://***@proxy:3128");
+        assert_eq!(
+            mask_userinfo("http://user:pa55@proxy:3128"),
+            "http://***@proxy:3128"
+        );
         assert_eq!(mask_userinfo("http://proxy:3128"), "http://proxy:3128");
-        assert_eq!(mask_userinfo("http://proxy:3128/a@b"), "http://proxy:3128/a@b");
+        assert_eq!(
+            mask_userinfo("http://proxy:3128/a@b"),
+            "http://proxy:3128/a@b"
+        );
     }
 }

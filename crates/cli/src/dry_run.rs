@@ -91,8 +91,17 @@ pub fn render_stages(stages: &Stages) -> String {
     }
 }
 
-/// `x-tc-action` -> `X-TC-Action`, `content-type` -> `Content-Type` (http lower-cases names).
+/// `x-tc-action` -> `X-TC-Action`, `x-tc-requestclient` -> `X-TC-RequestClient` (http keeps
+/// header names lower-case; this prints them as the API documents them).
 fn header_case(name: &str) -> String {
+    const KNOWN: [(&str, &str); 3] = [
+        ("x-tc-requestclient", "X-TC-RequestClient"),
+        ("x-tc-traceid", "X-TC-TraceId"),
+        ("x-tc-content-sha256", "X-TC-Content-SHA256"),
+    ];
+    if let Some((_, shown)) = KNOWN.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)) {
+        return (*shown).to_owned();
+    }
     name.split('-')
         .map(|part| {
             if part.eq_ignore_ascii_case("tc") {

@@ -67,6 +67,7 @@ pub async fn run(
                     for item in &items {
                         emit.item(item)?;
                     }
+                    emit.end_page()?;
                 }
                 Event::Failed(e) => {
                     progress.finish();

@@ -23,6 +23,10 @@ impl Emit for NdjsonWriter<'_> {
         self.out.write_all(b"\n")
     }
 
+    fn end_page(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+
     fn finish(&mut self, _total_count: i64) -> io::Result<()> {
         self.out.flush()
     }
