@@ -100,6 +100,8 @@ fn run_on_runtime(config: Config, env: Environment) -> Result<Outcome, Failure> 
 struct Resolved {
     provider: Option<SharedProvider>,
     report: CredentialReport,
+    /// Why there is no provider.
+    error: Option<String>,
 }
 
 fn resolve_credentials(config: &Config, env: &Environment, settings: &Settings) -> Resolved {
@@ -117,6 +119,7 @@ fn resolve_credentials(config: &Config, env: &Environment, settings: &Settings) 
                 summary: format!("{} ({source})", tcredis_mock::DEMO_SECRET_ID),
                 steps: Vec::new(),
             },
+            error: None,
         };
     }
     let mut chain = ChainConfig::new(env.vars.clone(), env.home.clone().unwrap_or_default());
@@ -147,6 +150,7 @@ fn resolve_credentials(config: &Config, env: &Environment, settings: &Settings) 
                 steps: r.steps.iter().map(ToString::to_string).collect(),
             },
             provider: Some(r.provider),
+            error: None,
         },
         Err(e) => Resolved {
             provider: None,
@@ -154,6 +158,7 @@ fn resolve_credentials(config: &Config, env: &Environment, settings: &Settings) 
                 summary: format!("none: {e}"),
                 steps: Vec::new(),
             },
+            error: Some(e.to_string()),
         },
     }
 }
@@ -192,9 +197,9 @@ async fn run(config: Config, env: Environment) -> Result<Outcome, Failure> {
         out.flush()?;
         return Ok(Outcome::Success);
     }
-    let provider = credentials.provider.ok_or_else(|| {
-        CliError::usage(format!("no credentials: {}", credentials.report.summary))
-    })?;
+    let provider = credentials
+        .provider
+        .ok_or_else(|| CliError::usage(credentials.error.unwrap_or_default()))?;
     if config.global.dry_run {
         return dry_run_requests(&config, &settings, provider.as_ref(), now.unix).await;
     }
