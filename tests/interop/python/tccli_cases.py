@@ -18,17 +18,23 @@ from interop_common import REGION, Runner, Seed, check, check_eq, check_items_ma
 URL, _ = mock_url()
 SEED = Seed()
 TCCLI = env("TCREDIS_TCCLI")
+SCAN_DIR = env("TCREDIS_SCAN_DIR")
 runner = Runner("tccli")
+
+
+# tccli's scheme stays "https" even for an http:// endpoint, so it would send loopback traffic
+# through HTTPS_PROXY, and NO_PROXY cannot exempt it (it is matched against "http://host:port").
+CHILD_ENV = {k: v for k, v in os.environ.items() if k.lower() not in ("https_proxy", "http_proxy", "all_proxy", "no_proxy")}
 
 
 def tccli(*args, region=REGION):
     cmd = [TCCLI, "redis", "DescribeInstanceBackups", "--endpoint", URL, "--region", region, *args]
-    proc = subprocess.run(cmd, capture_output=True, timeout=60, stdin=subprocess.DEVNULL)
+    proc = subprocess.run(cmd, capture_output=True, timeout=60, stdin=subprocess.DEVNULL, env=CHILD_ENV)
     stdout = proc.stdout.decode("utf-8")
     stderr = proc.stderr.decode("utf-8", "replace")
-    # Keep the tool's output in our stdout/stderr (teed into the secret-scan folder by xtask).
-    sys.stdout.write(stdout)
-    sys.stderr.write(stderr)
+    # Every word tccli printed goes to the secret-scan folder (not to the terminal: it is long).
+    with open(os.path.join(SCAN_DIR, "interop-tccli-tool-output.log"), "a", encoding="utf-8") as log:
+        log.write("$ tccli %s\n[exit %d]\n--- stdout\n%s--- stderr\n%s\n" % (" ".join(args), proc.returncode, stdout, stderr))
     return proc.returncode, stdout, stderr
 
 
