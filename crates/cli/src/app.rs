@@ -30,6 +30,7 @@ pub fn main(argv: Vec<std::ffi::OsString>) -> u8 {
         }
     };
     let env = Environment::capture();
+    crate::logging::init(config.global.verbose);
     let result = match &config.command {
         CommandConfig::Completions(shell) => {
             crate::docs_gen::completions(*shell, &mut io::stdout().lock())

@@ -18,6 +18,7 @@ mod dry_run;
 mod duration;
 mod exit;
 mod json_text;
+mod logging;
 mod mock;
 mod output;
 mod progress;
