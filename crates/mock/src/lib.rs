@@ -36,6 +36,8 @@ pub use data::seed::{Seed, SeedError, SeedInstance};
 pub use handler::{DEMO_SECRET_ID, DEMO_SECRET_KEY, ExpectationError, ScriptError};
 pub use journal::{JournalEntry, SignatureResult};
 pub use script::{ErrorReply, Expect, Matcher, Script, Step};
+#[cfg(feature = "server")]
+pub use server::{BlockingMockServer, MockServer};
 
 /// Parses an RFC 3339 time (as `TCREDIS_NOW` holds it) into Unix seconds.
 pub fn parse_rfc3339(text: &str) -> Option<i64> {

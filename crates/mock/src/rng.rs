@@ -17,7 +17,7 @@ impl Rng {
     pub(crate) fn process_seed() -> u64 {
         use std::hash::{BuildHasher, Hasher};
         let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
-        hasher.write_u64(0x7463_7265_6469_73);
+        hasher.write_u64(0x0074_6372_6564_6973);
         hasher.finish()
     }
 

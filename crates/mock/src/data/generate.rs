@@ -102,9 +102,9 @@ impl Generated {
         let k = i % self.instances;
         let start = self.start_of(i);
         let status = self.status_of(i);
-        let backup_type = if i % 29 == 0 {
+        let backup_type = if i.is_multiple_of(29) {
             "2"
-        } else if i % 7 == 0 {
+        } else if i.is_multiple_of(7) {
             "0"
         } else {
             "1"

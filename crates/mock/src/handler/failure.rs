@@ -17,8 +17,13 @@ impl Failure {
     }
 }
 
-/// The message used when a script or fault names a code without a message.
+/// The message used when a script or fault names a code without a message: core's documented
+/// description, or a mock-specific one for codes core does not know.
 pub(crate) fn default_message(code: &str) -> &'static str {
+    let known = tcredis_core::error::ErrorCode::from(code);
+    if !matches!(known, tcredis_core::error::ErrorCode::Other(_)) {
+        return known.default_message();
+    }
     match code {
         "InternalError" | "InternalError.InternalError" => {
             "An internal error has occurred. Retry your request; if it persists, contact support."

@@ -23,7 +23,7 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde_json::Value;
-use subtle::ConstantTimeEq;
+use tcredis_core::credentials::Secret;
 
 use crate::config::{AcceptedCredential, ConfigError, DataSource, FaultKind, MockConfig};
 use crate::data::demo::demo_seed;
@@ -39,8 +39,6 @@ use params::{RawParams, Schema};
 
 /// Bodies above this many bytes get `RequestSizeLimitExceeded` (10 MB, the POST v3 limit).
 pub const MAX_BODY_BYTES: usize = 10 * 1024 * 1024;
-/// Allowed distance between `X-TC-Timestamp` and the server clock.
-const MAX_SKEW_SECS: i64 = 300;
 /// The public demo SecretId, accepted when no credential is configured.
 pub const DEMO_SECRET_ID: &str = "AKIDTCREDISDEMO000000000000000000000";
 /// The public demo SecretKey (not a secret: documented, may be printed).
@@ -232,7 +230,7 @@ impl Handler {
         if credentials.is_empty() {
             credentials.push(AcceptedCredential {
                 secret_id: DEMO_SECRET_ID.to_owned(),
-                secret_key: tcredis_core::credentials::Secret::new(DEMO_SECRET_KEY),
+                secret_key: Secret::new(DEMO_SECRET_KEY),
                 token: None,
             });
         }
@@ -483,7 +481,7 @@ impl Handler {
         let now_unix = unix_f64(now);
         let host = raw_host(request);
         let authenticated = if is_v1 {
-            self.authenticate_v1(request, form_value, &host, body, now_unix, x)?
+            self.authenticate_v1(request, route, form_value, &host, body, now_unix, x)?
         } else {
             self.authenticate_tc3(request, route, authorization, &host, body, now_unix, x)?
         };
@@ -665,33 +663,15 @@ impl Handler {
         })
     }
 
-    fn check_window(timestamp: i64, now_unix: f64) -> Result<(), Failure> {
-        let skew = timestamp as f64 - now_unix;
-        if skew.abs() > MAX_SKEW_SECS as f64 {
-            return Err(Failure::new(
-                "AuthFailure.SignatureExpire",
-                format!(
-                    "The signature expired: the request timestamp {timestamp} is {:.0} s {} the server time {}; at most {MAX_SKEW_SECS} s are allowed. Check the local clock.",
-                    skew.abs(),
-                    if skew < 0.0 { "behind" } else { "ahead of" },
-                    now_unix.floor()
-                ),
-            ));
-        }
-        Ok(())
+    /// The key and token to verify a SecretId with.
+    fn secrets_for(&self, secret_id: &str) -> Option<(Secret, Option<Secret>)> {
+        self.find_credential(secret_id)
+            .map(|f| (Secret::new(f.secret_key), f.token.map(Secret::new)))
     }
 
-    fn lookup(&self, secret_id: &str) -> Result<Found, Failure> {
-        self.find_credential(secret_id).ok_or_else(|| {
-            Failure::new(
-                "AuthFailure.SecretIdNotFound",
-                format!("The SecretId {secret_id} is not found; check it for typos or white space (the mock accepts only its configured credentials)."),
-            )
-        })
-    }
-
-    fn check_token(found: &Found, sent: Option<&str>, now_unix: f64) -> Result<(), Failure> {
-        if let Some(expires) = found.expires
+    /// Temporary credentials stop working at their expiry.
+    fn check_expiry(&self, secret_id: &str, now_unix: f64) -> Result<(), Failure> {
+        if let Some(expires) = self.find_credential(secret_id).and_then(|f| f.expires)
             && now_unix >= expires as f64
         {
             return Err(Failure::new(
@@ -702,18 +682,27 @@ impl Handler {
                 ),
             ));
         }
-        match (&found.token, sent) {
-            (Some(_), None) => Err(Failure::new(
-                "AuthFailure.TokenFailure",
-                "These are temporary credentials: the session token (X-TC-Token / Token) is missing.",
-            )),
-            (Some(want), Some(got)) if !bool::from(want.as_bytes().ct_eq(got.as_bytes())) => {
-                Err(Failure::new(
-                    "AuthFailure.TokenFailure",
-                    "The session token (X-TC-Token / Token) does not belong to this SecretId.",
-                ))
+        Ok(())
+    }
+
+    fn finish_auth(
+        &self,
+        result: Result<auth::Authenticated, auth::Rejected>,
+        now_unix: f64,
+        x: &mut Exchange,
+    ) -> Result<Option<String>, Failure> {
+        match result {
+            Ok(ok) => {
+                x.signature = SignatureResult::Valid;
+                x.leniency = ok.leniency;
+                x.secret_id = Some(ok.secret_id.clone());
+                self.check_expiry(&ok.secret_id, now_unix)?;
+                Ok(Some(ok.secret_id))
             }
-            _ => Ok(()),
+            Err(rejected) => {
+                x.signature = rejected.signature;
+                Err(rejected.failure)
+            }
         }
     }
 
@@ -728,14 +717,7 @@ impl Handler {
         now_unix: f64,
         x: &mut Exchange,
     ) -> Result<Option<String>, Failure> {
-        let Some(authorization) = authorization else {
-            x.signature = SignatureResult::Missing;
-            return Err(Failure::new(
-                "AuthFailure.InvalidAuthorization",
-                "The Authorization header is missing; sign the request with TC3-HMAC-SHA256.",
-            ));
-        };
-        if authorization == "SKIP" {
+        if authorization == Some("SKIP") {
             if route.kind == ActionKind::WebIdentity {
                 x.signature = SignatureResult::Skipped;
                 return Ok(None);
@@ -746,162 +728,52 @@ impl Handler {
                 "`Authorization: SKIP` is accepted only for AssumeRoleWithWebIdentity.",
             ));
         }
-        let auth = auth::parse_tc3(authorization)
-            .inspect_err(|_| x.signature = SignatureResult::Missing)?;
-        x.secret_id = Some(auth.secret_id.clone());
-        x.signature = SignatureResult::Invalid;
-        let timestamp = header(request, "x-tc-timestamp")
-            .and_then(|t| t.trim().parse::<i64>().ok())
-            .ok_or_else(|| {
-                Failure::new(
-                    "AuthFailure.InvalidAuthorization",
-                    "The X-TC-Timestamp header is missing or not a Unix time in seconds.",
-                )
-            })?;
-        Self::check_window(timestamp, now_unix)?;
-        let found = self.lookup(&auth.secret_id)?;
-
-        let signature_failure =
-            |detail: String| Failure::new("AuthFailure.SignatureFailure", detail);
-        let expected_date = crate::civil::utc_date(timestamp);
-        if auth.date != expected_date {
-            return Err(signature_failure(format!(
-                "The credential scope date {} is not the UTC date of X-TC-Timestamp {timestamp} ({expected_date}).",
-                auth.date
-            )));
-        }
-        let lenient = !self.strict_signing && regions::classify_host(host) == HostKind::Loopback;
-        if auth.service != route.service {
-            let first_label = regions::strip_scheme(host).split('.').next().unwrap_or("");
-            if lenient && auth.service == first_label {
-                x.leniency.push("service-from-host-label");
-            } else {
-                return Err(signature_failure(format!(
-                    "The credential scope service `{}` is not `{}`, the service of {}.",
-                    auth.service,
-                    route.service,
-                    x.action.as_deref().unwrap_or("")
-                )));
-            }
-        }
-        let mut headers = Vec::with_capacity(auth.signed_headers.len());
-        for name in &auth.signed_headers {
-            let value = if name == "host" {
-                host.to_owned()
-            } else {
-                let values: Vec<&str> = request
-                    .headers()
-                    .get_all(name.as_str())
-                    .iter()
-                    .filter_map(|v| std::str::from_utf8(v.as_bytes()).ok())
-                    .collect();
-                if values.is_empty() {
-                    return Err(signature_failure(format!(
-                        "The signed header `{name}` is not in the request."
-                    )));
-                }
-                values.join(",")
-            };
-            headers.push((name.as_str(), value));
-        }
-        let unsigned =
-            header(request, "x-tc-content-sha256").is_some_and(|v| v.trim() == "UNSIGNED-PAYLOAD");
-        let hash = auth::payload_hash(body, unsigned);
+        x.secret_id = authorization.and_then(auth::claimed_secret_id);
         let query = if request.method() == http::Method::GET {
             request.uri().query().unwrap_or("")
         } else {
             ""
         };
-        let timestamp_text = header(request, "x-tc-timestamp").unwrap_or("").trim();
-        let input = auth::Tc3Input {
+        let parts = auth::RawParts {
             method: request.method().as_str(),
+            host,
             query,
-            headers,
-            payload_hash: &hash,
-            timestamp: timestamp_text,
+            body,
         };
-        let mut valid = auth::verify_tc3(&auth, &input, &found.secret_key, None);
-        if !valid && lenient {
-            let (name, port) = regions::split_port(regions::strip_scheme(host));
-            if port.is_some() && auth::verify_tc3(&auth, &input, &found.secret_key, Some(name)) {
-                x.leniency.push("host-without-port");
-                valid = true;
-            }
-        }
-        if !valid {
-            return Err(signature_failure(
-                "The provided credentials could not be validated: the TC3 signature does not match the request (check the SecretKey, the signed Host and Content-Type, and that the body is sent exactly as signed).".to_owned(),
-            ));
-        }
-        x.signature = SignatureResult::Valid;
-        Self::check_token(&found, header(request, "x-tc-token"), now_unix)?;
-        Ok(Some(auth.secret_id))
+        let now = now_unix.max(0.0) as u64;
+        let result = auth::tc3(
+            &parts,
+            request.headers(),
+            now,
+            route.service,
+            self.strict_signing,
+            |id| self.secrets_for(id),
+        );
+        self.finish_auth(result, now_unix, x)
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn authenticate_v1<B>(
         &self,
         request: &http::Request<B>,
+        route: &Route,
         form_value: impl Fn(&str) -> Option<String>,
         host: &str,
         body: &[u8],
         now_unix: f64,
         x: &mut Exchange,
     ) -> Result<Option<String>, Failure> {
-        x.signature = SignatureResult::Missing;
-        let missing: Vec<&str> = ["SecretId", "Signature", "Timestamp", "Nonce"]
-            .into_iter()
-            .filter(|n| form_value(n).is_none_or(|v| v.is_empty()))
-            .collect();
-        if !missing.is_empty() {
-            return Err(Failure::new(
-                "AuthFailure.InvalidAuthorization",
-                format!(
-                    "The v1 signature parameters are incomplete: missing {}.",
-                    missing.join(", ")
-                ),
-            ));
-        }
-        let secret_id = form_value("SecretId").unwrap_or_default();
-        x.secret_id = Some(secret_id.clone());
-        let timestamp = form_value("Timestamp")
-            .and_then(|t| t.parse::<i64>().ok())
-            .ok_or_else(|| {
-                Failure::new(
-                    "AuthFailure.InvalidAuthorization",
-                    "The Timestamp parameter is not a Unix time in seconds.",
-                )
-            })?;
-        x.signature = SignatureResult::Invalid;
-        Self::check_window(timestamp, now_unix)?;
-        let found = self.lookup(&secret_id)?;
-        let signature = form_value("Signature").unwrap_or_default();
-        let pairs: Vec<(String, String)> = if request.method() == http::Method::GET {
-            params::decode_form(request.uri().query().unwrap_or("").as_bytes())
-        } else {
-            params::decode_form(body)
+        x.secret_id = form_value("SecretId").filter(|s| !s.is_empty());
+        let parts = auth::RawParts {
+            method: request.method().as_str(),
+            host,
+            query: request.uri().query().unwrap_or(""),
+            body,
         };
-        let method = request.method().as_str();
-        let stripped = regions::strip_scheme(host);
-        let mut valid = auth::verify_v1(method, host, &pairs, &found.secret_key, &signature)
-            || (stripped != host
-                && auth::verify_v1(method, stripped, &pairs, &found.secret_key, &signature));
-        if !valid && !self.strict_signing && regions::classify_host(host) == HostKind::Loopback {
-            let (name, port) = regions::split_port(stripped);
-            if port.is_some()
-                && auth::verify_v1(method, name, &pairs, &found.secret_key, &signature)
-            {
-                x.leniency.push("host-without-port");
-                valid = true;
-            }
-        }
-        if !valid {
-            return Err(Failure::new(
-                "AuthFailure.SignatureFailure",
-                "The provided credentials could not be validated: the v1 signature does not match (sort parameters by name, join raw values, sign METHOD + host + /? + joined).",
-            ));
-        }
-        x.signature = SignatureResult::Valid;
-        Self::check_token(&found, form_value("Token").as_deref(), now_unix)?;
-        Ok(Some(secret_id))
+        let now = now_unix.max(0.0) as u64;
+        let result = auth::v1(&parts, now, route.service, self.strict_signing, |id| {
+            self.secrets_for(id)
+        });
+        self.finish_auth(result, now_unix, x)
     }
 }
