@@ -14,7 +14,9 @@ pub fn init(verbose: u8) {
         2 => "debug",
         _ => "trace",
     };
-    let filter = EnvFilter::new(format!("warn,tcredis_transport_hyper={level},tcredis_cli={level}"));
+    let filter = EnvFilter::new(format!(
+        "warn,tcredis_transport_hyper={level},tcredis_cli={level}"
+    ));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
