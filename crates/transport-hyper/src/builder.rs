@@ -240,12 +240,14 @@ impl ClientBuilder {
                 Some((a.host().to_owned(), a.port()))
             }
         };
-        if let Some(l) = &self.language {
-            if l != "zh-CN" && l != "en-US" {
-                return Err(Error::config(format!(
-                    "language {l:?} is not supported; use zh-CN or en-US"
-                )));
-            }
+        if let Some(l) = self
+            .language
+            .as_deref()
+            .filter(|l| *l != "zh-CN" && *l != "en-US")
+        {
+            return Err(Error::config(format!(
+                "language {l:?} is not supported; use zh-CN or en-US"
+            )));
         }
         let request_client = match &self.request_client {
             None => crate::REQUEST_CLIENT.to_owned(),
