@@ -34,5 +34,8 @@ pub async fn start(now: Now) -> Result<RunningMock, CliError> {
         .map_err(|e| CliError::network(format!("--mock: cannot start the in-process mock: {e}")))?;
     let endpoint = Endpoint::parse(&server.uri())
         .map_err(|e| CliError::network(format!("--mock: unexpected mock address: {e}")))?;
-    Ok(RunningMock { _server: server, endpoint })
+    Ok(RunningMock {
+        _server: server,
+        endpoint,
+    })
 }
