@@ -45,9 +45,14 @@ pub fn main(argv: Vec<std::ffi::OsString>) -> u8 {
     match result {
         Ok(outcome) => outcome.code(),
         Err(Failure::Io(e)) if is_broken_pipe(&e) => 0,
+        Err(Failure::Io(e)) if e.kind() == io::ErrorKind::InvalidInput => {
+            eprintln!("tcredis: error: {e}");
+            Outcome::Usage.code()
+        }
         Err(Failure::Io(e)) => {
+            // Writing stdout failed (disk full, closed terminal): an I/O failure, exit 4.
             eprintln!("tcredis: error: cannot write the output: {e}");
-            Outcome::Network.code().max(2)
+            Outcome::Network.code()
         }
         Err(Failure::Cli(e)) => {
             eprintln!("tcredis: error: {e}");

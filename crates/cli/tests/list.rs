@@ -438,3 +438,39 @@ fn mock_flag_lists_the_demo_data() {
         "TCREDIS_NOW makes the demo data reproducible"
     );
 }
+
+#[test]
+fn a_failing_query_is_a_usage_error() {
+    let s = seeded();
+    let home = home();
+    let out = run_seeded(
+        &s,
+        home.path(),
+        &[
+            "backups",
+            "list",
+            "--instance-id",
+            "crs-seed0002",
+            "--query",
+            "abs(TotalCount, BackupSet)",
+        ],
+    );
+    out.expect_code(2);
+    assert!(out.stderr.contains("--query"), "{}", out.stderr);
+}
+
+#[test]
+fn mock_ignores_proxy_variables() {
+    let home = home();
+    let out = common::run(
+        home.path(),
+        &["--mock", "backups", "list", "--limit", "1"],
+        &[
+            ("TCREDIS_NOW", common::NOW),
+            ("HTTPS_PROXY", "http://127.0.0.1:1"),
+            ("HTTP_PROXY", "http://127.0.0.1:1"),
+        ],
+    );
+    out.expect_code(0);
+    assert_eq!(out.json()["BackupSet"].as_array().unwrap().len(), 1);
+}
