@@ -69,7 +69,7 @@ fn a_wrong_key_is_a_signature_failure_and_is_never_printed() {
             "0",
             "backups",
             "list",
-            "-vv",
+            "-vvv",
         ],
         &[
             ("TENCENTCLOUD_SECRET_ID", DOC_SECRET_ID),

@@ -474,3 +474,37 @@ fn mock_ignores_proxy_variables() {
     out.expect_code(0);
     assert_eq!(out.json()["BackupSet"].as_array().unwrap().len(), 1);
 }
+
+#[test]
+fn connect_to_keeps_the_endpoint_host_and_dials_elsewhere() {
+    let s = seeded();
+    let home = home();
+    let port = s.server.addr().port();
+    let endpoint = format!("http://redis.unresolvable.invalid:{port}");
+    let connect = format!("127.0.0.1:{port}");
+    let out = common::run(
+        home.path(),
+        &[
+            "--endpoint",
+            &endpoint,
+            "--connect-to",
+            &connect,
+            "--region",
+            "ap-guangzhou",
+            "--rate-limit",
+            "0",
+            "backups",
+            "list",
+            "--instance-id",
+            "crs-seed0002",
+        ],
+        &common::doc_env(),
+    );
+    out.expect_code(0);
+    assert_eq!(out.json()["TotalCount"], 3);
+    assert_eq!(
+        s.server.journal()[0].signature,
+        tcredis_mock::SignatureResult::Valid,
+        "signed over the endpoint's Host"
+    );
+}
