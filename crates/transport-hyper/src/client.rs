@@ -65,7 +65,10 @@ impl Client {
                 tcredis_core::VERSION,
                 req.to_json(),
                 |answer| match parse_response(&answer.body) {
-                    Ok(page) => Ok(page),
+                    Ok(page) => {
+                        let id = page.request_id.clone();
+                        Ok((page, id))
+                    }
                     Err(ResponseError::Malformed(m)) => Err(Unparseable(m.to_string())),
                     Err(other) => Err(Unparseable(other.to_string())),
                 },
