@@ -508,3 +508,46 @@ fn connect_to_keeps_the_endpoint_host_and_dials_elsewhere() {
         "signed over the endpoint's Host"
     );
 }
+
+#[test]
+fn a_key_from_a_profile_file_signs_and_is_never_printed() {
+    const KEY: &str = "tcredis-test-secret-DO-NOT-PRINT-cli-profile-4Rt6";
+    const ID: &str = "AKIDTCREDISCLIPROFILE0000000000000000";
+    let s = common::seeded_with(|c| c.credential(ID, KEY, None));
+    let home = home();
+    std::fs::create_dir_all(home.path().join(".tencentcloud")).unwrap();
+    std::fs::write(
+        home.path().join(".tencentcloud/credentials"),
+        format!("[ops]\nsecret_id = {ID}\nsecret_key = {KEY}\nregion = ap-guangzhou\n"),
+    )
+    .unwrap();
+    let uri = s.server.uri();
+    let out = common::run(
+        home.path(),
+        &[
+            "--profile",
+            "ops",
+            "--endpoint",
+            &uri,
+            "--rate-limit",
+            "0",
+            "backups",
+            "list",
+            "--instance-id",
+            "crs-seed0002",
+            "-vvv",
+        ],
+        &[("TCREDIS_NOW", common::NOW)],
+    );
+    out.expect_code(0);
+    assert_eq!(out.json()["TotalCount"], 3);
+    assert_eq!(s.server.journal()[0].secret_id.as_deref(), Some(ID));
+    assert!(!out.stdout.contains(KEY) && !out.stderr.contains(KEY));
+    let show = common::run(home.path(), &["--profile", "ops", "config", "show"], &[]);
+    assert!(
+        show.stdout.contains("ap-guangzhou") && show.stdout.contains("[ops]"),
+        "{}",
+        show.stdout
+    );
+    assert!(!show.stdout.contains(KEY));
+}
