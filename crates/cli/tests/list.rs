@@ -551,3 +551,37 @@ fn a_key_from_a_profile_file_signs_and_is_never_printed() {
     );
     assert!(!show.stdout.contains(KEY));
 }
+
+#[test]
+fn progress_is_drawn_on_a_terminal_and_nowhere_else() {
+    // `script` (util-linux/bsdutils, essential on Debian) gives the child a pseudo-terminal.
+    let home = home();
+    let cmdline = format!(
+        "env -i HOME={} TCREDIS_NOW={} {} --mock backups list --all --rate-limit 0 > /dev/null",
+        home.path().display(),
+        common::NOW,
+        env!("CARGO_BIN_EXE_tcredis")
+    );
+    let out = Command::new("script")
+        .args(["-qec", &cmdline, "/dev/null"])
+        .stdin(Stdio::null())
+        .output()
+        .expect("script runs");
+    let terminal = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        terminal.contains("1 pages, 100 backups"),
+        "progress drawn: {terminal:?}"
+    );
+    assert!(
+        terminal.ends_with("\r\x1b[2K"),
+        "and cleared at the end: {terminal:?}"
+    );
+
+    let piped = common::run(
+        home.path(),
+        &["--mock", "backups", "list", "--all", "--rate-limit", "0"],
+        &[("TCREDIS_NOW", common::NOW)],
+    );
+    piped.expect_code(0);
+    assert_eq!(piped.stderr, "", "silent when stderr is not a terminal");
+}
