@@ -585,3 +585,59 @@ fn progress_is_drawn_on_a_terminal_and_nowhere_else() {
     piped.expect_code(0);
     assert_eq!(piped.stderr, "", "silent when stderr is not a terminal");
 }
+
+#[test]
+fn a_named_role_is_assumed_through_sts_first() {
+    let s = seeded();
+    let home = home();
+    let uri = s.server.uri();
+    let mut env = common::doc_env();
+    env.push(("TENCENTCLOUD_STS_ENDPOINT", &uri));
+    let out = common::run(
+        home.path(),
+        &[
+            "--endpoint",
+            &uri,
+            "--region",
+            "ap-guangzhou",
+            "--rate-limit",
+            "0",
+            "--role-arn",
+            "qcs::cam::uin/100000000001:roleName/backup-reader",
+            "--role-session-name",
+            "tcredis-test",
+            "backups",
+            "list",
+            "--instance-id",
+            "crs-seed0002",
+        ],
+        &env,
+    );
+    out.expect_code(0);
+    assert_eq!(out.json()["TotalCount"], 3);
+    let journal = s.server.journal();
+    let actions: Vec<&str> = journal
+        .iter()
+        .map(|e| e.action.as_deref().unwrap_or(""))
+        .collect();
+    assert_eq!(actions, ["AssumeRole", "DescribeInstanceBackups"]);
+    assert_eq!(journal[0].secret_id.as_deref(), Some(common::DOC_SECRET_ID));
+    assert_ne!(
+        journal[1].secret_id.as_deref(),
+        Some(common::DOC_SECRET_ID),
+        "temporary credentials sign the call"
+    );
+    let show = common::run(
+        home.path(),
+        &[
+            "--role-arn",
+            "qcs::cam::uin/1:roleName/r",
+            "--role-session-name",
+            "s",
+            "config",
+            "show",
+        ],
+        &env,
+    );
+    assert!(show.stdout.contains("STS AssumeRole"), "{}", show.stdout);
+}
