@@ -46,16 +46,16 @@ pub fn main(argv: Vec<std::ffi::OsString>) -> u8 {
         Ok(outcome) => outcome.code(),
         Err(Failure::Io(e)) if is_broken_pipe(&e) => 0,
         Err(Failure::Io(e)) if e.kind() == io::ErrorKind::InvalidInput => {
-            eprintln!("tcredis: error: {e}");
+            crate::exit::stderr_line(format_args!("tcredis: error: {e}"));
             Outcome::Usage.code()
         }
         Err(Failure::Io(e)) => {
             // Writing stdout failed (disk full, closed terminal): an I/O failure, exit 4.
-            eprintln!("tcredis: error: cannot write the output: {e}");
+            crate::exit::stderr_line(format_args!("tcredis: error: cannot write the output: {e}"));
             Outcome::Network.code()
         }
         Err(Failure::Cli(e)) => {
-            eprintln!("tcredis: error: {e}");
+            crate::exit::stderr_line(format_args!("tcredis: error: {e}"));
             e.outcome.code()
         }
     }
@@ -292,7 +292,9 @@ async fn dry_run_requests(
             && let Some(stages) = &prepared.stages
         {
             out.flush()?;
-            eprint!("{}", dry_run::render_stages(stages));
+            let _ = io::stderr()
+                .lock()
+                .write_all(dry_run::render_stages(stages).as_bytes());
         }
     }
     out.flush()?;
