@@ -176,16 +176,14 @@ fn stdout_writer() -> Box<dyn Write> {
 async fn run(config: Config, env: Environment) -> Result<Outcome, Failure> {
     let mut settings = settings::resolve(&config.global, &env)?;
     let now = Now::resolve(env.get(NOW_ENV)).map_err(CliError::usage)?;
-    // For --mock: the in-process mock, alive until the command ends.
+    // For --mock: the in-process mock, alive until the command ends. The client's rate limit
+    // stays as configured (on by default), as against the real API.
     let _mock = if config.global.mock && config.command != CommandConfig::ConfigShow {
         let server = crate::mock::start(now).await?;
         settings.endpoint = Sourced {
             value: server.endpoint(),
             source: settings::Source::Mock,
         };
-        if settings.rate_limit.source == settings::Source::Default {
-            settings.rate_limit.value = settings::DEFAULT_RATE_LIMIT;
-        }
         Some(server)
     } else {
         None
