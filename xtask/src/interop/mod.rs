@@ -22,7 +22,7 @@ mod scratch;
 mod suite;
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 
 use crate::outcome::Outcome;
@@ -40,26 +40,12 @@ const VENVS: &[(&str, &str)] = &[
     ("venv-tccli", "tests/interop/requirements-tccli.txt"),
 ];
 
-/// **Temporary escape hatch**, removed at final integration: while `crates/mock/src/main.rs`
-/// is still the skeleton's stub (an empty `fn main() {}`, which never prints the `listening on`
-/// line), the stage is skipped. Everything else in this stage fails rather than skips.
-fn mock_binary_is_still_a_stub(root: &Path) -> bool {
-    let Ok(src) = fs::read_to_string(root.join("crates/mock/src/main.rs")) else {
-        return true;
-    };
-    let compact: String = src.chars().filter(|c| !c.is_whitespace()).collect();
-    compact.contains("fnmain(){}")
-}
-
 /// Set to an executable to run the suites against it instead of building `tcredis-mock`
 /// (another build, or another implementation of the same command line and first stdout line).
 const MOCK_OVERRIDE_ENV: &str = "TCREDIS_INTEROP_MOCK";
 
 /// Runs every interop suite.
 pub fn run(ctx: &Context) -> Outcome {
-    if std::env::var_os(MOCK_OVERRIDE_ENV).is_none() && mock_binary_is_still_a_stub(&ctx.root) {
-        return Outcome::Skip("tcredis-mock not implemented yet".to_owned());
-    }
     match run_suites(ctx) {
         Ok(outcome) => outcome,
         Err(e) => Outcome::Fail(e),
