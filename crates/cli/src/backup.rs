@@ -5,24 +5,7 @@
 pub use tcredis_core::response::Backup;
 
 /// The 16 `RedisBackupSet` field names in model order (the csv/tsv header).
-pub const FIELDS: [&str; 16] = [
-    "StartTime",
-    "BackupId",
-    "BackupType",
-    "Status",
-    "Remark",
-    "Locked",
-    "BackupSize",
-    "FullBackup",
-    "InstanceType",
-    "InstanceId",
-    "InstanceName",
-    "Region",
-    "EndTime",
-    "FileType",
-    "ExpireTime",
-    "Encrypted",
-];
+pub use tcredis_core::response::FIELD_NAMES as FIELDS;
 
 /// The raw object of a backup parsed as a JSON value (for cells and queries).
 pub fn value(backup: &Backup) -> serde_json::Value {

@@ -1,32 +1,8 @@
 //! Known regions, financial-zone (`*-fsi`) isolation and classification of the Host a request
 //! was sent to (a real Tencent Cloud domain, a loopback address, or anything else).
 
-/// Regions the mock serves: the Tencent Cloud region list plus `ap-beijing-fsi`.
-pub const KNOWN_REGIONS: &[&str] = &[
-    "ap-bangkok",
-    "ap-beijing",
-    "ap-beijing-fsi",
-    "ap-chengdu",
-    "ap-chongqing",
-    "ap-guangzhou",
-    "ap-guangzhou-open",
-    "ap-hongkong",
-    "ap-jakarta",
-    "ap-mumbai",
-    "ap-nanjing",
-    "ap-seoul",
-    "ap-shanghai",
-    "ap-shanghai-fsi",
-    "ap-shenzhen-fsi",
-    "ap-singapore",
-    "ap-tokyo",
-    "eu-frankfurt",
-    "eu-moscow",
-    "na-ashburn",
-    "na-siliconvalley",
-    "na-toronto",
-    "sa-saopaulo",
-];
+/// Regions the mock serves: core's list (the Tencent Cloud region list plus `ap-beijing-fsi`).
+pub use tcredis_core::endpoint::KNOWN_REGIONS;
 
 /// Whether the mock knows `region`.
 pub fn is_known(region: &str) -> bool {
@@ -35,7 +11,7 @@ pub fn is_known(region: &str) -> bool {
 
 /// Whether `region` is a financial zone, isolated from every other region.
 pub fn is_financial(region: &str) -> bool {
-    region.ends_with("-fsi")
+    tcredis_core::endpoint::is_financial_region(region)
 }
 
 /// What the Host header names.
