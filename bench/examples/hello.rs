@@ -12,7 +12,9 @@ use hyper::{Request, Response};
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
 
-async fn hello(request: Request<hyper::body::Incoming>) -> Result<Response<Full<Bytes>>, Infallible> {
+async fn hello(
+    request: Request<hyper::body::Incoming>,
+) -> Result<Response<Full<Bytes>>, Infallible> {
     let _body = request.into_body().collect().await;
     let mut response = Response::new(Full::new(Bytes::from_static(
         br#"{"Response":{"RequestId":"hello"}}"#,

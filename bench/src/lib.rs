@@ -156,9 +156,7 @@ pub fn parse_borrowed(body: &[u8]) -> usize {
 /// Parses into `serde_json::Value` (the peer); returns the item count.
 pub fn parse_value(body: &[u8]) -> usize {
     match serde_json::from_slice::<serde_json::Value>(body) {
-        Ok(v) => v["Response"]["BackupSet"]
-            .as_array()
-            .map_or(0, Vec::len),
+        Ok(v) => v["Response"]["BackupSet"].as_array().map_or(0, Vec::len),
         Err(e) => panic!("the benchmark page is valid: {e}"),
     }
 }

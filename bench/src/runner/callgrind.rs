@@ -60,7 +60,10 @@ fn count(ctx: &Context, case: &str, iterations: u64) -> Result<u64, String> {
         .map_err(|e| format!("cannot read {}: {e}", out_file.display()))?;
     let total: u64 = text
         .lines()
-        .find_map(|l| l.strip_prefix("totals:").or_else(|| l.strip_prefix("summary:")))
+        .find_map(|l| {
+            l.strip_prefix("totals:")
+                .or_else(|| l.strip_prefix("summary:"))
+        })
         .and_then(|v| v.split_whitespace().next())
         .and_then(|v| v.parse().ok())
         .ok_or_else(|| format!("no totals line in {}", out_file.display()))?;

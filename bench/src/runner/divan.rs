@@ -60,14 +60,23 @@ fn run_bench(ctx: &Context, bench: &str) -> Result<Vec<BTreeMap<String, Stats>>,
     for _ in 0..RUNS {
         let output = run_capture(
             Command::new("cargo")
-                .args(["bench", "-q", "--manifest-path", "bench/Cargo.toml", "--bench", bench])
+                .args([
+                    "bench",
+                    "-q",
+                    "--manifest-path",
+                    "bench/Cargo.toml",
+                    "--bench",
+                    bench,
+                ])
                 .args(["--", "--sample-count", SAMPLES])
                 .env("CARGO_TARGET_DIR", &ctx.bench_target)
                 .current_dir(&ctx.root),
         )?;
         let table = parse_table(&output);
         if table.is_empty() {
-            return Err(format!("no divan figures in the output of bench {bench}:\n{output}"));
+            return Err(format!(
+                "no divan figures in the output of bench {bench}:\n{output}"
+            ));
         }
         runs.push(table);
     }
@@ -120,16 +129,38 @@ pub fn sign(ctx: &Context) -> Result<Section, String> {
         ..Section::default()
     };
     for (name, what, v) in [
-        ("tc3", "tcredis `tc3::sign_cached` (cached key, Authorization out)", &tc3),
-        ("floor", "floor: SHA-256 body + SHA-256 canonical request + 1 HMAC from pre-keyed state", &floor),
-        ("aws_sigv4", "peer: `aws-sigv4` 1.6 `sign()` on the equivalent request", &aws),
+        (
+            "tc3",
+            "tcredis `tc3::sign_cached` (cached key, Authorization out)",
+            &tc3,
+        ),
+        (
+            "floor",
+            "floor: SHA-256 body + SHA-256 canonical request + 1 HMAC from pre-keyed state",
+            &floor,
+        ),
+        (
+            "aws_sigv4",
+            "peer: `aws-sigv4` 1.6 `sign()` on the equivalent request",
+            &aws,
+        ),
     ] {
         let m = median(v);
         s.row(&[what, &fmt_ns(m), &spread(v), &format!("{:.0}", 1e9 / m)]);
         let _ = name;
     }
-    s.row(&["ratio tc3 / floor (per run)", &format!("{:.2}x", median(&over_floor)), &ratio_spread(&over_floor), ""]);
-    s.row(&["ratio aws-sigv4 / tc3 (per run)", &format!("{:.2}x", median(&vs_aws)), &ratio_spread(&vs_aws), ""]);
+    s.row(&[
+        "ratio tc3 / floor (per run)",
+        &format!("{:.2}x", median(&over_floor)),
+        &ratio_spread(&over_floor),
+        "",
+    ]);
+    s.row(&[
+        "ratio aws-sigv4 / tc3 (per run)",
+        &format!("{:.2}x", median(&vs_aws)),
+        &ratio_spread(&vs_aws),
+        "",
+    ]);
     s.check(
         "signing within 1.5x of its floor",
         format!("{:.2}x", median(&over_floor)),
@@ -167,8 +198,14 @@ pub fn parse(ctx: &Context) -> Result<Section, String> {
         ..Section::default()
     };
     for (what, v) in [
-        ("tcredis owned types (`parse_response`, raw JSON kept per item)", &owned),
-        ("tcredis borrowing view (`parse_response_borrowed`)", &borrowed),
+        (
+            "tcredis owned types (`parse_response`, raw JSON kept per item)",
+            &owned,
+        ),
+        (
+            "tcredis borrowing view (`parse_response_borrowed`)",
+            &borrowed,
+        ),
         ("peer: `serde_json::Value`", &value),
     ] {
         let m = median(v);
@@ -180,8 +217,20 @@ pub fn parse(ctx: &Context) -> Result<Section, String> {
             &format!("{:.0}", m / items),
         ]);
     }
-    s.row(&["ratio Value / owned (per run)", &format!("{:.2}x", median(&owned_ratio)), &ratio_spread(&owned_ratio), "", ""]);
-    s.row(&["ratio Value / borrowed (per run)", &format!("{:.2}x", median(&borrowed_ratio)), &ratio_spread(&borrowed_ratio), "", ""]);
+    s.row(&[
+        "ratio Value / owned (per run)",
+        &format!("{:.2}x", median(&owned_ratio)),
+        &ratio_spread(&owned_ratio),
+        "",
+        "",
+    ]);
+    s.row(&[
+        "ratio Value / borrowed (per run)",
+        &format!("{:.2}x", median(&borrowed_ratio)),
+        &ratio_spread(&borrowed_ratio),
+        "",
+        "",
+    ]);
     s.notes.push(format!(
         "The page: {} backups, {} bytes, compact, 16 fields each with realistic values (see `bench/src/lib.rs`). MB/s = 10^6 bytes per second.",
         tcredis_bench::PAGE_BACKUPS,

@@ -60,7 +60,9 @@ fn cli_list(cli: &Path, url: &str, all: bool, output: &str, rate: &str) -> Vec<S
 fn shell_join(args: &[String]) -> String {
     args.iter()
         .map(|a| {
-            if a.bytes().all(|b| b.is_ascii_alphanumeric() || b"/-_.:=,".contains(&b)) {
+            if a.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"/-_.:=,".contains(&b))
+            {
                 a.clone()
             } else {
                 format!("'{}'", a.replace('\'', "'\\''"))
@@ -76,7 +78,11 @@ fn display(ctx: &Context, text: &str) -> String {
 }
 
 /// Runs argv, streaming stdout; returns (lines containing `needle`, wall seconds, stderr).
-fn run_counting(ctx: &Context, argv: &[String], needle: &str) -> Result<(usize, f64, String), String> {
+fn run_counting(
+    ctx: &Context,
+    argv: &[String],
+    needle: &str,
+) -> Result<(usize, f64, String), String> {
     let mut cmd = Command::new(&argv[0]);
     cmd.args(&argv[1..])
         .stdin(Stdio::null())
@@ -134,9 +140,16 @@ fn hyperfine(
 ) -> Result<[f64; 4], String> {
     let json = ctx.scratch.join(format!("hyperfine-{name}.json"));
     let mut cmd = Command::new("hyperfine");
-    cmd.args(["--style", "none", "--warmup", &warmup.to_string(), "--runs", &runs.to_string()])
-        .arg("--export-json")
-        .arg(&json);
+    cmd.args([
+        "--style",
+        "none",
+        "--warmup",
+        &warmup.to_string(),
+        "--runs",
+        &runs.to_string(),
+    ])
+    .arg("--export-json")
+    .arg(&json);
     if !shell {
         cmd.arg("-N");
     }
@@ -148,7 +161,10 @@ fn hyperfine(
     )
     .map_err(|e| e.to_string())?;
     let r = &v["results"][0];
-    let get = |k: &str| r[k].as_f64().ok_or_else(|| format!("hyperfine JSON has no {k}"));
+    let get = |k: &str| {
+        r[k].as_f64()
+            .ok_or_else(|| format!("hyperfine JSON has no {k}"))
+    };
     Ok([get("median")?, get("min")?, get("max")?, get("mean")?])
 }
 
@@ -170,34 +186,49 @@ pub fn end_to_end(ctx: &Context) -> Result<Section, String> {
     let (cli, _) = workspace_binaries(ctx)?;
     let python = sdk_python(ctx)?;
     let tccli = tccli(ctx)?;
-    let mock = Server::mock(ctx, &["--generate", &E2E_BACKUPS.to_string(), "--rate-limit", "0"])?;
+    let mock = Server::mock(
+        ctx,
+        &["--generate", &E2E_BACKUPS.to_string(), "--rate-limit", "0"],
+    )?;
 
     let ours = cli_list(&cli, &mock.url, true, "ndjson", "0");
     let (n, _, _) = run_counting(ctx, &ours, "\"BackupId\"")?;
     if n != E2E_BACKUPS {
-        return Err(format!("tcredis listed {n} backups, expected {E2E_BACKUPS}"));
+        return Err(format!(
+            "tcredis listed {n} backups, expected {E2E_BACKUPS}"
+        ));
     }
     let sdk = vec![
         python.display().to_string(),
-        ctx.root.join("bench/python/list_all.py").display().to_string(),
+        ctx.root
+            .join("bench/python/list_all.py")
+            .display()
+            .to_string(),
         mock.addr.clone(),
     ];
     let (n, _, _) = run_counting(ctx, &sdk, "\"BackupId\"")?;
     if n != E2E_BACKUPS {
-        return Err(format!("the Python SDK script listed {n} backups, expected {E2E_BACKUPS}"));
+        return Err(format!(
+            "the Python SDK script listed {n} backups, expected {E2E_BACKUPS}"
+        ));
     }
     let ours_t = hyperfine(ctx, "e2e-tcredis", &shell_join(&ours), 2, 10, false)?;
     let sdk_t = hyperfine(ctx, "e2e-python", &shell_join(&sdk), 1, 5, false)?;
     // tccli: one run (100 processes take about a minute), timed here and checked at once.
     let tccli_argv = vec![
-        ctx.root.join("bench/python/tccli_list_all.sh").display().to_string(),
+        ctx.root
+            .join("bench/python/tccli_list_all.sh")
+            .display()
+            .to_string(),
         tccli.display().to_string(),
         mock.url.clone(),
         E2E_BACKUPS.to_string(),
     ];
     let (n, tccli_wall, _) = run_counting(ctx, &tccli_argv, "\"BackupId\"")?;
     if n != E2E_BACKUPS {
-        return Err(format!("the tccli loop listed {n} backups, expected {E2E_BACKUPS}"));
+        return Err(format!(
+            "the tccli loop listed {n} backups, expected {E2E_BACKUPS}"
+        ));
     }
     let sdk_ratio = sdk_t[0] / ours_t[0];
     let tccli_ratio = tccli_wall / ours_t[0];
@@ -249,8 +280,18 @@ pub fn end_to_end(ctx: &Context) -> Result<Section, String> {
         "Every client's output was checked to hold all 10,000 backups before timing. Same mock process for all three."
             .into(),
     );
-    s.check("tcredis vs Python SDK (10,000 backups)", format!("{sdk_ratio:.1}x faster"), ">= 5x", sdk_ratio >= 5.0);
-    s.check("tcredis vs tccli (10,000 backups)", format!("{tccli_ratio:.0}x faster"), ">= 50x", tccli_ratio >= 50.0);
+    s.check(
+        "tcredis vs Python SDK (10,000 backups)",
+        format!("{sdk_ratio:.1}x faster"),
+        ">= 5x",
+        sdk_ratio >= 5.0,
+    );
+    s.check(
+        "tcredis vs tccli (10,000 backups)",
+        format!("{tccli_ratio:.0}x faster"),
+        ">= 50x",
+        tccli_ratio >= 50.0,
+    );
     Ok(s)
 }
 
@@ -327,7 +368,12 @@ pub fn cold_start(ctx: &Context) -> Result<Section, String> {
         ],
         ..Section::default()
     };
-    s.row(&["`tcredis --version`", &secs(v[0]), &format!("{} – {}", secs(v[1]), secs(v[2])), &mib(v_rss)]);
+    s.row(&[
+        "`tcredis --version`",
+        &secs(v[0]),
+        &format!("{} – {}", secs(v[1]), secs(v[2])),
+        &mib(v_rss),
+    ]);
     s.row(&[
         "`tcredis backups list` (one page of 100, `--output json`)",
         &secs(p[0]),
@@ -345,7 +391,12 @@ pub fn cold_start(ctx: &Context) -> Result<Section, String> {
         t[0] / p[0],
         t_rss as f64 / p_rss as f64
     ));
-    s.check("`tcredis --version` median", secs(v[0]), "< 5 ms", v[0] < 0.005);
+    s.check(
+        "`tcredis --version` median",
+        secs(v[0]),
+        "< 5 ms",
+        v[0] < 0.005,
+    );
     s.check("one page median", secs(p[0]), "< 50 ms", p[0] < 0.050);
     Ok(s)
 }
@@ -383,7 +434,9 @@ pub fn memory(ctx: &Context) -> Result<Section, String> {
             let argv = cli_list(&cli, &mock.url, true, output, "0");
             let (kib, count, wall) = peak_rss(ctx, &argv, "\"BackupId\"")?;
             if count != n {
-                return Err(format!("--output {output} listed {count} backups, expected {n}"));
+                return Err(format!(
+                    "--output {output} listed {count} backups, expected {n}"
+                ));
             }
             if output == "ndjson" {
                 ndjson_rss.push(kib);
@@ -400,7 +453,10 @@ pub fn memory(ctx: &Context) -> Result<Section, String> {
     let max = ndjson_rss.iter().copied().max().unwrap_or(0);
     let min = ndjson_rss.iter().copied().min().unwrap_or(0);
     s.check(
-        &format!("ndjson peak RSS up to {} backups", sizes.last().copied().unwrap_or(0)),
+        &format!(
+            "ndjson peak RSS up to {} backups",
+            sizes.last().copied().unwrap_or(0)
+        ),
         mib(max),
         "< 32 MiB",
         max < 32 * 1024,
@@ -412,7 +468,8 @@ pub fn memory(ctx: &Context) -> Result<Section, String> {
         (max as f64) <= 1.25 * min as f64,
     );
     if !ctx.long {
-        s.notes.push("1,000,000 backups only with `--long` (`cargo xtask bench --long`).".into());
+        s.notes
+            .push("1,000,000 backups only with `--long` (`cargo xtask bench --long`).".into());
     }
     Ok(s)
 }
@@ -424,13 +481,18 @@ const PACED_RATE: f64 = 20.0;
 pub fn pacing(ctx: &Context) -> Result<Section, String> {
     let (cli, _) = workspace_binaries(ctx)?;
     let total = PACED_PAGES * 100;
-    let mock = Server::mock(ctx, &["--generate", &total.to_string(), "--rate-limit", "20"])?;
+    let mock = Server::mock(
+        ctx,
+        &["--generate", &total.to_string(), "--rate-limit", "20"],
+    )?;
     let mut argv = cli_list(&cli, &mock.url, true, "ndjson", "20");
     // A throttled answer would be fatal, so a clean exit proves there was none.
     argv.extend(["--max-retries".into(), "0".into()]);
     let (count, wall, _) = run_counting(ctx, &argv, "\"BackupId\"")?;
     if count != total {
-        return Err(format!("the paced listing returned {count} backups, expected {total}"));
+        return Err(format!(
+            "the paced listing returned {count} backups, expected {total}"
+        ));
     }
     // 300 requests, the first at once (burst 1): 299 intervals. Wall time includes process
     // start and the last response, so this slightly understates the rate.
@@ -449,10 +511,16 @@ pub fn pacing(ctx: &Context) -> Result<Section, String> {
     };
     s.row(&["requests (pages of 100)", &PACED_PAGES.to_string()]);
     s.row(&["wall time of the whole command", &secs(wall)]);
-    s.row(&["achieved rate, (requests − 1) / wall time", &format!("{rate:.2} req/s")]);
+    s.row(&[
+        "achieved rate, (requests − 1) / wall time",
+        &format!("{rate:.2} req/s"),
+    ]);
     s.row(&[
         "throttled answers (`RequestLimitExceeded`)",
-        &throttles.map_or("0 (a throttle would have failed the run: `--max-retries 0`)".into(), |n| n.to_string()),
+        &throttles.map_or(
+            "0 (a throttle would have failed the run: `--max-retries 0`)".into(),
+            |n| n.to_string(),
+        ),
     ]);
     let share = rate / PACED_RATE;
     s.check(
@@ -483,12 +551,19 @@ fn journal_throttles(mock: &Server) -> Option<usize> {
 fn http_get(addr: &str, path: &str) -> Option<String> {
     use std::io::{Read, Write};
     let mut stream = std::net::TcpStream::connect(addr).ok()?;
-    write!(stream, "GET {path} HTTP/1.1\r\nhost: {addr}\r\nconnection: close\r\n\r\n").ok()?;
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nhost: {addr}\r\nconnection: close\r\n\r\n"
+    )
+    .ok()?;
     let mut buf = Vec::new();
     stream.read_to_end(&mut buf).ok()?;
     let text = String::from_utf8_lossy(&buf).into_owned();
     let (head, body) = text.split_once("\r\n\r\n")?;
-    if head.to_ascii_lowercase().contains("transfer-encoding: chunked") {
+    if head
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked")
+    {
         return Some(dechunk(body));
     }
     Some(body.to_owned())

@@ -30,7 +30,15 @@ pub fn workspace_binaries(ctx: &Context) -> Result<(PathBuf, PathBuf), String> {
             eprintln!("   building tcredis and tcredis-mock (release)");
             run_quiet(
                 Command::new("cargo")
-                    .args(["build", "--release", "-q", "-p", "tcredis-cli", "-p", "tcredis-mock"])
+                    .args([
+                        "build",
+                        "--release",
+                        "-q",
+                        "-p",
+                        "tcredis-cli",
+                        "-p",
+                        "tcredis-mock",
+                    ])
                     .env("CARGO_TARGET_DIR", &ctx.ws_target)
                     .current_dir(&ctx.root),
             )
@@ -52,7 +60,14 @@ fn examples(ctx: &Context) -> Result<(), String> {
         .get_or_init(|| {
             run_quiet(
                 Command::new("cargo")
-                    .args(["build", "--release", "-q", "--manifest-path", "bench/Cargo.toml", "--examples"])
+                    .args([
+                        "build",
+                        "--release",
+                        "-q",
+                        "--manifest-path",
+                        "bench/Cargo.toml",
+                        "--examples",
+                    ])
                     .env("CARGO_TARGET_DIR", &ctx.bench_target)
                     .current_dir(&ctx.root),
             )
@@ -122,7 +137,10 @@ impl Drop for Server {
 
 /// A signed `DescribeInstanceBackups` request for the demo credentials, timestamped now:
 /// (headers, body).
-pub fn signed_request(authority: &str, body: &[u8]) -> Result<(Vec<(String, String)>, Vec<u8>), String> {
+pub fn signed_request(
+    authority: &str,
+    body: &[u8],
+) -> Result<(Vec<(String, String)>, Vec<u8>), String> {
     let credentials =
         Credentials::new(DEMO_SECRET_ID, DEMO_SECRET_KEY).map_err(|e| e.to_string())?;
     let now = std::time::SystemTime::now()
@@ -145,13 +163,18 @@ pub fn signed_request(authority: &str, body: &[u8]) -> Result<(Vec<(String, Stri
         },
         timestamp: now,
     };
-    let signed = build_request(&spec, &credentials, &SigningKeyCache::new())
-        .map_err(|e| e.to_string())?;
+    let signed =
+        build_request(&spec, &credentials, &SigningKeyCache::new()).map_err(|e| e.to_string())?;
     let headers = signed
         .request
         .headers()
         .iter()
-        .map(|(k, v)| (k.as_str().to_owned(), v.to_str().unwrap_or_default().to_owned()))
+        .map(|(k, v)| {
+            (
+                k.as_str().to_owned(),
+                v.to_str().unwrap_or_default().to_owned(),
+            )
+        })
         .collect();
     Ok((headers, signed.request.into_body()))
 }
@@ -172,11 +195,18 @@ pub fn post_once(addr: &str, headers: &[(String, String)], body: &[u8]) -> Resul
         }
         req.push_str(&format!("{k}: {v}\r\n"));
     }
-    req.push_str(&format!("content-length: {}\r\nconnection: close\r\n\r\n", body.len()));
-    stream.write_all(req.as_bytes()).map_err(|e| e.to_string())?;
+    req.push_str(&format!(
+        "content-length: {}\r\nconnection: close\r\n\r\n",
+        body.len()
+    ));
+    stream
+        .write_all(req.as_bytes())
+        .map_err(|e| e.to_string())?;
     stream.write_all(body).map_err(|e| e.to_string())?;
     let mut response = Vec::new();
-    stream.read_to_end(&mut response).map_err(|e| e.to_string())?;
+    stream
+        .read_to_end(&mut response)
+        .map_err(|e| e.to_string())?;
     let text = String::from_utf8_lossy(&response).into_owned();
     Ok(text
         .split_once("\r\n\r\n")
@@ -207,7 +237,11 @@ fn wrk_script(headers: &[(String, String)], body: &[u8]) -> String {
         if k.eq_ignore_ascii_case("content-length") {
             continue;
         }
-        s.push_str(&format!("wrk.headers[{}] = {}\n", lua_quote(k), lua_quote(v)));
+        s.push_str(&format!(
+            "wrk.headers[{}] = {}\n",
+            lua_quote(k),
+            lua_quote(v)
+        ));
     }
     s
 }
@@ -239,7 +273,9 @@ fn wrk(url: &str, script: Option<&PathBuf>) -> Result<f64, String> {
 fn check_accepted(addr: &str, headers: &[(String, String)], body: &[u8]) -> Result<(), String> {
     let answer = post_once(addr, headers, body)?;
     if answer.contains("\"Error\"") || !answer.contains("\"TotalCount\"") {
-        return Err(format!("the mock did not accept the pre-signed request: {answer}"));
+        return Err(format!(
+            "the mock did not accept the pre-signed request: {answer}"
+        ));
     }
     Ok(())
 }

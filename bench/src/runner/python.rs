@@ -17,8 +17,7 @@ pub fn ensure_venv(ctx: &Context, name: &str, pins: &str) -> Result<PathBuf, Str
     let pins = ctx.root.join(pins);
     let python = dir.join("bin/python");
     let stamp = dir.join(".tcredis-pins");
-    let wanted =
-        std::fs::read_to_string(&pins).map_err(|e| format!("{}: {e}", pins.display()))?;
+    let wanted = std::fs::read_to_string(&pins).map_err(|e| format!("{}: {e}", pins.display()))?;
     if python.exists() && std::fs::read_to_string(&stamp).ok().as_deref() == Some(&wanted) {
         return Ok(python);
     }
@@ -85,9 +84,18 @@ pub fn sign(ctx: &Context) -> Result<Section, String> {
         ..Section::default()
     };
     for (key, what) in [
-        ("full", "`_build_req_with_tc3_signature` (JSON body, headers, derivation, signature, Authorization)"),
-        ("signature", "`_get_tc3_signature` (canonical request, string-to-sign, derivation, HMAC)"),
-        ("sign_tc3", "`Sign.sign_tc3` (key derivation + final HMAC only)"),
+        (
+            "full",
+            "`_build_req_with_tc3_signature` (JSON body, headers, derivation, signature, Authorization)",
+        ),
+        (
+            "signature",
+            "`_get_tc3_signature` (canonical request, string-to-sign, derivation, HMAC)",
+        ),
+        (
+            "sign_tc3",
+            "`Sign.sign_tc3` (key derivation + final HMAC only)",
+        ),
     ] {
         let m = v[key]["median_ns"].as_f64().unwrap_or(f64::NAN);
         let lo = v[key]["min_ns"].as_f64().unwrap_or(f64::NAN);

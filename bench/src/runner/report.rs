@@ -102,13 +102,22 @@ pub fn render(ctx: &Context, stored: &BTreeMap<String, Value>) -> Result<(), Str
                 format!("{} — {}", title(id), check["what"].as_str().unwrap_or("")),
                 check["measured"].as_str().unwrap_or("").to_owned(),
                 check["target"].as_str().unwrap_or("").to_owned(),
-                if met { "met".into() } else { "**missed** (see section)".into() },
+                if met {
+                    "met".into()
+                } else {
+                    "**missed** (see section)".into()
+                },
             ]);
         }
     }
     table(
         &mut out,
-        &["Figure".into(), "Measured".into(), "Target".into(), "Status".into()],
+        &[
+            "Figure".into(),
+            "Measured".into(),
+            "Target".into(),
+            "Status".into(),
+        ],
         &summary,
     );
     for &id in SECTIONS {
@@ -156,7 +165,12 @@ pub fn render(ctx: &Context, stored: &BTreeMap<String, Value>) -> Result<(), Str
                         .collect();
                     table(
                         &mut out,
-                        &["Target".into(), "Measured".into(), "Wanted".into(), "Status".into()],
+                        &[
+                            "Target".into(),
+                            "Measured".into(),
+                            "Wanted".into(),
+                            "Status".into(),
+                        ],
                         &checks,
                     );
                     for note in section["notes"].as_array().into_iter().flatten() {
