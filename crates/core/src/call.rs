@@ -456,3 +456,106 @@ fn build_v1(
     let stages = with_stages.then_some(Stages::V1 { string_to_sign });
     Ok(SignedRequest { request, stages })
 }
+
+/// How a `DescribeInstanceBackups` call travels, beyond the request itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CallOptions<'a> {
+    /// `X-TC-Region` / `Region`.
+    pub region: Option<&'a str>,
+    /// `X-TC-Language` / `Language` (`zh-CN` or `en-US`).
+    pub language: Option<&'a str>,
+    /// `X-TC-RequestClient` / `RequestClient`; empty sends none.
+    pub request_client: &'a str,
+    /// TC3 (default) or v1.
+    pub signing: SigningMethod,
+    /// `false` (default): POST (a JSON body for TC3, a form body for v1); `true`: GET with a
+    /// query string.
+    pub get: bool,
+}
+
+impl Default for CallOptions<'_> {
+    fn default() -> Self {
+        Self {
+            region: None,
+            language: Some("zh-CN"),
+            request_client: "",
+            signing: SigningMethod::Tc3 {
+                unsigned_payload: false,
+            },
+            get: false,
+        }
+    }
+}
+
+/// Builds a signed `DescribeInstanceBackups` request for `endpoint` (its Host header is what
+/// gets signed) from the request model: the compact JSON body for TC3 POST, the `Status.N` query
+/// for GET and v1. Call [`DescribeInstanceBackupsRequest::validate`] first; this does not
+/// validate the model. `with_stages` also returns the signing stages (for `-v`).
+///
+/// [`DescribeInstanceBackupsRequest::validate`]: crate::request::DescribeInstanceBackupsRequest::validate
+///
+/// ```
+/// use tcredis_core::call::{self, CallOptions};
+/// use tcredis_core::credentials::Credentials;
+/// use tcredis_core::endpoint::Endpoint;
+/// use tcredis_core::request::DescribeInstanceBackupsRequest;
+/// use tcredis_core::sign::tc3::SigningKeyCache;
+///
+/// let mut request = DescribeInstanceBackupsRequest::new();
+/// request.instance_id = Some("crs-5a4py64p".into());
+/// let options = CallOptions { region: Some("ap-guangzhou"), request_client: "tcredis", ..CallOptions::default() };
+/// let credentials = Credentials::new("AKIDexample", "example-key")?;
+/// let signed = call::describe_instance_backups(
+///     &Endpoint::for_region("ap-guangzhou"),
+///     &request,
+///     &options,
+///     1_700_000_000,
+///     &credentials,
+///     &SigningKeyCache::new(),
+///     false,
+/// )?;
+/// assert_eq!(signed.request.uri(), "https://redis.tencentcloudapi.com/");
+/// assert_eq!(signed.request.headers()["x-tc-action"], "DescribeInstanceBackups");
+/// assert_eq!(signed.request.body(), br#"{"InstanceId":"crs-5a4py64p"}"#);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[allow(clippy::too_many_arguments)]
+pub fn describe_instance_backups(
+    endpoint: &crate::endpoint::Endpoint,
+    request: &crate::request::DescribeInstanceBackupsRequest,
+    options: &CallOptions<'_>,
+    timestamp: u64,
+    credentials: &Credentials,
+    cache: &SigningKeyCache,
+    with_stages: bool,
+) -> Result<SignedRequest, CallError> {
+    let host = endpoint.host_header();
+    let authority = endpoint.authority();
+    let is_v1 = matches!(options.signing, SigningMethod::V1 { .. });
+    let (json, form);
+    let payload = if options.get {
+        form = request.to_query();
+        Payload::Query(&form)
+    } else if is_v1 {
+        form = request.to_query();
+        Payload::Form(&form)
+    } else {
+        json = request.to_json();
+        Payload::Json(&json)
+    };
+    let spec = CallSpec {
+        service: crate::SERVICE,
+        action: crate::ACTION,
+        version: crate::VERSION,
+        region: options.region,
+        language: options.language,
+        request_client: options.request_client,
+        scheme: endpoint.scheme().as_str(),
+        authority: &authority,
+        host: &host,
+        payload,
+        signing: options.signing,
+        timestamp,
+    };
+    build(&spec, credentials, cache, with_stages)
+}

@@ -22,6 +22,7 @@
 //! ```
 
 mod backup;
+mod backup_set_de;
 mod borrowed;
 mod fast;
 mod kinds;
@@ -33,12 +34,12 @@ pub use borrowed::{BackupView, PageView, parse_response_borrowed};
 pub use kinds::{BackupStatus, BackupType, StatusParseError};
 pub use parse::parse_response;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// One backup, as `RedisBackupSet` in the API model. Every field is optional because the model
 /// grew from 6 to 16 fields over the years and older servers or samples omit some; `null` is
 /// read as absent and unknown fields are ignored (they stay in [`Backup::raw_json`]).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct RedisBackupSet {

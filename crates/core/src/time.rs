@@ -238,6 +238,23 @@ impl UtcDate {
         // u64 / 86400 < 2^47, so the i64 conversion is exact.
         let date = civil_from_days((unix / SECONDS_PER_DAY as u64) as i64);
         let mut buf = [b'0'; UTC_DATE_CAPACITY];
+        if date.year <= 9999 {
+            // The usual case, without loops: YYYY-MM-DD.
+            let y = date.year as u16; // 1970..=9999 for u64 input
+            buf[..10].copy_from_slice(&[
+                b'0' + (y / 1000) as u8,
+                b'0' + (y / 100 % 10) as u8,
+                b'0' + (y / 10 % 10) as u8,
+                b'0' + (y % 10) as u8,
+                b'-',
+                b'0' + date.month / 10,
+                b'0' + date.month % 10,
+                b'-',
+                b'0' + date.day / 10,
+                b'0' + date.day % 10,
+            ]);
+            return Self { buf, len: 10 };
+        }
         // Year: at least four digits, zero-padded.
         let mut year_digits = [0u8; 12];
         let mut n = 0;

@@ -393,3 +393,106 @@ fn v1_get_and_post_form_sign_and_verify() {
         );
     }
 }
+
+#[test]
+fn describe_instance_backups_from_the_models() {
+    use tcredis_core::call::CallOptions;
+    use tcredis_core::endpoint::Endpoint;
+    use tcredis_core::request::DescribeInstanceBackupsRequest;
+
+    let mut model = DescribeInstanceBackupsRequest::new();
+    model.limit = Some(20);
+    model.offset = Some(0);
+    model.instance_id = Some("crs-5a4py64p".into());
+    model.status = Some(vec![2, 4]);
+    let credentials = Credentials::new(ID, KEY).unwrap();
+    let cache = SigningKeyCache::new();
+    let options = CallOptions {
+        region: Some("ap-guangzhou"),
+        request_client: "SDK_PYTHON_3.1.162",
+        ..CallOptions::default()
+    };
+    let endpoint = Endpoint::for_region("ap-guangzhou");
+
+    // GET: the model's query is the Python SDK's D2 query, so the published signature comes out.
+    let get = CallOptions {
+        get: true,
+        ..options
+    };
+    let signed = call::describe_instance_backups(
+        &endpoint,
+        &model,
+        &get,
+        1_551_113_065,
+        &credentials,
+        &cache,
+        true,
+    )
+    .unwrap();
+    assert_eq!(
+        signed.request.uri().query(),
+        Some("Limit=20&Offset=0&InstanceId=crs-5a4py64p&Status.0=2&Status.1=4")
+    );
+    assert!(
+        signed.request.headers()["authorization"]
+            .to_str()
+            .unwrap()
+            .ends_with(
+                "Signature=88a0f1d4dd01529a1f1d1344dbdfc07c5fd4700a0cd67088f1de54aa42c90f2e"
+            )
+    );
+    assert!(matches!(signed.stages, Some(Stages::Tc3(_))));
+
+    // POST: compact JSON in model order, verified by the mock's verifier on a loopback endpoint.
+    let endpoint = Endpoint::parse("http://127.0.0.1:8080").unwrap();
+    let signed = call::describe_instance_backups(
+        &endpoint,
+        &model,
+        &options,
+        1_551_113_065,
+        &credentials,
+        &cache,
+        false,
+    )
+    .unwrap();
+    assert_eq!(signed.request.uri(), "http://127.0.0.1:8080/");
+    assert_eq!(
+        signed.request.body(),
+        br#"{"Limit":20,"Offset":0,"InstanceId":"crs-5a4py64p","Status":[2,4]}"#
+    );
+    assert_eq!(signed.request.headers()["host"], "127.0.0.1:8080");
+    verify_built(&signed.request, 1_551_113_065).unwrap();
+
+    // v1 POST form.
+    let v1_options = CallOptions {
+        signing: SigningMethod::V1 {
+            method: SignatureMethod::HmacSha256,
+            nonce: 7,
+        },
+        ..options
+    };
+    let signed = call::describe_instance_backups(
+        &endpoint,
+        &model,
+        &v1_options,
+        1_551_113_065,
+        &credentials,
+        &cache,
+        false,
+    )
+    .unwrap();
+    assert_eq!(signed.request.method(), http::Method::POST);
+    let v1_request = V1Request {
+        method: "POST",
+        host: "127.0.0.1:8080",
+        query: "",
+        body: signed.request.body(),
+    };
+    verify::verify_v1(
+        &v1_request,
+        1_551_113_065,
+        &VerifyOptions::strict("redis"),
+        lookup,
+    )
+    .unwrap();
+}

@@ -4,26 +4,40 @@ use super::RedisBackupSet;
 use crate::error::{MalformedKind, MalformedResponse};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
-use std::ops::Deref;
+use std::fmt;
+use std::ops::{Deref, Range};
+use std::sync::Arc;
 
 /// One backup: the typed [`RedisBackupSet`] view (reachable through `Deref`) next to the item's
 /// raw JSON exactly as the server sent it, so front ends can pass fields this crate does not
 /// know through unchanged. Serialising a `Backup` writes the raw JSON.
-#[derive(Debug, Clone)]
+///
+/// Items of one parsed page share a single copy of the response body (each keeps its span),
+/// which spares an allocation per item; a `Backup` kept alone therefore keeps its page's body
+/// alive. Use [`Backup::detach`] to keep just the item.
+#[derive(Clone)]
 pub struct Backup {
-    /// Always one well-formed JSON object (checked by the parse that produced `fields`).
-    raw: Box<str>,
+    /// `text[span]` is always one well-formed JSON object (checked by the parse that
+    /// produced `fields`).
+    text: Arc<str>,
+    span: Range<usize>,
     fields: RedisBackupSet,
+}
+
+impl fmt::Debug for Backup {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Backup")
+            .field("raw", &self.raw_json())
+            .field("fields", &self.fields)
+            .finish()
+    }
 }
 
 impl Backup {
     /// Parses one item from its raw JSON.
     pub fn from_raw(raw: &RawValue) -> Result<Self, MalformedResponse> {
         let fields = super::parse::typed_item(raw, "item")?;
-        Ok(Self {
-            raw: raw.get().into(),
-            fields,
-        })
+        Ok(Self::from_parts(raw.get().into(), fields))
     }
 
     /// Parses one item from JSON text.
@@ -38,14 +52,29 @@ impl Backup {
     pub fn from_fields(fields: RedisBackupSet) -> Self {
         // Strings, integers and booleans always serialise; "{}" is only a formal fallback.
         let raw = serde_json::to_string(&fields).unwrap_or_else(|_| "{}".to_owned());
+        Self::from_parts(raw.into(), fields)
+    }
+
+    pub(crate) fn from_parts(raw: Box<str>, fields: RedisBackupSet) -> Self {
+        let span = 0..raw.len();
         Self {
-            raw: raw.into(),
+            text: Arc::from(raw),
+            span,
             fields,
         }
     }
 
-    pub(crate) fn from_parts(raw: Box<str>, fields: RedisBackupSet) -> Self {
-        Self { raw, fields }
+    pub(crate) fn from_shared(text: Arc<str>, span: Range<usize>, fields: RedisBackupSet) -> Self {
+        Self { text, span, fields }
+    }
+
+    /// The same backup holding only its own raw JSON (not the whole page's body).
+    pub fn detach(self) -> Self {
+        if self.span.len() == self.text.len() {
+            return self;
+        }
+        let raw: Box<str> = self.raw_json().into();
+        Self::from_parts(raw, self.fields)
     }
 
     /// The typed fields.
@@ -54,11 +83,11 @@ impl Backup {
     }
     /// The raw JSON text of the item as received (one JSON object).
     pub fn raw_json(&self) -> &str {
-        &self.raw
+        self.text.get(self.span.clone()).unwrap_or("{}")
     }
     /// Splits into raw JSON text and typed fields.
     pub fn into_parts(self) -> (String, RedisBackupSet) {
-        (self.raw.into(), self.fields)
+        (self.raw_json().to_owned(), self.fields)
     }
 }
 
@@ -86,7 +115,8 @@ impl Eq for Backup {}
 impl Serialize for Backup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         // The text is known-valid JSON; borrowing it as a RawValue writes it verbatim.
-        let raw: &RawValue = serde_json::from_str(&self.raw).map_err(serde::ser::Error::custom)?;
+        let raw: &RawValue =
+            serde_json::from_str(self.raw_json()).map_err(serde::ser::Error::custom)?;
         raw.serialize(serializer)
     }
 }

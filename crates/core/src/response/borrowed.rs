@@ -1,9 +1,11 @@
 //! A borrowing view of a page: strings point into the response body instead of being copied,
 //! for callers that only read a page before dropping it.
 
+use super::backup_set_de::{Field, Key, field};
 use super::parse::{Envelope, diagnose, into_page, item_path, strip_bom, typed_item};
 use super::{Backup, BackupStatus, BackupType, RedisBackupSet};
 use crate::error::ResponseError;
+use serde::de::{IgnoredAny, MapAccess};
 use serde::{Deserialize, Deserializer};
 use std::borrow::Cow;
 use std::fmt;
@@ -21,61 +23,45 @@ pub struct PageView<'a> {
 }
 
 /// One backup borrowed from the response body. A string is borrowed unless it contains JSON
-/// escapes (`\n`, `\u6d4b`, ...), in which case it is unescaped into an owned copy.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+/// escapes (`\n`, `\u6d4b`, ...), in which case it is unescaped into an owned copy. Parsing
+/// follows [`RedisBackupSet`]'s rules (missing and `null` are `None`, unknown fields skipped, a
+/// repeated key keeps its last value).
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct BackupView<'a> {
     /// The item's raw JSON as received (always set by [`parse_response_borrowed`]).
-    #[serde(skip)]
     raw: Option<&'a str>,
     /// Backup start time.
-    #[serde(default, borrow, deserialize_with = "cow_str")]
     pub start_time: Option<Cow<'a, str>>,
     /// Backup ID.
-    #[serde(default, borrow, deserialize_with = "cow_str")]
     pub backup_id: Option<Cow<'a, str>>,
     /// Backup type as the wire string.
-    #[serde(default, borrow, deserialize_with = "cow_str")]
     pub backup_type: Option<Cow<'a, str>>,
     /// Backup status.
-    #[serde(default)]
     pub status: Option<i64>,
     /// Remark.
-    #[serde(default, borrow, deserialize_with = "cow_str")]
     pub remark: Option<Cow<'a, str>>,
     /// 0 not locked, 1 locked.
-    #[serde(default)]
     pub locked: Option<i64>,
     /// Backup size in bytes.
-    #[serde(default)]
     pub backup_size: Option<i64>,
     /// Internal: 0 full, 1 incremental.
-    #[serde(default)]
     pub full_backup: Option<i64>,
     /// Internal: instance type code.
-    #[serde(default)]
     pub instance_type: Option<i64>,
     /// Instance ID.
-    #[serde(default, borrow, deserialize_with = "cow_str")]
     pub instance_id: Option<Cow<'a, str>>,
     /// Instance name.
-    #[serde(default, borrow, deserialize_with = "cow_str")]
     pub instance_name: Option<Cow<'a, str>>,
     /// Region.
-    #[serde(default, borrow, deserialize_with = "cow_str")]
     pub region: Option<Cow<'a, str>>,
     /// Backup end time.
-    #[serde(default, borrow, deserialize_with = "cow_str")]
     pub end_time: Option<Cow<'a, str>>,
     /// Backup file type.
-    #[serde(default, borrow, deserialize_with = "cow_str")]
     pub file_type: Option<Cow<'a, str>>,
     /// Expiry time.
-    #[serde(default, borrow, deserialize_with = "cow_str")]
     pub expire_time: Option<Cow<'a, str>>,
     /// Whether the file is encrypted.
-    #[serde(default)]
     pub encrypted: Option<bool>,
 }
 
@@ -140,19 +126,14 @@ impl<'a> BackupView<'a> {
 pub fn parse_response_borrowed(body: &[u8]) -> Result<PageView<'_>, ResponseError> {
     let body = strip_bom(body);
     if let Ok(text) = std::str::from_utf8(body)
-        && let Some(page) = super::fast::walk::<BackupView<'_>>(text)
+        && let Some(page) = super::fast::walk(text, |mut view: BackupView<'_>, raw| {
+            view.raw = text.get(raw);
+            view
+        })
     {
-        let backup_set = page
-            .items
-            .into_iter()
-            .map(|(mut view, raw)| {
-                view.raw = Some(raw);
-                view
-            })
-            .collect();
         return Ok(PageView {
             total_count: page.total_count,
-            backup_set,
+            backup_set: page.items,
             request_id: page.request_id.map(|r| r.0).unwrap_or_default(),
         });
     }
@@ -231,8 +212,56 @@ impl<'de> serde::de::Visitor<'de> for OptCowVisitor {
     }
 }
 
-/// `deserialize_with` for `Option<Cow<str>>` fields that really borrow (serde's own
-/// `Option<Cow<str>>` with `#[serde(borrow)]` always copies).
-fn cow_str<'de: 'a, 'a, D: Deserializer<'de>>(d: D) -> Result<Option<Cow<'a, str>>, D::Error> {
-    d.deserialize_option(OptCowVisitor)
+/// An `Option<Cow<str>>` that really borrows (serde's own `Option<Cow<str>>` with
+/// `#[serde(borrow)]` always copies).
+struct OptCow<'a>(Option<Cow<'a, str>>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for OptCow<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_option(OptCowVisitor).map(OptCow)
+    }
+}
+
+impl<'de> Deserialize<'de> for BackupView<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(ViewVisitor)
+    }
+}
+
+struct ViewVisitor;
+
+impl<'de> serde::de::Visitor<'de> for ViewVisitor {
+    type Value = BackupView<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a RedisBackupSet object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<BackupView<'de>, A::Error> {
+        let mut v = BackupView::default();
+        while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
+            match field(&key) {
+                Field::StartTime => v.start_time = map.next_value::<OptCow<'de>>()?.0,
+                Field::BackupId => v.backup_id = map.next_value::<OptCow<'de>>()?.0,
+                Field::BackupType => v.backup_type = map.next_value::<OptCow<'de>>()?.0,
+                Field::Status => v.status = map.next_value()?,
+                Field::Remark => v.remark = map.next_value::<OptCow<'de>>()?.0,
+                Field::Locked => v.locked = map.next_value()?,
+                Field::BackupSize => v.backup_size = map.next_value()?,
+                Field::FullBackup => v.full_backup = map.next_value()?,
+                Field::InstanceType => v.instance_type = map.next_value()?,
+                Field::InstanceId => v.instance_id = map.next_value::<OptCow<'de>>()?.0,
+                Field::InstanceName => v.instance_name = map.next_value::<OptCow<'de>>()?.0,
+                Field::Region => v.region = map.next_value::<OptCow<'de>>()?.0,
+                Field::EndTime => v.end_time = map.next_value::<OptCow<'de>>()?.0,
+                Field::FileType => v.file_type = map.next_value::<OptCow<'de>>()?.0,
+                Field::ExpireTime => v.expire_time = map.next_value::<OptCow<'de>>()?.0,
+                Field::Encrypted => v.encrypted = map.next_value()?,
+                Field::Unknown => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(v)
+    }
 }

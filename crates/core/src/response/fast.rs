@@ -8,11 +8,12 @@
 
 use serde::Deserialize;
 use serde::de::IgnoredAny;
+use std::ops::Range;
 
 /// A successfully walked page.
-pub(super) struct FastPage<'a, T> {
+pub(super) struct FastPage<'a, U> {
     pub(super) total_count: u64,
-    pub(super) items: Vec<(T, &'a str)>,
+    pub(super) items: Vec<U>,
     pub(super) request_id: Option<super::borrowed::CowStr<'a>>,
 }
 
@@ -36,15 +37,14 @@ impl<'a> Walker<'a> {
         (self.peek()? == byte).then(|| self.pos += 1)
     }
     /// Parses one JSON value at the cursor; returns it and its exact text.
-    fn value<T: Deserialize<'a>>(&mut self) -> Option<(T, &'a str)> {
+    fn value<T: Deserialize<'a>>(&mut self) -> Option<(T, Range<usize>)> {
         self.skip_ws();
-        let rest = self.text.get(self.pos..)?;
+        let start = self.pos;
+        let rest = self.text.get(start..)?;
         let mut stream = serde_json::Deserializer::from_str(rest).into_iter::<T>();
         let value = stream.next()?.ok()?;
-        let len = stream.byte_offset();
-        let raw = rest.get(..len)?;
-        self.pos += len;
-        Some((value, raw))
+        self.pos += stream.byte_offset();
+        Some((value, start..self.pos))
     }
     fn key(&mut self) -> Option<super::borrowed::CowStr<'a>> {
         let (key, _) = self.value::<super::borrowed::CowStr<'a>>()?;
@@ -67,8 +67,12 @@ impl<'a> Walker<'a> {
     }
 }
 
-/// Walks `{"Response":{...}}` typing items as `T`. `None` means "take the slow path".
-pub(super) fn walk<'a, T: Deserialize<'a>>(text: &'a str) -> Option<FastPage<'a, T>> {
+/// Walks `{"Response":{...}}` typing items as `T` and turning each (typed item, byte range of
+/// its raw JSON in `text`) into a `U` with `make`. `None` means "take the slow path".
+pub(super) fn walk<'a, T: Deserialize<'a>, U>(
+    text: &'a str,
+    mut make: impl FnMut(T, Range<usize>) -> U,
+) -> Option<FastPage<'a, U>> {
     let mut w = Walker { text, pos: 0 };
     let mut page = None;
     w.object(|w, key| {
@@ -79,7 +83,7 @@ pub(super) fn walk<'a, T: Deserialize<'a>>(text: &'a str) -> Option<FastPage<'a,
         if page.is_some() {
             return None; // duplicate key
         }
-        page = Some(response::<T>(w)?);
+        page = Some(response::<T, U>(w, &mut make)?);
         Some(())
     })?;
     if w.peek().is_some() {
@@ -88,10 +92,13 @@ pub(super) fn walk<'a, T: Deserialize<'a>>(text: &'a str) -> Option<FastPage<'a,
     page
 }
 
-fn response<'a, T: Deserialize<'a>>(w: &mut Walker<'a>) -> Option<FastPage<'a, T>> {
+fn response<'a, T: Deserialize<'a>, U>(
+    w: &mut Walker<'a>,
+    make: &mut impl FnMut(T, Range<usize>) -> U,
+) -> Option<FastPage<'a, U>> {
     let mut total_count: Option<Option<u64>> = None;
-    let mut items: Option<Option<Vec<(T, &'a str)>>> = None;
-    let mut legacy: Option<Option<Vec<(T, &'a str)>>> = None;
+    let mut items: Option<Option<Vec<U>>> = None;
+    let mut legacy: Option<Option<Vec<U>>> = None;
     let mut request_id = None;
     w.object(|w, key| {
         match key {
@@ -99,8 +106,8 @@ fn response<'a, T: Deserialize<'a>>(w: &mut Walker<'a>) -> Option<FastPage<'a, T
             "RequestId" if request_id.is_none() => {
                 request_id = Some(w.value::<Option<super::borrowed::CowStr<'a>>>()?.0)
             }
-            "BackupSet" if items.is_none() => items = Some(array(w)?),
-            "RedisBackupSet" if legacy.is_none() => legacy = Some(array(w)?),
+            "BackupSet" if items.is_none() => items = Some(array(w, make)?),
+            "RedisBackupSet" if legacy.is_none() => legacy = Some(array(w, make)?),
             "Error" | "TotalCount" | "RequestId" | "BackupSet" | "RedisBackupSet" => return None,
             _ => {
                 w.value::<IgnoredAny>()?;
@@ -119,14 +126,24 @@ fn response<'a, T: Deserialize<'a>>(w: &mut Walker<'a>) -> Option<FastPage<'a, T
     })
 }
 
+/// Items reserved up front: a page holds at most 100 (the API's largest Limit) and a real
+/// item is a few hundred bytes, so this avoids regrowing the vector without over-reserving
+/// for small bodies.
+fn expected_items(remaining_bytes: usize) -> usize {
+    (remaining_bytes / 128).min(100)
+}
+
 /// `null` or `[item, ...]`.
-fn array<'a, T: Deserialize<'a>>(w: &mut Walker<'a>) -> Option<Option<Vec<(T, &'a str)>>> {
+fn array<'a, T: Deserialize<'a>, U>(
+    w: &mut Walker<'a>,
+    make: &mut impl FnMut(T, Range<usize>) -> U,
+) -> Option<Option<Vec<U>>> {
     if w.peek()? == b'n' {
         w.value::<()>()?;
         return Some(None);
     }
     w.eat(b'[')?;
-    let mut items = Vec::new();
+    let mut items = Vec::with_capacity(expected_items(w.text.len() - w.pos));
     if w.eat(b']').is_some() {
         return Some(Some(items));
     }
@@ -134,7 +151,8 @@ fn array<'a, T: Deserialize<'a>>(w: &mut Walker<'a>) -> Option<Option<Vec<(T, &'
         if w.peek()? != b'{' {
             return None;
         }
-        items.push(w.value::<T>()?);
+        let (item, raw) = w.value::<T>()?;
+        items.push(make(item, raw));
         if w.eat(b',').is_none() {
             w.eat(b']')?;
             return Some(Some(items));

@@ -5,6 +5,7 @@ use crate::error::{ApiError, ErrorBody, MalformedKind, MalformedResponse, Respon
 use serde::Deserialize;
 use serde_json::Value;
 use serde_json::value::RawValue;
+use std::sync::Arc;
 
 /// The `Response` object with the page's items still raw.
 #[derive(Deserialize)]
@@ -37,15 +38,17 @@ pub(super) struct Envelope<'a, R> {
 pub fn parse_response(body: &[u8]) -> Result<DescribeInstanceBackupsResponse, ResponseError> {
     let body = strip_bom(body);
     if let Ok(text) = std::str::from_utf8(body)
-        && let Some(page) = super::fast::walk::<RedisBackupSet>(text)
+        && let Some(page) = {
+            // One shared copy of the body; each item keeps its span of it.
+            let shared: Arc<str> = Arc::from(text);
+            super::fast::walk(text, |fields: RedisBackupSet, raw| {
+                Backup::from_shared(Arc::clone(&shared), raw, fields)
+            })
+        }
     {
         return Ok(DescribeInstanceBackupsResponse {
             total_count: page.total_count,
-            backup_set: page
-                .items
-                .into_iter()
-                .map(|(fields, raw)| Backup::from_parts(raw.into(), fields))
-                .collect(),
+            backup_set: page.items,
             request_id: page.request_id.map(String::from).unwrap_or_default(),
         });
     }

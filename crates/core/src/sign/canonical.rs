@@ -46,6 +46,68 @@ impl Sink for Vec<u8> {
     }
 }
 
+/// Collects small writes in a stack buffer and hands them to the inner sink in large chunks:
+/// hashers pay a fixed cost per `update` call, and the canonical request is written as ~25 small
+/// pieces. Call [`Buffered::finish`] to flush the tail.
+pub(crate) struct Buffered<'s, S: Sink> {
+    inner: &'s mut S,
+    buf: [u8; 256],
+    len: usize,
+}
+
+impl<'s, S: Sink> Buffered<'s, S> {
+    pub(crate) fn new(inner: &'s mut S) -> Self {
+        Self {
+            inner,
+            buf: [0; 256],
+            len: 0,
+        }
+    }
+
+    /// Flushes what is buffered.
+    pub(crate) fn finish(mut self) {
+        self.flush();
+    }
+
+    fn flush(&mut self) {
+        if self.len > 0 {
+            self.inner.put(&self.buf[..self.len]);
+            self.len = 0;
+        }
+    }
+}
+
+impl<S: Sink> Sink for Buffered<'_, S> {
+    fn put(&mut self, bytes: &[u8]) {
+        if self.len + bytes.len() > self.buf.len() {
+            self.flush();
+            if bytes.len() >= self.buf.len() {
+                self.inner.put(bytes);
+                return;
+            }
+        }
+        self.buf[self.len..self.len + bytes.len()].copy_from_slice(bytes);
+        self.len += bytes.len();
+    }
+
+    fn put_lower(&mut self, bytes: &[u8]) {
+        if self.len + bytes.len() > self.buf.len() {
+            self.flush();
+        }
+        if bytes.len() > self.buf.len() {
+            // Too big to stage: lower-case chunk by chunk through the staging buffer.
+            for chunk in bytes.chunks(self.buf.len()) {
+                self.put_lower(chunk);
+            }
+            return;
+        }
+        let out = &mut self.buf[self.len..self.len + bytes.len()];
+        out.copy_from_slice(bytes);
+        out.make_ascii_lowercase();
+        self.len += bytes.len();
+    }
+}
+
 /// Writes `METHOD\n/\nQUERY\nname:value\n...\n\nSIGNED_HEADERS\nPAYLOAD_HASH`.
 ///
 /// `headers` come in canonical order; names and trimmed values are lower-cased here.

@@ -2,12 +2,24 @@
 
 const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
 
+/// Every byte's two lower-case hex digits, so encoding is one lookup and one 2-byte store.
+const fn hex_pairs() -> [[u8; 2]; 256] {
+    let mut table = [[0u8; 2]; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = [HEX_DIGITS[b >> 4], HEX_DIGITS[b & 0x0f]];
+        b += 1;
+    }
+    table
+}
+
+static HEX_PAIRS: [[u8; 2]; 256] = hex_pairs();
+
 /// Lower-case hex of a 32-byte digest, on the stack.
 pub(crate) fn encode_32(bytes: &[u8; 32]) -> [u8; 64] {
     let mut out = [0u8; 64];
-    for (i, &b) in bytes.iter().enumerate() {
-        out[2 * i] = HEX_DIGITS[usize::from(b >> 4)];
-        out[2 * i + 1] = HEX_DIGITS[usize::from(b & 0x0f)];
+    for (pair, &b) in out.chunks_exact_mut(2).zip(bytes) {
+        pair.copy_from_slice(&HEX_PAIRS[usize::from(b)]);
     }
     out
 }

@@ -20,7 +20,7 @@ use std::sync::Mutex;
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
-use super::canonical::{write_canonical_request, write_string_to_sign};
+use super::canonical::{Buffered, write_canonical_request, write_string_to_sign};
 use super::hex;
 use crate::credentials::Secret;
 use crate::time::UtcDate;
@@ -325,34 +325,73 @@ pub struct SigningStages {
     pub authorization: String,
 }
 
-fn is_token_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
+/// Byte classes for input checks, one table lookup per byte (this runs on every signature).
+const fn byte_classes() -> [u8; 256] {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        let alnum = c.is_ascii_alphanumeric();
+        let token_punct = matches!(
+            c,
+            b'!' | b'#'
+                | b'$'
+                | b'%'
+                | b'&'
+                | b'\''
+                | b'*'
+                | b'+'
+                | b'-'
+                | b'.'
+                | b'^'
+                | b'_'
+                | b'`'
+                | b'|'
+                | b'~'
+        );
+        if alnum || token_punct {
+            table[b] |= TOKEN;
+        }
+        if alnum || matches!(c, b'-' | b'_' | b'.') {
+            table[b] |= SERVICE;
+        }
+        if !(c == b'/' || c == b',' || c.is_ascii_whitespace() || c.is_ascii_control()) {
+            table[b] |= SECRET_ID;
+        }
+        b += 1;
+    }
+    table
+}
+
+const TOKEN: u8 = 1;
+const SERVICE: u8 = 2;
+const SECRET_ID: u8 = 4;
+static BYTE_CLASSES: [u8; 256] = byte_classes();
+
+fn all_in(text: &str, class: u8) -> bool {
+    text.bytes()
+        .all(|b| BYTE_CLASSES[usize::from(b)] & class != 0)
 }
 
 fn check_inputs(params: &SigningParams<'_>, secret_id: &str) -> Result<(), SigningError> {
     if params.method != "GET" && params.method != "POST" {
         return Err(SigningError::UnsupportedMethod);
     }
-    let service = params.service.as_bytes();
-    if service.is_empty()
-        || !service
-            .iter()
-            .all(|&b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.')
-    {
+    if params.service.is_empty() || !all_in(params.service, SERVICE) {
         return Err(SigningError::InvalidService);
     }
-    if secret_id.is_empty()
-        || secret_id
-            .bytes()
-            .any(|b| b == b'/' || b == b',' || b.is_ascii_whitespace() || b.is_ascii_control())
-    {
+    if secret_id.is_empty() || !all_in(secret_id, SECRET_ID) {
         return Err(SigningError::InvalidSecretId);
     }
     for (name, value) in params.headers {
-        if name.is_empty() || !name.bytes().all(is_token_byte) {
+        if name.is_empty() || !all_in(name, TOKEN) {
             return Err(SigningError::InvalidHeaderName);
         }
-        if value.bytes().any(|b| b.is_ascii_control() && b != b'\t') {
+        // Branch-free so it vectorizes: no control character other than tab.
+        let clean = value.bytes().fold(true, |ok, b| {
+            ok & (((b >= 0x20) & (b != 0x7f)) | (b == b'\t'))
+        });
+        if !clean {
             return Err(SigningError::InvalidHeaderValue);
         }
     }
@@ -370,7 +409,18 @@ fn sort_headers(headers: &[(&str, &str)], order: &mut [usize]) -> Result<(), Sig
     for (i, slot) in order.iter_mut().enumerate() {
         *slot = i;
     }
-    order.sort_unstable_by(|&a, &b| compare_names(headers[a].0, headers[b].0));
+    if order.len() <= INLINE_HEADERS {
+        // Insertion sort: the list is short (two headers for every SDK) and usually sorted.
+        for i in 1..order.len() {
+            let mut j = i;
+            while j > 0 && compare_names(headers[order[j - 1]].0, headers[order[j]].0).is_gt() {
+                order.swap(j - 1, j);
+                j -= 1;
+            }
+        }
+    } else {
+        order.sort_unstable_by(|&a, &b| compare_names(headers[a].0, headers[b].0));
+    }
     for pair in order.windows(2) {
         if compare_names(headers[pair[0]].0, headers[pair[1]].0).is_eq() {
             return Err(SigningError::DuplicateHeader);
@@ -450,8 +500,11 @@ fn authorization_prefix(
         if n > 0 {
             out.push(';');
         }
-        for c in params.headers[i].0.chars() {
-            out.push(c.to_ascii_lowercase());
+        let name = params.headers[i].0;
+        if name.bytes().any(|b| b.is_ascii_uppercase()) {
+            out.push_str(&name.to_ascii_lowercase());
+        } else {
+            out.push_str(name);
         }
     }
     let end = out.len();
@@ -477,23 +530,27 @@ fn sign_with_mac(
         let (mut authorization, names) = authorization_prefix(params, secret_id, date, order);
         let payload_hex = payload_hash(params.payload);
         let mut hasher = Sha256::new();
+        let mut staged = Buffered::new(&mut hasher);
         write_canonical_request(
-            &mut hasher,
+            &mut staged,
             params.method.as_bytes(),
             params.query.as_bytes(),
             ordered(params.headers, order),
             authorization[names].as_bytes(),
             &payload_hex,
         );
+        staged.finish();
         let canonical_hex = hex::encode_32(&hasher.finalize().into());
         let (ts, ts_start) = hex::decimal(params.timestamp);
+        let mut staged = Buffered::new(&mut mac);
         write_string_to_sign(
-            &mut mac,
+            &mut staged,
             &ts[ts_start..],
             date.as_bytes(),
             params.service.as_bytes(),
             &canonical_hex,
         );
+        staged.finish();
         let signature = hex::encode_32(&mac.finalize().into_bytes().into());
         authorization.push_str(", Signature=");
         authorization.push_str(hex::as_str(&signature));
