@@ -39,9 +39,9 @@
 //!
 //! // A stable listing of 250 backups, served by a stand-in for the API.
 //! let all: Vec<String> = (0..250).map(|i| format!("backup-{i:03}")).collect();
-//! let serve = |offset: i64, limit: i64| -> (i64, Vec<String>) {
+//! let serve = |offset: i64, limit: i64| -> (u64, Vec<String>) {
 //!     let page = all.iter().skip(offset as usize).take(limit as usize).cloned().collect();
-//!     (all.len() as i64, page)
+//!     (all.len() as u64, page)
 //! };
 //!
 //! let options = PaginationOptions::new().with_limit(100).unwrap();
@@ -274,7 +274,7 @@ impl Paginator {
     /// Called when the paginator is already done or failed, it yields nothing.
     pub fn handle_page<T: PageItem>(
         &mut self,
-        total_count: i64,
+        total_count: u64,
         items: Vec<T>,
     ) -> Result<PageAccepted<T>, Drift> {
         if self.phase != Phase::Running {
@@ -284,9 +284,7 @@ impl Paginator {
                 restarted_after: None,
             });
         }
-        let Ok(total) = u64::try_from(total_count) else {
-            return self.drift(DriftKind::InvalidTotalCount(total_count), 0);
-        };
+        let total = total_count;
         match self.total {
             Some(before) if before != total => {
                 return self.drift(

@@ -30,7 +30,7 @@
 //!
 //! # What is retried
 //! `RequestLimitExceeded` and its sub-codes, `InternalError` and its sub-codes,
-//! `FailedOperation.SystemError`, `ServiceUnavailable` (and sub-codes), transport failures
+//! `FailedOperation.SystemError`, `ServiceUnavailable`, transport failures
 //! (connect, reset, timeout), non-200 HTTP statuses and truncated or unparseable bodies.
 //! `AuthFailure.SignatureExpire` is retried **once**, immediately, after clock-skew correction.
 //! Everything else (authentication, parameters, TLS, ...) is never retried.
@@ -57,6 +57,7 @@
 use std::fmt;
 use std::time::{Duration, Instant};
 
+use crate::error::ResponseError;
 use crate::random::RandomSource;
 
 /// How a transport-level attempt failed (before a complete HTTP response was read).
@@ -92,7 +93,10 @@ pub enum AttemptOutcome {
         /// `Response.Error.Code`, e.g. `RequestLimitExceeded`.
         code: String,
         /// The server-minus-client clock offset in seconds estimated from this response's
-        /// `Date` header (see [`crate::skew`]), when the response had one.
+        /// `Date` header (see [`crate::skew::offset_from_date_header`]), when the response had
+        /// one. Estimate it against the **local, uncorrected** clock reading taken when the
+        /// request was signed, so the offset replaces (rather than adds to) any earlier
+        /// correction.
         clock_offset: Option<i64>,
     },
 }
@@ -103,6 +107,24 @@ impl AttemptOutcome {
         Self::Api {
             code: code.into(),
             clock_offset: None,
+        }
+    }
+
+    /// Maps the result of parsing an HTTP 200 body (e.g. [`crate::response::parse_response`]):
+    /// `Ok` is [`Success`](Self::Success), an API error keeps its code with `clock_offset`
+    /// (see [`crate::skew::offset_from_date_header`]), a malformed body is
+    /// [`MalformedBody`](Self::MalformedBody).
+    pub fn from_parse_result<T>(
+        result: &Result<T, ResponseError>,
+        clock_offset: Option<i64>,
+    ) -> Self {
+        match result {
+            Ok(_) => Self::Success,
+            Err(ResponseError::Api(e)) => Self::Api {
+                code: e.code().as_str().to_owned(),
+                clock_offset,
+            },
+            Err(_) => Self::MalformedBody,
         }
     }
 }
@@ -123,7 +145,8 @@ pub enum RetryClass {
     Permanent,
 }
 
-/// Classifies an API error code (`Response.Error.Code`).
+/// Classifies an API error code (`Response.Error.Code`). Agrees with
+/// [`crate::error::ErrorCode::is_retryable`] and [`crate::error::ErrorCode::is_clock_skew`].
 pub fn classify_code(code: &str) -> RetryClass {
     let is_family = |family: &str| {
         code == family
@@ -134,7 +157,7 @@ pub fn classify_code(code: &str) -> RetryClass {
     if is_family("RequestLimitExceeded") {
         RetryClass::Throttled
     } else if is_family("InternalError")
-        || is_family("ServiceUnavailable")
+        || code == "ServiceUnavailable"
         || code == "FailedOperation.SystemError"
     {
         RetryClass::Transient

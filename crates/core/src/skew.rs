@@ -186,6 +186,12 @@ pub fn estimate_offset(signed_at_unix: i64, server_date_unix: i64) -> i64 {
     server_date_unix.saturating_sub(signed_at_unix)
 }
 
+/// The clock offset shown by a response's `Date` header value, if there is one and it parses.
+pub fn offset_from_date_header(signed_at_unix: i64, date_header: Option<&str>) -> Option<i64> {
+    let server = parse_http_date(date_header?).ok()?;
+    Some(estimate_offset(signed_at_unix, server))
+}
+
 /// Words for a clock offset (server minus client): "your clock is 412 s behind the server".
 pub fn describe_offset(offset: i64) -> String {
     match offset {

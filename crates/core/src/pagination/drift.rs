@@ -37,8 +37,6 @@ pub enum DriftKind {
         /// The repeated item's id (a `BackupId`, or its JSON text shortened to 80 characters).
         id: String,
     },
-    /// `TotalCount` was negative.
-    InvalidTotalCount(i64),
     /// More pages than `TotalCount / Limit + 2` were requested in one pass.
     IterationCap {
         /// The cap that was reached.
@@ -100,7 +98,6 @@ impl fmt::Display for Drift {
             DriftKind::RepeatedItem { id } => {
                 write!(f, "item {id:?} appeared again on the next page")?
             }
-            DriftKind::InvalidTotalCount(n) => write!(f, "the server sent TotalCount {n}")?,
             DriftKind::IterationCap { cap } => write!(f, "more than {cap} pages were needed")?,
         }
         if self.restarts > 0 {

@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 
-use crate::response::RedisBackupSet;
+use crate::response::{Backup, BackupView, RedisBackupSet};
 
 /// An item of a paged listing that has an identity. Two items with the same id are the same
 /// item; the paginator uses this to detect a page repeating items of the previous one and, with
@@ -18,6 +18,26 @@ impl PageItem for RedisBackupSet {
         match &self.backup_id {
             Some(id) => Cow::Borrowed(id),
             None => Cow::Owned(serde_json::to_string(self).unwrap_or_default()),
+        }
+    }
+}
+
+impl PageItem for Backup {
+    /// The `BackupId`; without one, the item's raw JSON text as received.
+    fn item_id(&self) -> Cow<'_, str> {
+        match &self.backup_id {
+            Some(id) => Cow::Borrowed(id),
+            None => Cow::Borrowed(self.raw_json()),
+        }
+    }
+}
+
+impl PageItem for BackupView<'_> {
+    /// The `BackupId`; without one, the item's raw JSON text as received.
+    fn item_id(&self) -> Cow<'_, str> {
+        match &self.backup_id {
+            Some(id) => Cow::Borrowed(id.as_ref()),
+            None => Cow::Borrowed(self.raw_json()),
         }
     }
 }

@@ -268,3 +268,96 @@ pub fn worst_window_excess(send_times: &[Instant], rate: f64, burst: u32) -> f64
     }
     worst
 }
+
+/// What the backend put on the wire: an HTTP response (status, `Date`, body bytes) or a
+/// transport failure (no response at all).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Wire {
+    Http {
+        status: u16,
+        date: String,
+        body: Vec<u8>,
+    },
+    Broken(TransportFailure),
+}
+
+impl Backend {
+    /// Like [`Backend::handle`], but answers with the bytes a real server would send: a JSON
+    /// page or error envelope with a `Date` header, a truncated body, a non-200 status, or a
+    /// broken connection.
+    pub fn handle_http(
+        &mut self,
+        now: Instant,
+        clock: &SimClock,
+        signed_unix: i64,
+        offset: i64,
+        limit: i64,
+    ) -> Wire {
+        let request_id = format!("req-{}", self.journal.len() + 1);
+        let (reply, server_unix) = self.handle(now, clock, signed_unix, offset, limit);
+        let date = format_imf_fixdate(server_unix);
+        let http = |status, body: Vec<u8>| Wire::Http {
+            status,
+            date: date.clone(),
+            body,
+        };
+        match reply {
+            Reply::Page { total_count, items } => {
+                let items: Vec<serde_json::Value> = items
+                    .iter()
+                    .map(|id| {
+                        serde_json::json!({
+                            "BackupId": id, "InstanceId": "crs-harness", "Status": 2,
+                            "BackupType": "1", "StartTime": "2026-11-27 02:00:00",
+                        })
+                    })
+                    .collect();
+                let body = serde_json::json!({"Response": {
+                    "TotalCount": total_count, "BackupSet": items, "RequestId": request_id}});
+                http(200, serde_json::to_vec(&body).unwrap())
+            }
+            Reply::Failure(AttemptOutcome::Api { code, .. }) => {
+                let body = serde_json::json!({"Response": {
+                    "Error": {"Code": code, "Message": "injected by the harness"},
+                    "RequestId": request_id}});
+                http(200, serde_json::to_vec(&body).unwrap())
+            }
+            Reply::Failure(AttemptOutcome::MalformedBody) => http(
+                200,
+                br#"{"Response":{"TotalCount":5,"BackupSet":[{"Back"#.to_vec(),
+            ),
+            Reply::Failure(AttemptOutcome::HttpStatus(status)) => {
+                http(status, b"<html>502 Bad Gateway</html>".to_vec())
+            }
+            Reply::Failure(AttemptOutcome::Transport(failure)) => Wire::Broken(failure),
+            Reply::Failure(other) => panic!("the backend cannot put {other:?} on the wire"),
+        }
+    }
+}
+
+/// Formats Unix seconds as an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`).
+pub fn format_imf_fixdate(unix: i64) -> String {
+    const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let days = unix.div_euclid(86_400);
+    let secs = unix.rem_euclid(86_400);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{}, {d:02} {} {y} {:02}:{:02}:{:02} GMT",
+        DAYS[days.rem_euclid(7) as usize],
+        MONTHS[(m - 1) as usize],
+        secs / 3600,
+        secs / 60 % 60,
+        secs % 60
+    )
+}
