@@ -1,7 +1,8 @@
 //! The socket-free harness (quinn-proto's `Pair` idea): Paginator + Pacer + RetryState +
 //! SkewEstimator driven against an in-memory backend on a simulated clock. The backend answers
 //! with real response bytes (JSON pages, error envelopes, truncated bodies, a `Date` header),
-//! parsed by the real `response::parse_response`. Proves exactly-once
+//! parsed by the real `response::parse_response`; every attempt is a real TC3-signed
+//! `http::Request` built by `call::describe_instance_backups` and checked by the core's verifier. Proves exactly-once
 //! delivery (or a reported Drift), the pacing bound, and recovery from retryable failures.
 
 #[path = "harness/backend.rs"]
@@ -10,13 +11,19 @@ mod backend;
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
-use backend::{Backend, Fault, Mutation, SimClock, Wire, worst_window_excess};
+use backend::{
+    Backend, DEMO_SECRET_ID, DEMO_SECRET_KEY, Fault, Mutation, SimClock, Wire, worst_window_excess,
+};
+use tcredis_core::call::{self, CallOptions};
+use tcredis_core::credentials::Credentials;
+use tcredis_core::endpoint::Endpoint;
 use tcredis_core::pacer::Pacer;
 use tcredis_core::pagination::{Drift, DriftKind, DriftPolicy, PaginationOptions, Paginator};
 use tcredis_core::random::SplitMix64;
 use tcredis_core::request::DescribeInstanceBackupsRequest;
 use tcredis_core::response::parse_response;
 use tcredis_core::retry::{AttemptOutcome, GiveUpReason, RetryBudget, RetryDecision, RetryPolicy};
+use tcredis_core::sign::tc3::SigningKeyCache;
 use tcredis_core::skew::{SkewEstimator, offset_from_date_header};
 
 /// The client side: one per "process", shared by its calls.
@@ -27,6 +34,8 @@ struct Client {
     rng: SplitMix64,
     skew: SkewEstimator,
     latency: Duration,
+    credentials: Credentials,
+    signing_keys: SigningKeyCache,
 }
 
 impl Client {
@@ -38,6 +47,8 @@ impl Client {
             rng: SplitMix64::new(0x7c3d),
             skew: SkewEstimator::new(),
             latency: Duration::from_millis(3),
+            credentials: Credentials::new(DEMO_SECRET_ID, DEMO_SECRET_KEY).unwrap(),
+            signing_keys: SigningKeyCache::new(),
         }
     }
 }
@@ -82,16 +93,24 @@ fn run(
             clock.advance_to(send_at);
             out.sends.push(clock.now());
             out.attempts += 1;
-            // Every attempt is signed afresh with the (corrected) current time.
             let local_unix = clock.client_unix();
             let signed = client.skew.corrected_timestamp(local_unix);
-            let wire = backend.handle_http(
-                clock.now(),
-                clock,
-                signed,
-                request.offset.unwrap(),
-                request.limit.unwrap(),
-            );
+            // Every attempt is built and signed afresh, with the (corrected) current time.
+            let http_request = call::describe_instance_backups(
+                &Endpoint::for_region("ap-guangzhou"),
+                &request,
+                &CallOptions {
+                    region: Some("ap-guangzhou"),
+                    ..CallOptions::default()
+                },
+                signed as u64,
+                &client.credentials,
+                &client.signing_keys,
+                false,
+            )
+            .unwrap()
+            .request;
+            let wire = backend.handle_signed(clock.now(), clock, &http_request);
             clock.advance(client.latency);
             // What a transport does with the bytes: status check, real parsing, Date header.
             let (outcome, page) = match wire {
@@ -118,7 +137,7 @@ fn run(
             match decision {
                 RetryDecision::Succeeded => {
                     let page = page.expect("success carries a page");
-                    match pager.handle_page(page.total_count, page.backup_set) {
+                    match pager.handle_response(page) {
                         Ok(accepted) => {
                             if accepted.restarted_after.is_some() {
                                 out.restarts += 1;
@@ -393,6 +412,10 @@ fn a_slow_clock_is_corrected_once_from_the_server_date() {
     );
     assert_eq!(run.items.len(), 150);
     assert_eq!(run.attempts, 3, "one refused attempt, then both pages");
+    // The first attempt was refused by the signature verifier (its timestamp was 412 s old);
+    // the retry was re-signed with the corrected time and accepted.
+    let offsets: Vec<i64> = backend.journal.iter().map(|s| s.offset).collect();
+    assert_eq!(offsets, [-1, 0, 100]);
 }
 
 #[test]
@@ -452,4 +475,78 @@ fn a_second_skew_correction_replaces_the_first() {
     assert!(second.error.is_none(), "{:?}", second.error);
     assert_eq!(second.skew_corrections, [1000]);
     assert_eq!(client.skew.offset(), 1000);
+}
+
+#[test]
+fn concurrent_listings_sharing_one_pacer_keep_the_aggregate_rate() {
+    // Four listings (as the CLI's fan-out over instances) run concurrently in simulated time,
+    // sharing one client pacer. Discrete-event loop: each task books a slot when it is ready,
+    // the earliest booked send goes next.
+    struct Task {
+        backend: Backend,
+        pager: Paginator,
+        items: Vec<String>,
+        send_at: Option<Instant>,
+        ready_at: Instant,
+    }
+    let clock = SimClock::new(UNIX_T0);
+    let t0 = clock.now();
+    let mut pacer = Pacer::new(20.0).unwrap();
+    let mut tasks: Vec<Task> = [250usize, 1000, 30, 480]
+        .into_iter()
+        .map(|n| Task {
+            backend: Backend::with_items(n),
+            pager: Paginator::new(DescribeInstanceBackupsRequest::default(), limit(50)).unwrap(),
+            items: Vec::new(),
+            send_at: None,
+            ready_at: t0,
+        })
+        .collect();
+    let mut sends = Vec::new();
+    loop {
+        // Tasks that are ready and have no slot book one (in readiness order).
+        let mut waiting: Vec<usize> = (0..tasks.len())
+            .filter(|&i| tasks[i].send_at.is_none() && tasks[i].pager.poll_request().is_some())
+            .collect();
+        waiting.sort_by_key(|&i| tasks[i].ready_at);
+        for i in waiting {
+            tasks[i].send_at = Some(pacer.reserve(tasks[i].ready_at));
+        }
+        let Some(next) = (0..tasks.len())
+            .filter(|&i| tasks[i].send_at.is_some())
+            .min_by_key(|&i| tasks[i].send_at)
+        else {
+            break;
+        };
+        let task = &mut tasks[next];
+        let at = task.send_at.take().unwrap();
+        sends.push(at);
+        let request = task.pager.poll_request().unwrap();
+        let (reply, _) = task.backend.handle(
+            at,
+            &clock,
+            UNIX_T0,
+            request.offset.unwrap(),
+            request.limit.unwrap(),
+        );
+        let backend::Reply::Page { total_count, items } = reply else {
+            unreachable!()
+        };
+        let accepted = task.pager.handle_page(total_count as u64, items).unwrap();
+        task.items.extend(accepted.items);
+        task.ready_at = at + Duration::from_millis(40); // response latency
+    }
+    for task in &tasks {
+        assert!(task.pager.is_done());
+        assert_eq!(task.items, task.backend.items());
+    }
+    let pages: usize = [5, 20, 1, 10].iter().sum();
+    assert_eq!(sends.len(), pages);
+    assert!(worst_window_excess(&sends, 20.0, 1) <= 1e-9);
+    // Together they used the full rate: 36 sends at 50 ms spacing.
+    sends.sort();
+    assert_eq!(
+        *sends.last().unwrap() - t0,
+        Duration::from_millis(50) * (pages as u32 - 1)
+    );
 }

@@ -281,7 +281,68 @@ pub enum Wire {
     Broken(TransportFailure),
 }
 
+/// The credentials the backend accepts (the mock's public demo pair).
+pub const DEMO_SECRET_ID: &str = "AKIDTCREDISDEMO000000000000000000000";
+/// The demo key (public, not a secret).
+pub const DEMO_SECRET_KEY: &str = "tcredis-demo-key-public-not-secret";
+
 impl Backend {
+    /// Answers a real signed HTTP request: verifies its TC3 signature (strict, ±300 s against
+    /// the server's clock) with the core's verifier, reads Offset/Limit from the JSON body and
+    /// answers as [`Backend::handle_http_parts`] does. A signature failure answers the error
+    /// envelope the API would send.
+    pub fn handle_signed(
+        &mut self,
+        now: Instant,
+        clock: &SimClock,
+        request: &http::Request<Vec<u8>>,
+    ) -> Wire {
+        use tcredis_core::credentials::Secret;
+        use tcredis_core::sign::verify::{Tc3Request, VerifyOptions, verify_tc3};
+        let server_unix = clock.client_unix() + self.server_clock_offset;
+        let host = request.headers()["host"].to_str().unwrap().to_owned();
+        let parts = Tc3Request {
+            method: request.method().as_str(),
+            host: &host,
+            query: request.uri().query().unwrap_or(""),
+            headers: request.headers(),
+            body: request.body(),
+        };
+        let verified = verify_tc3(
+            &parts,
+            server_unix as u64,
+            &VerifyOptions::strict("redis"),
+            |id| (id == DEMO_SECRET_ID).then(|| (Secret::new(DEMO_SECRET_KEY), None)),
+        );
+        if let Err(e) = verified {
+            self.journal.push(Seen {
+                at: now,
+                offset: -1,
+                limit: -1,
+            });
+            let body = serde_json::json!({"Response": {
+                "Error": {"Code": e.code(), "Message": e.detail()}, "RequestId": "req-auth"}});
+            return Wire::Http {
+                status: 200,
+                date: format_imf_fixdate(server_unix),
+                body: serde_json::to_vec(&body).unwrap(),
+            };
+        }
+        let signed_unix: i64 = request.headers()["x-tc-timestamp"]
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        let params: serde_json::Value = serde_json::from_slice(request.body()).unwrap();
+        let offset = params["Offset"]
+            .as_i64()
+            .expect("the paginator always sends Offset");
+        let limit = params["Limit"]
+            .as_i64()
+            .expect("the paginator always sends Limit");
+        self.handle_http(now, clock, signed_unix, offset, limit)
+    }
+
     /// Like [`Backend::handle`], but answers with the bytes a real server would send: a JSON
     /// page or error envelope with a `Date` header, a truncated body, a non-200 status, or a
     /// broken connection.
