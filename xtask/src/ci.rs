@@ -100,7 +100,7 @@ fn cargo_stage(
 
 /// Runs the gate; the exit code is 0 only when no stage failed.
 pub fn run(options: Options) -> ExitCode {
-    let ctx = match Context::new(true) {
+    let ctx = match Context::new(true, options.long) {
         Ok(ctx) => ctx,
         Err(e) => {
             eprintln!("xtask ci: cannot prepare the scan folder: {e}");

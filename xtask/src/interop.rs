@@ -20,6 +20,8 @@ use std::fs;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::thread;
 use std::time::{Duration, Instant};
 
 use crate::outcome::Outcome;
@@ -31,6 +33,9 @@ const VENVS: &[(&str, &str)] = &[
     ("venv-sdk", "tests/interop/requirements-sdk.txt"),
     ("venv-tccli", "tests/interop/requirements-tccli.txt"),
 ];
+
+/// How long the mock may take to print its `listening on` line.
+const STARTUP_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Environment variables removed from every suite: the SDKs would route loopback traffic
 /// through a proxy (tccli checks NO_PROXY against `http://host:port`, so it cannot help).
@@ -46,12 +51,14 @@ const PROXY_VARS: &[&str] = &[
 ];
 
 /// **Temporary escape hatch**, removed at final integration: while `crates/mock/src/main.rs`
-/// is still the skeleton's stub (it never prints the `listening on` line), the stage is skipped.
-/// Everything else in this stage fails rather than skips.
+/// is still the skeleton's stub (an empty `fn main() {}`, which never prints the `listening on`
+/// line), the stage is skipped. Everything else in this stage fails rather than skips.
 fn mock_binary_is_still_a_stub(root: &Path) -> bool {
-    fs::read_to_string(root.join("crates/mock/src/main.rs"))
-        .map(|src| !src.contains("listening on"))
-        .unwrap_or(true)
+    let Ok(src) = fs::read_to_string(root.join("crates/mock/src/main.rs")) else {
+        return true;
+    };
+    let compact: String = src.chars().filter(|c| !c.is_whitespace()).collect();
+    compact.contains("fnmain(){}")
 }
 
 /// Set to an executable to run the suites against it instead of building `tcredis-mock`
@@ -107,8 +114,8 @@ fn run_suites(ctx: &Context) -> Result<Outcome, String> {
         }
     };
 
-    let run_dir = work.join(format!("run-{}", std::process::id()));
-    fs::create_dir_all(&run_dir).map_err(|e| e.to_string())?;
+    let run_dir = RunDir::create(work.join(format!("run-{}", std::process::id())))?;
+    let run_dir = &run_dir.0;
     let credentials = run_dir.join("credentials.json");
     write_private(
         &credentials,
@@ -163,7 +170,6 @@ fn run_suites(ctx: &Context) -> Result<Outcome, String> {
         }
     }
     let mock_status = mock.stop();
-    let _ = fs::remove_dir_all(&run_dir);
     println!(
         "interop: {passed}/{ran} cases passed in {:.1}s (after install)",
         started.elapsed().as_secs_f64()
@@ -259,6 +265,24 @@ fn ensure_node(ctx: &Context, dir: &Path) -> Result<PathBuf, String> {
     Ok(modules)
 }
 
+/// A scratch folder for one run (the mock's credentials file, tccli's HOME), removed on every
+/// exit path.
+struct RunDir(PathBuf);
+
+impl RunDir {
+    fn create(path: PathBuf) -> Result<RunDir, String> {
+        let _ = fs::remove_dir_all(&path);
+        fs::create_dir_all(&path).map_err(|e| format!("cannot create {}: {e}", path.display()))?;
+        Ok(RunDir(path))
+    }
+}
+
+impl Drop for RunDir {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
+
 /// Writes a file only its owner can read (the mock's credentials).
 fn write_private(path: &Path, contents: &str) -> Result<(), String> {
     let mut options = fs::OpenOptions::new();
@@ -276,7 +300,7 @@ fn write_private(path: &Path, contents: &str) -> Result<(), String> {
 struct Mock {
     child: Child,
     url: String,
-    log_threads: Vec<std::thread::JoinHandle<Vec<u8>>>,
+    log_threads: Vec<thread::JoinHandle<Vec<u8>>>,
 }
 
 impl Mock {
@@ -298,14 +322,33 @@ impl Mock {
         let mut child = cmd
             .spawn()
             .map_err(|e| format!("cannot start {}: {e}", binary.display()))?;
-        let mut stdout = BufReader::new(child.stdout.take().expect("piped"));
-        let mut first = String::new();
-        let read = stdout.read_line(&mut first);
-        let url = first
+        // The first line, read on a thread so a mock that never prints cannot hang the gate.
+        let mut stdout = BufReader::new(child.stdout.take().expect("stdout is piped"));
+        let (tx, rx) = mpsc::channel();
+        thread::spawn(move || {
+            let mut first = String::new();
+            let read = stdout.read_line(&mut first);
+            let _ = tx.send((read.map(|_| first), stdout));
+        });
+        let (first, stdout) = match rx.recv_timeout(STARTUP_TIMEOUT) {
+            Ok((Ok(first), stdout)) => (first, stdout),
+            Ok((Err(e), _)) => {
+                run::kill_and_reap(&mut child);
+                return Err(format!("reading tcredis-mock's first line: {e}"));
+            }
+            Err(_) => {
+                run::kill_and_reap(&mut child);
+                return Err(format!(
+                    "tcredis-mock printed no line within {}s",
+                    STARTUP_TIMEOUT.as_secs()
+                ));
+            }
+        };
+        let Some(url) = first
             .trim()
             .strip_prefix("listening on ")
-            .map(str::to_owned);
-        let Some(url) = url.filter(|_| read.is_ok()) else {
+            .map(str::to_owned)
+        else {
             run::kill_and_reap(&mut child);
             return Err(format!(
                 "tcredis-mock did not print `listening on http://127.0.0.1:PORT` first (got {:?})",
@@ -333,9 +376,7 @@ impl Mock {
             match self.child.try_wait() {
                 Ok(Some(status)) if status.success() => break Ok(()),
                 Ok(Some(status)) => break Err(format!("tcredis-mock exited with {status}")),
-                Ok(None) if Instant::now() < deadline => {
-                    std::thread::sleep(Duration::from_millis(50))
-                }
+                Ok(None) if Instant::now() < deadline => thread::sleep(Duration::from_millis(50)),
                 Ok(None) => {
                     run::kill_and_reap(&mut self.child);
                     break Err(
@@ -373,6 +414,7 @@ impl Suite {
             .env("TENCENTCLOUD_SECRET_ID", INTEROP_SECRET_ID)
             .env("TENCENTCLOUD_SECRET_KEY", INTEROP_SECRET_KEY)
             .env("PYTHONUNBUFFERED", "1")
+            .env("PYTHONDONTWRITEBYTECODE", "1")
             .env("PYTHONIOENCODING", "utf-8");
         for var in PROXY_VARS {
             cmd.env_remove(var);

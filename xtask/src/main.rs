@@ -76,12 +76,12 @@ fn main() -> ExitCode {
     }
     let outcome = match command.as_str() {
         "ci" => return ci::run(options),
-        "interop" => run_standalone(interop::run),
-        "fuzz-smoke" => run_standalone(|ctx| fuzz::smoke(ctx, options)),
-        "bench" => run_standalone(|ctx| bench::run(ctx, options)),
-        "codegen" => run_standalone(|ctx| codegen::run(ctx, options)),
-        "package" => run_standalone(package::run),
-        "secret-scan" => run_standalone(secrets::scan_stage),
+        "interop" => run_standalone(options, interop::run),
+        "fuzz-smoke" => run_standalone(options, |ctx| fuzz::smoke(ctx, options)),
+        "bench" => run_standalone(options, |ctx| bench::run(ctx, options)),
+        "codegen" => run_standalone(options, |ctx| codegen::run(ctx, options)),
+        "package" => run_standalone(options, package::run),
+        "secret-scan" => run_standalone(options, secrets::scan_stage),
         "-h" | "--help" | "help" => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -111,8 +111,8 @@ fn main() -> ExitCode {
 }
 
 /// Runs one command outside the gate, teeing into the scan folder without wiping it.
-fn run_standalone(f: impl FnOnce(&run::Context) -> Outcome) -> Outcome {
-    match run::Context::new(false) {
+fn run_standalone(options: Options, f: impl FnOnce(&run::Context) -> Outcome) -> Outcome {
+    match run::Context::new(false, options.long) {
         Ok(ctx) => f(&ctx),
         Err(e) => Outcome::Fail(format!("cannot prepare {}: {e}", project::SCAN_DIR)),
     }

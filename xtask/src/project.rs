@@ -9,6 +9,10 @@ pub const SCAN_DIR: &str = "target/secret-scan";
 /// The environment variable that tells tests where to write captured child output for the scan.
 pub const SCAN_DIR_ENV: &str = "TCREDIS_SCAN_DIR";
 
+/// Set to `1` for child processes under `--long`: tests may then run their long forms
+/// (minute-long load, 1M-item memory runs) that the gate otherwise only samples.
+pub const LONG_ENV: &str = "TCREDIS_LONG";
+
 /// The workspace root: the parent of this crate's manifest directory.
 pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

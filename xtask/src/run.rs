@@ -17,18 +17,24 @@ pub struct Context {
     pub root: PathBuf,
     /// Absolute path of the scan folder (`target/secret-scan/`).
     pub scan_dir: PathBuf,
+    /// `--long`: exported to every child as `TCREDIS_LONG=1` so tests can run their long forms.
+    pub long: bool,
 }
 
 impl Context {
     /// Prepares the scan folder; `fresh` wipes it first (the gate does, single tasks do not).
-    pub fn new(fresh: bool) -> io::Result<Context> {
+    pub fn new(fresh: bool, long: bool) -> io::Result<Context> {
         let root = project::root();
         let scan_dir = root.join(project::SCAN_DIR);
         if fresh && scan_dir.exists() {
             fs::remove_dir_all(&scan_dir)?;
         }
         fs::create_dir_all(&scan_dir)?;
-        Ok(Context { root, scan_dir })
+        Ok(Context {
+            root,
+            scan_dir,
+            long,
+        })
     }
 
     /// A command in the workspace root with the scan folder exported as `TCREDIS_SCAN_DIR`.
@@ -37,6 +43,9 @@ impl Context {
         cmd.current_dir(&self.root)
             .env(project::SCAN_DIR_ENV, &self.scan_dir)
             .stdin(Stdio::null());
+        if self.long {
+            cmd.env(project::LONG_ENV, "1");
+        }
         cmd
     }
 

@@ -22,9 +22,14 @@ SCAN_DIR = env("TCREDIS_SCAN_DIR")
 runner = Runner("tccli")
 
 
+# tccli's scheme stays "https" even for an http:// endpoint, so it would send loopback traffic
+# through HTTPS_PROXY, and NO_PROXY cannot exempt it (it is matched against "http://host:port").
+CHILD_ENV = {k: v for k, v in os.environ.items() if k.lower() not in ("https_proxy", "http_proxy", "all_proxy", "no_proxy")}
+
+
 def tccli(*args, region=REGION):
     cmd = [TCCLI, "redis", "DescribeInstanceBackups", "--endpoint", URL, "--region", region, *args]
-    proc = subprocess.run(cmd, capture_output=True, timeout=60, stdin=subprocess.DEVNULL)
+    proc = subprocess.run(cmd, capture_output=True, timeout=60, stdin=subprocess.DEVNULL, env=CHILD_ENV)
     stdout = proc.stdout.decode("utf-8")
     stderr = proc.stderr.decode("utf-8", "replace")
     # Every word tccli printed goes to the secret-scan folder (not to the terminal: it is long).
