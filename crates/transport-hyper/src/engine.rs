@@ -265,17 +265,22 @@ impl Engine {
                     let err = result
                         .err()
                         .unwrap_or_else(|| Error::config("retry state gave up on a success"));
-                    if let (GiveUpReason::ClockSkewUncorrectable, Error::Api(api)) = (reason, &err)
-                    {
-                        if let Some(skew_seconds) = corrected_skew.or_else(|| match &outcome {
-                            AttemptOutcome::Api { clock_offset, .. } => *clock_offset,
-                            _ => None,
-                        }) {
-                            return Err(Error::ClockSkew {
-                                error: api.clone(),
-                                skew_seconds,
-                            });
+                    let measured = match &outcome {
+                        AttemptOutcome::Api { clock_offset, .. } => {
+                            corrected_skew.or(*clock_offset)
                         }
+                        _ => None,
+                    };
+                    if let (
+                        GiveUpReason::ClockSkewUncorrectable,
+                        Error::Api(api),
+                        Some(skew_seconds),
+                    ) = (reason, &err, measured)
+                    {
+                        return Err(Error::ClockSkew {
+                            error: api.clone(),
+                            skew_seconds,
+                        });
                     }
                     if attempt > 1 {
                         tracing::warn!(attempt, %reason, "giving up");

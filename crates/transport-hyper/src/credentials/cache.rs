@@ -43,10 +43,8 @@ impl RefreshCache {
     {
         let mut slot = self.slot.lock().await;
         let now = now_unix();
-        if let Some(cur) = slot.as_ref() {
-            if now < cur.refresh_at {
-                return Ok(cur.credentials.clone());
-            }
+        if let Some(cur) = slot.as_ref().filter(|cur| now < cur.refresh_at) {
+            return Ok(cur.credentials.clone());
         }
         match fetch().await {
             Ok(fresh) => {
