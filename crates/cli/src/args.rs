@@ -146,9 +146,12 @@ enum TopCommand {
         /// The shell.
         shell: Shell,
     },
-    /// Print the man page (roff).
-    #[command(hide = true)]
-    Man,
+    /// Write help screens and man pages into DIR (used by `cargo xtask codegen`).
+    #[command(name = "__generate-docs", hide = true)]
+    GenerateDocs {
+        /// Output directory.
+        dir: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -346,13 +349,13 @@ fn into_config(cli: Cli) -> Result<Config, (&'static str, String)> {
     };
     let command = match cli.command {
         TopCommand::Backups(BackupsCommand::List(a)) => {
-            if let (Some(b), Some(e)) = (a.begin_time, a.end_time) {
-                if b > e {
-                    return Err((
-                        "--begin-time",
-                        "is after --end-time; the window must not be reversed".to_owned(),
-                    ));
-                }
+            if let (Some(b), Some(e)) = (a.begin_time, a.end_time)
+                && b > e
+            {
+                return Err((
+                    "--begin-time",
+                    "is after --end-time; the window must not be reversed".to_owned(),
+                ));
             }
             if let Some(q) = &a.query {
                 crate::output::Query::compile(q).map_err(|e| ("--query", e))?;
@@ -398,7 +401,7 @@ fn into_config(cli: Cli) -> Result<Config, (&'static str, String)> {
             Shell::Zsh => ShellKind::Zsh,
             Shell::Fish => ShellKind::Fish,
         }),
-        TopCommand::Man => CommandConfig::Man,
+        TopCommand::GenerateDocs { dir } => CommandConfig::GenerateDocs(dir),
     };
     Ok(Config { global, command })
 }

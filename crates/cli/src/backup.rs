@@ -1,7 +1,8 @@
-//! One backup as the CLI handles it: the server's raw JSON object (passed through unchanged to
-//! json/ndjson/--query) together with the typed view the table, csv and checks read.
+//! One backup as the CLI handles it: core's [`Backup`], the server's raw JSON object (passed
+//! through unchanged to json/ndjson/--query) together with the typed view the table, csv and
+//! checks read; plus the csv field list and cell rendering.
 
-use tcredis_core::response::RedisBackupSet;
+pub use tcredis_core::response::Backup;
 
 /// The 16 `RedisBackupSet` field names in model order (the csv/tsv header).
 pub const FIELDS: [&str; 16] = [
@@ -23,36 +24,9 @@ pub const FIELDS: [&str; 16] = [
     "Encrypted",
 ];
 
-/// A backup: raw JSON text plus its typed view.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Backup {
-    raw: Box<str>,
-    fields: RedisBackupSet,
-}
-
-impl Backup {
-    /// Pairs the server's raw JSON object with its typed view.
-    pub fn new(raw: impl Into<Box<str>>, fields: RedisBackupSet) -> Self {
-        Self {
-            raw: raw.into(),
-            fields,
-        }
-    }
-
-    /// The raw JSON object exactly as the server sent it.
-    pub fn raw(&self) -> &str {
-        &self.raw
-    }
-
-    /// The typed view (every field optional).
-    pub fn fields(&self) -> &RedisBackupSet {
-        &self.fields
-    }
-
-    /// The raw object parsed as a JSON value (for cells and queries).
-    pub fn value(&self) -> serde_json::Value {
-        serde_json::from_str(&self.raw).unwrap_or(serde_json::Value::Null)
-    }
+/// The raw object of a backup parsed as a JSON value (for cells and queries).
+pub fn value(backup: &Backup) -> serde_json::Value {
+    serde_json::from_str(backup.raw_json()).unwrap_or(serde_json::Value::Null)
 }
 
 /// The text of one cell: strings as they are, numbers and booleans as JSON spells them, absent

@@ -143,6 +143,6 @@ pub enum CommandConfig {
     ConfigShow,
     /// `completions SHELL`.
     Completions(ShellKind),
-    /// The man page (hidden; used by `cargo xtask codegen`).
-    Man,
+    /// Help screens and man pages into a directory (hidden; `cargo xtask codegen`).
+    GenerateDocs(PathBuf),
 }

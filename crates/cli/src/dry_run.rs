@@ -1,16 +1,11 @@
 //! `--dry-run`: the exact signed HTTP request (request line, headers, blank line, body) that
 //! would be sent, printed instead of sent. `X-TC-Token` is redacted; `-v` adds the canonical
 //! request and the string-to-sign (never the key) on stderr.
-//!
-//! The request is built from the core's TC3 signer with the same header set as the transport's
-//! client sends (the core's `call` module, when it lands, replaces [`build`]).
 
+use tcredis_core::call::{self, CallSpec, Payload, SigningMethod, Stages};
 use tcredis_core::credentials::Credentials;
 use tcredis_core::endpoint::Endpoint;
-use tcredis_core::sign::tc3::{self, Payload, SigningKey, SigningParams, SigningStages};
-use tcredis_core::time::UtcDate;
-
-const CONTENT_TYPE: &str = "application/json";
+use tcredis_core::sign::tc3::SigningKeyCache;
 
 /// A built request and its signing stages.
 #[derive(Debug)]
@@ -18,7 +13,7 @@ pub struct Prepared {
     /// The request as it would go on the wire.
     pub request: http::Request<Vec<u8>>,
     /// Every intermediate text of the signature.
-    pub stages: SigningStages,
+    pub stages: Option<Stages>,
 }
 
 /// What the request is for.
@@ -26,63 +21,44 @@ pub struct Prepared {
 pub struct Target<'a> {
     /// Where it goes (its Host is signed).
     pub endpoint: &'a Endpoint,
-    /// `X-TC-Region` (empty: none).
-    pub region: &'a str,
+    /// `X-TC-Region`.
+    pub region: Option<&'a str>,
     /// `X-TC-Language`.
     pub language: Option<&'a str>,
 }
 
-/// Builds and signs a `DescribeInstanceBackups` POST with `body` at `timestamp`.
+/// Builds and signs a `DescribeInstanceBackups` POST with `body` at `timestamp`, with the
+/// core's `call` (the same builder the transport's client sends with).
 pub fn build(
     target: Target<'_>,
     credentials: &Credentials,
-    body: Vec<u8>,
+    body: &[u8],
     timestamp: u64,
 ) -> Result<Prepared, String> {
     let host = target.endpoint.host_header();
-    let headers = [("content-type", CONTENT_TYPE), ("host", host.as_str())];
-    let params = SigningParams {
-        method: "POST",
-        query: "",
-        headers: &headers,
-        payload: Payload::Bytes(&body),
-        timestamp,
+    let scheme = target.endpoint.scheme().as_str();
+    let spec = CallSpec {
         service: tcredis_core::SERVICE,
+        action: tcredis_core::ACTION,
+        version: tcredis_core::VERSION,
+        region: target.region,
+        language: target.language,
+        request_client: tcredis_transport_hyper::REQUEST_CLIENT,
+        scheme,
+        authority: &host,
+        host: &host,
+        payload: Payload::Json(body),
+        signing: SigningMethod::Tc3 {
+            unsigned_payload: false,
+        },
+        timestamp,
     };
-    let date = UtcDate::from_unix(timestamp);
-    let key = SigningKey::derive(
-        credentials.secret_key(),
-        date.as_str(),
-        tcredis_core::SERVICE,
-    );
-    let stages =
-        tc3::sign_with_stages(&params, credentials.secret_id(), &key).map_err(|e| e.to_string())?;
-    let mut b = http::Request::builder()
-        .method(http::Method::POST)
-        .uri(target.endpoint.base_uri())
-        .header(http::header::HOST, &host)
-        .header(http::header::CONTENT_TYPE, CONTENT_TYPE)
-        .header("X-TC-Action", tcredis_core::ACTION)
-        .header("X-TC-Version", tcredis_core::VERSION)
-        .header("X-TC-Timestamp", timestamp.to_string());
-    if !target.region.is_empty() {
-        b = b.header("X-TC-Region", target.region);
-    }
-    if let Some(l) = target.language {
-        b = b.header("X-TC-Language", l);
-    }
-    b = b.header(
-        "X-TC-RequestClient",
-        tcredis_transport_hyper::REQUEST_CLIENT,
-    );
-    if let Some(token) = credentials.token() {
-        b = b.header("X-TC-Token", token.expose());
-    }
-    let request = b
-        .header(http::header::AUTHORIZATION, stages.authorization.as_str())
-        .body(body)
+    let signed = call::build_request_with_stages(&spec, credentials, &SigningKeyCache::new())
         .map_err(|e| e.to_string())?;
-    Ok(Prepared { request, stages })
+    Ok(Prepared {
+        request: signed.request,
+        stages: signed.stages,
+    })
 }
 
 /// The request as text: request line, headers (token redacted), blank line, body.
@@ -104,15 +80,28 @@ pub fn render(request: &http::Request<Vec<u8>>) -> String {
 }
 
 /// The signing stages for `-v` (no key material).
-pub fn render_stages(stages: &SigningStages) -> String {
-    format!(
-        "--- canonical request ---\n{}\n--- string to sign ---\n{}\n--- signature ---\n{}\n",
-        stages.canonical_request, stages.string_to_sign, stages.signature
-    )
+pub fn render_stages(stages: &Stages) -> String {
+    match stages {
+        Stages::Tc3(s) => format!(
+            "--- canonical request ---\n{}\n--- string to sign ---\n{}\n--- signature ---\n{}\n",
+            s.canonical_request, s.string_to_sign, s.signature
+        ),
+        Stages::V1 { string_to_sign } => format!("--- string to sign ---\n{string_to_sign}\n"),
+        _ => String::new(),
+    }
 }
 
-/// `x-tc-action` -> `X-TC-Action`, `content-type` -> `Content-Type` (http lower-cases names).
+/// `x-tc-action` -> `X-TC-Action`, `x-tc-requestclient` -> `X-TC-RequestClient` (http keeps
+/// header names lower-case; this prints them as the API documents them).
 fn header_case(name: &str) -> String {
+    const KNOWN: [(&str, &str); 3] = [
+        ("x-tc-requestclient", "X-TC-RequestClient"),
+        ("x-tc-traceid", "X-TC-TraceId"),
+        ("x-tc-content-sha256", "X-TC-Content-SHA256"),
+    ];
+    if let Some((_, shown)) = KNOWN.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)) {
+        return (*shown).to_owned();
+    }
     name.split('-')
         .map(|part| {
             if part.eq_ignore_ascii_case("tc") {
@@ -146,22 +135,35 @@ mod tests {
         let endpoint = Endpoint::default();
         let target = Target {
             endpoint: &endpoint,
-            region: "ap-guangzhou",
+            region: Some("ap-guangzhou"),
             language: None,
         };
-        let p = build(target, &doc_credentials(), b"{}".to_vec(), 1_551_113_065).unwrap();
+        let p = build(target, &doc_credentials(), b"{}", 1_551_113_065).unwrap();
+        let Some(Stages::Tc3(stages)) = &p.stages else {
+            panic!("stages asked for")
+        };
         assert_eq!(
-            p.stages.signature,
+            stages.signature,
             "826d018e878df89b32fcfa42b1125fadc6fe3a8b30221245a5c8c3534d0257f2"
         );
         assert_eq!(
-            p.stages.hashed_canonical_request,
+            stages.hashed_canonical_request,
             "8d58468ae9492a0e072d71ce10f66dfb949aec613a11ab8443d404262ab31fea"
         );
         let text = render(&p.request);
-        assert!(text.starts_with("POST / HTTP/1.1\nHost: redis.tencentcloudapi.com\nContent-Type: application/json\nX-TC-Action: DescribeInstanceBackups\n"), "{text}");
+        assert!(text.starts_with("POST / HTTP/1.1\n"), "{text}");
+        assert!(
+            text.contains("\nHost: redis.tencentcloudapi.com\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("\nX-TC-Action: DescribeInstanceBackups\n"),
+            "{text}"
+        );
         assert!(text.ends_with("\n\n{}\n"));
-        assert!(!render_stages(&p.stages).contains("Gu5t9x"));
+        let shown = render_stages(p.stages.as_ref().unwrap());
+        assert!(shown.contains("--- string to sign ---\nTC3-HMAC-SHA256\n1551113065\n2019-02-25/redis/tc3_request\n"), "{shown}");
+        assert!(!shown.contains("Gu5t9x"));
     }
 
     #[test]
@@ -169,17 +171,13 @@ mod tests {
         let endpoint = Endpoint::default();
         let target = Target {
             endpoint: &endpoint,
-            region: "",
+            region: None,
             language: Some("en-US"),
         };
         let creds = doc_credentials()
             .with_token("session-token-value-123")
             .unwrap();
-        let text = render(
-            &build(target, &creds, b"{}".to_vec(), 1_551_113_065)
-                .unwrap()
-                .request,
-        );
+        let text = render(&build(target, &creds, b"{}", 1_551_113_065).unwrap().request);
         assert!(text.contains("X-TC-Token: <redacted>\n"));
         assert!(!text.contains("session-token-value-123"));
         assert!(!text.contains("X-TC-Region"));

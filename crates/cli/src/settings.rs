@@ -262,10 +262,10 @@ fn resolve_region(g: &GlobalOptions, env: &Environment, profile: &str) -> Option
     if let Some((r, path)) = env.home.as_deref().and_then(|h| tccli_region(h, profile)) {
         return Some(sourced(r, Source::File(path, "_sys_param.region")));
     }
-    if let Some(path) = credentials_file(env) {
-        if let Some(r) = ini_region(&path, profile) {
-            return Some(sourced(r, Source::File(path, "region")));
-        }
+    if let Some(path) = credentials_file(env)
+        && let Some(r) = ini_region(&path, profile)
+    {
+        return Some(sourced(r, Source::File(path, "region")));
     }
     g.mock
         .then(|| sourced(MOCK_REGION.to_owned(), Source::Mock))

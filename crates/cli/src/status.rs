@@ -28,10 +28,10 @@ pub fn parse_status(text: &str) -> Result<i64, String> {
     {
         return Ok(*n);
     }
-    if let Ok(n) = t.parse::<i64>() {
-        if STATUSES.iter().any(|(_, v)| *v == n) {
-            return Ok(n);
-        }
+    if let Ok(n) = t.parse::<i64>()
+        && STATUSES.iter().any(|(_, v)| *v == n)
+    {
+        return Ok(n);
     }
     Err(format!(
         "{text:?} is not a backup status; accepted: {}",

@@ -15,12 +15,6 @@ pub struct Window {
 }
 
 impl Window {
-    /// The window with no bounds (no BeginTime, no EndTime).
-    pub const OPEN: Window = Window {
-        begin: None,
-        end: None,
-    };
-
     /// A closed window.
     pub fn closed(begin: i64, end: i64) -> Self {
         Self {
@@ -58,10 +52,14 @@ mod tests {
     use super::*;
 
     const DAY: i64 = 86_400;
+    const OPEN: Window = Window {
+        begin: None,
+        end: None,
+    };
 
     #[test]
     fn short_and_open_windows_stay_whole() {
-        assert_eq!(Window::OPEN.split(1_000), vec![Window::OPEN]);
+        assert_eq!(OPEN.split(1_000), vec![OPEN]);
         let w = Window::closed(0, MAX_WINDOW_SECS);
         assert_eq!(w.split(0), vec![w]);
         let one_sided = Window {

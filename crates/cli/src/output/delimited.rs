@@ -43,10 +43,12 @@ fn into_io(e: csv::Error) -> io::Error {
 impl Emit for DelimitedWriter<'_> {
     fn item(&mut self, backup: &Backup) -> io::Result<()> {
         self.header()?;
-        let value = backup.value();
+        let value = crate::backup::value(backup);
         let record = FIELDS.map(|name| cell_text(value.get(name)));
-        self.inner.write_record(&record).map_err(into_io)?;
-        // Stream: each record leaves at once (the csv writer buffers otherwise).
+        self.inner.write_record(&record).map_err(into_io)
+    }
+
+    fn end_page(&mut self) -> io::Result<()> {
         self.inner.flush()
     }
 

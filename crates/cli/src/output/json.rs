@@ -24,7 +24,7 @@ impl<'w> JsonWriter<'w> {
 impl Emit for JsonWriter<'_> {
     fn item(&mut self, backup: &Backup) -> io::Result<()> {
         self.items
-            .push(relayout(backup.raw(), Layout::Pretty { depth: 2 }));
+            .push(relayout(backup.raw_json(), Layout::Pretty { depth: 2 }));
         Ok(())
     }
 

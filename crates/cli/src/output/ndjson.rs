@@ -18,9 +18,13 @@ impl<'w> NdjsonWriter<'w> {
 
 impl Emit for NdjsonWriter<'_> {
     fn item(&mut self, backup: &Backup) -> io::Result<()> {
-        let line = relayout(backup.raw(), Layout::Compact);
+        let line = relayout(backup.raw_json(), Layout::Compact);
         self.out.write_all(line.as_bytes())?;
         self.out.write_all(b"\n")
+    }
+
+    fn end_page(&mut self) -> io::Result<()> {
+        self.out.flush()
     }
 
     fn finish(&mut self, _total_count: i64) -> io::Result<()> {

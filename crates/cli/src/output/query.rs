@@ -56,7 +56,7 @@ impl<'w> QueryWriter<'w> {
 
 impl Emit for QueryWriter<'_> {
     fn item(&mut self, backup: &Backup) -> io::Result<()> {
-        self.items.push(backup.value());
+        self.items.push(crate::backup::value(backup));
         Ok(())
     }
 
