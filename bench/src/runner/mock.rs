@@ -20,38 +20,45 @@ pub const DEMO_SECRET_ID: &str = "AKIDTCREDISDEMO000000000000000000000";
 /// The mock's public demo key (documented; not a secret).
 pub const DEMO_SECRET_KEY: &str = "tcredis-demo-key-public-not-secret";
 
-static WS_BUILT: OnceLock<Result<(), String>> = OnceLock::new();
+static CLI_BUILT: OnceLock<Result<(), String>> = OnceLock::new();
+static MOCK_BUILT: OnceLock<Result<(), String>> = OnceLock::new();
 static EXAMPLES_BUILT: OnceLock<Result<(), String>> = OnceLock::new();
 
-/// Builds `tcredis` and `tcredis-mock` in release (once per run); returns their paths.
-pub fn workspace_binaries(ctx: &Context) -> Result<(PathBuf, PathBuf), String> {
-    WS_BUILT
-        .get_or_init(|| {
-            eprintln!("   building tcredis and tcredis-mock (release)");
-            run_quiet(
-                Command::new("cargo")
-                    .args([
-                        "build",
-                        "--release",
-                        "-q",
-                        "-p",
-                        "tcredis-cli",
-                        "-p",
-                        "tcredis-mock",
-                    ])
-                    .env("CARGO_TARGET_DIR", &ctx.ws_target)
-                    .current_dir(&ctx.root),
-            )
-        })
-        .clone()?;
-    let cli = ctx.ws_binary("tcredis");
-    let mock = ctx.ws_binary("tcredis-mock");
-    for bin in [&cli, &mock] {
-        if !bin.exists() {
-            return Err(format!("{} was not built", bin.display()));
-        }
+/// Builds one workspace package in release (once per run); returns the binary's path.
+fn workspace_binary(
+    ctx: &Context,
+    once: &OnceLock<Result<(), String>>,
+    package: &str,
+    bin: &str,
+) -> Result<PathBuf, String> {
+    once.get_or_init(|| {
+        eprintln!("   building {package} (release)");
+        run_quiet(
+            Command::new("cargo")
+                .args(["build", "--release", "-q", "-p", package])
+                .env("CARGO_TARGET_DIR", &ctx.ws_target)
+                .current_dir(&ctx.root),
+        )
+    })
+    .clone()?;
+    let path = ctx.ws_binary(bin);
+    if path.exists() {
+        Ok(path)
+    } else {
+        Err(format!("{} was not built", path.display()))
     }
+}
+
+/// The release `tcredis` and `tcredis-mock` binaries of the workspace, built once per run.
+pub fn workspace_binaries(ctx: &Context) -> Result<(PathBuf, PathBuf), String> {
+    let mock = mock_binary(ctx)?;
+    let cli = workspace_binary(ctx, &CLI_BUILT, "tcredis-cli", "tcredis")?;
     Ok((cli, mock))
+}
+
+/// The release `tcredis-mock` binary, built once per run.
+pub fn mock_binary(ctx: &Context) -> Result<PathBuf, String> {
+    workspace_binary(ctx, &MOCK_BUILT, "tcredis-mock", "tcredis-mock")
 }
 
 /// Builds the bench's examples (bare hyper server) in release, once per run.
@@ -121,7 +128,7 @@ impl Server {
 
     /// Starts the mock with these extra arguments.
     pub fn mock(ctx: &Context, args: &[&str]) -> Result<Self, String> {
-        let (_, mock) = workspace_binaries(ctx)?;
+        let mock = mock_binary(ctx)?;
         let mut all = vec!["--listen", "127.0.0.1:0"];
         all.extend_from_slice(args);
         Self::start(&mock, &all)
