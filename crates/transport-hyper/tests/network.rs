@@ -53,6 +53,16 @@ async fn https_with_the_right_ca_speaks_h2_and_keeps_the_endpoint_host() {
         "{auth}"
     );
     assert!(!format!("{:?}", seen[0].headers).contains("network-test-secret"));
+    assert_eq!(
+        seen[0].headers["user-agent"],
+        concat!("tcredis/", env!("CARGO_PKG_VERSION"))
+    );
+    assert!(
+        seen[0].headers["x-tc-requestclient"]
+            .to_str()
+            .unwrap()
+            .starts_with("tcredis_")
+    );
 }
 
 #[tokio::test]
@@ -356,4 +366,35 @@ async fn connections_are_kept_alive_and_reused() {
             .unwrap();
     }
     assert_eq!(server.connections(), 1, "HTTP/2: one connection");
+}
+
+#[tokio::test]
+async fn debug_output_never_shows_secrets() {
+    let server = CannedServer::start(None, EMPTY_PAGE).await;
+    let creds = Credentials::new("AKIDDEBUG", "debug-secret-key")
+        .unwrap()
+        .with_token("debug-token")
+        .unwrap();
+    let builder = Client::builder()
+        .credentials(creds)
+        .region("ap-guangzhou")
+        .endpoint(Endpoint::parse(&format!("http://127.0.0.1:{}", server.addr.port())).unwrap())
+        .proxy("http://user:proxy-password@127.0.0.1:9")
+        .env([("NO_PROXY".to_owned(), "127.0.0.1".to_owned())].into());
+    let text = format!("{builder:?}");
+    let client = builder.build().unwrap();
+    // Warm the signing-key cache so it holds derived material.
+    client
+        .describe_instance_backups(&DescribeInstanceBackupsRequest::default())
+        .await
+        .unwrap();
+    let text = format!("{text} {client:?}");
+    for secret in [
+        "debug-secret-key",
+        "debug-token",
+        "proxy-password",
+        "dXNlcjpwcm94eS1wYXNzd29yZA",
+    ] {
+        assert!(!text.contains(secret), "{secret} in {text}");
+    }
 }
