@@ -109,7 +109,7 @@ fn a_request_with_parameters_matches_the_independent_python_signature() {
 #[test]
 fn the_session_token_is_redacted() {
     let home = home();
-    let token = "tok-9f8e7d6c5b4a39281706";
+    let token = "tcredis-test-secret-DO-NOT-PRINT-cli-token-2Hq7";
     let mut env = DOC_PAIR.to_vec();
     env.push(("TENCENTCLOUD_TOKEN", token));
     let out = run(

@@ -198,7 +198,9 @@ fn bad_settings_exit_2_naming_the_problem() {
     std::fs::create_dir_all(&dir).unwrap();
     let seed = dir.join("seed.json");
     std::fs::write(&seed, r#"{"instances": [{"InstanceId": "crs-1", "InstanceName": "n", "Region": "ap-guangzhou", "Backups": [{"BackupSize": "big"}]}]}"#).unwrap();
-    let cases: Vec<(Vec<String>, Vec<(&str, &str)>, &str)> = vec![
+    /// Arguments, environment, and a phrase stderr must contain.
+    type Case<'a> = (Vec<String>, Vec<(&'a str, &'a str)>, &'a str);
+    let cases: Vec<Case<'_>> = vec![
         (
             vec!["--seed".into(), seed.to_str().unwrap().into()],
             vec![],

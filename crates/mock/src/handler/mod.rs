@@ -2,7 +2,7 @@
 //! to deliver it (normally, late, truncated, dropped, or never) out. No sockets, no clock reads,
 //! no runtime: the hyper server, the tests' in-memory harness and the benches all drive it.
 //!
-//! Call order: build a [`Handler`] from a [`MockConfig`](crate::MockConfig) once, then call
+//! Call order: build a [`Handler`] from a [`crate::MockConfig`] once, then call
 //! [`Handler::handle`] for every request with the time it arrived; carry out the returned
 //! [`Delivery`]. Admin requests (`/_mock/...`) go through the same call.
 //!
