@@ -44,15 +44,16 @@ fn cli_list(cli: &Path, url: &str, all: bool, output: &str, rate: &str) -> Vec<S
         url.into(),
         "--region".into(),
         "ap-guangzhou".into(),
-        "--limit".into(),
-        "100".into(),
         "--output".into(),
         output.into(),
         "--rate-limit".into(),
         rate.into(),
     ];
     if all {
+        // --all always pages with Limit 100 (the API's maximum).
         args.push("--all".into());
+    } else {
+        args.extend(["--limit".into(), "100".into()]);
     }
     args
 }

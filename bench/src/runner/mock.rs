@@ -135,6 +135,20 @@ impl Server {
     }
 }
 
+impl Server {
+    /// CPU seconds (user + system) the server process has used so far.
+    pub fn cpu_seconds(&self) -> Option<f64> {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.child.id())).ok()?;
+        // Fields after the command name (which is in parentheses and may contain spaces).
+        let rest = stat.rsplit_once(')')?.1;
+        let fields: Vec<&str> = rest.split_whitespace().collect();
+        let utime: f64 = fields.get(11)?.parse().ok()?;
+        let stime: f64 = fields.get(12)?.parse().ok()?;
+        // USER_HZ is 100 on Linux.
+        Some((utime + stime) / 100.0)
+    }
+}
+
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
@@ -260,7 +274,10 @@ const SECONDS: &str = "5";
 /// Alternating rounds (mock, bare) of wrk runs.
 const ROUNDS: usize = 3;
 
-fn wrk(url: &str, script: Option<&PathBuf>) -> Result<f64, String> {
+/// One wrk run: (requests/s, server CPU µs per request).
+fn wrk(server: &Server, script: Option<&PathBuf>) -> Result<(f64, f64), String> {
+    let url = &server.url;
+    let cpu_before = server.cpu_seconds().unwrap_or(f64::NAN);
     let mut cmd = Command::new("wrk");
     cmd.args(["-t1", "-c", CONNECTIONS, "-d", &format!("{SECONDS}s")]);
     if let Some(script) = script {
@@ -271,10 +288,19 @@ fn wrk(url: &str, script: Option<&PathBuf>) -> Result<f64, String> {
     if let Some(line) = out.lines().find(|l| l.contains("Non-2xx")) {
         return Err(format!("wrk saw failures: {line}"));
     }
-    out.lines()
+    let cpu = server.cpu_seconds().unwrap_or(f64::NAN) - cpu_before;
+    let requests: f64 = out
+        .lines()
+        .find(|l| l.contains("requests in"))
+        .and_then(|l| l.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+        .ok_or_else(|| format!("no request count in wrk's output:\n{out}"))?;
+    let rps = out
+        .lines()
         .find_map(|l| l.strip_prefix("Requests/sec:"))
         .and_then(|v| v.trim().parse().ok())
-        .ok_or_else(|| format!("no Requests/sec in wrk's output:\n{out}"))
+        .ok_or_else(|| format!("no Requests/sec in wrk's output:\n{out}"))?;
+    Ok((rps, cpu / requests * 1e6))
 }
 
 fn check_accepted(addr: &str, headers: &[(String, String)], body: &[u8]) -> Result<(), String> {
@@ -300,9 +326,15 @@ pub fn throughput(ctx: &Context) -> Result<Section, String> {
     std::fs::write(&script, wrk_script(&headers, &body)).map_err(|e| e.to_string())?;
     let mut mock_rps = Vec::new();
     let mut bare_rps = Vec::new();
+    let mut mock_cpu = Vec::new();
+    let mut bare_cpu = Vec::new();
     for _ in 0..ROUNDS {
-        mock_rps.push(wrk(&mock.url, Some(&script))?);
-        bare_rps.push(wrk(&bare.url, None)?);
+        let (rps, cpu) = wrk(&mock, Some(&script))?;
+        mock_rps.push(rps);
+        mock_cpu.push(cpu);
+        let (rps, cpu) = wrk(&bare, None)?;
+        bare_rps.push(rps);
+        bare_cpu.push(cpu);
     }
     // The last replay must still be accepted: nothing in between was throttled or refused.
     check_accepted(&mock.addr, &headers, &body)?;
@@ -316,6 +348,7 @@ pub fn throughput(ctx: &Context) -> Result<Section, String> {
             "Server".into(),
             "Median requests/s".into(),
             "Spread (range of rounds)".into(),
+            "Server CPU per request (median)".into(),
         ],
         ..Section::default()
     };
@@ -324,18 +357,21 @@ pub fn throughput(ctx: &Context) -> Result<Section, String> {
         "tcredis-mock: signed `DescribeInstanceBackups` (Limit 1), full TC3 verification, keep-alive",
         &format!("{:.0}", median(&mock_rps)),
         &format!("{lo:.0} – {hi:.0}"),
+        &format!("{:.1} µs", median(&mock_cpu)),
     ]);
     let (lo, hi) = range(&bare_rps);
     s.row(&[
         "bare hyper 1.x \"hello\" server (same runtime shape)",
         &format!("{:.0}", median(&bare_rps)),
         &format!("{lo:.0} – {hi:.0}"),
+        &format!("{:.1} µs", median(&bare_cpu)),
     ]);
     let (lo, hi) = range(&ratios);
     s.row(&[
         "ratio mock / bare (per round)",
         &format!("{:.0}%", median(&ratios) * 100.0),
         &format!("{:.0}% – {:.0}%", lo * 100.0, hi * 100.0),
+        "",
     ]);
     s.notes.push(
         "wrk (1 thread) shares the 2 cores with the server under test. The same pre-signed request is replayed \
