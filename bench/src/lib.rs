@@ -160,3 +160,30 @@ pub fn parse_value(body: &[u8]) -> usize {
         Err(e) => panic!("the benchmark page is valid: {e}"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn floor_hashes_the_same_bytes_as_the_signature() {
+        let authorization = sign_tc3(&warm_cache(), &secret());
+        let floor = FloorInputs::new().floor();
+        let hex: String = floor.iter().map(|b| format!("{b:02x}")).collect();
+        assert!(
+            authorization.ends_with(&format!("Signature={hex}")),
+            "{authorization} does not end with the floor's HMAC {hex}"
+        );
+        assert!(authorization.starts_with(
+            "TC3-HMAC-SHA256 Credential=AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE/2026-05-28/redis/tc3_request, SignedHeaders=content-type;host, "
+        ));
+    }
+
+    #[test]
+    fn every_parser_sees_the_whole_page() {
+        let body = page(PAGE_BACKUPS);
+        assert_eq!(parse_owned(&body), PAGE_BACKUPS);
+        assert_eq!(parse_borrowed(&body), PAGE_BACKUPS);
+        assert_eq!(parse_value(&body), PAGE_BACKUPS);
+    }
+}

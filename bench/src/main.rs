@@ -56,14 +56,16 @@ fn main() -> ExitCode {
             }
         }
     }
-    if let Some(only) = &only {
-        if let Some(bad) = only.iter().find(|s| !SECTIONS.contains(&s.as_str())) {
-            eprintln!(
-                "tcredis-bench: unknown section {bad:?}; sections: {}",
-                SECTIONS.join(", ")
-            );
-            return ExitCode::from(2);
-        }
+    if let Some(bad) = only
+        .iter()
+        .flatten()
+        .find(|s| !SECTIONS.contains(&s.as_str()))
+    {
+        eprintln!(
+            "tcredis-bench: unknown section {bad:?}; sections: {}",
+            SECTIONS.join(", ")
+        );
+        return ExitCode::from(2);
     }
     let ctx = match Context::new(baseline, long) {
         Ok(ctx) => ctx,

@@ -156,12 +156,12 @@ impl Drop for Server {
     }
 }
 
+/// Header (name, value) pairs.
+pub type Headers = Vec<(String, String)>;
+
 /// A signed `DescribeInstanceBackups` request for the demo credentials, timestamped now:
 /// (headers, body).
-pub fn signed_request(
-    authority: &str,
-    body: &[u8],
-) -> Result<(Vec<(String, String)>, Vec<u8>), String> {
+pub fn signed_request(authority: &str, body: &[u8]) -> Result<(Headers, Vec<u8>), String> {
     let credentials =
         Credentials::new(DEMO_SECRET_ID, DEMO_SECRET_KEY).map_err(|e| e.to_string())?;
     let now = std::time::SystemTime::now()
