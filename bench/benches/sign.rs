@@ -1,5 +1,5 @@
 //! Signing: one full TC3 signature with a cached derived key (`tc3::sign_cached`, producing the
-//! `Authorization` value) next to its floor (SHA-256 of the body, SHA-256 of the canonical
+//! `Authorization` value; and the same through `sign::prepared::PreparedSigner`) next to its floor (SHA-256 of the body, SHA-256 of the canonical
 //! request, one HMAC-SHA256 of the string-to-sign from a pre-keyed state: the same bytes) and
 //! next to `aws-sigv4`'s `sign()` on an equivalent request (same method, host, content type and
 //! body; SigV4 derives its key on every call, as its API offers no cache).
@@ -14,7 +14,10 @@ use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, si
 use aws_sigv4::sign::v4;
 use aws_smithy_runtime_api::client::identity::Identity;
 use divan::{Bencher, black_box};
-use tcredis_bench::{BODY, FloorInputs, HEADERS, TIMESTAMP, secret, sign_tc3, warm_cache};
+use tcredis_bench::{
+    BODY, FloorInputs, HEADERS, TIMESTAMP, prepared_signer, secret, sign_tc3, sign_tc3_prepared,
+    warm_cache,
+};
 
 fn main() {
     divan::main();
@@ -25,6 +28,16 @@ fn tc3(bencher: Bencher<'_, '_>) {
     let cache = warm_cache();
     let secret = secret();
     bencher.bench_local(|| sign_tc3(black_box(&cache), black_box(&secret)));
+}
+
+#[divan::bench]
+fn tc3_prepared(bencher: Bencher<'_, '_>) {
+    let signer = prepared_signer();
+    let cache = warm_cache();
+    let secret = secret();
+    bencher.bench_local(|| {
+        sign_tc3_prepared(black_box(&signer), black_box(&cache), black_box(&secret))
+    });
 }
 
 #[divan::bench]

@@ -114,9 +114,12 @@ fn ratio_spread(values: &[f64]) -> String {
 pub fn sign(ctx: &Context) -> Result<Section, String> {
     let runs = run_bench(ctx, "sign")?;
     let tc3 = medians(&runs, "tc3")?;
+    let prepared = medians(&runs, "tc3_prepared")?;
     let floor = medians(&runs, "floor")?;
     let aws = medians(&runs, "aws_sigv4")?;
     let over_floor: Vec<f64> = tc3.iter().zip(&floor).map(|(t, f)| t / f).collect();
+    let prepared_over_floor: Vec<f64> = prepared.iter().zip(&floor).map(|(t, f)| t / f).collect();
+    let prepared_vs_aws: Vec<f64> = prepared.iter().zip(&aws).map(|(t, a)| a / t).collect();
     let vs_aws: Vec<f64> = tc3.iter().zip(&aws).map(|(t, a)| a / t).collect();
     let mut s = Section {
         command: command("sign"),
@@ -161,11 +164,29 @@ pub fn sign(ctx: &Context) -> Result<Section, String> {
         &ratio_spread(&vs_aws),
         "",
     ]);
+    s.row(&[
+        "ratio prepared / floor (per run)",
+        &format!("{:.2}x", median(&prepared_over_floor)),
+        &ratio_spread(&prepared_over_floor),
+        "",
+    ]);
+    s.row(&[
+        "ratio aws-sigv4 / prepared (per run)",
+        &format!("{:.2}x", median(&prepared_vs_aws)),
+        &ratio_spread(&prepared_vs_aws),
+        "",
+    ]);
     s.check(
-        "signing within 1.5x of its floor",
+        "signing within 1.5x of its floor (`tc3::sign_cached`, general path)",
         format!("{:.2}x", median(&over_floor)),
         "<= 1.5x",
         median(&over_floor) <= 1.5,
+    );
+    s.check(
+        "signing within 1.5x of its floor (`PreparedSigner::sign`)",
+        format!("{:.2}x", median(&prepared_over_floor)),
+        "<= 1.5x",
+        median(&prepared_over_floor) <= 1.5,
     );
     s.check(
         "signing vs aws-sigv4",
