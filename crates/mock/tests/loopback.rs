@@ -523,3 +523,34 @@ async fn configuration_errors_are_invalid_input_naming_the_problem() {
         "{err}"
     );
 }
+
+#[tokio::test]
+async fn async_server_verifies_expectations_on_shutdown_and_on_drop() {
+    let server = MockServer::start().await.unwrap();
+    server
+        .script(
+            Script::new()
+                .named("one listing")
+                .action("DescribeInstanceBackups")
+                .expect(1),
+        )
+        .unwrap();
+    let report = server
+        .shutdown()
+        .await
+        .expect_err("nothing was requested")
+        .to_string();
+    assert!(
+        report.contains("\"one listing\"") && report.contains("no request reached the mock"),
+        "{report}"
+    );
+
+    let server = MockServer::start().await.unwrap();
+    server
+        .script(Script::new().action("AssumeRole").expect_at_least(1))
+        .unwrap();
+    let panic = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || drop(server)))
+        .expect_err("unmet expectation panics on drop");
+    let message = panic.downcast_ref::<String>().cloned().unwrap_or_default();
+    assert!(message.contains("expected at least 1"), "{message}");
+}
