@@ -83,6 +83,31 @@ fn run_bench(ctx: &Context, bench: &str) -> Result<Vec<BTreeMap<String, Stats>>,
     Ok(runs)
 }
 
+/// One run of the `sign` bench's Rust signers only: (sign_cached, prepared) medians in ns.
+pub fn rust_signing_medians(ctx: &Context) -> Result<(f64, f64), String> {
+    let output = run_capture(
+        Command::new("cargo")
+            .args([
+                "bench",
+                "-q",
+                "--manifest-path",
+                "bench/Cargo.toml",
+                "--bench",
+                "sign",
+            ])
+            .args(["--", "--sample-count", SAMPLES, "tc3"])
+            .env("CARGO_TARGET_DIR", &ctx.bench_target)
+            .current_dir(&ctx.root),
+    )?;
+    let table = parse_table(&output);
+    match (table.get("tc3"), table.get("tc3_prepared")) {
+        (Some(a), Some(b)) => Ok((a[2], b[2])),
+        _ => Err(format!(
+            "no tc3 figures in the sign bench's output:\n{output}"
+        )),
+    }
+}
+
 /// Medians of one benchmark over runs: per-run medians.
 fn medians(runs: &[BTreeMap<String, Stats>], name: &str) -> Result<Vec<f64>, String> {
     runs.iter()
