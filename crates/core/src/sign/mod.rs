@@ -31,6 +31,7 @@
 
 mod canonical;
 mod hex;
+pub mod prepared;
 pub mod tc3;
 pub mod v1;
 pub mod verify;

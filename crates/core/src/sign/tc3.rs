@@ -25,7 +25,7 @@ use super::hex;
 use crate::credentials::Secret;
 use crate::time::UtcDate;
 
-type HmacSha256 = Hmac<Sha256>;
+pub(super) type HmacSha256 = Hmac<Sha256>;
 
 /// The algorithm name, first word of the `Authorization` header and of the string-to-sign.
 pub const ALGORITHM: &str = "TC3-HMAC-SHA256";
@@ -231,7 +231,7 @@ impl SigningKeyCache {
         }
     }
 
-    fn mac(&self, secret_key: &Secret, date: &UtcDate, service: &str) -> HmacSha256 {
+    pub(super) fn mac(&self, secret_key: &Secret, date: &UtcDate, service: &str) -> HmacSha256 {
         let mut entries = self
             .entries
             .lock()
@@ -288,6 +288,11 @@ pub struct Tc3Signature {
 }
 
 impl Tc3Signature {
+    /// Wraps a finished `Authorization` value (it must end with the 64-digit signature).
+    pub(super) fn from_authorization(authorization: String) -> Self {
+        Self { authorization }
+    }
+
     /// The `Authorization` header value:
     /// `TC3-HMAC-SHA256 Credential=ID/DATE/SERVICE/tc3_request, SignedHeaders=..., Signature=...`.
     pub fn authorization(&self) -> &str {
@@ -373,7 +378,10 @@ fn all_in(text: &str, class: u8) -> bool {
         .all(|b| BYTE_CLASSES[usize::from(b)] & class != 0)
 }
 
-fn check_inputs(params: &SigningParams<'_>, secret_id: &str) -> Result<(), SigningError> {
+pub(super) fn check_inputs(
+    params: &SigningParams<'_>,
+    secret_id: &str,
+) -> Result<(), SigningError> {
     if params.method != "GET" && params.method != "POST" {
         return Err(SigningError::UnsupportedMethod);
     }
@@ -438,7 +446,7 @@ fn sort_headers(headers: &[(&str, &str)], order: &mut [usize]) -> Result<(), Sig
 }
 
 /// Runs `f` with the canonical header order, on the stack for up to 16 headers.
-fn with_header_order<T>(
+pub(super) fn with_header_order<T>(
     headers: &[(&str, &str)],
     f: impl FnOnce(&[usize]) -> T,
 ) -> Result<T, SigningError> {
@@ -454,7 +462,7 @@ fn with_header_order<T>(
     }
 }
 
-fn payload_hash(payload: Payload<'_>) -> [u8; 64] {
+pub(super) fn payload_hash(payload: Payload<'_>) -> [u8; 64] {
     let bytes = match payload {
         Payload::Bytes(bytes) => bytes,
         Payload::Unsigned => UNSIGNED_PAYLOAD.as_bytes(),
@@ -464,7 +472,7 @@ fn payload_hash(payload: Payload<'_>) -> [u8; 64] {
 
 /// The authorization prefix up to and including `SignedHeaders=...`, plus where the signed
 /// header list sits inside it.
-fn authorization_prefix(
+pub(super) fn authorization_prefix(
     params: &SigningParams<'_>,
     secret_id: &str,
     date: &UtcDate,
@@ -511,7 +519,7 @@ fn authorization_prefix(
     (out, start..end)
 }
 
-fn ordered<'h>(
+pub(super) fn ordered<'h>(
     headers: &'h [(&'h str, &'h str)],
     order: &'h [usize],
 ) -> impl Iterator<Item = (&'h [u8], &'h [u8])> + 'h {

@@ -1,0 +1,214 @@
+//! Shared workloads of the tcredis benchmarks: the request that is signed and the page that is
+//! parsed, identical for the divan benches, the callgrind subject and the runner.
+
+#![forbid(unsafe_code)]
+
+use std::fmt::Write as _;
+
+use tcredis_core::credentials::Secret;
+use tcredis_core::sign::prepared::PreparedSigner;
+use tcredis_core::sign::tc3::{self, Payload, SigningKey, SigningKeyCache, SigningParams};
+
+/// The SecretId signed with (a public test value, not a credential).
+pub const SECRET_ID: &str = "AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE";
+/// The SecretKey signed with (a public test value, not a credential).
+pub const SECRET_KEY: &str = "Gu5t9xGARNpq86cd98joQYCN3EXAMPLE";
+/// The endpoint host that is signed.
+pub const HOST: &str = "redis.tencentcloudapi.com";
+/// The body of the signed request: one `DescribeInstanceBackups` page request, compact JSON in
+/// the model's field order, as the CLI sends it.
+pub const BODY: &[u8] =
+    br#"{"Limit":100,"Offset":0,"InstanceId":"crs-5a4py64p","BeginTime":"2026-06-01 00:00:00","EndTime":"2026-06-30 23:59:59","Status":[2,4]}"#;
+/// `X-TC-Timestamp` of the signed request (fixed so every run signs the same bytes).
+pub const TIMESTAMP: u64 = 1_780_000_000;
+/// The headers the official SDKs sign.
+pub const HEADERS: [(&str, &str); 2] = [("Content-Type", "application/json"), ("Host", HOST)];
+
+/// The signing parameters of the benchmark request.
+pub fn signing_params() -> SigningParams<'static> {
+    SigningParams {
+        method: "POST",
+        query: "",
+        headers: &HEADERS,
+        payload: Payload::Bytes(BODY),
+        timestamp: TIMESTAMP,
+        service: "redis",
+    }
+}
+
+/// The secret key as core's type.
+pub fn secret() -> Secret {
+    Secret::new(SECRET_KEY)
+}
+
+/// A warm key cache (the derived key for the benchmark's date and service is already in it).
+pub fn warm_cache() -> SigningKeyCache {
+    let cache = SigningKeyCache::new();
+    // Warm-up signature: derives and caches the key.
+    let _ = tc3::sign_cached(&signing_params(), SECRET_ID, &secret(), &cache);
+    cache
+}
+
+/// One full TC3 signature with a cached derived key: canonical request, string-to-sign and
+/// signature, returning the `Authorization` value.
+pub fn sign_tc3(cache: &SigningKeyCache, secret: &Secret) -> String {
+    match tc3::sign_cached(&signing_params(), SECRET_ID, secret, cache) {
+        Ok(signed) => signed.into_authorization(),
+        Err(e) => panic!("the benchmark request is valid: {e}"),
+    }
+}
+
+/// The prepared signer for the benchmark request's constant parts.
+pub fn prepared_signer() -> PreparedSigner {
+    match PreparedSigner::new("POST", "", &HEADERS, "redis", SECRET_ID) {
+        Ok(signer) => signer,
+        Err(e) => panic!("the benchmark request is valid: {e}"),
+    }
+}
+
+/// One full TC3 signature through the prepared signer (constant parts canonicalised once):
+/// payload hash, rest of the canonical request, string-to-sign, signature, `Authorization`.
+pub fn sign_tc3_prepared(
+    signer: &PreparedSigner,
+    cache: &SigningKeyCache,
+    secret: &Secret,
+) -> String {
+    signer
+        .sign(Payload::Bytes(BODY), TIMESTAMP, secret, cache)
+        .into_authorization()
+}
+
+/// The inputs of the signing floor: the same bytes as [`sign_tc3`] hashes.
+#[derive(Debug)]
+pub struct FloorInputs {
+    /// The derived key (pre-keyed HMAC state).
+    pub key: SigningKey,
+    /// The canonical request text.
+    pub canonical: Vec<u8>,
+    /// The string-to-sign text.
+    pub string_to_sign: Vec<u8>,
+}
+
+impl FloorInputs {
+    /// Computes the texts once with core's slow (debug) path.
+    pub fn new() -> Self {
+        let params = signing_params();
+        let date = tcredis_core::time::utc_date(TIMESTAMP);
+        let key = SigningKey::derive(&secret(), &date, "redis");
+        let canonical = tc3::canonical_request(&params)
+            .expect("valid request")
+            .into_bytes();
+        let string_to_sign = tc3::string_to_sign(&params)
+            .expect("valid request")
+            .into_bytes();
+        Self {
+            key,
+            canonical,
+            string_to_sign,
+        }
+    }
+
+    /// The floor: SHA-256 of the body, SHA-256 of the canonical request, one HMAC of the
+    /// string-to-sign from the pre-keyed state.
+    pub fn floor(&self) -> [u8; 32] {
+        tc3::signing_floor(&self.key, BODY, &self.canonical, &self.string_to_sign)
+    }
+}
+
+impl Default for FloorInputs {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Backups per parsed page (the API's maximum `Limit`).
+pub const PAGE_BACKUPS: usize = 100;
+
+/// A page as the real service writes it: compact, the 16 current fields, varied values
+/// (ids, sizes up to ~800 GB, both backup types, a CJK instance name on every tenth item, a
+/// remark on every fifth, statuses 1/2/4, `Encrypted` true/false).
+pub fn page(backups: usize) -> Vec<u8> {
+    let mut s = String::from("{\"Response\":{\"BackupSet\":[");
+    for i in 0..backups {
+        if i > 0 {
+            s.push(',');
+        }
+        let day = 1 + i % 28;
+        let _ = write!(
+            s,
+            "{{\"BackupId\":\"{id}-5832225-16416{i:05}\",\"BackupSize\":{size},\"BackupType\":\"{ty}\",\
+             \"Encrypted\":{enc},\"EndTime\":\"2026-06-{day:02} 02:01:09\",\"ExpireTime\":\"2026-07-{day:02} 02:00:48\",\
+             \"FileType\":\"RDB-Redis 6.2\",\"FullBackup\":0,\"InstanceId\":\"crs-ei43p3gr\",\
+             \"InstanceName\":\"{name}\",\"InstanceType\":16,\"Locked\":0,\"Region\":\"ap-guangzhou\",\
+             \"Remark\":\"{remark}\",\"StartTime\":\"2026-06-{day:02} 02:00:48\",\"Status\":{status}}}",
+            id = 165_706_342 + i,
+            size = 537 + (i as u64) * 7_919_133_787,
+            ty = i % 2,
+            enc = i % 3 == 0,
+            name = if i % 10 == 0 {
+                "订单缓存-prod"
+            } else {
+                "orders-cache-prod"
+            },
+            remark = if i % 5 == 0 { "nightly" } else { "" },
+            status = [2, 2, 2, 4, 1][i % 5],
+        );
+    }
+    s.push_str("],\"TotalCount\":1234,\"RequestId\":\"66bb2e15-b864-46ea-894d-529885087fb8\"}}");
+    s.into_bytes()
+}
+
+/// Parses into the owned public types; returns the item count.
+pub fn parse_owned(body: &[u8]) -> usize {
+    match tcredis_core::response::parse_response(body) {
+        Ok(page) => page.backup_set.len(),
+        Err(e) => panic!("the benchmark page is valid: {e}"),
+    }
+}
+
+/// Parses into the borrowing view; returns the item count.
+pub fn parse_borrowed(body: &[u8]) -> usize {
+    match tcredis_core::response::parse_response_borrowed(body) {
+        Ok(page) => page.backup_set.len(),
+        Err(e) => panic!("the benchmark page is valid: {e}"),
+    }
+}
+
+/// Parses into `serde_json::Value` (the peer); returns the item count.
+pub fn parse_value(body: &[u8]) -> usize {
+    match serde_json::from_slice::<serde_json::Value>(body) {
+        Ok(v) => v["Response"]["BackupSet"].as_array().map_or(0, Vec::len),
+        Err(e) => panic!("the benchmark page is valid: {e}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn floor_hashes_the_same_bytes_as_the_signature() {
+        let authorization = sign_tc3(&warm_cache(), &secret());
+        assert_eq!(
+            sign_tc3_prepared(&prepared_signer(), &warm_cache(), &secret()),
+            authorization
+        );
+        let floor = FloorInputs::new().floor();
+        let hex: String = floor.iter().map(|b| format!("{b:02x}")).collect();
+        assert!(
+            authorization.ends_with(&format!("Signature={hex}")),
+            "{authorization} does not end with the floor's HMAC {hex}"
+        );
+        assert!(authorization.starts_with(
+            "TC3-HMAC-SHA256 Credential=AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE/2026-05-28/redis/tc3_request, SignedHeaders=content-type;host, "
+        ));
+    }
+
+    #[test]
+    fn every_parser_sees_the_whole_page() {
+        let body = page(PAGE_BACKUPS);
+        assert_eq!(parse_owned(&body), PAGE_BACKUPS);
+        assert_eq!(parse_borrowed(&body), PAGE_BACKUPS);
+        assert_eq!(parse_value(&body), PAGE_BACKUPS);
+    }
+}
