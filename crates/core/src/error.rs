@@ -278,6 +278,13 @@ impl ApiError {
             request_id: request_id.into(),
         }
     }
+    /// An error carrying the code's documented message ([`ErrorCode::default_message`]), as a
+    /// fake endpoint answers.
+    pub fn with_default_message(code: ErrorCode, request_id: impl Into<String>) -> Self {
+        let message = code.default_message();
+        Self::new(code, message, request_id)
+    }
+
     /// The typed error code.
     pub fn code(&self) -> &ErrorCode {
         &self.code

@@ -174,3 +174,22 @@ fn known_regions() {
     assert!(!is_known_region("mars-north-1"));
     assert!(KNOWN_REGIONS.len() >= 23);
 }
+
+mod never_panics {
+    use proptest::prelude::*;
+    use tcredis_core::endpoint::{ConnectAddress, Endpoint};
+
+    proptest! {
+        #[test]
+        fn endpoint_parse_never_panics_and_host_header_has_no_scheme(text in "\\PC{0,40}") {
+            if let Ok(e) = Endpoint::parse(&text) {
+                let host = e.host_header();
+                prop_assert!(!host.contains("://"));
+                prop_assert!(!host.contains('/'));
+                // What we print parses back to the same endpoint.
+                prop_assert_eq!(Endpoint::parse(&e.to_string()).unwrap(), e);
+            }
+            let _ = ConnectAddress::parse(&text);
+        }
+    }
+}

@@ -137,6 +137,11 @@ fn display_and_accessors() {
         "AuthFailure.SignatureFailure: The provided credentials could not be validated. (RequestId: ed93f3cb)"
     );
     assert_eq!(ApiError::new("X", "m", "").to_string(), "X: m");
+    let e = ApiError::with_default_message(ErrorCode::RequestLimitExceeded, "r");
+    assert_eq!(
+        e.to_string(),
+        "RequestLimitExceeded: The number of requests exceeds the frequency limit. (RequestId: r)"
+    );
 }
 
 #[test]

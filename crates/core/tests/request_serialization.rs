@@ -165,3 +165,46 @@ fn builder_accepts_status_enum_values() {
         .build();
     assert_eq!(req.status, Some(vec![2, 4]));
 }
+
+mod properties {
+    use proptest::prelude::*;
+    use tcredis_core::request::DescribeInstanceBackupsRequest;
+
+    /// Decodes `%XX` sequences (the inverse of the query's percent-encoding).
+    fn percent_decode(s: &str) -> Vec<u8> {
+        let b = s.as_bytes();
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < b.len() {
+            if b[i] == b'%' {
+                out.push(u8::from_str_radix(&s[i + 1..i + 3], 16).unwrap());
+                i += 3;
+            } else {
+                out.push(b[i]);
+                i += 1;
+            }
+        }
+        out
+    }
+
+    proptest! {
+        #[test]
+        fn any_name_round_trips_through_json_and_query(name in "\\PC{0,30}") {
+            let req = DescribeInstanceBackupsRequest::builder().instance_name(name.clone()).build();
+            let back: DescribeInstanceBackupsRequest = serde_json::from_slice(&req.to_json()).unwrap();
+            prop_assert_eq!(&back, &req);
+            let back: DescribeInstanceBackupsRequest = serde_json::from_slice(&req.to_python_json()).unwrap();
+            prop_assert_eq!(&back, &req);
+            prop_assert!(req.to_python_json().is_ascii());
+            let query = req.to_query();
+            let value = query.strip_prefix("InstanceName=").unwrap();
+            prop_assert!(value.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~%".contains(&b)));
+            let upper_hex = value
+                .split('%')
+                .skip(1)
+                .all(|chunk| chunk.bytes().take(2).all(|b| b.is_ascii_digit() || b.is_ascii_uppercase()));
+            prop_assert!(upper_hex, "lower-case hex in {}", value);
+            prop_assert_eq!(percent_decode(value), name.as_bytes());
+        }
+    }
+}

@@ -68,6 +68,14 @@ impl Backup {
         Self { text, span, fields }
     }
 
+    pub(crate) fn fields_mut(&mut self) -> &mut RedisBackupSet {
+        &mut self.fields
+    }
+
+    pub(crate) fn set_span(&mut self, span: Range<usize>) {
+        self.span = span;
+    }
+
     /// The same backup holding only its own raw JSON (not the whole page's body).
     pub fn detach(self) -> Self {
         if self.span.len() == self.text.len() {

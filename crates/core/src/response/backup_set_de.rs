@@ -12,11 +12,21 @@ use std::fmt;
 
 impl<'de> Deserialize<'de> for RedisBackupSet {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(SetVisitor)
+        let mut set = RedisBackupSet::default();
+        fill_set(&mut set, deserializer)?;
+        Ok(set)
     }
 }
 
-struct SetVisitor;
+/// Deserializes one object into an existing `set` (fields present in the JSON overwrite).
+pub(super) fn fill_set<'de, D: Deserializer<'de>>(
+    set: &mut RedisBackupSet,
+    deserializer: D,
+) -> Result<(), D::Error> {
+    deserializer.deserialize_map(SetVisitor(set))
+}
+
+struct SetVisitor<'s>(&'s mut RedisBackupSet);
 
 /// Which field a key names.
 pub(super) enum Field {
@@ -86,15 +96,15 @@ impl<'de> Deserialize<'de> for Key<'de> {
     }
 }
 
-impl<'de> Visitor<'de> for SetVisitor {
-    type Value = RedisBackupSet;
+impl<'de> Visitor<'de> for SetVisitor<'_> {
+    type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a RedisBackupSet object")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RedisBackupSet, A::Error> {
-        let mut set = RedisBackupSet::default();
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let set = self.0;
         while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
             match field(&key) {
                 Field::StartTime => set.start_time = map.next_value()?,
@@ -118,6 +128,6 @@ impl<'de> Visitor<'de> for SetVisitor {
                 }
             }
         }
-        Ok(set)
+        Ok(())
     }
 }

@@ -2,6 +2,7 @@
 //! for callers that only read a page before dropping it.
 
 use super::backup_set_de::{Field, Key, field};
+use super::fast::{ItemSink, Json};
 use super::parse::{Envelope, diagnose, into_page, item_path, strip_bom, typed_item};
 use super::{Backup, BackupStatus, BackupType, RedisBackupSet};
 use crate::error::ResponseError;
@@ -9,6 +10,7 @@ use serde::de::{IgnoredAny, MapAccess};
 use serde::{Deserialize, Deserializer};
 use std::borrow::Cow;
 use std::fmt;
+use std::ops::Range;
 
 /// One page borrowed from the response body; see [`parse_response_borrowed`].
 #[derive(Debug, Clone)]
@@ -126,10 +128,7 @@ impl<'a> BackupView<'a> {
 pub fn parse_response_borrowed(body: &[u8]) -> Result<PageView<'_>, ResponseError> {
     let body = strip_bom(body);
     if let Ok(text) = std::str::from_utf8(body)
-        && let Some(page) = super::fast::walk(text, |mut view: BackupView<'_>, raw| {
-            view.raw = text.get(raw);
-            view
-        })
+        && let Some(page) = super::fast::walk(text, &mut ViewSink { text })
     {
         return Ok(PageView {
             total_count: page.total_count,
@@ -224,21 +223,31 @@ impl<'de: 'a, 'a> Deserialize<'de> for OptCow<'a> {
 
 impl<'de> Deserialize<'de> for BackupView<'de> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(ViewVisitor)
+        let mut view = BackupView::default();
+        fill_view(&mut view, deserializer)?;
+        Ok(view)
     }
 }
 
-struct ViewVisitor;
+/// Deserializes one object into an existing `view` (fields present in the JSON overwrite).
+fn fill_view<'de, D: Deserializer<'de>>(
+    view: &mut BackupView<'de>,
+    deserializer: D,
+) -> Result<(), D::Error> {
+    deserializer.deserialize_map(ViewVisitor(view))
+}
 
-impl<'de> serde::de::Visitor<'de> for ViewVisitor {
-    type Value = BackupView<'de>;
+struct ViewVisitor<'v, 'de>(&'v mut BackupView<'de>);
+
+impl<'de> serde::de::Visitor<'de> for ViewVisitor<'_, 'de> {
+    type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a RedisBackupSet object")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<BackupView<'de>, A::Error> {
-        let mut v = BackupView::default();
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let v = self.0;
         while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
             match field(&key) {
                 Field::StartTime => v.start_time = map.next_value::<OptCow<'de>>()?.0,
@@ -262,6 +271,24 @@ impl<'de> serde::de::Visitor<'de> for ViewVisitor {
                 }
             }
         }
-        Ok(v)
+        Ok(())
+    }
+}
+
+/// Builds borrowing views for the fast path.
+struct ViewSink<'a> {
+    text: &'a str,
+}
+
+impl<'a> ItemSink<'a> for ViewSink<'a> {
+    type Item = BackupView<'a>;
+    fn empty(&mut self) -> BackupView<'a> {
+        BackupView::default()
+    }
+    fn fill(&mut self, item: &mut BackupView<'a>, de: &mut Json<'a>) -> serde_json::Result<()> {
+        fill_view(item, de)
+    }
+    fn set_raw(&mut self, item: &mut BackupView<'a>, span: Range<usize>) {
+        item.raw = self.text.get(span);
     }
 }

@@ -1,20 +1,38 @@
 //! The fast path of page parsing: one pass over the body that types each item in place and
 //! records its byte span as the raw JSON, with no second scan.
 //!
-//! It walks the two envelope levels itself and lets `serde_json` parse every value (via a
-//! stream deserializer, which reports where the value ended). It only handles the success
-//! shape; anything else (an error envelope, a wrong type, a duplicate key, bad JSON) returns
-//! `None` and the caller takes the slow path, which decides and explains.
+//! It walks the two envelope levels itself and lets `serde_json` parse every value, reading
+//! the deserializer's offset afterwards to know where the value ended. Items are deserialized
+//! straight into their slot of the result vector (no moves of the large item structs). It only
+//! handles the success shape; anything else (an error envelope, a wrong type, a duplicate key,
+//! bad JSON) returns `None` and the caller takes the slow path, which decides and explains.
 
+use super::borrowed::CowStr;
 use serde::Deserialize;
 use serde::de::IgnoredAny;
+use serde_json::de::StrRead;
 use std::ops::Range;
+
+/// The JSON deserializer the fast path drives.
+pub(super) type Json<'a> = serde_json::Deserializer<StrRead<'a>>;
+
+/// How the page's items are built: an empty slot, filled in place, then given its raw span.
+pub(super) trait ItemSink<'a> {
+    /// The item type stored in the page.
+    type Item;
+    /// A new, empty item.
+    fn empty(&mut self) -> Self::Item;
+    /// Deserializes one JSON object into `item`.
+    fn fill(&mut self, item: &mut Self::Item, de: &mut Json<'a>) -> serde_json::Result<()>;
+    /// Records the byte range of the item's raw JSON in the body.
+    fn set_raw(&mut self, item: &mut Self::Item, span: Range<usize>);
+}
 
 /// A successfully walked page.
 pub(super) struct FastPage<'a, U> {
     pub(super) total_count: u64,
     pub(super) items: Vec<U>,
-    pub(super) request_id: Option<super::borrowed::CowStr<'a>>,
+    pub(super) request_id: Option<CowStr<'a>>,
 }
 
 struct Walker<'a> {
@@ -36,18 +54,25 @@ impl<'a> Walker<'a> {
     fn eat(&mut self, byte: u8) -> Option<()> {
         (self.peek()? == byte).then(|| self.pos += 1)
     }
-    /// Parses one JSON value at the cursor; returns it and its exact text.
-    fn value<T: Deserialize<'a>>(&mut self) -> Option<(T, Range<usize>)> {
+    /// Runs `parse` on a deserializer positioned at the cursor; returns its result and the
+    /// byte range it consumed.
+    fn with_value<R>(
+        &mut self,
+        parse: impl FnOnce(&mut Json<'a>) -> serde_json::Result<R>,
+    ) -> Option<(R, Range<usize>)> {
         self.skip_ws();
         let start = self.pos;
-        let rest = self.text.get(start..)?;
-        let mut stream = serde_json::Deserializer::from_str(rest).into_iter::<T>();
-        let value = stream.next()?.ok()?;
-        self.pos += stream.byte_offset();
+        let mut de = serde_json::Deserializer::from_str(self.text.get(start..)?);
+        let value = parse(&mut de).ok()?;
+        // A stream deserializer made from `de` reports how far `de` has read.
+        self.pos += de.into_iter::<IgnoredAny>().byte_offset();
         Some((value, start..self.pos))
     }
-    fn key(&mut self) -> Option<super::borrowed::CowStr<'a>> {
-        let (key, _) = self.value::<super::borrowed::CowStr<'a>>()?;
+    fn value<T: Deserialize<'a>>(&mut self) -> Option<T> {
+        self.with_value(|de| T::deserialize(de)).map(|(v, _)| v)
+    }
+    fn key(&mut self) -> Option<CowStr<'a>> {
+        let key = self.value::<CowStr<'a>>()?;
         self.eat(b':')?;
         Some(key)
     }
@@ -67,12 +92,11 @@ impl<'a> Walker<'a> {
     }
 }
 
-/// Walks `{"Response":{...}}` typing items as `T` and turning each (typed item, byte range of
-/// its raw JSON in `text`) into a `U` with `make`. `None` means "take the slow path".
-pub(super) fn walk<'a, T: Deserialize<'a>, U>(
+/// Walks `{"Response":{...}}`, building items with `sink`. `None` means "take the slow path".
+pub(super) fn walk<'a, S: ItemSink<'a>>(
     text: &'a str,
-    mut make: impl FnMut(T, Range<usize>) -> U,
-) -> Option<FastPage<'a, U>> {
+    sink: &mut S,
+) -> Option<FastPage<'a, S::Item>> {
     let mut w = Walker { text, pos: 0 };
     let mut page = None;
     w.object(|w, key| {
@@ -83,7 +107,7 @@ pub(super) fn walk<'a, T: Deserialize<'a>, U>(
         if page.is_some() {
             return None; // duplicate key
         }
-        page = Some(response::<T, U>(w, &mut make)?);
+        page = Some(response(w, sink)?);
         Some(())
     })?;
     if w.peek().is_some() {
@@ -92,22 +116,22 @@ pub(super) fn walk<'a, T: Deserialize<'a>, U>(
     page
 }
 
-fn response<'a, T: Deserialize<'a>, U>(
+fn response<'a, S: ItemSink<'a>>(
     w: &mut Walker<'a>,
-    make: &mut impl FnMut(T, Range<usize>) -> U,
-) -> Option<FastPage<'a, U>> {
+    sink: &mut S,
+) -> Option<FastPage<'a, S::Item>> {
     let mut total_count: Option<Option<u64>> = None;
-    let mut items: Option<Option<Vec<U>>> = None;
-    let mut legacy: Option<Option<Vec<U>>> = None;
+    let mut items: Option<Option<Vec<S::Item>>> = None;
+    let mut legacy: Option<Option<Vec<S::Item>>> = None;
     let mut request_id = None;
     w.object(|w, key| {
         match key {
-            "TotalCount" if total_count.is_none() => total_count = Some(w.value()?.0),
+            "TotalCount" if total_count.is_none() => total_count = Some(w.value()?),
             "RequestId" if request_id.is_none() => {
-                request_id = Some(w.value::<Option<super::borrowed::CowStr<'a>>>()?.0)
+                request_id = Some(w.value::<Option<CowStr<'a>>>()?)
             }
-            "BackupSet" if items.is_none() => items = Some(array(w, make)?),
-            "RedisBackupSet" if legacy.is_none() => legacy = Some(array(w, make)?),
+            "BackupSet" if items.is_none() => items = Some(array(w, sink)?),
+            "RedisBackupSet" if legacy.is_none() => legacy = Some(array(w, sink)?),
             "Error" | "TotalCount" | "RequestId" | "BackupSet" | "RedisBackupSet" => return None,
             _ => {
                 w.value::<IgnoredAny>()?;
@@ -134,10 +158,7 @@ fn expected_items(remaining_bytes: usize) -> usize {
 }
 
 /// `null` or `[item, ...]`.
-fn array<'a, T: Deserialize<'a>, U>(
-    w: &mut Walker<'a>,
-    make: &mut impl FnMut(T, Range<usize>) -> U,
-) -> Option<Option<Vec<U>>> {
+fn array<'a, S: ItemSink<'a>>(w: &mut Walker<'a>, sink: &mut S) -> Option<Option<Vec<S::Item>>> {
     if w.peek()? == b'n' {
         w.value::<()>()?;
         return Some(None);
@@ -151,8 +172,10 @@ fn array<'a, T: Deserialize<'a>, U>(
         if w.peek()? != b'{' {
             return None;
         }
-        let (item, raw) = w.value::<T>()?;
-        items.push(make(item, raw));
+        items.push(sink.empty());
+        let slot = items.last_mut()?;
+        let ((), span) = w.with_value(|de| sink.fill(slot, de))?;
+        sink.set_raw(slot, span);
         if w.eat(b',').is_none() {
             w.eat(b']')?;
             return Some(Some(items));

@@ -1,10 +1,13 @@
 //! The owned parse: envelope first (error or page), then each item typed from its raw slice.
 
+use super::backup_set_de::fill_set;
+use super::fast::{ItemSink, Json};
 use super::{Backup, DescribeInstanceBackupsResponse, RedisBackupSet};
 use crate::error::{ApiError, ErrorBody, MalformedKind, MalformedResponse, ResponseError};
 use serde::Deserialize;
 use serde_json::Value;
 use serde_json::value::RawValue;
+use std::ops::Range;
 use std::sync::Arc;
 
 /// The `Response` object with the page's items still raw.
@@ -38,13 +41,13 @@ pub(super) struct Envelope<'a, R> {
 pub fn parse_response(body: &[u8]) -> Result<DescribeInstanceBackupsResponse, ResponseError> {
     let body = strip_bom(body);
     if let Ok(text) = std::str::from_utf8(body)
-        && let Some(page) = {
-            // One shared copy of the body; each item keeps its span of it.
-            let shared: Arc<str> = Arc::from(text);
-            super::fast::walk(text, |fields: RedisBackupSet, raw| {
-                Backup::from_shared(Arc::clone(&shared), raw, fields)
-            })
-        }
+        && let Some(page) = super::fast::walk(
+            text,
+            &mut OwnedSink {
+                // One shared copy of the body; each item keeps its span of it.
+                shared: Arc::from(text),
+            },
+        )
     {
         return Ok(DescribeInstanceBackupsResponse {
             total_count: page.total_count,
@@ -67,6 +70,24 @@ pub fn parse_response(body: &[u8]) -> Result<DescribeInstanceBackupsResponse, Re
         backup_set,
         request_id: page.request_id.unwrap_or_default(),
     })
+}
+
+/// Builds owned items for the fast path.
+struct OwnedSink {
+    shared: Arc<str>,
+}
+
+impl<'a> ItemSink<'a> for OwnedSink {
+    type Item = Backup;
+    fn empty(&mut self) -> Backup {
+        Backup::from_shared(Arc::clone(&self.shared), 0..0, RedisBackupSet::default())
+    }
+    fn fill(&mut self, item: &mut Backup, de: &mut Json<'a>) -> serde_json::Result<()> {
+        fill_set(item.fields_mut(), de)
+    }
+    fn set_raw(&mut self, item: &mut Backup, span: Range<usize>) {
+        item.set_span(span);
+    }
 }
 
 pub(super) struct RawPage<'a, R> {

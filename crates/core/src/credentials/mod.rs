@@ -1,6 +1,25 @@
 //! Credentials as data: a secret pair (with an optional session token) whose `Debug` never shows
 //! the secret, plus parsers for the credential files other tools write.
 
+//!
+//! The parsers turn file and response *contents* into data; reading files, contacting the
+//! metadata service or STS, and choosing between sources is the transport's and the CLI's job.
+//! - [`ini`]: `~/.tencentcloud/credentials` (the SDKs' profile file);
+//! - [`tccli`]: tccli's `~/.tccli/<profile>.credential` and `<profile>.configure`;
+//! - [`cvm`]: CVM role metadata responses;
+//! - [`sts`]: STS `AssumeRole` / `AssumeRoleWithWebIdentity` request bodies and responses.
+//!
+//! Every parsed structure's `Debug` redacts secrets, and no error message ever contains a
+//! secret value (errors name the line, the field and what is accepted).
+
+pub mod cvm;
+pub mod ini;
+mod json;
+pub mod sts;
+pub mod tccli;
+
+pub use json::JsonError;
+
 use std::fmt;
 
 /// A secret string (secret key or session token). `Debug` and `Display` print `***`.
@@ -21,6 +40,12 @@ impl Secret {
 impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Secret(***)")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("***")
     }
 }
 
@@ -132,5 +157,74 @@ impl fmt::Debug for Credentials {
             .field("secret_key", &"***")
             .field("token", &self.token.as_ref().map(|_| "***"))
             .finish()
+    }
+}
+
+/// Why a parsed profile does not give a usable credential pair.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ProfileError {
+    /// The profile has no `secret_id` (INI) / `secretId` (tccli).
+    MissingSecretId {
+        /// The profile name.
+        profile: String,
+    },
+    /// The profile has no `secret_key` (INI) / `secretKey` (tccli).
+    MissingSecretKey {
+        /// The profile name.
+        profile: String,
+    },
+    /// The values are present but refused.
+    Invalid {
+        /// The profile name.
+        profile: String,
+        /// What was wrong.
+        reason: CredentialsError,
+    },
+}
+
+impl fmt::Display for ProfileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::MissingSecretId { profile } => {
+                write!(
+                    f,
+                    "profile {profile:?} has no secret id (secret_id / secretId)"
+                )
+            }
+            Self::MissingSecretKey { profile } => {
+                write!(
+                    f,
+                    "profile {profile:?} has no secret key (secret_key / secretKey)"
+                )
+            }
+            Self::Invalid { profile, reason } => write!(f, "profile {profile:?}: {reason}"),
+        }
+    }
+}
+
+impl std::error::Error for ProfileError {}
+
+/// Builds credentials from optional parts, naming the profile in errors.
+pub(crate) fn profile_credentials(
+    profile: &str,
+    secret_id: Option<&str>,
+    secret_key: Option<&Secret>,
+    token: Option<&Secret>,
+) -> Result<Credentials, ProfileError> {
+    let secret_id = secret_id.ok_or_else(|| ProfileError::MissingSecretId {
+        profile: profile.to_owned(),
+    })?;
+    let secret_key = secret_key.ok_or_else(|| ProfileError::MissingSecretKey {
+        profile: profile.to_owned(),
+    })?;
+    let invalid = |reason| ProfileError::Invalid {
+        profile: profile.to_owned(),
+        reason,
+    };
+    let credentials = Credentials::new(secret_id, secret_key.expose()).map_err(invalid)?;
+    match token {
+        Some(token) => credentials.with_token(token.expose()).map_err(invalid),
+        None => Ok(credentials),
     }
 }

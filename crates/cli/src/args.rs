@@ -1,0 +1,549 @@
+//! The command line's clap definitions, kept in this one module and turned into a plain
+//! [`Config`] at once (values parsed, conflicts checked), as ripgrep does.
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{ArgAction, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+
+use crate::config::{
+    CheckConfig, CommandConfig, Config, GlobalOptions, LatestConfig, ListConfig, ShellKind,
+    TimeSpec,
+};
+use crate::duration::parse_positive_duration;
+use crate::output::Format;
+use crate::status::parse_status;
+
+const AFTER_HELP: &str = "\
+Times are Beijing wall time (UTC+8), as the API writes them. Durations: 30s, 15m, 26h, 7d, 2w, 1d12h.
+Exit codes: 0 ok; 1 stale or missing backup (check, latest); 2 usage or configuration;
+3 the API answered an error; 4 network, TLS or timeout. Credentials come from the environment
+or profile files, never from a flag (see `tcredis config show`).";
+
+/// tcredis: list and check Tencent Cloud Redis backups (DescribeInstanceBackups).
+#[derive(Debug, Parser)]
+#[command(name = "tcredis", version, about, after_help = AFTER_HELP, propagate_version = true, max_term_width = 100)]
+pub struct Cli {
+    #[command(flatten)]
+    global: GlobalArgs,
+    #[command(subcommand)]
+    command: TopCommand,
+}
+
+/// Flags every command accepts, before or after the subcommand.
+#[derive(Debug, Args)]
+struct GlobalArgs {
+    /// Region, e.g. ap-guangzhou [env: TENCENTCLOUD_REGION; else the profile's region].
+    #[arg(
+        long,
+        global = true,
+        value_name = "REGION",
+        help_heading = "Global options"
+    )]
+    region: Option<String>,
+    /// API endpoint: a host[:port] (https) or an http:// or https:// URL without a path.
+    #[arg(
+        long,
+        global = true,
+        value_name = "URL",
+        help_heading = "Global options"
+    )]
+    endpoint: Option<String>,
+    /// Open the TCP connection to HOST:PORT while keeping the endpoint's Host (and signature).
+    #[arg(
+        long,
+        global = true,
+        value_name = "HOST:PORT",
+        help_heading = "Global options"
+    )]
+    connect_to: Option<String>,
+    /// Profile: section of ~/.tencentcloud/credentials, then ~/.tccli/<P>.credential [env: TCCLI_PROFILE].
+    #[arg(long, global = true, value_name = "P", help_heading = "Global options")]
+    profile: Option<String>,
+    /// HTTP(S) proxy URL [default: HTTPS_PROXY / HTTP_PROXY, honouring NO_PROXY].
+    #[arg(
+        long,
+        global = true,
+        value_name = "URL",
+        help_heading = "Global options"
+    )]
+    proxy: Option<String>,
+    /// Extra CA certificates (PEM) to trust.
+    #[arg(
+        long,
+        global = true,
+        value_name = "PEM",
+        help_heading = "Global options"
+    )]
+    ca_file: Option<PathBuf>,
+    /// Use the CVM instance role from the metadata service [env: TENCENTCLOUD_USE_CVM_ROLE=1].
+    #[arg(long, global = true, help_heading = "Global options")]
+    use_cvm_role: bool,
+    /// Assume this CAM role through STS (with --role-session-name) [env: TENCENTCLOUD_ROLE_ARN].
+    #[arg(
+        long,
+        global = true,
+        value_name = "ARN",
+        help_heading = "Global options"
+    )]
+    role_arn: Option<String>,
+    /// Session name for --role-arn [env: TENCENTCLOUD_ROLE_SESSION_NAME].
+    #[arg(
+        long,
+        global = true,
+        value_name = "NAME",
+        help_heading = "Global options"
+    )]
+    role_session_name: Option<String>,
+    /// Time limit to establish a connection.
+    #[arg(long, global = true, value_name = "D", value_parser = parse_positive_duration, help_heading = "Global options")]
+    connect_timeout: Option<Duration>,
+    /// Time limit for each request attempt.
+    #[arg(long, global = true, value_name = "D", value_parser = parse_positive_duration, help_heading = "Global options")]
+    timeout: Option<Duration>,
+    /// Time limit for the whole command, retries included.
+    #[arg(long, global = true, value_name = "D", value_parser = parse_positive_duration, help_heading = "Global options")]
+    deadline: Option<Duration>,
+    /// Client-side request rate limit in requests per second; 0 turns pacing off [default: 20].
+    #[arg(long, global = true, value_name = "N", value_parser = parse_rate, allow_negative_numbers = true, help_heading = "Global options")]
+    rate_limit: Option<f64>,
+    /// Retries after the first attempt of a request [default: 4].
+    #[arg(long, global = true, value_name = "N", help_heading = "Global options")]
+    max_retries: Option<u32>,
+    /// Run against the built-in mock (demo data, public demo credentials) over loopback HTTP.
+    #[arg(long, global = true, help_heading = "Global options")]
+    mock: bool,
+    /// Print the exact signed HTTP request instead of sending it (-v adds the signing stages).
+    #[arg(long, global = true, help_heading = "Global options")]
+    dry_run: bool,
+    /// With --dry-run: sign at this Unix time instead of now.
+    #[arg(
+        long,
+        global = true,
+        value_name = "UNIX",
+        help_heading = "Global options"
+    )]
+    timestamp: Option<i64>,
+    /// More detail on stderr (repeat for more).
+    #[arg(short, long, global = true, action = ArgAction::Count, help_heading = "Global options")]
+    verbose: u8,
+    /// Language of the API's messages.
+    #[arg(long, global = true, value_name = "LANG", value_parser = ["zh-CN", "en-US"], help_heading = "Global options")]
+    language: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+enum TopCommand {
+    /// List, find and check backups.
+    #[command(subcommand)]
+    Backups(BackupsCommand),
+    /// Show the resolved configuration.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+    /// Print a shell completion script.
+    Completions {
+        /// The shell.
+        shell: Shell,
+    },
+    /// Write help screens and man pages into DIR (used by `cargo xtask codegen`).
+    #[command(name = "__generate-docs", hide = true)]
+    GenerateDocs {
+        /// Output directory.
+        dir: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum BackupsCommand {
+    /// List backups (DescribeInstanceBackups), one page or --all.
+    List(ListArgs),
+    /// The newest good backup (status ok, exporting or exported) of each instance.
+    Latest(LatestArgs),
+    /// Check that each instance has a good backup newer than --max-age (for cron and monitoring).
+    Check(CheckArgs),
+}
+
+#[derive(Debug, Subcommand)]
+enum ConfigCommand {
+    /// Print every resolved setting and where it came from (secrets masked).
+    Show,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Shell {
+    Bash,
+    Zsh,
+    Fish,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum OutputArg {
+    /// Aligned columns (default on a terminal).
+    Table,
+    /// {"TotalCount": N, "BackupSet": [...]} (default when piped).
+    Json,
+    /// One compact backup per line, streamed.
+    Ndjson,
+    /// RFC 4180 with a header row of the 16 API fields.
+    Csv,
+    /// Tab-separated, with the same header.
+    Tsv,
+}
+
+impl From<OutputArg> for Format {
+    fn from(o: OutputArg) -> Self {
+        match o {
+            OutputArg::Table => Format::Table,
+            OutputArg::Json => Format::Json,
+            OutputArg::Ndjson => Format::Ndjson,
+            OutputArg::Csv => Format::Csv,
+            OutputArg::Tsv => Format::Tsv,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+struct ListArgs {
+    /// Instance ID; repeat for several (listed in the order given). Default: every instance.
+    #[arg(long = "instance-id", value_name = "ID")]
+    instance_ids: Vec<String>,
+    /// Instance name (substring match).
+    #[arg(long, value_name = "TEXT")]
+    instance_name: Option<String>,
+    /// Status filter, by name or number: running (1), ok (2), exporting (3), exported (4),
+    /// expired (-1), deleted (-2). Repeatable or comma-separated.
+    #[arg(long = "status", value_name = "S", value_parser = parse_status, value_delimiter = ',', allow_negative_numbers = true)]
+    statuses: Vec<i64>,
+    /// Backups started at or after this Beijing time.
+    #[arg(long, value_name = "YYYY-MM-DD HH:MM:SS", value_parser = parse_beijing, conflicts_with = "since")]
+    begin_time: Option<i64>,
+    /// Backups started at or before this Beijing time.
+    #[arg(long, value_name = "YYYY-MM-DD HH:MM:SS", value_parser = parse_beijing, conflicts_with = "since")]
+    end_time: Option<i64>,
+    /// Backups started within this duration before now (e.g. 7d); longer than 30d is fine.
+    #[arg(long, value_name = "DURATION", value_parser = parse_positive_duration)]
+    since: Option<Duration>,
+    /// Page size, 1..=100 (a single page).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(i64).range(1..=100), conflicts_with = "all")]
+    limit: Option<i64>,
+    /// Page offset, >= 0 (a single page).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(i64).range(0..), conflicts_with = "all", allow_negative_numbers = true)]
+    offset: Option<i64>,
+    /// Fetch every page (Limit 100).
+    #[arg(long)]
+    all: bool,
+    /// Output format [default: table on a terminal, json otherwise].
+    #[arg(long, short, value_name = "FORMAT", value_enum)]
+    output: Option<OutputArg>,
+    /// JMESPath expression over the json shape, e.g. 'BackupSet[].BackupId'.
+    #[arg(long, value_name = "JMESPATH")]
+    query: Option<String>,
+}
+
+#[derive(Debug, Args)]
+struct LatestArgs {
+    /// Instance ID; repeat for several.
+    #[arg(long = "instance-id", value_name = "ID", required = true)]
+    instance_ids: Vec<String>,
+    /// How far back to look.
+    #[arg(long, value_name = "DURATION", default_value = "30d", value_parser = parse_positive_duration)]
+    lookback: Duration,
+    /// Output format [default: table on a terminal, json otherwise].
+    #[arg(long, short, value_name = "FORMAT", value_enum)]
+    output: Option<OutputArg>,
+    /// JMESPath expression over the json shape.
+    #[arg(long, value_name = "JMESPATH")]
+    query: Option<String>,
+}
+
+#[derive(Debug, Args)]
+struct CheckArgs {
+    /// Instance ID; repeat for several.
+    #[arg(long = "instance-id", value_name = "ID", required = true)]
+    instance_ids: Vec<String>,
+    /// The newest good backup must be younger than this (e.g. 26h).
+    #[arg(long, value_name = "DURATION", value_parser = parse_positive_duration)]
+    max_age: Duration,
+    /// Report format.
+    #[arg(long, short, value_name = "FORMAT", default_value = "text", value_parser = ["text", "json"])]
+    output: String,
+}
+
+fn parse_rate(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(n) if n.is_finite() && n >= 0.0 => Ok(n),
+        _ => Err(format!(
+            "{text:?} is not a rate; use a number of requests per second >= 0 (0 turns pacing off)"
+        )),
+    }
+}
+
+fn parse_beijing(text: &str) -> Result<i64, String> {
+    tcredis_core::time::BeijingTime::parse(text.trim())
+        .map(|t| t.unix())
+        .map_err(|_| format!("{text:?} is not a time; use Beijing time (UTC+8) as YYYY-MM-DD HH:MM:SS, e.g. \"2026-06-01 02:00:00\""))
+}
+
+/// The clap command (for completions, the man page and help output).
+pub fn command() -> clap::Command {
+    Cli::command()
+}
+
+/// Parses the command line; clap's own errors (and `--help`, `--version`) come back as
+/// `clap::Error` so the caller prints them with clap's exit code (2 for usage).
+pub fn parse<I, T>(argv: I) -> Result<Config, clap::Error>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let mut cmd = command();
+    let matches = cmd.try_get_matches_from_mut(argv)?;
+    let cli = Cli::from_arg_matches(&matches)?;
+    into_config(cli).map_err(|(arg, msg)| {
+        cmd.error(
+            clap::error::ErrorKind::ArgumentConflict,
+            format!("{arg}: {msg}"),
+        )
+    })
+}
+
+/// Conversion to the plain config; an error names the flag.
+fn into_config(cli: Cli) -> Result<Config, (&'static str, String)> {
+    let g = cli.global;
+    if g.timestamp.is_some() && !g.dry_run {
+        return Err(("--timestamp", "only works with --dry-run".to_owned()));
+    }
+    if g.role_arn.is_some() != g.role_session_name.is_some() {
+        return Err((
+            "--role-arn",
+            "needs --role-session-name as well (and the other way round)".to_owned(),
+        ));
+    }
+    if g.mock && g.endpoint.is_some() {
+        return Err((
+            "--mock",
+            "cannot be combined with --endpoint (the mock is its own endpoint)".to_owned(),
+        ));
+    }
+    let global = GlobalOptions {
+        region: g.region,
+        endpoint: g.endpoint,
+        connect_to: g.connect_to,
+        profile: g.profile,
+        proxy: g.proxy,
+        ca_file: g.ca_file,
+        use_cvm_role: g.use_cvm_role,
+        role_arn: g.role_arn,
+        role_session_name: g.role_session_name,
+        connect_timeout: g.connect_timeout,
+        timeout: g.timeout,
+        deadline: g.deadline,
+        rate_limit: g.rate_limit,
+        max_retries: g.max_retries,
+        mock: g.mock,
+        dry_run: g.dry_run,
+        timestamp: g.timestamp,
+        verbose: g.verbose,
+        language: g.language,
+    };
+    let command = match cli.command {
+        TopCommand::Backups(BackupsCommand::List(a)) => {
+            if let (Some(b), Some(e)) = (a.begin_time, a.end_time)
+                && b > e
+            {
+                return Err((
+                    "--begin-time",
+                    "is after --end-time; the window must not be reversed".to_owned(),
+                ));
+            }
+            if let Some(q) = &a.query {
+                crate::output::Query::compile(q).map_err(|e| ("--query", e))?;
+            }
+            let time = match a.since {
+                Some(d) => TimeSpec::Since(d),
+                None => TimeSpec::Absolute {
+                    begin: a.begin_time,
+                    end: a.end_time,
+                },
+            };
+            CommandConfig::List(ListConfig {
+                instance_ids: a.instance_ids,
+                instance_name: a.instance_name,
+                statuses: a.statuses,
+                time,
+                limit: a.limit,
+                offset: a.offset,
+                all: a.all,
+                output: a.output.map(Format::from),
+                query: a.query,
+            })
+        }
+        TopCommand::Backups(BackupsCommand::Latest(a)) => {
+            if let Some(q) = &a.query {
+                crate::output::Query::compile(q).map_err(|e| ("--query", e))?;
+            }
+            CommandConfig::Latest(LatestConfig {
+                instance_ids: a.instance_ids,
+                lookback: a.lookback,
+                output: a.output.map(Format::from),
+                query: a.query,
+            })
+        }
+        TopCommand::Backups(BackupsCommand::Check(a)) => CommandConfig::Check(CheckConfig {
+            instance_ids: a.instance_ids,
+            max_age: a.max_age,
+            json: a.output == "json",
+        }),
+        TopCommand::Config(ConfigCommand::Show) => CommandConfig::ConfigShow,
+        TopCommand::Completions { shell } => CommandConfig::Completions(match shell {
+            Shell::Bash => ShellKind::Bash,
+            Shell::Zsh => ShellKind::Zsh,
+            Shell::Fish => ShellKind::Fish,
+        }),
+        TopCommand::GenerateDocs { dir } => CommandConfig::GenerateDocs(dir),
+    };
+    Ok(Config { global, command })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_ok(args: &[&str]) -> Config {
+        parse(std::iter::once("tcredis").chain(args.iter().copied())).unwrap()
+    }
+
+    fn parse_err(args: &[&str]) -> clap::Error {
+        parse(std::iter::once("tcredis").chain(args.iter().copied())).unwrap_err()
+    }
+
+    #[test]
+    fn the_definition_is_consistent() {
+        command().debug_assert();
+    }
+
+    #[test]
+    fn global_flags_work_before_and_after_the_subcommand() {
+        let before = parse_ok(&[
+            "--region",
+            "ap-beijing",
+            "--rate-limit",
+            "0",
+            "backups",
+            "list",
+        ]);
+        let after = parse_ok(&[
+            "backups",
+            "list",
+            "--region",
+            "ap-beijing",
+            "--rate-limit",
+            "0",
+        ]);
+        assert_eq!(before, after);
+        assert_eq!(before.global.region.as_deref(), Some("ap-beijing"));
+        assert_eq!(before.global.rate_limit, Some(0.0));
+    }
+
+    #[test]
+    fn list_flags_become_plain_values() {
+        let c = parse_ok(&[
+            "backups",
+            "list",
+            "--instance-id",
+            "crs-a",
+            "--instance-id",
+            "crs-b",
+            "--status",
+            "ok,exported",
+            "--status",
+            "-1",
+            "--since",
+            "1d12h",
+            "--limit",
+            "50",
+            "--offset",
+            "100",
+            "-o",
+            "csv",
+            "-vv",
+        ]);
+        assert_eq!(c.global.verbose, 2);
+        let CommandConfig::List(l) = c.command else {
+            panic!("not list")
+        };
+        assert_eq!(l.instance_ids, ["crs-a", "crs-b"]);
+        assert_eq!(l.statuses, [2, 4, -1]);
+        assert_eq!(l.time, TimeSpec::Since(Duration::from_secs(129_600)));
+        assert_eq!((l.limit, l.offset, l.all), (Some(50), Some(100), false));
+        assert_eq!(l.output, Some(Format::Csv));
+    }
+
+    #[test]
+    fn bad_values_are_usage_errors_naming_the_flag() {
+        for (args, needle) in [
+            (
+                &["backups", "list", "--status", "good"][..],
+                "running (1), ok (2)",
+            ),
+            (&["backups", "list", "--limit", "101"][..], "--limit"),
+            (&["backups", "list", "--offset", "-1"][..], "--offset"),
+            (&["backups", "list", "--since", "yesterday"][..], "30s, 15m"),
+            (&["backups", "list", "--all", "--limit", "5"][..], "--all"),
+            (
+                &["backups", "list", "--output", "yaml"][..],
+                "table, json, ndjson, csv, tsv",
+            ),
+            (
+                &["backups", "list", "--query", "BackupSet[?"][..],
+                "JMESPath",
+            ),
+            (&["backups", "list", "--timestamp", "5"][..], "--dry-run"),
+            (
+                &["--rate-limit", "-1", "backups", "list"][..],
+                "0 turns pacing off",
+            ),
+            (
+                &["backups", "check", "--instance-id", "crs-a"][..],
+                "--max-age",
+            ),
+            (&["backups", "latest"][..], "--instance-id"),
+            (&["--language", "fr", "config", "show"][..], "zh-CN"),
+            (
+                &["--role-arn", "qcs::cam::uin/1:roleName/x", "config", "show"][..],
+                "--role-session-name",
+            ),
+        ] {
+            let err = parse_err(args);
+            assert_eq!(err.exit_code(), 2, "{args:?}");
+            let text = err.to_string();
+            assert!(text.contains(needle), "{args:?}: {text}");
+        }
+    }
+
+    #[test]
+    fn check_and_latest() {
+        let c = parse_ok(&[
+            "backups",
+            "check",
+            "--instance-id",
+            "crs-a",
+            "--max-age",
+            "26h",
+            "--mock",
+        ]);
+        assert!(c.global.mock);
+        let CommandConfig::Check(k) = c.command else {
+            panic!()
+        };
+        assert_eq!(k.max_age, Duration::from_secs(26 * 3600));
+        assert!(!k.json);
+        let CommandConfig::Latest(l) =
+            parse_ok(&["backups", "latest", "--instance-id", "crs-a"]).command
+        else {
+            panic!()
+        };
+        assert_eq!(l.lookback, Duration::from_secs(30 * 86_400));
+    }
+}

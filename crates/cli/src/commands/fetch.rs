@@ -1,0 +1,197 @@
+//! Fan-out: one job per instance (bounded concurrency, sharing the client and so its pacer),
+//! each walking its windows newest first; results come back in the order the instances were
+//! given, page by page, through small bounded channels, so output order is deterministic and
+//! memory stays flat however long the listing.
+
+use std::sync::Arc;
+
+use futures_util::StreamExt;
+use tcredis_core::request::DescribeInstanceBackupsRequest;
+use tcredis_core::time::BeijingTime;
+use tokio::sync::{Semaphore, mpsc};
+
+use crate::api::{Api, Page};
+use crate::exit::CliError;
+use crate::window::Window;
+
+/// Instances fetched at the same time.
+pub const CONCURRENCY: usize = 4;
+/// Pages buffered per instance ahead of the writer.
+const PREFETCH_PAGES: usize = 2;
+/// The page size of `--all`.
+pub const ALL_LIMIT: i64 = 100;
+
+/// How to page through each (instance, window) query.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Paging {
+    /// Every page (`--all`).
+    All,
+    /// One page of the merged windows: `Limit`/`Offset` as given (None: not sent when there is
+    /// one window; the server's default 20 otherwise).
+    Single {
+        /// `--limit`.
+        limit: Option<i64>,
+        /// `--offset`.
+        offset: Option<i64>,
+    },
+}
+
+/// One query to fan out: the filters that stay the same for every instance and window.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// `None` means no InstanceId (every instance of the region).
+    pub targets: Vec<Option<String>>,
+    /// Windows, newest first.
+    pub windows: Vec<Window>,
+    /// `--instance-name`.
+    pub instance_name: Option<String>,
+    /// `--status` values.
+    pub statuses: Vec<i64>,
+    /// Paging.
+    pub paging: Paging,
+}
+
+/// What a job reports, in order, for its instance.
+#[derive(Debug)]
+pub enum Event {
+    /// A page of backups; `total_count` is this page's contribution to the TotalCount sum.
+    Page {
+        /// Contribution to the summed TotalCount (the first page of each window carries it).
+        total_count: i64,
+        /// Items in server order.
+        items: Vec<crate::backup::Backup>,
+    },
+    /// The instance failed; nothing more comes for it.
+    Failed(CliError),
+}
+
+/// The request for one (instance, window).
+pub fn base_request(
+    plan: &Plan,
+    target: Option<&str>,
+    window: Window,
+) -> DescribeInstanceBackupsRequest {
+    let mut r = DescribeInstanceBackupsRequest::new();
+    r.instance_id = target.map(str::to_owned);
+    r.begin_time = window.begin.map(|t| BeijingTime::from_unix(t).to_string());
+    r.end_time = window.end.map(|t| BeijingTime::from_unix(t).to_string());
+    r.status = (!plan.statuses.is_empty()).then(|| plan.statuses.clone());
+    r.instance_name = plan.instance_name.clone();
+    r
+}
+
+/// Starts every job; the receivers come back in target order.
+pub fn start(api: Arc<dyn Api>, plan: Arc<Plan>) -> Vec<mpsc::Receiver<Event>> {
+    let permits = Arc::new(Semaphore::new(CONCURRENCY));
+    let mut receivers = Vec::with_capacity(plan.targets.len());
+    for index in 0..plan.targets.len() {
+        let (tx, rx) = mpsc::channel(PREFETCH_PAGES);
+        receivers.push(rx);
+        let api = Arc::clone(&api);
+        let plan = Arc::clone(&plan);
+        let permits = Arc::clone(&permits);
+        tokio::spawn(async move {
+            // Permits are granted first come, first served, so jobs start in target order and
+            // the writer, which drains them in that order, never waits on a job without one.
+            let Ok(_permit) = permits.acquire_owned().await else {
+                return;
+            };
+            let target = plan.targets[index].as_deref();
+            if let Err(e) = run_target(api.as_ref(), &plan, target, &tx).await {
+                let _ = tx.send(Event::Failed(e)).await;
+            }
+        });
+    }
+    receivers
+}
+
+async fn run_target(
+    api: &dyn Api,
+    plan: &Plan,
+    target: Option<&str>,
+    tx: &mpsc::Sender<Event>,
+) -> Result<(), CliError> {
+    match plan.paging {
+        Paging::All => {
+            for &window in &plan.windows {
+                let mut req = base_request(plan, target, window);
+                req.limit = Some(ALL_LIMIT);
+                req.offset = Some(0);
+                let mut pages = api.pages(req);
+                let mut first = true;
+                while let Some(page) = pages.next().await {
+                    let page = page?;
+                    let total_count = if first { page.total_count } else { 0 };
+                    first = false;
+                    if tx
+                        .send(Event::Page {
+                            total_count,
+                            items: page.items,
+                        })
+                        .await
+                        .is_err()
+                    {
+                        return Ok(()); // the writer stopped (closed pipe)
+                    }
+                }
+            }
+            Ok(())
+        }
+        Paging::Single { limit, offset } => single_page(api, plan, target, limit, offset, tx).await,
+    }
+}
+
+/// One page over the merged windows: skip `offset` items across windows (using each window's
+/// TotalCount), then take up to `limit`. With one window this is exactly one request as given.
+async fn single_page(
+    api: &dyn Api,
+    plan: &Plan,
+    target: Option<&str>,
+    limit: Option<i64>,
+    offset: Option<i64>,
+    tx: &mpsc::Sender<Event>,
+) -> Result<(), CliError> {
+    if let [window] = plan.windows[..] {
+        let mut req = base_request(plan, target, window);
+        req.limit = limit;
+        req.offset = offset;
+        let page: Page = api.page(req).await?;
+        let _ = tx
+            .send(Event::Page {
+                total_count: page.total_count,
+                items: page.items,
+            })
+            .await;
+        return Ok(());
+    }
+    let mut want = limit.unwrap_or(20);
+    let mut skip = offset.unwrap_or(0);
+    for &window in &plan.windows {
+        let mut req = base_request(plan, target, window);
+        // A window after the page is full is asked only for its TotalCount.
+        req.limit = Some(want.max(1));
+        req.offset = Some(skip);
+        let page = api.page(req).await?;
+        let items: Vec<_> = if want > 0 {
+            page.items
+                .into_iter()
+                .take(usize::try_from(want).unwrap_or(0))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        want -= i64::try_from(items.len()).unwrap_or(0);
+        skip = (skip - page.total_count).max(0);
+        if tx
+            .send(Event::Page {
+                total_count: page.total_count,
+                items,
+            })
+            .await
+            .is_err()
+        {
+            return Ok(());
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,112 @@
+//! Exit codes and the CLI's error type. 0 success; 1 a stale or missing backup (`check`,
+//! `latest`); 2 usage or configuration; 3 the API answered an error; 4 network, TLS or timeout.
+//! With several instances the worst outcome wins (4 > 3 > 1 > 0).
+
+use std::fmt;
+
+/// What a command ended with, ordered so that `max` picks the worst.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Outcome {
+    /// Everything asked for was done.
+    Success,
+    /// An instance has no good backup inside the asked age or lookback.
+    Stale,
+    /// The command line or the configuration is wrong (exit 2; never combined with others).
+    Usage,
+    /// The API answered with an error.
+    Api,
+    /// The network, TLS or a timeout failed.
+    Network,
+}
+
+impl Outcome {
+    /// The process exit code.
+    pub fn code(self) -> u8 {
+        match self {
+            Self::Success => 0,
+            Self::Stale => 1,
+            Self::Usage => 2,
+            Self::Api => 3,
+            Self::Network => 4,
+        }
+    }
+
+    /// The worse of two outcomes for a multi-instance command (4 > 3 > 1 > 0).
+    pub fn worst(self, other: Self) -> Self {
+        self.max(other)
+    }
+}
+
+/// An error that ends the command, with the outcome it maps to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CliError {
+    /// The exit class.
+    pub outcome: Outcome,
+    /// What went wrong and what to do; never holds a secret.
+    pub message: String,
+}
+
+impl CliError {
+    /// A usage or configuration error (exit 2).
+    pub fn usage(message: impl Into<String>) -> Self {
+        Self {
+            outcome: Outcome::Usage,
+            message: message.into(),
+        }
+    }
+    /// An API error (exit 3).
+    pub fn api(message: impl Into<String>) -> Self {
+        Self {
+            outcome: Outcome::Api,
+            message: message.into(),
+        }
+    }
+    /// A network, TLS or timeout failure (exit 4).
+    pub fn network(message: impl Into<String>) -> Self {
+        Self {
+            outcome: Outcome::Network,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for CliError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for CliError {}
+
+/// True for the error a closed stdout pipe gives (`tcredis ... | head`): success, quietly.
+pub fn is_broken_pipe(e: &std::io::Error) -> bool {
+    e.kind() == std::io::ErrorKind::BrokenPipe
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn worst_outcome_wins() {
+        use Outcome::*;
+        assert_eq!(Success.worst(Stale), Stale);
+        assert_eq!(Stale.worst(Api), Api);
+        assert_eq!(Network.worst(Api), Network);
+        assert_eq!(
+            [Success, Stale, Network, Api]
+                .into_iter()
+                .fold(Success, Outcome::worst)
+                .code(),
+            4
+        );
+        assert_eq!(
+            [Success, Success]
+                .into_iter()
+                .fold(Success, Outcome::worst)
+                .code(),
+            0
+        );
+        assert_eq!(Usage.code(), 2);
+    }
+}

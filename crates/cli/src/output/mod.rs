@@ -1,0 +1,102 @@
+//! Output writers for backup listings. Each format gets items in final order and the total at
+//! the end; streaming formats (ndjson, csv, tsv) write each item at once, the others buffer.
+
+mod delimited;
+mod json;
+mod ndjson;
+mod query;
+mod table;
+
+use std::io::{self, Write};
+
+use crate::backup::Backup;
+
+pub use query::Query;
+
+/// An output format name as given to `--output`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Aligned columns for people.
+    Table,
+    /// `{"TotalCount": N, "BackupSet": [...]}`, pretty.
+    Json,
+    /// One compact backup object per line.
+    Ndjson,
+    /// RFC 4180 comma-separated values with a header row.
+    Csv,
+    /// Tab-separated values with a header row.
+    Tsv,
+}
+
+impl Format {
+    /// The default: a table for a terminal, JSON for a pipe or file.
+    pub fn default_for(stdout_is_terminal: bool) -> Self {
+        if stdout_is_terminal {
+            Self::Table
+        } else {
+            Self::Json
+        }
+    }
+}
+
+/// Receives backups in output order, then the total.
+pub trait Emit {
+    /// Writes (or buffers) one backup.
+    fn item(&mut self, backup: &Backup) -> io::Result<()>;
+    /// A page is complete: streaming formats flush here, so output leaves page by page.
+    fn end_page(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+    /// Completes the document; `total_count` is the server's TotalCount (summed over queries).
+    fn finish(&mut self, total_count: i64) -> io::Result<()>;
+}
+
+/// The writer for a format, or for a JMESPath query when one is given (queries always print JSON).
+pub fn emitter<'w>(
+    format: Format,
+    query: Option<Query>,
+    out: Box<dyn Write + 'w>,
+) -> Box<dyn Emit + 'w> {
+    if let Some(query) = query {
+        return Box::new(query::QueryWriter::new(query, out));
+    }
+    match format {
+        Format::Table => Box::new(table::TableWriter::new(out)),
+        Format::Json => Box::new(json::JsonWriter::new(out)),
+        Format::Ndjson => Box::new(ndjson::NdjsonWriter::new(out)),
+        Format::Csv => Box::new(delimited::DelimitedWriter::new(out, b',')),
+        Format::Tsv => Box::new(delimited::DelimitedWriter::new(out, b'\t')),
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod test_support {
+    //! Shared test data: a few backups with unusual content.
+    use crate::backup::Backup;
+
+    pub fn backup(raw: &str) -> Backup {
+        Backup::from_json(raw).unwrap()
+    }
+
+    pub fn samples() -> Vec<Backup> {
+        vec![
+            backup(
+                r#"{"BackupId":"165706342-5832225-1641692389","BackupSize":537,"BackupType":"1","Encrypted":false,"EndTime":"2026-06-01 02:01:09","ExpireTime":"2026-06-08 02:00:48","FileType":"RDB-Redis 6.2","FullBackup":0,"InstanceId":"crs-ei43p3gr","InstanceName":"testbackup","InstanceType":16,"Locked":0,"Region":"ap-guangzhou","Remark":"","StartTime":"2026-06-01 02:00:48","Status":2,"FutureField":{"x":[1,2]}}"#,
+            ),
+            backup(
+                r#"{"StartTime":"2022-12-23 16:24:41","BackupId":"154572601-1165734322-153731238","BackupType":"0","Status":-1,"Remark":"a \"quoted\", remark\nwith newline","Locked":1,"BackupSize":3221225472,"InstanceId":"crs-c7nuafdt","InstanceName":"备份test"}"#,
+            ),
+        ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_is_table_on_a_terminal_and_json_otherwise() {
+        assert_eq!(Format::default_for(true), Format::Table);
+        assert_eq!(Format::default_for(false), Format::Json);
+    }
+}

@@ -1,0 +1,428 @@
+//! Resolution of the connection settings from flags, the environment snapshot and profile
+//! files, each value remembering where it came from (for `config show`). The environment is
+//! read once, at start, into a map: nothing below reads process-global state.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use tcredis_core::endpoint::{ConnectAddress, Endpoint};
+
+use crate::config::GlobalOptions;
+use crate::exit::CliError;
+
+/// The region `--mock` uses when none is given.
+pub const MOCK_REGION: &str = "ap-guangzhou";
+/// Default client-side rate (requests per second).
+pub const DEFAULT_RATE_LIMIT: f64 = 20.0;
+/// Default retries after the first attempt.
+pub const DEFAULT_MAX_RETRIES: u32 = 4;
+
+/// Where a setting came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// A command-line flag.
+    Flag(&'static str),
+    /// An environment variable.
+    Env(&'static str),
+    /// A key in a profile file.
+    File(PathBuf, &'static str),
+    /// The built-in default.
+    Default,
+    /// Chosen for `--mock`.
+    Mock,
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Flag(name) => write!(f, "flag {name}"),
+            Self::Env(name) => write!(f, "env {name}"),
+            Self::File(path, key) => write!(f, "{} ({key})", path.display()),
+            Self::Default => f.write_str("default"),
+            Self::Mock => f.write_str("--mock"),
+        }
+    }
+}
+
+/// A value and its source.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sourced<T> {
+    /// The value.
+    pub value: T,
+    /// Where it came from.
+    pub source: Source,
+}
+
+fn sourced<T>(value: T, source: Source) -> Sourced<T> {
+    Sourced { value, source }
+}
+
+/// What the process started with: environment variables and the home directory.
+#[derive(Debug, Clone, Default)]
+pub struct Environment {
+    /// Every variable (UTF-8 ones only).
+    pub vars: HashMap<String, String>,
+    /// `$HOME`, when set.
+    pub home: Option<PathBuf>,
+}
+
+impl Environment {
+    /// Snapshots the process environment once.
+    pub fn capture() -> Self {
+        let vars: HashMap<String, String> = std::env::vars_os()
+            .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+            .collect();
+        let home = vars
+            .get("HOME")
+            .filter(|h| !h.is_empty())
+            .map(PathBuf::from);
+        Self { vars, home }
+    }
+
+    /// A non-empty variable.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.vars
+            .get(name)
+            .map(String::as_str)
+            .filter(|v| !v.is_empty())
+    }
+}
+
+/// The resolved connection settings.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The profile name used for files.
+    pub profile: Sourced<String>,
+    /// The region (None only for `config show`, which reports it missing).
+    pub region: Option<Sourced<String>>,
+    /// The endpoint (for `--mock`, filled in once the mock listens).
+    pub endpoint: Sourced<Endpoint>,
+    /// `--connect-to`.
+    pub connect_to: Option<Sourced<ConnectAddress>>,
+    /// Explicit proxy, or the env one.
+    pub proxy: Option<Sourced<String>>,
+    /// Extra CA file.
+    pub ca_file: Option<Sourced<PathBuf>>,
+    /// `X-TC-Language`.
+    pub language: Option<Sourced<String>>,
+    /// Connect timeout.
+    pub connect_timeout: Option<Sourced<Duration>>,
+    /// Per-attempt timeout.
+    pub timeout: Option<Sourced<Duration>>,
+    /// Whole-command deadline.
+    pub deadline: Option<Sourced<Duration>>,
+    /// Requests per second (0 = off).
+    pub rate_limit: Sourced<f64>,
+    /// Retries after the first attempt.
+    pub max_retries: Sourced<u32>,
+}
+
+impl Settings {
+    /// The region, or the configuration error that says how to set one.
+    pub fn require_region(&self) -> Result<&str, CliError> {
+        self.region.as_ref().map(|r| r.value.as_str()).ok_or_else(|| {
+            CliError::usage(format!(
+                "no region: pass --region (e.g. ap-guangzhou), set TENCENTCLOUD_REGION, or set a region in profile {:?} \
+                 (~/.tccli/{}.configure `_sys_param.region` or `region` in the credentials file)",
+                self.profile.value, self.profile.value
+            ))
+        })
+    }
+}
+
+/// The profile name: `--profile`, else `TCCLI_PROFILE`, else `default`.
+pub fn profile_name(g: &GlobalOptions, env: &Environment) -> Sourced<String> {
+    if let Some(p) = &g.profile {
+        sourced(p.clone(), Source::Flag("--profile"))
+    } else if let Some(p) = env.get("TCCLI_PROFILE") {
+        sourced(p.to_owned(), Source::Env("TCCLI_PROFILE"))
+    } else {
+        sourced("default".to_owned(), Source::Default)
+    }
+}
+
+/// The INI credentials file in effect: `TENCENTCLOUD_CREDENTIALS_FILE`, else
+/// `~/.tencentcloud/credentials`, else `/etc/tencentcloud/credentials` (the first that exists).
+pub fn credentials_file(env: &Environment) -> Option<PathBuf> {
+    if let Some(p) = env.get("TENCENTCLOUD_CREDENTIALS_FILE") {
+        return Some(PathBuf::from(p));
+    }
+    let home = env
+        .home
+        .as_ref()
+        .map(|h| h.join(".tencentcloud/credentials"));
+    home.into_iter()
+        .chain([PathBuf::from("/etc/tencentcloud/credentials")])
+        .find(|p| p.is_file())
+}
+
+/// The `region` of an INI profile section (core's parser; files are only ever read).
+fn ini_region(path: &Path, profile: &str) -> Option<String> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let file = tcredis_core::credentials::ini::parse(&text).ok()?;
+    file.profile(profile)?
+        .region()
+        .map(str::to_owned)
+        .filter(|r| !r.is_empty())
+}
+
+/// `_sys_param.region` of `~/.tccli/<profile>.configure` (tccli's JSON; core's parser).
+fn tccli_region(home: &Path, profile: &str) -> Option<(String, PathBuf)> {
+    let path = home.join(".tccli").join(format!("{profile}.configure"));
+    let bytes = std::fs::read(&path).ok()?;
+    let configure = tcredis_core::credentials::tccli::parse_configure(&bytes).ok()?;
+    let region = configure.region()?.trim();
+    (!region.is_empty()).then(|| (region.to_owned(), path))
+}
+
+/// Resolves every setting except credentials. `mock` says the mock will be the endpoint.
+pub fn resolve(g: &GlobalOptions, env: &Environment) -> Result<Settings, CliError> {
+    let profile = profile_name(g, env);
+    let region = resolve_region(g, env, &profile.value);
+    let endpoint = match &g.endpoint {
+        Some(text) => {
+            let e =
+                Endpoint::parse(text).map_err(|e| CliError::usage(format!("--endpoint: {e}")))?;
+            sourced(e, Source::Flag("--endpoint"))
+        }
+        None if g.mock => sourced(Endpoint::default(), Source::Mock),
+        None => {
+            let e = region
+                .as_ref()
+                .map_or_else(Endpoint::default, |r| Endpoint::for_region(&r.value));
+            sourced(e, Source::Default)
+        }
+    };
+    if let Some(r) = &region {
+        endpoint
+            .value
+            .check_region(&r.value)
+            .map_err(|e| CliError::usage(format!("--region/--endpoint: {e}")))?;
+    }
+    let connect_to = g
+        .connect_to
+        .as_deref()
+        .map(|t| {
+            ConnectAddress::parse(t)
+                .map(|a| sourced(a, Source::Flag("--connect-to")))
+                .map_err(|e| CliError::usage(format!("--connect-to: {e}")))
+        })
+        .transpose()?;
+    let proxy = match &g.proxy {
+        Some(p) => Some(sourced(p.clone(), Source::Flag("--proxy"))),
+        None => ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"]
+            .into_iter()
+            .find_map(|name| {
+                env.get(name)
+                    .map(|v| sourced(v.to_owned(), Source::Env(name)))
+            }),
+    };
+    let ca_file = g
+        .ca_file
+        .clone()
+        .map(|p| sourced(p, Source::Flag("--ca-file")));
+    let language = g
+        .language
+        .clone()
+        .map(|l| sourced(l, Source::Flag("--language")));
+    let flag = |d: Option<Duration>, name| d.map(|d| sourced(d, Source::Flag(name)));
+    Ok(Settings {
+        profile,
+        region,
+        endpoint,
+        connect_to,
+        proxy: if g.mock { None } else { proxy },
+        ca_file,
+        language,
+        connect_timeout: flag(g.connect_timeout, "--connect-timeout"),
+        timeout: flag(g.timeout, "--timeout"),
+        deadline: flag(g.deadline, "--deadline"),
+        rate_limit: g.rate_limit.map_or_else(
+            || sourced(DEFAULT_RATE_LIMIT, Source::Default),
+            |r| sourced(r, Source::Flag("--rate-limit")),
+        ),
+        max_retries: g.max_retries.map_or_else(
+            || sourced(DEFAULT_MAX_RETRIES, Source::Default),
+            |n| sourced(n, Source::Flag("--max-retries")),
+        ),
+    })
+}
+
+/// `--region` > `TENCENTCLOUD_REGION` > the profile's region (tccli `.configure`, then the INI
+/// file's `region`) > `ap-guangzhou` for `--mock` > none.
+fn resolve_region(g: &GlobalOptions, env: &Environment, profile: &str) -> Option<Sourced<String>> {
+    if let Some(r) = &g.region {
+        return Some(sourced(r.clone(), Source::Flag("--region")));
+    }
+    if let Some(r) = env.get("TENCENTCLOUD_REGION") {
+        return Some(sourced(r.to_owned(), Source::Env("TENCENTCLOUD_REGION")));
+    }
+    if let Some((r, path)) = env.home.as_deref().and_then(|h| tccli_region(h, profile)) {
+        return Some(sourced(r, Source::File(path, "_sys_param.region")));
+    }
+    if let Some(path) = credentials_file(env)
+        && let Some(r) = ini_region(&path, profile)
+    {
+        return Some(sourced(r, Source::File(path, "region")));
+    }
+    g.mock
+        .then(|| sourced(MOCK_REGION.to_owned(), Source::Mock))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)], home: Option<&Path>) -> Environment {
+        Environment {
+            vars: pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+            home: home.map(Path::to_path_buf),
+        }
+    }
+
+    #[test]
+    fn region_precedence() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join(".tccli")).unwrap();
+        std::fs::write(
+            dir.path().join(".tccli/work.configure"),
+            r#"{"_sys_param":{"region":"ap-shanghai"}}"#,
+        )
+        .unwrap();
+        let ini = dir.path().join("creds.ini");
+        std::fs::write(
+            &ini,
+            "[default]\nregion = ap-chengdu\n[work]\nsecret_id = x\n",
+        )
+        .unwrap();
+
+        let mut g = GlobalOptions {
+            region: Some("ap-beijing".into()),
+            profile: Some("work".into()),
+            ..Default::default()
+        };
+        let e = env(
+            &[
+                ("TENCENTCLOUD_REGION", "ap-nanjing"),
+                ("TENCENTCLOUD_CREDENTIALS_FILE", ini.to_str().unwrap()),
+            ],
+            Some(dir.path()),
+        );
+        let s = resolve(&g, &e).unwrap();
+        assert_eq!(s.region.as_ref().unwrap().value, "ap-beijing");
+        assert_eq!(s.region.unwrap().source, Source::Flag("--region"));
+        g.region = None;
+        assert_eq!(resolve(&g, &e).unwrap().region.unwrap().value, "ap-nanjing");
+        let e2 = env(
+            &[("TENCENTCLOUD_CREDENTIALS_FILE", ini.to_str().unwrap())],
+            Some(dir.path()),
+        );
+        let r = resolve(&g, &e2).unwrap().region.unwrap();
+        assert_eq!(r.value, "ap-shanghai");
+        assert!(matches!(r.source, Source::File(_, "_sys_param.region")));
+        g.profile = None;
+        let r = resolve(&g, &e2).unwrap().region.unwrap();
+        assert_eq!(
+            (r.value.as_str(), r.source),
+            ("ap-chengdu", Source::File(ini.clone(), "region"))
+        );
+        let none = resolve(&GlobalOptions::default(), &env(&[], None)).unwrap();
+        let err = none.require_region().unwrap_err();
+        assert!(
+            err.message.contains("--region") && err.message.contains("TENCENTCLOUD_REGION"),
+            "{err}"
+        );
+        let mock = resolve(
+            &GlobalOptions {
+                mock: true,
+                ..Default::default()
+            },
+            &env(&[], None),
+        )
+        .unwrap();
+        assert_eq!(mock.region.unwrap().value, MOCK_REGION);
+    }
+
+    #[test]
+    fn endpoints_follow_the_card() {
+        let e = env(&[], None);
+        let fsi = resolve(
+            &GlobalOptions {
+                region: Some("ap-shanghai-fsi".into()),
+                ..Default::default()
+            },
+            &e,
+        )
+        .unwrap();
+        assert_eq!(
+            fsi.endpoint.value.host(),
+            "redis.ap-shanghai-fsi.tencentcloudapi.com"
+        );
+        let plain = resolve(
+            &GlobalOptions {
+                region: Some("ap-guangzhou".into()),
+                ..Default::default()
+            },
+            &e,
+        )
+        .unwrap();
+        assert_eq!(plain.endpoint.value.host(), "redis.tencentcloudapi.com");
+        let bad = resolve(
+            &GlobalOptions {
+                endpoint: Some("http://127.0.0.1:1/x".into()),
+                ..Default::default()
+            },
+            &e,
+        );
+        assert!(bad.unwrap_err().message.starts_with("--endpoint: "));
+        let mismatch = resolve(
+            &GlobalOptions {
+                region: Some("ap-shanghai-fsi".into()),
+                endpoint: Some("redis.tencentcloudapi.com".into()),
+                ..Default::default()
+            },
+            &e,
+        );
+        assert_eq!(mismatch.unwrap_err().outcome, crate::exit::Outcome::Usage);
+        let loopback = resolve(
+            &GlobalOptions {
+                region: Some("ap-shanghai-fsi".into()),
+                endpoint: Some("http://127.0.0.1:9".into()),
+                ..Default::default()
+            },
+            &e,
+        );
+        assert!(loopback.is_ok());
+        let bad_connect = resolve(
+            &GlobalOptions {
+                connect_to: Some("127.0.0.1".into()),
+                ..Default::default()
+            },
+            &e,
+        );
+        assert!(bad_connect.unwrap_err().message.contains("--connect-to"));
+    }
+
+    #[test]
+    fn proxy_from_flag_or_env() {
+        let e = env(&[("HTTPS_PROXY", "http://proxy:3128")], None);
+        let s = resolve(&GlobalOptions::default(), &e).unwrap();
+        assert_eq!(s.proxy.unwrap().source, Source::Env("HTTPS_PROXY"));
+        let s = resolve(
+            &GlobalOptions {
+                proxy: Some("http://p:1".into()),
+                ..Default::default()
+            },
+            &e,
+        )
+        .unwrap();
+        assert_eq!(s.proxy.unwrap().value, "http://p:1");
+        assert_eq!(s.rate_limit.value, DEFAULT_RATE_LIMIT);
+        assert_eq!(s.max_retries.value, 4);
+    }
+}

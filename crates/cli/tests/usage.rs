@@ -1,0 +1,260 @@
+//! Usage and configuration errors (exit 2, naming the flag or file and what is accepted),
+//! `--help`/`--version`, completions, and `config show` with its sources, all through the real
+//! binary in a clean environment.
+
+mod common;
+
+use common::{DOC_SECRET_ID, DOC_SECRET_KEY, home, run};
+
+const PAIR: [(&str, &str); 2] = [
+    ("TENCENTCLOUD_SECRET_ID", DOC_SECRET_ID),
+    ("TENCENTCLOUD_SECRET_KEY", DOC_SECRET_KEY),
+];
+
+#[test]
+fn bad_flags_exit_2_naming_the_flag_and_the_accepted_values() {
+    let home = home();
+    for (args, needles) in [
+        (
+            &["backups", "list", "--status", "good"][..],
+            &[
+                "--status",
+                "running (1), ok (2), exporting (3), exported (4), expired (-1), deleted (-2)",
+            ][..],
+        ),
+        (
+            &["backups", "list", "--begin-time", "2026-13-01 00:00:00"][..],
+            &["--begin-time", "YYYY-MM-DD HH:MM:SS"][..],
+        ),
+        (
+            &["backups", "list", "--since", "a week"][..],
+            &["--since", "30s, 15m, 26h, 7d, 2w"][..],
+        ),
+        (
+            &["backups", "list", "--limit", "0"][..],
+            &["--limit", "1..=100"][..],
+        ),
+        (
+            &["backups", "list", "--output", "xml"][..],
+            &["--output", "table", "ndjson", "tsv"][..],
+        ),
+        (
+            &[
+                "backups",
+                "check",
+                "--instance-id",
+                "crs-1",
+                "--max-age",
+                "0s",
+            ][..],
+            &["--max-age", "zero"][..],
+        ),
+        (
+            &[
+                "backups",
+                "list",
+                "--begin-time",
+                "2026-02-01 00:00:00",
+                "--end-time",
+                "2026-01-01 00:00:00",
+            ][..],
+            &["--begin-time", "after --end-time"][..],
+        ),
+        (
+            &["--connect-timeout", "soon", "config", "show"][..],
+            &["--connect-timeout"][..],
+        ),
+        (&["backups", "frobnicate"][..], &["frobnicate"][..]),
+    ] {
+        let out = run(home.path(), args, &PAIR);
+        out.expect_code(2);
+        for needle in needles {
+            assert!(
+                out.stderr.contains(needle),
+                "{args:?}: missing {needle:?} in\n{}",
+                out.stderr
+            );
+        }
+        assert!(out.stdout.is_empty(), "{args:?}");
+    }
+}
+
+#[test]
+fn configuration_errors_exit_2() {
+    let home = home();
+    let no_region = run(home.path(), &["backups", "list"], &PAIR);
+    no_region.expect_code(2);
+    assert!(
+        no_region.stderr.contains("no region")
+            && no_region.stderr.contains("--region")
+            && no_region.stderr.contains("TENCENTCLOUD_REGION")
+    );
+
+    let no_creds = run(
+        home.path(),
+        &["--region", "ap-guangzhou", "backups", "list"],
+        &[],
+    );
+    no_creds.expect_code(2);
+    assert!(
+        no_creds.stderr.contains("TENCENTCLOUD_SECRET_ID"),
+        "every step is listed: {}",
+        no_creds.stderr
+    );
+    assert!(no_creds.stderr.contains(".tencentcloud/credentials"));
+
+    let path = run(
+        home.path(),
+        &[
+            "--endpoint",
+            "https://redis.tencentcloudapi.com/v3",
+            "--region",
+            "ap-guangzhou",
+            "backups",
+            "list",
+        ],
+        &PAIR,
+    );
+    path.expect_code(2);
+    assert!(
+        path.stderr.contains("--endpoint") && path.stderr.contains("path"),
+        "{}",
+        path.stderr
+    );
+
+    let fsi = run(
+        home.path(),
+        &[
+            "--endpoint",
+            "redis.tencentcloudapi.com",
+            "--region",
+            "ap-shanghai-fsi",
+            "backups",
+            "list",
+        ],
+        &PAIR,
+    );
+    fsi.expect_code(2);
+    assert!(fsi.stderr.contains("ap-shanghai-fsi"), "{}", fsi.stderr);
+
+    let now = run(
+        home.path(),
+        &["config", "show"],
+        &[("TCREDIS_NOW", "last tuesday")],
+    );
+    now.expect_code(2);
+    assert!(now.stderr.contains("TCREDIS_NOW") && now.stderr.contains("RFC 3339"));
+
+    let ca = run(
+        home.path(),
+        &[
+            "--ca-file",
+            "/nonexistent/ca.pem",
+            "--region",
+            "ap-guangzhou",
+            "backups",
+            "list",
+        ],
+        &PAIR,
+    );
+    ca.expect_code(2);
+    assert!(ca.stderr.contains("--ca-file"), "{}", ca.stderr);
+}
+
+#[test]
+fn help_version_and_completions() {
+    let home = home();
+    let help = run(home.path(), &["backups", "list", "--help"], &[]);
+    help.expect_code(0);
+    assert!(
+        help.stdout.contains("--instance-id") && help.stdout.contains("--rate-limit"),
+        "global flags on subcommand help"
+    );
+    let version = run(home.path(), &["--version"], &[]);
+    version.expect_code(0);
+    assert_eq!(
+        version.stdout.trim(),
+        format!("tcredis {}", env!("CARGO_PKG_VERSION"))
+    );
+    for shell in ["bash", "zsh", "fish"] {
+        let out = run(home.path(), &["completions", shell], &[]);
+        out.expect_code(0);
+        assert!(
+            out.stdout.contains("tcredis") && out.stdout.contains("max-age"),
+            "{shell}"
+        );
+    }
+    run(home.path(), &["completions", "powershell"], &[]).expect_code(2);
+}
+
+#[test]
+fn config_show_lists_sources_and_never_a_secret() {
+    let home = home();
+    std::fs::create_dir_all(home.path().join(".tccli")).unwrap();
+    std::fs::write(
+        home.path().join(".tccli/work.configure"),
+        r#"{"_sys_param":{"region":"ap-chengdu","output":"json"}}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        home.path().join(".tccli/work.credential"),
+        format!(r#"{{"secretId":"{DOC_SECRET_ID}","secretKey":"{DOC_SECRET_KEY}"}}"#),
+    )
+    .unwrap();
+    let out = run(
+        home.path(),
+        &[
+            "config",
+            "show",
+            "--profile",
+            "work",
+            "--rate-limit",
+            "0",
+            "--proxy",
+            "http://user:pa55word@proxy:3128",
+        ],
+        &[],
+    );
+    out.expect_code(0);
+    let line = |name: &str| {
+        out.stdout
+            .lines()
+            .find(|l| l.starts_with(name))
+            .unwrap_or_else(|| panic!("{name}: {}", out.stdout))
+            .to_owned()
+    };
+    assert!(line("profile").contains("work") && line("profile").contains("flag --profile"));
+    assert!(line("region").contains("ap-chengdu") && line("region").contains("work.configure"));
+    assert!(line("rate-limit").contains("off") && line("rate-limit").contains("flag --rate-limit"));
+    assert!(line("proxy").contains("http://***@proxy:3128"));
+    assert!(
+        line("credentials").contains("work.credential"),
+        "{}",
+        out.stdout
+    );
+    for secret in [DOC_SECRET_KEY, "pa55word"] {
+        assert!(
+            !out.stdout.contains(secret) && !out.stderr.contains(secret),
+            "{secret} leaked"
+        );
+    }
+
+    let env_region = run(
+        home.path(),
+        &["config", "show", "--profile", "work"],
+        &[("TENCENTCLOUD_REGION", "ap-beijing")],
+    );
+    assert!(env_region.stdout.contains("env TENCENTCLOUD_REGION"));
+    let flag_region = run(
+        home.path(),
+        &["config", "show", "--region", "ap-shanghai-fsi"],
+        &[],
+    );
+    assert!(
+        flag_region
+            .stdout
+            .contains("https://redis.ap-shanghai-fsi.tencentcloudapi.com"),
+        "{}",
+        flag_region.stdout
+    );
+}

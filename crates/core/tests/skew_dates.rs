@@ -1,0 +1,109 @@
+//! HTTP date parsing and skew estimation: a round trip through all three RFC 9110 forms for any
+//! instant, and the corrected timestamp lands inside the API's ±300 s window.
+
+use proptest::prelude::*;
+use tcredis_core::skew::{SkewEstimator, describe_offset, estimate_offset, parse_http_date};
+
+const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+const LONG: [&str; 7] = [
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+];
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+/// Independent civil-from-days (test oracle).
+fn civil(unix: i64) -> (i64, usize, i64, i64, i64, i64, usize) {
+    let days = unix.div_euclid(86_400);
+    let secs = unix.rem_euclid(86_400);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    let weekday = days.rem_euclid(7) as usize;
+    (
+        y,
+        (m - 1) as usize,
+        d,
+        secs / 3600,
+        secs / 60 % 60,
+        secs % 60,
+        weekday,
+    )
+}
+
+proptest! {
+    #[test]
+    fn all_three_forms_round_trip(unix in 0i64..4_102_444_800) {
+        let (y, m, d, hh, mm, ss, wd) = civil(unix);
+        let imf = format!("{}, {d:02} {} {y} {hh:02}:{mm:02}:{ss:02} GMT", DAYS[wd], MONTHS[m]);
+        prop_assert_eq!(parse_http_date(&imf), Ok(unix));
+        let asctime = format!("{} {} {d:>2} {hh:02}:{mm:02}:{ss:02} {y}", DAYS[wd], MONTHS[m]);
+        prop_assert_eq!(parse_http_date(&asctime), Ok(unix));
+        if (1970..2070).contains(&y) {
+            let rfc850 = format!("{}, {d:02}-{}-{:02} {hh:02}:{mm:02}:{ss:02} GMT", LONG[wd], MONTHS[m], y % 100);
+            prop_assert_eq!(parse_http_date(&rfc850), Ok(unix));
+        }
+    }
+
+    #[test]
+    fn never_panics_on_any_text(s in "\\PC{0,40}") {
+        let _ = parse_http_date(&s);
+    }
+
+    #[test]
+    fn correction_brings_the_timestamp_inside_the_window(
+        server_now in 1_500_000_000i64..2_000_000_000,
+        client_error in -100_000i64..100_000,
+        latency in 0i64..3,
+        later in 0i64..60,
+    ) {
+        // The request was signed with the wrong clock; the server dated its answer `latency`
+        // seconds after receiving it.
+        let signed_at = server_now + client_error;
+        let mut skew = SkewEstimator::new();
+        skew.observe(signed_at, server_now + latency);
+        // The retry `later` seconds on.
+        let local = signed_at + later;
+        let corrected = skew.corrected_timestamp(local);
+        let server_then = server_now + later;
+        prop_assert!((corrected - server_then).abs() <= 3);
+    }
+}
+
+#[test]
+fn offsets_and_words() {
+    assert_eq!(estimate_offset(1000, 1412), 412);
+    assert_eq!(estimate_offset(1412, 1000), -412);
+    assert_eq!(
+        describe_offset(-412),
+        "your clock is 412 s ahead of the server"
+    );
+    let mut s = SkewEstimator::new();
+    assert_eq!(s.offset(), 0);
+    s.set_offset(-7);
+    assert_eq!(s.corrected_timestamp(100), 93);
+    assert_eq!(s.describe(), "your clock is 7 s ahead of the server");
+}
+
+#[test]
+fn offset_from_a_date_header() {
+    use tcredis_core::skew::offset_from_date_header;
+    assert_eq!(
+        offset_from_date_header(784_111_777 - 412, Some("Sun, 06 Nov 1994 08:49:37 GMT")),
+        Some(412)
+    );
+    assert_eq!(offset_from_date_header(0, Some("yesterday")), None);
+    assert_eq!(offset_from_date_header(0, None), None);
+}

@@ -1,0 +1,779 @@
+//! The sans-IO request handler: raw request parts and the current time in, the response and how
+//! to deliver it (normally, late, truncated, dropped, or never) out. No sockets, no clock reads,
+//! no runtime: the hyper server, the tests' in-memory harness and the benches all drive it.
+//!
+//! Call order: build a [`Handler`] from a [`MockConfig`](crate::MockConfig) once, then call
+//! [`Handler::handle`] for every request with the time it arrived; carry out the returned
+//! [`Delivery`]. Admin requests (`/_mock/...`) go through the same call.
+//!
+//! Checks run in the documented precedence order (see `docs/mock.md`); the first failing
+//! check answers, always with HTTP 200, `Content-Type: application/json` and a RequestId.
+
+mod admin;
+mod auth;
+mod describe;
+mod envelope;
+mod failure;
+mod params;
+mod sts;
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use serde_json::Value;
+use tcredis_core::credentials::Secret;
+
+use crate::config::{AcceptedCredential, ConfigError, DataSource, FaultKind, MockConfig};
+use crate::data::demo::demo_seed;
+use crate::data::generate::Generated;
+use crate::data::store::Store;
+use crate::journal::{Journal, JournalEntry, SignatureResult};
+use crate::rate_limit::RateLimiter;
+use crate::regions::{self, HostKind};
+use crate::rng::Rng;
+use crate::script::{RequestView, Script, Scripts};
+use failure::Failure;
+use params::{RawParams, Schema};
+
+/// Bodies above this many bytes get `RequestSizeLimitExceeded` (10 MB, the POST v3 limit).
+pub const MAX_BODY_BYTES: usize = 10 * 1024 * 1024;
+/// The public demo SecretId, accepted when no credential is configured.
+pub const DEMO_SECRET_ID: &str = "AKIDTCREDISDEMO000000000000000000000";
+/// The public demo SecretKey (not a secret: documented, may be printed).
+pub const DEMO_SECRET_KEY: &str = "tcredis-demo-key-public-not-secret";
+
+/// How the server should deliver a response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DeliveryMode {
+    /// Send it.
+    Respond,
+    /// Close the connection without answering.
+    Drop,
+    /// Send the headers and the first half of the body, then close the connection.
+    Truncate,
+    /// Never answer; keep the connection open until the client leaves or the server stops.
+    Stall,
+}
+
+/// Delivery instructions for one response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Delivery {
+    /// Wait this long first.
+    pub delay: Duration,
+    /// Then do this.
+    pub mode: DeliveryMode,
+}
+
+/// The handler's answer: a response and how to deliver it.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Outcome {
+    /// The HTTP response (for API requests always 200 with `Content-Type: application/json`).
+    pub response: http::Response<Vec<u8>>,
+    /// How to deliver it.
+    pub delivery: Delivery,
+}
+
+/// A script that cannot be accepted (the message says which step and why).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScriptError(String);
+
+impl fmt::Display for ScriptError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "invalid script: {}", self.0)
+    }
+}
+impl std::error::Error for ScriptError {}
+
+/// Expectations that were not met, with the closest unmatched request for each.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExpectationError(String);
+
+impl fmt::Display for ExpectationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "mock expectations not met:\n{}", self.0)
+    }
+}
+impl std::error::Error for ExpectationError {}
+
+/// Which action a request names, and what it needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ActionKind {
+    Describe,
+    AssumeRole,
+    WebIdentity,
+}
+
+#[derive(Debug)]
+struct Route {
+    kind: ActionKind,
+    service: &'static str,
+    version: &'static str,
+    schema: Schema,
+}
+
+const ROUTES: &[(&str, Route)] = &[
+    (
+        "DescribeInstanceBackups",
+        Route {
+            kind: ActionKind::Describe,
+            service: "redis",
+            version: "2018-04-12",
+            schema: describe::SCHEMA,
+        },
+    ),
+    (
+        "AssumeRole",
+        Route {
+            kind: ActionKind::AssumeRole,
+            service: "sts",
+            version: "2018-08-13",
+            schema: sts::ASSUME_ROLE_SCHEMA,
+        },
+    ),
+    (
+        "AssumeRoleWithWebIdentity",
+        Route {
+            kind: ActionKind::WebIdentity,
+            service: "sts",
+            version: "2018-08-13",
+            schema: sts::WEB_IDENTITY_SCHEMA,
+        },
+    ),
+];
+
+/// Mutable state behind one lock.
+#[derive(Debug)]
+struct State {
+    journal: Journal,
+    scripts: Scripts,
+    limiter: RateLimiter,
+    rng: Rng,
+    issued: HashMap<String, sts::Issued>,
+}
+
+/// The sans-IO mock endpoint.
+#[derive(Debug)]
+pub struct Handler {
+    store: Store,
+    credentials: Vec<AcceptedCredential>,
+    faults: Vec<(FaultKind, f64)>,
+    strict_signing: bool,
+    state: Mutex<State>,
+}
+
+/// A credential found for a SecretId.
+struct Found {
+    secret_key: String,
+    token: Option<String>,
+    expires: Option<i64>,
+}
+
+/// Per-request facts for the journal and the delivery.
+struct Exchange {
+    style: &'static str,
+    action: Option<String>,
+    version: Option<String>,
+    region: Option<String>,
+    secret_id: Option<String>,
+    params: Value,
+    signature: SignatureResult,
+    leniency: Vec<&'static str>,
+    script: Option<u64>,
+    fault: Option<String>,
+    delay: Duration,
+    mode: DeliveryMode,
+}
+
+fn header<'r, B>(request: &'r http::Request<B>, name: &str) -> Option<&'r str> {
+    request
+        .headers()
+        .get(name)
+        .and_then(|v| std::str::from_utf8(v.as_bytes()).ok())
+}
+
+/// The Host as sent: the `Host` header, or the URI authority (HTTP/2 `:authority`).
+fn raw_host<B>(request: &http::Request<B>) -> String {
+    header(request, "host")
+        .map(str::to_owned)
+        .or_else(|| request.uri().authority().map(|a| a.as_str().to_owned()))
+        .unwrap_or_default()
+}
+
+fn unix_f64(now: SystemTime) -> f64 {
+    match now.duration_since(UNIX_EPOCH) {
+        Ok(d) => d.as_secs_f64(),
+        Err(e) => -e.duration().as_secs_f64(),
+    }
+}
+
+impl Handler {
+    /// Builds the handler: validates the configuration and prepares the data set anchored at
+    /// `now` (or the configured `now_override`).
+    pub fn new(config: &MockConfig, now: SystemTime) -> Result<Self, ConfigError> {
+        config.validate()?;
+        let anchor = config
+            .now_override
+            .unwrap_or_else(|| unix_f64(now).floor() as i64);
+        let store = match &config.data {
+            DataSource::Demo => Store::from_seed(demo_seed(anchor)),
+            DataSource::Seed(seed) => Store::from_seed(seed.clone()),
+            DataSource::Generate { count, instances } => {
+                Store::Generated(Generated::new(*count, *instances, anchor))
+            }
+        };
+        let mut credentials = config.credentials.clone();
+        if credentials.is_empty() {
+            credentials.push(AcceptedCredential {
+                secret_id: DEMO_SECRET_ID.to_owned(),
+                secret_key: Secret::new(DEMO_SECRET_KEY),
+                token: None,
+            });
+        }
+        Ok(Self {
+            store,
+            credentials,
+            faults: config.faults.clone(),
+            strict_signing: config.strict_signing,
+            state: Mutex::new(State {
+                journal: Journal::new(config.journal_capacity),
+                scripts: Scripts::default(),
+                limiter: RateLimiter::new(config.rate_limit),
+                rng: Rng::new(config.random_seed.unwrap_or_else(Rng::process_seed)),
+                issued: HashMap::new(),
+            }),
+        })
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        // A panic while holding the lock cannot leave the state half-updated in a way that
+        // matters for a test fake; keep serving.
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Number of backups served.
+    pub fn backup_count(&self) -> u64 {
+        self.store.len()
+    }
+
+    /// A copy of the journal, oldest first.
+    pub fn journal(&self) -> Vec<JournalEntry> {
+        self.lock().journal.entries()
+    }
+
+    /// Queues a script; returns its id.
+    pub fn script(&self, script: Script) -> Result<u64, ScriptError> {
+        script.check().map_err(ScriptError)?;
+        Ok(self.lock().scripts.add(script))
+    }
+
+    /// Forgets the journal, the scripts, the rate-limit buckets and issued STS credentials (the
+    /// data set and configured credentials stay).
+    pub fn reset(&self) {
+        let mut state = self.lock();
+        state.journal.clear();
+        state.scripts.clear();
+        state.limiter.reset();
+        state.issued.clear();
+    }
+
+    /// Checks every script's expectation against what was received.
+    pub fn verify(&self) -> Result<(), ExpectationError> {
+        let state = self.lock();
+        state
+            .scripts
+            .verify(&state.journal.entries())
+            .map_err(ExpectationError)
+    }
+
+    /// Handles one request that arrived at `now`.
+    pub fn handle<B: AsRef<[u8]>>(&self, request: &http::Request<B>, now: SystemTime) -> Outcome {
+        if request.uri().path().starts_with("/_mock/") {
+            return Outcome {
+                response: self.admin(request),
+                delivery: Delivery {
+                    delay: Duration::ZERO,
+                    mode: DeliveryMode::Respond,
+                },
+            };
+        }
+        let request_id = self.lock().rng.uuid();
+        let mut x = Exchange {
+            style: "none",
+            action: None,
+            version: None,
+            region: None,
+            secret_id: None,
+            params: Value::Null,
+            signature: SignatureResult::NotChecked,
+            leniency: Vec::new(),
+            script: None,
+            fault: None,
+            delay: Duration::ZERO,
+            mode: DeliveryMode::Respond,
+        };
+        let result = self.process(request, now, &request_id, &mut x);
+        let (body, code) = match result {
+            Ok(body) => (body, None),
+            Err(failure) => (
+                envelope::error_body(&failure, &request_id),
+                Some(failure.code),
+            ),
+        };
+        let verdict = match (x.mode, &code) {
+            (DeliveryMode::Drop, _) => "drop".to_owned(),
+            (DeliveryMode::Stall, _) => "stall".to_owned(),
+            (DeliveryMode::Truncate, _) => "truncate".to_owned(),
+            (DeliveryMode::Respond, None) => "ok".to_owned(),
+            (DeliveryMode::Respond, Some(_)) => "error".to_owned(),
+        };
+        let mut state = self.lock();
+        let seq = state.journal.next_seq();
+        state.journal.push(JournalEntry {
+            seq,
+            time_unix_ms: (unix_f64(now) * 1000.0) as i64,
+            method: request.method().as_str().to_owned(),
+            style: x.style,
+            action: x.action,
+            version: x.version,
+            region: x.region,
+            secret_id: x.secret_id,
+            params: x.params,
+            code,
+            verdict,
+            signature: x.signature,
+            leniency: x.leniency,
+            script: x.script,
+            fault: x.fault,
+            request_id,
+        });
+        Outcome {
+            response: envelope::json_response(200, body),
+            delivery: Delivery {
+                delay: x.delay,
+                mode: x.mode,
+            },
+        }
+    }
+
+    fn process<B: AsRef<[u8]>>(
+        &self,
+        request: &http::Request<B>,
+        now: SystemTime,
+        request_id: &str,
+        x: &mut Exchange,
+    ) -> Result<Vec<u8>, Failure> {
+        let method = request.method();
+        if method != http::Method::GET && method != http::Method::POST {
+            return Err(Failure::new(
+                "UnsupportedProtocol",
+                format!(
+                    "The HTTP method {method} is not supported; only GET and POST requests are."
+                ),
+            ));
+        }
+        let body = request.body().as_ref();
+        if body.len() > MAX_BODY_BYTES {
+            return Err(Failure::new(
+                "RequestSizeLimitExceeded",
+                format!("The request body is over the {MAX_BODY_BYTES}-byte (10 MB) limit."),
+            ));
+        }
+        let content_type = header(request, "content-type").unwrap_or("");
+        let is_get = method == http::Method::GET;
+        let form = if is_get {
+            Some(params::decode_form(
+                request.uri().query().unwrap_or("").as_bytes(),
+            ))
+        } else if content_type
+            .to_ascii_lowercase()
+            .starts_with("application/x-www-form-urlencoded")
+        {
+            Some(params::decode_form(body))
+        } else {
+            None
+        };
+        let authorization = header(request, "authorization");
+        let is_v1 = authorization.is_none()
+            && form
+                .as_ref()
+                .is_some_and(|p| p.iter().any(|(k, _)| k == "Signature" || k == "Action"));
+        x.style = if is_v1 {
+            "v1"
+        } else if authorization.is_some() {
+            "tc3"
+        } else {
+            "none"
+        };
+        let form_value = |name: &str| -> Option<String> {
+            form.as_ref()
+                .and_then(|pairs| pairs.iter().rev().find(|(k, _)| k == name))
+                .map(|(_, v)| v.clone())
+        };
+        let (action, version, region) = if is_v1 {
+            (
+                form_value("Action"),
+                form_value("Version"),
+                form_value("Region"),
+            )
+        } else {
+            let h = |name| header(request, name).map(str::to_owned);
+            (h("x-tc-action"), h("x-tc-version"), h("x-tc-region"))
+        };
+        x.action = action.clone();
+        x.version = version.clone();
+        let region = region.filter(|r| !r.is_empty());
+        x.region = region.clone();
+        let (action_name, version_name) = if is_v1 {
+            ("the Action parameter", "the Version parameter")
+        } else {
+            ("the X-TC-Action header", "the X-TC-Version header")
+        };
+        let Some(action) = action.filter(|a| !a.is_empty()) else {
+            return Err(Failure::new(
+                "MissingParameter",
+                format!("The request is missing the action: send {action_name}."),
+            ));
+        };
+        let Some(version) = version.filter(|v| !v.is_empty()) else {
+            return Err(Failure::new(
+                "MissingParameter",
+                format!("The request is missing the API version: send {version_name}."),
+            ));
+        };
+        let raw = match &form {
+            Some(pairs) => RawParams::Form(pairs.clone()),
+            None if body.iter().all(u8::is_ascii_whitespace) => {
+                RawParams::Json(Value::Object(serde_json::Map::new()))
+            }
+            None => match serde_json::from_slice::<Value>(body) {
+                Ok(value) => RawParams::Json(value),
+                Err(e) => RawParams::MalformedJson(e.to_string()),
+            },
+        };
+        let Some((_, route)) = ROUTES.iter().find(|(name, _)| *name == action) else {
+            return Err(Failure::new(
+                "InvalidAction",
+                format!(
+                    "The action `{action}` is invalid or not found; this endpoint serves DescribeInstanceBackups (redis 2018-04-12), AssumeRole and AssumeRoleWithWebIdentity (sts 2018-08-13)."
+                ),
+            ));
+        };
+        x.params = params::loose_view(&raw, route.schema);
+        if let Some(token) = x.params.get_mut("WebIdentityToken") {
+            *token = Value::String("***".into());
+        }
+        if version != route.version {
+            return Err(Failure::new(
+                "NoSuchVersion",
+                format!(
+                    "The API version `{version}` of {action} does not exist; use {}.",
+                    route.version
+                ),
+            ));
+        }
+        let now_unix = unix_f64(now);
+        let host = raw_host(request);
+        let authenticated = if is_v1 {
+            self.authenticate_v1(request, route, form_value, &host, body, now_unix, x)?
+        } else {
+            self.authenticate_tc3(request, route, authorization, &host, body, now_unix, x)?
+        };
+
+        // Scripts, then global faults.
+        let step = {
+            let mut state = self.lock();
+            let view = RequestView {
+                action: Some(&action),
+                secret_id: x.secret_id.as_deref(),
+                region: region.as_deref(),
+                params: &x.params,
+            };
+            state.scripts.take(&view)
+        };
+        let mut fault = None;
+        let mut stepped = false;
+        if let Some(hit) = step {
+            x.script = Some(hit.id);
+            if let Some(step) = hit.step {
+                stepped = true;
+                x.delay += Duration::from_millis(step.delay_ms.unwrap_or(0));
+                if let Some(error) = step.error {
+                    let message = error
+                        .message
+                        .unwrap_or_else(|| failure::default_message(&error.code).to_owned());
+                    return Err(Failure {
+                        code: error.code,
+                        message,
+                    });
+                }
+                if let Some(reply) = step.reply {
+                    return Ok(envelope::scripted_body(&reply, request_id));
+                }
+                fault = step.fault;
+            }
+        }
+        if !stepped && !self.faults.is_empty() {
+            let mut state = self.lock();
+            fault = self
+                .faults
+                .iter()
+                .find(|(_, p)| state.rng.next_f64() < *p)
+                .map(|(kind, _)| *kind);
+        }
+        if let Some(kind) = fault {
+            x.fault = Some(kind.to_string());
+            match kind {
+                FaultKind::InternalError => {
+                    return Err(Failure::new(
+                        "InternalError",
+                        failure::default_message("InternalError"),
+                    ));
+                }
+                FaultKind::Throttle => {
+                    return Err(Failure::new(
+                        "RequestLimitExceeded",
+                        failure::default_message("RequestLimitExceeded"),
+                    ));
+                }
+                FaultKind::Drop => {
+                    x.mode = DeliveryMode::Drop;
+                    return Ok(Vec::new());
+                }
+                FaultKind::Stall => {
+                    x.mode = DeliveryMode::Stall;
+                    return Ok(Vec::new());
+                }
+                FaultKind::Truncate => x.mode = DeliveryMode::Truncate,
+                FaultKind::Delay(d) => x.delay += d,
+            }
+        }
+
+        if let Some(secret_id) = &authenticated {
+            let mut state = self.lock();
+            if !state.limiter.admit(secret_id, now_unix) {
+                let limit = state.limiter.per_second();
+                return Err(Failure::new(
+                    "RequestLimitExceeded",
+                    format!(
+                        "Your requests with SecretId {secret_id} exceed the limit of {limit} per second; slow down and retry later."
+                    ),
+                ));
+            }
+        }
+
+        let scope = self.region_scope(route, region.as_deref(), &host)?;
+        let typed = params::typed(&raw, &action, route.schema)?;
+        match route.kind {
+            ActionKind::Describe => {
+                describe::describe(&self.store, &typed, scope.as_deref(), request_id)
+            }
+            ActionKind::AssumeRole | ActionKind::WebIdentity => {
+                let required: &[&str] = if route.kind == ActionKind::AssumeRole {
+                    &["RoleArn", "RoleSessionName"]
+                } else {
+                    &[
+                        "ProviderId",
+                        "WebIdentityToken",
+                        "RoleArn",
+                        "RoleSessionName",
+                    ]
+                };
+                let mut state = self.lock();
+                let (body, issued) = sts::assume_role(
+                    &action,
+                    &typed,
+                    required,
+                    now_unix.floor() as i64,
+                    &mut state.rng,
+                    request_id,
+                )?;
+                state.issued.insert(issued.secret_id.clone(), issued);
+                Ok(body)
+            }
+        }
+    }
+
+    /// The region the listing is scoped to (`None` = every region), or `UnsupportedRegion`.
+    fn region_scope(
+        &self,
+        route: &Route,
+        region: Option<&str>,
+        host: &str,
+    ) -> Result<Option<String>, Failure> {
+        if let Some(r) = region
+            && !regions::is_known(r)
+        {
+            return Err(Failure::new(
+                "UnsupportedRegion",
+                format!(
+                    "The region `{r}` is not supported; known regions: {}.",
+                    regions::KNOWN_REGIONS.join(", ")
+                ),
+            ));
+        }
+        if route.kind != ActionKind::Describe {
+            return Ok(region.map(str::to_owned));
+        }
+        match regions::classify_host(host) {
+            HostKind::Tencent {
+                region: Some(host_region),
+            } if regions::is_financial(&host_region) => match region {
+                Some(r) if r != host_region => Err(Failure::new(
+                    "UnsupportedRegion",
+                    format!(
+                        "The financial-zone endpoint {host} serves only region {host_region}, not {r}."
+                    ),
+                )),
+                _ => Ok(Some(host_region)),
+            },
+            HostKind::Tencent { .. } if region.is_some_and(regions::is_financial) => {
+                let r = region.unwrap_or_default();
+                Err(Failure::new(
+                    "UnsupportedRegion",
+                    format!(
+                        "The financial region {r} is isolated: send the request to redis.{r}.tencentcloudapi.com."
+                    ),
+                ))
+            }
+            _ => Ok(region.map(str::to_owned)),
+        }
+    }
+
+    /// Finds the key (and token) of a SecretId: configured pairs first, then issued STS pairs.
+    fn find_credential(&self, secret_id: &str) -> Option<Found> {
+        if let Some(c) = self.credentials.iter().find(|c| c.secret_id == secret_id) {
+            return Some(Found {
+                secret_key: c.secret_key.expose().to_owned(),
+                token: c.token.as_ref().map(|t| t.expose().to_owned()),
+                expires: None,
+            });
+        }
+        let state = self.lock();
+        state.issued.get(secret_id).map(|i| Found {
+            secret_key: i.secret_key.clone(),
+            token: Some(i.token.clone()),
+            expires: Some(i.expires),
+        })
+    }
+
+    /// The key and token to verify a SecretId with.
+    fn secrets_for(&self, secret_id: &str) -> Option<(Secret, Option<Secret>)> {
+        self.find_credential(secret_id)
+            .map(|f| (Secret::new(f.secret_key), f.token.map(Secret::new)))
+    }
+
+    /// Temporary credentials stop working at their expiry.
+    fn check_expiry(&self, secret_id: &str, now_unix: f64) -> Result<(), Failure> {
+        if let Some(expires) = self.find_credential(secret_id).and_then(|f| f.expires)
+            && now_unix >= expires as f64
+        {
+            return Err(Failure::new(
+                "AuthFailure.TokenFailure",
+                format!(
+                    "The temporary credentials expired at {}; assume the role again.",
+                    crate::civil::format_rfc3339_utc(expires)
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    fn finish_auth(
+        &self,
+        result: Result<auth::Authenticated, auth::Rejected>,
+        now_unix: f64,
+        x: &mut Exchange,
+    ) -> Result<Option<String>, Failure> {
+        match result {
+            Ok(ok) => {
+                x.signature = SignatureResult::Valid;
+                x.leniency = ok.leniency;
+                x.secret_id = Some(ok.secret_id.clone());
+                self.check_expiry(&ok.secret_id, now_unix)?;
+                Ok(Some(ok.secret_id))
+            }
+            Err(rejected) => {
+                x.signature = rejected.signature;
+                Err(rejected.failure)
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn authenticate_tc3<B>(
+        &self,
+        request: &http::Request<B>,
+        route: &Route,
+        authorization: Option<&str>,
+        host: &str,
+        body: &[u8],
+        now_unix: f64,
+        x: &mut Exchange,
+    ) -> Result<Option<String>, Failure> {
+        if authorization == Some("SKIP") {
+            if route.kind == ActionKind::WebIdentity {
+                x.signature = SignatureResult::Skipped;
+                return Ok(None);
+            }
+            x.signature = SignatureResult::Missing;
+            return Err(Failure::new(
+                "AuthFailure.InvalidAuthorization",
+                "`Authorization: SKIP` is accepted only for AssumeRoleWithWebIdentity.",
+            ));
+        }
+        x.secret_id = authorization.and_then(auth::claimed_secret_id);
+        let query = if request.method() == http::Method::GET {
+            request.uri().query().unwrap_or("")
+        } else {
+            ""
+        };
+        let parts = auth::RawParts {
+            method: request.method().as_str(),
+            host,
+            query,
+            body,
+        };
+        let now = now_unix.max(0.0) as u64;
+        let result = auth::tc3(
+            &parts,
+            request.headers(),
+            now,
+            route.service,
+            self.strict_signing,
+            |id| self.secrets_for(id),
+        );
+        self.finish_auth(result, now_unix, x)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn authenticate_v1<B>(
+        &self,
+        request: &http::Request<B>,
+        route: &Route,
+        form_value: impl Fn(&str) -> Option<String>,
+        host: &str,
+        body: &[u8],
+        now_unix: f64,
+        x: &mut Exchange,
+    ) -> Result<Option<String>, Failure> {
+        x.secret_id = form_value("SecretId").filter(|s| !s.is_empty());
+        let parts = auth::RawParts {
+            method: request.method().as_str(),
+            host,
+            query: request.uri().query().unwrap_or(""),
+            body,
+        };
+        let now = now_unix.max(0.0) as u64;
+        let result = auth::v1(&parts, now, route.service, self.strict_signing, |id| {
+            self.secrets_for(id)
+        });
+        self.finish_auth(result, now_unix, x)
+    }
+}

@@ -1,0 +1,370 @@
+//! Action parameters from a JSON body or a flat GET/form query (`Status.0=2`): unknown names,
+//! wrong types (the message names the parameter) and the typed result, checked in that order.
+
+use serde_json::{Map, Number, Value};
+
+use super::failure::Failure;
+
+/// The type of one action parameter, as the API model declares it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ParamType {
+    Integer,
+    String,
+    IntegerArray,
+    /// Accepted as given (e.g. STS `Tags`).
+    Any,
+}
+
+impl ParamType {
+    fn describe(self) -> &'static str {
+        match self {
+            Self::Integer => "an Integer (a JSON number such as 20)",
+            Self::String => "a String",
+            Self::IntegerArray => "an Array of Integer (such as [2, 4])",
+            Self::Any => "any value",
+        }
+    }
+}
+
+/// The parameters of one action.
+pub(crate) type Schema = &'static [(&'static str, ParamType)];
+
+/// Common keys of v1 and GET requests; they are never action parameters.
+pub(crate) const COMMON_KEYS: &[&str] = &[
+    "Action",
+    "Nonce",
+    "SecretId",
+    "Signature",
+    "SignatureMethod",
+    "Timestamp",
+    "Region",
+    "Version",
+    "Language",
+    "RequestClient",
+    "Token",
+];
+
+/// Parameters as received, before typing.
+#[derive(Debug)]
+pub(crate) enum RawParams {
+    /// A JSON body (the raw bytes; parsed on demand).
+    Json(Value),
+    /// A JSON body that is not valid JSON.
+    MalformedJson(String),
+    /// Decoded `name=value` pairs of a query string or form body, in order.
+    Form(Vec<(String, String)>),
+}
+
+fn json_kind(value: &Value) -> String {
+    match value {
+        Value::Null => "null".into(),
+        Value::Bool(b) => format!("the boolean {b}"),
+        Value::Number(n) => format!("the number {n}"),
+        Value::String(s) => format!("the string {s:?}"),
+        Value::Array(_) => "an array".into(),
+        Value::Object(_) => "an object".into(),
+    }
+}
+
+fn unknown(name: &str, action: &str, schema: Schema) -> Failure {
+    let accepted: Vec<&str> = schema.iter().map(|(n, _)| *n).collect();
+    Failure::new(
+        "UnknownParameter",
+        format!(
+            "The parameter `{name}` is not recognized by {action}; accepted parameters: {}.",
+            accepted.join(", ")
+        ),
+    )
+}
+
+fn wrong_type(name: &str, ty: ParamType, got: &str) -> Failure {
+    Failure::new(
+        "InvalidParameter",
+        format!(
+            "The parameter `{name}` must be {}, got {got}.",
+            ty.describe()
+        ),
+    )
+}
+
+fn lookup(schema: Schema, name: &str) -> Option<ParamType> {
+    schema.iter().find(|(n, _)| *n == name).map(|(_, t)| *t)
+}
+
+/// A loosely typed view for matching and the journal: JSON as given, or form values typed where
+/// they parse. Never fails.
+pub(crate) fn loose_view(raw: &RawParams, schema: Schema) -> Value {
+    match raw {
+        RawParams::Json(Value::Object(map)) => Value::Object(
+            map.iter()
+                .filter(|(k, _)| !COMMON_KEYS.contains(&k.as_str()))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+        ),
+        RawParams::Json(other) => other.clone(),
+        RawParams::MalformedJson(_) => Value::Null,
+        RawParams::Form(pairs) => match type_form(pairs, "", schema, true) {
+            Ok(map) => Value::Object(map),
+            Err(_) => Value::Null,
+        },
+    }
+}
+
+/// Checks names, then types; returns the typed parameters (absent and `null` values dropped).
+pub(crate) fn typed(
+    raw: &RawParams,
+    action: &str,
+    schema: Schema,
+) -> Result<Map<String, Value>, Failure> {
+    match raw {
+        RawParams::MalformedJson(message) => Err(Failure::new(
+            "InvalidParameter",
+            format!("The request body is not valid JSON: {message}."),
+        )),
+        RawParams::Json(Value::Object(map)) => type_json(map, action, schema),
+        RawParams::Json(other) => Err(Failure::new(
+            "InvalidParameter",
+            format!(
+                "The request body must be a JSON object of parameters, got {}.",
+                json_kind(other)
+            ),
+        )),
+        RawParams::Form(pairs) => type_form(pairs, action, schema, false),
+    }
+}
+
+fn type_json(
+    map: &Map<String, Value>,
+    action: &str,
+    schema: Schema,
+) -> Result<Map<String, Value>, Failure> {
+    for name in map.keys() {
+        if !COMMON_KEYS.contains(&name.as_str()) && lookup(schema, name).is_none() {
+            return Err(unknown(name, action, schema));
+        }
+    }
+    let mut out = Map::new();
+    for (name, ty) in schema {
+        let Some(value) = map.get(*name) else {
+            continue;
+        };
+        if value.is_null() {
+            continue;
+        }
+        let ok = match ty {
+            ParamType::Integer => value.as_i64().is_some(),
+            ParamType::String => value.is_string(),
+            ParamType::IntegerArray => value
+                .as_array()
+                .is_some_and(|items| items.iter().all(|i| i.as_i64().is_some())),
+            ParamType::Any => true,
+        };
+        if !ok {
+            let got = match (ty, value) {
+                (ParamType::IntegerArray, Value::Array(items)) => {
+                    let bad = items
+                        .iter()
+                        .find(|i| i.as_i64().is_none())
+                        .map_or_else(String::new, json_kind);
+                    format!("an array holding {bad}")
+                }
+                _ => json_kind(value),
+            };
+            return Err(wrong_type(name, *ty, &got));
+        }
+        out.insert((*name).to_owned(), value.clone());
+    }
+    Ok(out)
+}
+
+fn parse_int(name: &str, ty: ParamType, text: &str) -> Result<i64, Failure> {
+    text.parse::<i64>()
+        .map_err(|_| wrong_type(name, ty, &format!("{text:?}")))
+}
+
+fn type_form(
+    pairs: &[(String, String)],
+    action: &str,
+    schema: Schema,
+    loose: bool,
+) -> Result<Map<String, Value>, Failure> {
+    let mut out = Map::new();
+    let mut arrays: Vec<(String, Vec<(u64, i64)>)> = Vec::new();
+    for (key, value) in pairs {
+        let (base, index) = match key.split_once('.') {
+            Some((base, rest)) => (base, Some(rest)),
+            None => (key.as_str(), None),
+        };
+        if COMMON_KEYS.contains(&key.as_str()) {
+            continue;
+        }
+        let Some(ty) = lookup(schema, base) else {
+            if loose {
+                out.insert(key.clone(), Value::String(value.clone()));
+                continue;
+            }
+            return Err(unknown(key, action, schema));
+        };
+        match (ty, index) {
+            (ParamType::IntegerArray, Some(index)) => {
+                let Ok(position) = index.parse::<u64>() else {
+                    return Err(wrong_type(
+                        base,
+                        ty,
+                        &format!("the key {key:?} (use {base}.0, {base}.1, ...)"),
+                    ));
+                };
+                let item = match parse_int(base, ty, value) {
+                    Ok(item) => item,
+                    Err(_) if loose => continue,
+                    Err(_) => return Err(wrong_type(base, ty, &format!("{key}={value:?}"))),
+                };
+                match arrays.iter_mut().find(|(name, _)| name == base) {
+                    Some((_, items)) => items.push((position, item)),
+                    None => arrays.push((base.to_owned(), vec![(position, item)])),
+                }
+            }
+            (ParamType::IntegerArray, None) => {
+                if loose {
+                    out.insert(key.clone(), Value::String(value.clone()));
+                    continue;
+                }
+                return Err(wrong_type(
+                    base,
+                    ty,
+                    &format!("the scalar {base}={value:?} (send {base}.0={value})"),
+                ));
+            }
+            (ParamType::Integer, None) => match parse_int(base, ty, value) {
+                Ok(n) => {
+                    out.insert(base.to_owned(), Value::Number(Number::from(n)));
+                }
+                Err(_) if loose => {
+                    out.insert(base.to_owned(), Value::String(value.clone()));
+                }
+                Err(e) => return Err(e),
+            },
+            (ParamType::String | ParamType::Any, None) => {
+                out.insert(base.to_owned(), Value::String(value.clone()));
+            }
+            (_, Some(_)) => {
+                if loose {
+                    out.insert(key.clone(), Value::String(value.clone()));
+                    continue;
+                }
+                return Err(wrong_type(
+                    base,
+                    ty,
+                    &format!("the array element {key}={value:?}"),
+                ));
+            }
+        }
+    }
+    for (name, mut items) in arrays {
+        items.sort_by_key(|(position, _)| *position);
+        out.insert(
+            name,
+            Value::Array(
+                items
+                    .into_iter()
+                    .map(|(_, v)| Value::Number(Number::from(v)))
+                    .collect(),
+            ),
+        );
+    }
+    Ok(out)
+}
+
+/// Decodes `a=1&b=x+y` (percent-decoding, `+` as space).
+pub(crate) fn decode_form(text: &[u8]) -> Vec<(String, String)> {
+    form_urlencoded::parse(text)
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const SCHEMA: Schema = &[
+        ("Limit", ParamType::Integer),
+        ("InstanceId", ParamType::String),
+        ("Status", ParamType::IntegerArray),
+    ];
+
+    fn form(text: &str) -> RawParams {
+        RawParams::Form(decode_form(text.as_bytes()))
+    }
+
+    #[test]
+    fn json_types_are_checked_and_named() {
+        let err = typed(&RawParams::Json(json!({"Limit": "20"})), "A", SCHEMA).unwrap_err();
+        assert_eq!(err.code, "InvalidParameter");
+        assert!(
+            err.message.contains("`Limit`") && err.message.contains("string \"20\""),
+            "{}",
+            err.message
+        );
+        let err = typed(&RawParams::Json(json!({"Status": 2})), "A", SCHEMA).unwrap_err();
+        assert!(
+            err.message.contains("`Status`") && err.message.contains("Array of Integer"),
+            "{}",
+            err.message
+        );
+        let err = typed(&RawParams::Json(json!({"Status": [2, "4"]})), "A", SCHEMA).unwrap_err();
+        assert!(
+            err.message.contains("holding the string \"4\""),
+            "{}",
+            err.message
+        );
+        let err = typed(
+            &RawParams::Json(json!({"Limt": 2, "Limit": "x"})),
+            "A",
+            SCHEMA,
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.code, "UnknownParameter",
+            "unknown names are reported before types"
+        );
+        assert!(err.message.contains("`Limt`"));
+        let ok = typed(
+            &RawParams::Json(json!({"Limit": 5, "InstanceId": null, "Region": "x"})),
+            "A",
+            SCHEMA,
+        )
+        .unwrap();
+        assert_eq!(Value::Object(ok), json!({"Limit": 5}));
+    }
+
+    #[test]
+    fn form_arrays_scalars_and_common_keys() {
+        let ok = typed(
+            &form("Status.1=4&Status.0=2&Limit=10&InstanceId=crs%2D1+x&Action=Foo&Nonce=1"),
+            "A",
+            SCHEMA,
+        )
+        .unwrap();
+        assert_eq!(
+            Value::Object(ok),
+            json!({"Limit": 10, "InstanceId": "crs-1 x", "Status": [2, 4]})
+        );
+        let err = typed(&form("Status=2"), "A", SCHEMA).unwrap_err();
+        assert!(err.message.contains("Status.0=2"), "{}", err.message);
+        let err = typed(&form("Limit=ten"), "A", SCHEMA).unwrap_err();
+        assert!(
+            err.message.contains("`Limit`") && err.message.contains("\"ten\""),
+            "{}",
+            err.message
+        );
+        assert_eq!(
+            typed(&form("Other=1"), "A", SCHEMA).unwrap_err().code,
+            "UnknownParameter"
+        );
+        assert_eq!(
+            loose_view(&form("Limit=ten&Status.0=2"), SCHEMA),
+            json!({"Limit": "ten", "Status": [2]})
+        );
+    }
+}

@@ -1,0 +1,556 @@
+//! Scripts: queued answers and faults for the next requests that match, and expectations on how
+//! many requests match, verified on drop with the closest unmatched request shown.
+//!
+//! The same types are the JSON of `POST /_mock/script` (see `docs/mock.md`).
+
+use std::fmt::Write as _;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::config::FaultKind;
+use crate::journal::JournalEntry;
+
+/// Which requests a script applies to. Every field that is set must match; an empty matcher
+/// matches every (non-admin) request.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Matcher {
+    /// The action (`DescribeInstanceBackups`, `AssumeRole`, ...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
+    /// The SecretId the request claims.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret_id: Option<String>,
+    /// The region header / parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// Parameters that must be present with exactly these JSON values (GET/v1 values are
+    /// compared after typing, so `Limit=10` matches `10`).
+    #[serde(default, skip_serializing_if = "Map::is_empty")]
+    pub params: Map<String, Value>,
+}
+
+/// An error answer: the standard envelope with this code and message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorReply {
+    /// The error code, e.g. `RequestLimitExceeded`.
+    pub code: String,
+    /// The message; a default for the code when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+/// What to do with one matching request. At most one of `error`, `reply`, `fault`; none means
+/// "handle normally". `delay_ms` applies first in every case.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Step {
+    /// Wait this long before answering.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delay_ms: Option<u64>,
+    /// Answer this error.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<ErrorReply>,
+    /// Answer `{"Response": <reply + RequestId>}` (an object; a RequestId is added unless given).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply: Option<Value>,
+    /// Inject this fault (`drop`, `truncate`, `stall`, `throttle`, `internal-error`, `delay=MS`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fault: Option<FaultKind>,
+}
+
+impl Step {
+    /// Handle the request normally (use after error steps: "fail twice, then succeed").
+    pub fn pass() -> Self {
+        Self::default()
+    }
+    /// Answer this error code with its default message.
+    pub fn error(code: impl Into<String>) -> Self {
+        Self {
+            error: Some(ErrorReply {
+                code: code.into(),
+                message: None,
+            }),
+            ..Self::default()
+        }
+    }
+    /// Answer this error code and message.
+    pub fn error_with_message(code: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            error: Some(ErrorReply {
+                code: code.into(),
+                message: Some(message.into()),
+            }),
+            ..Self::default()
+        }
+    }
+    /// Answer `{"Response": reply}` (plus a RequestId).
+    pub fn reply(reply: Value) -> Self {
+        Self {
+            reply: Some(reply),
+            ..Self::default()
+        }
+    }
+    /// Inject a fault.
+    pub fn fault(kind: FaultKind) -> Self {
+        Self {
+            fault: Some(kind),
+            ..Self::default()
+        }
+    }
+    /// Waits `delay` before doing what the step says.
+    pub fn delay(mut self, delay: Duration) -> Self {
+        self.delay_ms = Some(u64::try_from(delay.as_millis()).unwrap_or(u64::MAX));
+        self
+    }
+
+    fn check(&self) -> Result<(), String> {
+        let actions = usize::from(self.error.is_some())
+            + usize::from(self.reply.is_some())
+            + usize::from(self.fault.is_some());
+        if actions > 1 {
+            return Err("a step takes at most one of \"error\", \"reply\" and \"fault\"".into());
+        }
+        if let Some(reply) = &self.reply
+            && !reply.is_object()
+        {
+            return Err("\"reply\" must be a JSON object (the contents of \"Response\")".into());
+        }
+        if let Some(error) = &self.error
+            && error.code.is_empty()
+        {
+            return Err("\"error.code\" must not be empty".into());
+        }
+        Ok(())
+    }
+}
+
+/// How many requests a script must match by the time it is verified.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Expect {
+    /// Exactly this many (sets both bounds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub times: Option<u64>,
+    /// At least this many.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<u64>,
+    /// At most this many.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<u64>,
+}
+
+impl Expect {
+    fn bounds(&self) -> (u64, u64) {
+        match self.times {
+            Some(n) => (n, n),
+            None => (self.min.unwrap_or(0), self.max.unwrap_or(u64::MAX)),
+        }
+    }
+    fn describe(&self) -> String {
+        match self.bounds() {
+            (a, b) if a == b => format!("exactly {a}"),
+            (a, u64::MAX) => format!("at least {a}"),
+            (0, b) => format!("at most {b}"),
+            (a, b) => format!("between {a} and {b}"),
+        }
+    }
+}
+
+/// Queued answers for matching requests, and/or an expectation on how many requests match.
+///
+/// With steps, each matching request takes the next step; once they are used up the script
+/// no longer matches. Without steps, the script only counts (and every matching request is
+/// handled normally).
+///
+/// ```
+/// use tcredis_mock::{Script, Step};
+/// let script = Script::new()
+///     .action("DescribeInstanceBackups")
+///     .then(Step::error("RequestLimitExceeded"))
+///     .then(Step::error("RequestLimitExceeded"))
+///     .then(Step::pass())
+///     .expect(3);
+/// # let _ = script;
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Script {
+    /// A name shown in verification failures.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Which requests this script applies to.
+    #[serde(rename = "match", default)]
+    pub matcher: Matcher,
+    /// The answers, in order.
+    #[serde(default)]
+    pub steps: Vec<Step>,
+    /// The expectation verified on drop / `verify()`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expect: Option<Expect>,
+}
+
+impl Script {
+    /// A script matching every request, with no steps and no expectation yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Names the script for failure messages.
+    pub fn named(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+    /// Matches only this action.
+    pub fn action(mut self, action: impl Into<String>) -> Self {
+        self.matcher.action = Some(action.into());
+        self
+    }
+    /// Matches only this SecretId.
+    pub fn secret_id(mut self, secret_id: impl Into<String>) -> Self {
+        self.matcher.secret_id = Some(secret_id.into());
+        self
+    }
+    /// Matches only this region.
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.matcher.region = Some(region.into());
+        self
+    }
+    /// Matches only requests with this parameter value.
+    pub fn param(mut self, name: impl Into<String>, value: Value) -> Self {
+        self.matcher.params.insert(name.into(), value);
+        self
+    }
+    /// Appends a step.
+    pub fn then(mut self, step: Step) -> Self {
+        self.steps.push(step);
+        self
+    }
+    /// Expects exactly `n` matching requests.
+    pub fn expect(mut self, n: u64) -> Self {
+        self.expect = Some(Expect {
+            times: Some(n),
+            ..Expect::default()
+        });
+        self
+    }
+    /// Expects at least `n` matching requests.
+    pub fn expect_at_least(mut self, n: u64) -> Self {
+        self.expect = Some(Expect {
+            min: Some(n),
+            ..Expect::default()
+        });
+        self
+    }
+    /// Expects between `min` and `max` matching requests (inclusive).
+    pub fn expect_between(mut self, min: u64, max: u64) -> Self {
+        self.expect = Some(Expect {
+            min: Some(min),
+            max: Some(max),
+            times: None,
+        });
+        self
+    }
+
+    /// Checks the steps' shape (one action per step, reply is an object).
+    pub fn check(&self) -> Result<(), String> {
+        for (i, step) in self.steps.iter().enumerate() {
+            step.check().map_err(|e| format!("steps[{i}]: {e}"))?;
+        }
+        Ok(())
+    }
+
+    fn label(&self, id: u64) -> String {
+        match &self.name {
+            Some(name) => format!("script #{id} ({name:?})"),
+            None => format!("script #{id}"),
+        }
+    }
+}
+
+/// What a request looks like to a matcher.
+#[derive(Debug)]
+pub(crate) struct RequestView<'a> {
+    pub(crate) action: Option<&'a str>,
+    pub(crate) secret_id: Option<&'a str>,
+    pub(crate) region: Option<&'a str>,
+    pub(crate) params: &'a Value,
+}
+
+impl Matcher {
+    fn mismatches(&self, request: &RequestView<'_>) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut field = |name: &str, want: &Option<String>, got: Option<&str>| {
+            if let Some(want) = want
+                && Some(want.as_str()) != got
+            {
+                out.push(format!("{name}: expected {want:?}, got {got:?}"));
+            }
+        };
+        field("action", &self.action, request.action);
+        field("secret_id", &self.secret_id, request.secret_id);
+        field("region", &self.region, request.region);
+        for (name, want) in &self.params {
+            let got = request.params.get(name);
+            if got != Some(want) {
+                out.push(format!(
+                    "param {name}: expected {want}, got {}",
+                    got.map_or("nothing".to_owned(), Value::to_string)
+                ));
+            }
+        }
+        out
+    }
+
+    pub(crate) fn matches(&self, request: &RequestView<'_>) -> bool {
+        self.mismatches(request).is_empty()
+    }
+}
+
+/// A script and its progress.
+#[derive(Debug)]
+pub(crate) struct ScriptState {
+    pub(crate) id: u64,
+    pub(crate) script: Script,
+    pub(crate) next_step: usize,
+    pub(crate) hits: u64,
+}
+
+/// What a matching script decided for one request.
+#[derive(Debug)]
+pub(crate) struct ScriptHit {
+    pub(crate) id: u64,
+    pub(crate) step: Option<Step>,
+}
+
+/// The scripts in order of arrival.
+#[derive(Debug, Default)]
+pub(crate) struct Scripts {
+    next_id: u64,
+    states: Vec<ScriptState>,
+}
+
+impl Scripts {
+    pub(crate) fn add(&mut self, script: Script) -> u64 {
+        self.next_id += 1;
+        let id = self.next_id;
+        self.states.push(ScriptState {
+            id,
+            script,
+            next_step: 0,
+            hits: 0,
+        });
+        id
+    }
+
+    /// The first script with steps left that matches takes the request (consuming a step);
+    /// counting-only scripts that match record the hit too.
+    pub(crate) fn take(&mut self, request: &RequestView<'_>) -> Option<ScriptHit> {
+        let mut answer = None;
+        for state in &mut self.states {
+            if !state.script.matcher.matches(request) {
+                continue;
+            }
+            if state.script.steps.is_empty() {
+                state.hits += 1;
+                answer.get_or_insert(ScriptHit {
+                    id: state.id,
+                    step: None,
+                });
+            } else if state.next_step < state.script.steps.len()
+                && answer.as_ref().is_none_or(|a| a.step.is_none())
+            {
+                state.hits += 1;
+                let step = state.script.steps[state.next_step].clone();
+                state.next_step += 1;
+                answer = Some(ScriptHit {
+                    id: state.id,
+                    step: Some(step),
+                });
+            }
+        }
+        answer
+    }
+
+    pub(crate) fn clear(&mut self) {
+        self.states.clear();
+    }
+
+    /// Checks every expectation; on failure the message lists each unmet one and the journaled
+    /// request closest to its matcher.
+    pub(crate) fn verify(&self, journal: &[JournalEntry]) -> Result<(), String> {
+        let mut report = String::new();
+        for state in &self.states {
+            let Some(expect) = state.script.expect else {
+                continue;
+            };
+            let (min, max) = expect.bounds();
+            if (min..=max).contains(&state.hits) {
+                continue;
+            }
+            let _ = writeln!(
+                report,
+                "{} expected {} matching request(s), got {}; matcher {}",
+                state.script.label(state.id),
+                expect.describe(),
+                state.hits,
+                serde_json::to_string(&state.script.matcher).unwrap_or_default()
+            );
+            if state.hits < min {
+                match closest(&state.script.matcher, journal) {
+                    Some((entry, diffs)) => {
+                        let _ = writeln!(
+                            report,
+                            "  closest request: #{} {} action={:?} secret_id={:?} region={:?} params={} -> {}",
+                            entry.seq,
+                            entry.method,
+                            entry.action,
+                            entry.secret_id,
+                            entry.region,
+                            entry.params,
+                            entry.code.as_deref().unwrap_or("ok")
+                        );
+                        for diff in diffs {
+                            let _ = writeln!(report, "    {diff}");
+                        }
+                    }
+                    None => {
+                        let _ = writeln!(report, "  no request reached the mock");
+                    }
+                }
+            }
+        }
+        if report.is_empty() {
+            Ok(())
+        } else {
+            Err(report)
+        }
+    }
+}
+
+/// The journaled request with the fewest mismatches against `matcher` (an action mismatch
+/// weighs most), and the mismatches.
+fn closest<'j>(
+    matcher: &Matcher,
+    journal: &'j [JournalEntry],
+) -> Option<(&'j JournalEntry, Vec<String>)> {
+    journal
+        .iter()
+        .map(|entry| {
+            let view = RequestView {
+                action: entry.action.as_deref(),
+                secret_id: entry.secret_id.as_deref(),
+                region: entry.region.as_deref(),
+                params: &entry.params,
+            };
+            let diffs = matcher.mismatches(&view);
+            let weight: usize = diffs
+                .iter()
+                .map(|d| if d.starts_with("action") { 4 } else { 1 })
+                .sum();
+            (weight, entry, diffs)
+        })
+        .min_by_key(|(weight, entry, _)| (*weight, u64::MAX - entry.seq))
+        .map(|(_, entry, diffs)| (entry, diffs))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn view<'a>(action: &'a str, params: &'a Value) -> RequestView<'a> {
+        RequestView {
+            action: Some(action),
+            secret_id: Some("AKID"),
+            region: Some("ap-guangzhou"),
+            params,
+        }
+    }
+
+    #[test]
+    fn steps_are_consumed_in_order_then_the_script_stops_matching() {
+        let mut scripts = Scripts::default();
+        scripts.add(
+            Script::new()
+                .action("A")
+                .then(Step::error("RequestLimitExceeded"))
+                .then(Step::pass()),
+        );
+        let params = json!({});
+        let first = scripts.take(&view("A", &params)).unwrap();
+        assert_eq!(
+            first.step.unwrap().error.unwrap().code,
+            "RequestLimitExceeded"
+        );
+        assert_eq!(
+            scripts.take(&view("A", &params)).unwrap().step,
+            Some(Step::pass())
+        );
+        assert!(scripts.take(&view("A", &params)).is_none());
+        assert!(scripts.take(&view("B", &params)).is_none());
+    }
+
+    #[test]
+    fn admin_json_shape_parses_and_rejects_typos() {
+        let script: Script = serde_json::from_value(json!({
+            "name": "throttle twice",
+            "match": {"action": "DescribeInstanceBackups", "params": {"InstanceId": "crs-1"}},
+            "steps": [{"error": {"code": "RequestLimitExceeded"}}, {"fault": "delay=20"}, {"delay_ms": 5, "fault": "drop"}, {}],
+            "expect": {"times": 4}
+        }))
+        .unwrap();
+        assert_eq!(script.steps.len(), 4);
+        assert!(script.check().is_ok());
+        assert!(serde_json::from_value::<Script>(json!({"step": []})).is_err());
+        let bad: Script =
+            serde_json::from_value(json!({"steps": [{"error": {"code": "X"}, "fault": "drop"}]}))
+                .unwrap();
+        assert!(bad.check().unwrap_err().contains("steps[0]"));
+    }
+
+    #[test]
+    fn verification_shows_the_closest_request() {
+        let mut scripts = Scripts::default();
+        scripts.add(
+            Script::new()
+                .action("DescribeInstanceBackups")
+                .param("InstanceId", json!("crs-2"))
+                .expect(1),
+        );
+        let entry = |seq, action: &str, id: &str| JournalEntry {
+            seq,
+            time_unix_ms: 0,
+            method: "POST".into(),
+            style: "tc3",
+            action: Some(action.into()),
+            version: None,
+            region: None,
+            secret_id: None,
+            params: json!({"InstanceId": id}),
+            code: None,
+            verdict: "ok".into(),
+            signature: crate::journal::SignatureResult::Valid,
+            leniency: vec![],
+            script: None,
+            fault: None,
+            request_id: String::new(),
+        };
+        let journal = [
+            entry(1, "AssumeRole", "crs-2"),
+            entry(2, "DescribeInstanceBackups", "crs-1"),
+        ];
+        let err = scripts.verify(&journal).unwrap_err();
+        assert!(
+            err.contains("expected exactly 1 matching request(s), got 0"),
+            "{err}"
+        );
+        assert!(err.contains("closest request: #2"), "{err}");
+        assert!(
+            err.contains("param InstanceId: expected \"crs-2\", got \"crs-1\""),
+            "{err}"
+        );
+    }
+}

@@ -1,0 +1,403 @@
+//! The hyper server around the sans-IO handler: HTTP/1.1 (keep-alive) and HTTP/2 on one port
+//! (hyper-util's auto server), optional TLS, delivery faults carried out on the wire, graceful
+//! shutdown, and expectations verified on drop.
+
+use std::io;
+use std::net::SocketAddr;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::{Duration, SystemTime};
+
+use bytes::Bytes;
+use http_body_util::BodyExt;
+use hyper::body::{Body, Frame, Incoming, SizeHint};
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use hyper_util::server::conn::auto;
+use hyper_util::server::graceful::GracefulShutdown;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use crate::config::MockConfig;
+use crate::handler::{DeliveryMode, ExpectationError, Handler, MAX_BODY_BYTES, ScriptError};
+use crate::journal::JournalEntry;
+use crate::script::Script;
+
+/// How long a graceful shutdown waits for open connections.
+const DRAIN_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The response body: whole, or cut after its first half (a `truncate` fault).
+#[derive(Debug)]
+enum MockBody {
+    Whole(Option<Bytes>),
+    Truncated(Option<Bytes>),
+}
+
+impl Body for MockBody {
+    type Data = Bytes;
+    type Error = io::Error;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        _cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, io::Error>>> {
+        match self.get_mut() {
+            MockBody::Whole(data) => Poll::Ready(data.take().map(|d| Ok(Frame::data(d)))),
+            MockBody::Truncated(data) => match data.take() {
+                Some(half) => Poll::Ready(Some(Ok(Frame::data(half)))),
+                None => Poll::Ready(Some(Err(io::Error::new(
+                    io::ErrorKind::ConnectionAborted,
+                    "truncated by a mock fault",
+                )))),
+            },
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        matches!(self, MockBody::Whole(None))
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        match self {
+            MockBody::Whole(Some(d)) => SizeHint::with_exact(d.len() as u64),
+            _ => SizeHint::default(),
+        }
+    }
+}
+
+/// Reads at most `limit` bytes of the body (the rest is left unread: the handler refuses an
+/// oversized request by its length alone).
+async fn read_limited(mut body: Incoming, limit: usize) -> Result<Vec<u8>, hyper::Error> {
+    let mut out = Vec::new();
+    while let Some(frame) = body.frame().await {
+        if let Ok(data) = frame?.into_data() {
+            let room = limit - out.len();
+            out.extend_from_slice(&data[..room.min(data.len())]);
+            if out.len() >= limit {
+                break;
+            }
+        }
+    }
+    Ok(out)
+}
+
+async fn serve_one(
+    handler: Arc<Handler>,
+    request: hyper::Request<Incoming>,
+    mut stop: watch::Receiver<bool>,
+) -> Result<hyper::Response<MockBody>, io::Error> {
+    let (parts, body) = request.into_parts();
+    let body = read_limited(body, MAX_BODY_BYTES + 1)
+        .await
+        .map_err(io::Error::other)?;
+    let request = http::Request::from_parts(parts, body);
+    let outcome = handler.handle(&request, SystemTime::now());
+    if !outcome.delivery.delay.is_zero() {
+        tokio::time::sleep(outcome.delivery.delay).await;
+    }
+    let (mut parts, body) = outcome.response.into_parts();
+    let body = Bytes::from(body);
+    match outcome.delivery.mode {
+        DeliveryMode::Drop => Err(io::Error::new(
+            io::ErrorKind::ConnectionAborted,
+            "dropped by a mock fault",
+        )),
+        DeliveryMode::Stall => {
+            // Hold the request until the server stops (or the client goes away and hyper drops us).
+            while !*stop.borrow_and_update() {
+                if stop.changed().await.is_err() {
+                    break;
+                }
+            }
+            Err(io::Error::new(
+                io::ErrorKind::ConnectionAborted,
+                "stalled by a mock fault",
+            ))
+        }
+        DeliveryMode::Truncate => {
+            parts.headers.insert(
+                http::header::CONTENT_LENGTH,
+                http::HeaderValue::from(body.len()),
+            );
+            let half = body.slice(..body.len() / 2);
+            Ok(hyper::Response::from_parts(
+                parts,
+                MockBody::Truncated(Some(half)),
+            ))
+        }
+        _ => Ok(hyper::Response::from_parts(
+            parts,
+            MockBody::Whole(Some(body)),
+        )),
+    }
+}
+
+/// A running mock on a loopback port. Dropping it stops it gracefully and verifies the scripts'
+/// expectations (panicking with a report, unless the thread is already panicking).
+#[derive(Debug)]
+pub struct MockServer {
+    addr: SocketAddr,
+    tls: bool,
+    ca_pem: Option<String>,
+    handler: Arc<Handler>,
+    stop: watch::Sender<bool>,
+    task: Option<JoinHandle<()>>,
+    verified: bool,
+}
+
+impl MockServer {
+    /// Starts the default mock: demo data, demo credentials, 20 req/s, plain HTTP on an
+    /// ephemeral loopback port.
+    pub async fn start() -> io::Result<Self> {
+        Self::start_with(MockConfig::new()).await
+    }
+
+    /// Starts a mock with this configuration. A configuration error is `InvalidInput` with a
+    /// message naming what is wrong.
+    pub async fn start_with(config: MockConfig) -> io::Result<Self> {
+        let handler = Handler::new(&config, SystemTime::now())
+            .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e.to_string()))?;
+        let listener = TcpListener::bind(config.listen).await?;
+        let addr = listener.local_addr()?;
+        let tls = if config.tls {
+            Some(crate::tls::make()?)
+        } else {
+            None
+        };
+        let ca_pem = tls.as_ref().map(|t| t.ca_pem.clone());
+        let acceptor = tls.map(|t| tokio_rustls::TlsAcceptor::from(t.server_config));
+        let handler = Arc::new(handler);
+        let (stop, stop_rx) = watch::channel(false);
+        let task = tokio::spawn(accept_loop(listener, acceptor, handler.clone(), stop_rx));
+        Ok(Self {
+            addr,
+            tls: config.tls,
+            ca_pem,
+            handler,
+            stop,
+            task: Some(task),
+            verified: false,
+        })
+    }
+
+    /// `http://127.0.0.1:PORT` (`https://` with TLS).
+    pub fn uri(&self) -> String {
+        format!(
+            "{}://{}",
+            if self.tls { "https" } else { "http" },
+            self.addr
+        )
+    }
+
+    /// The listening address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The CA certificate (PEM) that signed the server certificate, with TLS.
+    pub fn ca_pem(&self) -> Option<String> {
+        self.ca_pem.clone()
+    }
+
+    /// The journal, oldest first.
+    pub fn journal(&self) -> Vec<JournalEntry> {
+        self.handler.journal()
+    }
+
+    /// Queues a script (see [`Script`]).
+    pub fn script(&self, script: Script) -> Result<u64, ScriptError> {
+        self.handler.script(script)
+    }
+
+    /// Forgets journal, scripts, rate-limit state and issued STS credentials.
+    pub fn reset(&self) {
+        self.handler.reset();
+    }
+
+    /// Checks the scripts' expectations now.
+    pub fn verify(&self) -> Result<(), ExpectationError> {
+        self.handler.verify()
+    }
+
+    /// The sans-IO handler behind the server.
+    pub fn handler(&self) -> &Handler {
+        &self.handler
+    }
+
+    /// Stops accepting, lets open requests finish (up to 5 s; stalled ones are released), then
+    /// verifies expectations.
+    pub async fn shutdown(mut self) -> Result<(), ExpectationError> {
+        let _ = self.stop.send(true);
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+        self.verified = true;
+        self.handler.verify()
+    }
+}
+
+impl Drop for MockServer {
+    fn drop(&mut self) {
+        let _ = self.stop.send(true);
+        if let Some(task) = self.task.take() {
+            // The accept loop winds down on its own; never block inside a runtime here.
+            drop(task);
+        }
+        if !self.verified
+            && !std::thread::panicking()
+            && let Err(e) = self.handler.verify()
+        {
+            panic!("{e}");
+        }
+    }
+}
+
+async fn accept_loop(
+    listener: TcpListener,
+    acceptor: Option<tokio_rustls::TlsAcceptor>,
+    handler: Arc<Handler>,
+    mut stop: watch::Receiver<bool>,
+) {
+    let graceful = GracefulShutdown::new();
+    let mut builder = auto::Builder::new(TokioExecutor::new());
+    builder.http1().keep_alive(true);
+    let builder = Arc::new(builder);
+    loop {
+        let accepted = tokio::select! {
+            _ = stop.changed() => break,
+            accepted = listener.accept() => accepted,
+        };
+        let Ok((stream, _peer)) = accepted else {
+            // Out of file descriptors or similar: back off briefly instead of spinning.
+            tokio::time::sleep(Duration::from_millis(10)).await;
+            continue;
+        };
+        let _ = stream.set_nodelay(true);
+        let handler = handler.clone();
+        let builder = builder.clone();
+        let acceptor = acceptor.clone();
+        let watcher = graceful.watcher();
+        let stop_rx = stop.clone();
+        tokio::spawn(async move {
+            let service = hyper::service::service_fn(move |request| {
+                serve_one(handler.clone(), request, stop_rx.clone())
+            });
+            match acceptor {
+                None => {
+                    let _ = watcher
+                        .watch(
+                            builder
+                                .serve_connection(TokioIo::new(stream), service)
+                                .into_owned(),
+                        )
+                        .await;
+                }
+                Some(acceptor) => {
+                    let Ok(Ok(tls)) =
+                        tokio::time::timeout(Duration::from_secs(10), acceptor.accept(stream))
+                            .await
+                    else {
+                        return;
+                    };
+                    let _ = watcher
+                        .watch(
+                            builder
+                                .serve_connection(TokioIo::new(tls), service)
+                                .into_owned(),
+                        )
+                        .await;
+                }
+            }
+        });
+    }
+    drop(listener);
+    tokio::select! {
+        _ = graceful.shutdown() => {},
+        _ = tokio::time::sleep(DRAIN_TIMEOUT) => {},
+    }
+}
+
+/// A [`MockServer`] with its own tokio runtime, for synchronous tests and other runtimes. Do not
+/// create or drop it inside an async context.
+#[derive(Debug)]
+pub struct BlockingMockServer {
+    server: Option<MockServer>,
+    runtime: tokio::runtime::Runtime,
+}
+
+impl BlockingMockServer {
+    /// Starts the default mock (see [`MockServer::start`]).
+    pub fn start() -> io::Result<Self> {
+        Self::start_with(MockConfig::new())
+    }
+
+    /// Starts a mock with this configuration.
+    pub fn start_with(config: MockConfig) -> io::Result<Self> {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("tcredis-mock")
+            .enable_all()
+            .build()?;
+        let server = runtime.block_on(MockServer::start_with(config))?;
+        Ok(Self {
+            server: Some(server),
+            runtime,
+        })
+    }
+
+    fn server(&self) -> &MockServer {
+        self.server.as_ref().expect("present until drop")
+    }
+
+    /// See [`MockServer::uri`].
+    pub fn uri(&self) -> String {
+        self.server().uri()
+    }
+    /// See [`MockServer::addr`].
+    pub fn addr(&self) -> SocketAddr {
+        self.server().addr()
+    }
+    /// See [`MockServer::ca_pem`].
+    pub fn ca_pem(&self) -> Option<String> {
+        self.server().ca_pem()
+    }
+    /// See [`MockServer::journal`].
+    pub fn journal(&self) -> Vec<JournalEntry> {
+        self.server().journal()
+    }
+    /// See [`MockServer::script`].
+    pub fn script(&self, script: Script) -> Result<u64, ScriptError> {
+        self.server().script(script)
+    }
+    /// See [`MockServer::reset`].
+    pub fn reset(&self) {
+        self.server().reset();
+    }
+    /// See [`MockServer::verify`].
+    pub fn verify(&self) -> Result<(), ExpectationError> {
+        self.server().verify()
+    }
+    /// See [`MockServer::handler`].
+    pub fn handler(&self) -> &Handler {
+        self.server().handler()
+    }
+    /// Stops gracefully and verifies expectations.
+    pub fn shutdown(mut self) -> Result<(), ExpectationError> {
+        let server = self.server.take().expect("present until drop");
+        self.runtime.block_on(server.shutdown())
+    }
+}
+
+impl Drop for BlockingMockServer {
+    fn drop(&mut self) {
+        if let Some(server) = self.server.take() {
+            let result = self.runtime.block_on(server.shutdown());
+            if let Err(e) = result
+                && !std::thread::panicking()
+            {
+                panic!("{e}");
+            }
+        }
+    }
+}

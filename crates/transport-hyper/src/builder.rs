@@ -1,0 +1,325 @@
+//! [`ClientBuilder`]: every client option, checked once in [`ClientBuilder::build`].
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tcredis_core::credentials::Credentials;
+use tcredis_core::endpoint::{ConnectAddress, Endpoint};
+use tcredis_core::pacer::Pacer;
+use tcredis_core::pagination::DriftPolicy;
+use tcredis_core::random::SplitMix64;
+use tcredis_core::retry::{RetryBudget, RetryPolicy};
+use tcredis_core::sign::tc3::SigningKeyCache;
+use tcredis_core::skew::SkewEstimator;
+
+use crate::client::Client;
+use crate::connector::ConnectorSettings;
+use crate::credentials::{ProvideCredentials, SharedProvider, StaticProvider};
+use crate::engine::Engine;
+use crate::error::Error;
+use crate::http_stack::HttpStack;
+use crate::proxy::ProxyConfig;
+use crate::tls::{TlsSettings, client_config};
+
+/// Default connect timeout (TCP, proxy tunnel and TLS handshake).
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default per-attempt timeout (the official SDKs' 60 s).
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
+/// Default pacing rate, requests per second (the documented API limit).
+pub const DEFAULT_RATE_LIMIT: f64 = 20.0;
+/// Default retries after the first attempt.
+pub const DEFAULT_MAX_RETRIES: u32 = 4;
+
+/// Builds a [`Client`]. Start with [`Client::builder`].
+#[derive(Clone)]
+pub struct ClientBuilder {
+    credentials: Option<SharedProvider>,
+    region: Option<String>,
+    endpoint: Option<Endpoint>,
+    connect_to: Option<String>,
+    language: Option<String>,
+    connect_timeout: Duration,
+    request_timeout: Duration,
+    deadline: Option<Duration>,
+    rate_limit: f64,
+    max_retries: u32,
+    retry_budget: Option<RetryBudget>,
+    random_seed: Option<u64>,
+    proxy: Option<String>,
+    env: HashMap<String, String>,
+    extra_roots: Vec<Vec<u8>>,
+    native_roots: bool,
+    request_client: Option<String>,
+    drift_policy: DriftPolicy,
+    clock_offset: i64,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field(
+                "credentials",
+                &self.credentials.as_ref().map(|c| c.source()),
+            )
+            .field("region", &self.region)
+            .field("endpoint", &self.endpoint)
+            .field("connect_to", &self.connect_to)
+            .field("rate_limit", &self.rate_limit)
+            .field("max_retries", &self.max_retries)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        Self {
+            credentials: None,
+            region: None,
+            endpoint: None,
+            connect_to: None,
+            language: None,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            request_timeout: DEFAULT_REQUEST_TIMEOUT,
+            deadline: None,
+            rate_limit: DEFAULT_RATE_LIMIT,
+            max_retries: DEFAULT_MAX_RETRIES,
+            retry_budget: None,
+            random_seed: None,
+            proxy: None,
+            env: HashMap::new(),
+            extra_roots: Vec::new(),
+            native_roots: false,
+            request_client: None,
+            drift_policy: DriftPolicy::default(),
+            clock_offset: 0,
+        }
+    }
+}
+
+impl ClientBuilder {
+    /// Where credentials come from (asked before every attempt, so temporary credentials are
+    /// refreshed by their provider).
+    pub fn credentials_provider(mut self, p: impl ProvideCredentials + 'static) -> Self {
+        self.credentials = Some(Arc::new(p));
+        self
+    }
+    /// A provider already shared (e.g. [`ResolvedCredentials::provider`](crate::credentials::ResolvedCredentials)).
+    pub fn shared_credentials_provider(mut self, p: SharedProvider) -> Self {
+        self.credentials = Some(p);
+        self
+    }
+    /// Fixed credentials.
+    pub fn credentials(self, c: Credentials) -> Self {
+        self.credentials_provider(StaticProvider::new(c))
+    }
+    /// The region (`X-TC-Region`), e.g. `ap-guangzhou`. Required.
+    pub fn region(mut self, r: impl Into<String>) -> Self {
+        self.region = Some(r.into());
+        self
+    }
+    /// The endpoint; default from the region (`redis.tencentcloudapi.com`, or
+    /// `redis.<region>.tencentcloudapi.com` for a `*-fsi` region).
+    pub fn endpoint(mut self, e: Endpoint) -> Self {
+        self.endpoint = Some(e);
+        self
+    }
+    /// Sends the TCP connection to `host:port` instead of the endpoint's address; the URI
+    /// authority, HTTP/2 `:authority`, TLS name and signed Host stay the endpoint's.
+    pub fn connect_to(mut self, addr: impl Into<String>) -> Self {
+        self.connect_to = Some(addr.into());
+        self
+    }
+    /// `X-TC-Language`: `zh-CN` or `en-US` (default: not sent; the server answers in zh-CN).
+    pub fn language(mut self, l: impl Into<String>) -> Self {
+        self.language = Some(l.into());
+        self
+    }
+    /// Limit for connection setup: TCP connect, proxy `CONNECT`, TLS handshake (default 10 s).
+    pub fn connect_timeout(mut self, d: Duration) -> Self {
+        self.connect_timeout = d;
+        self
+    }
+    /// Limit for one attempt: send and read the whole answer (default 60 s).
+    pub fn request_timeout(mut self, d: Duration) -> Self {
+        self.request_timeout = d;
+        self
+    }
+    /// Limit for a whole call, retries and waits included (default: none).
+    pub fn deadline(mut self, d: Duration) -> Self {
+        self.deadline = Some(d);
+        self
+    }
+    /// Requests per second for this client and all its clones (0 = off, default 20).
+    pub fn rate_limit(mut self, per_second: f64) -> Self {
+        self.rate_limit = per_second;
+        self
+    }
+    /// Retries after the first attempt (default 4, so 5 attempts).
+    pub fn max_retries(mut self, n: u32) -> Self {
+        self.max_retries = n;
+        self
+    }
+    /// A retry budget shared by every call of the client (default: none).
+    pub fn retry_budget(mut self, budget: RetryBudget) -> Self {
+        self.retry_budget = Some(budget);
+        self
+    }
+    /// Seed of the jitter random source (deterministic backoff in tests).
+    pub fn random_seed(mut self, s: u64) -> Self {
+        self.random_seed = Some(s);
+        self
+    }
+    /// An explicit proxy (`http://[user:pass@]host:port`), used for both schemes through
+    /// `CONNECT`; `NO_PROXY` from the environment snapshot still applies.
+    pub fn proxy(mut self, url: impl Into<String>) -> Self {
+        self.proxy = Some(url.into());
+        self
+    }
+    /// The environment snapshot for `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY`
+    /// (the client never reads the process environment itself).
+    pub fn env(mut self, env: HashMap<String, String>) -> Self {
+        self.env = env;
+        self
+    }
+    /// Trusts this CA (PEM, one or more certificates) in addition to the roots.
+    pub fn add_root_certificate_pem(mut self, pem: &[u8]) -> Self {
+        self.extra_roots.push(pem.to_vec());
+        self
+    }
+    /// Uses the platform's trust store instead of the bundled webpki (Mozilla) roots.
+    pub fn native_roots(mut self, yes: bool) -> Self {
+        self.native_roots = yes;
+        self
+    }
+    /// Appends `; <s>` to `X-TC-RequestClient` (at most 128 characters of
+    /// `0-9 a-z A-Z - _ , ; .` and space).
+    pub fn request_client(mut self, s: impl Into<String>) -> Self {
+        self.request_client = Some(s.into());
+        self
+    }
+    /// What the paginated streams do when the listing changes while paging (default: a
+    /// [`Error::Drift`] error).
+    pub fn drift_policy(mut self, policy: DriftPolicy) -> Self {
+        self.drift_policy = policy;
+        self
+    }
+    /// Test hook: pretends the machine's clock is off by `seconds` (positive = ahead), to
+    /// exercise clock-skew correction.
+    pub fn clock_offset_for_tests(mut self, seconds: i64) -> Self {
+        self.clock_offset = seconds;
+        self
+    }
+
+    /// Checks every option and builds the client. Nothing is sent.
+    pub fn build(self) -> Result<Client, Error> {
+        let region = self
+            .region
+            .filter(|r| !r.trim().is_empty())
+            .ok_or_else(|| Error::config("no region given; set one such as ap-guangzhou"))?;
+        if region.trim() != region || region.contains(|c: char| c.is_ascii_control()) {
+            return Err(Error::config(format!(
+                "region {region:?} has white space or control characters"
+            )));
+        }
+        let credentials = self
+            .credentials
+            .ok_or_else(|| Error::config("no credentials provider given"))?;
+        let endpoint = self
+            .endpoint
+            .unwrap_or_else(|| Endpoint::for_region(&region));
+        endpoint
+            .check_region(&region)
+            .map_err(|e| Error::config(e.to_string()))?;
+        let connect_to = match &self.connect_to {
+            None => None,
+            Some(a) => {
+                let a = ConnectAddress::parse(a)
+                    .map_err(|e| Error::config(format!("connect address: {e}")))?;
+                Some((a.host().to_owned(), a.port()))
+            }
+        };
+        if let Some(l) = self
+            .language
+            .as_deref()
+            .filter(|l| *l != "zh-CN" && *l != "en-US")
+        {
+            return Err(Error::config(format!(
+                "language {l:?} is not supported; use zh-CN or en-US"
+            )));
+        }
+        let request_client = match &self.request_client {
+            None => crate::REQUEST_CLIENT.to_owned(),
+            Some(s) => {
+                let ok = !s.is_empty()
+                    && s.len() <= 128
+                    && s.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "-_ ,;.".contains(c));
+                if !ok {
+                    return Err(Error::config(format!(
+                        "request client {s:?} must be 1..=128 characters of 0-9 a-z A-Z - _ , ; . and space"
+                    )));
+                }
+                format!("{}; {s}", crate::REQUEST_CLIENT)
+            }
+        };
+        for (name, d) in [
+            ("connect timeout", self.connect_timeout),
+            ("request timeout", self.request_timeout),
+        ] {
+            if d.is_zero() {
+                return Err(Error::config(format!(
+                    "the {name} must be greater than zero"
+                )));
+            }
+        }
+        if self.deadline.is_some_and(|d| d.is_zero()) {
+            return Err(Error::config("the deadline must be greater than zero"));
+        }
+        let pacer = if self.rate_limit == 0.0 {
+            None
+        } else {
+            let p = Pacer::new(self.rate_limit)
+                .map_err(|e| Error::config(format!("rate limit: {e}")))?;
+            Some(Mutex::new(p))
+        };
+        let tls = client_config(&TlsSettings {
+            native_roots: self.native_roots,
+            extra_roots_pem: self.extra_roots,
+        })
+        .map_err(Error::config)?;
+        let proxy = ProxyConfig::from_settings(self.proxy.as_deref(), &self.env)
+            .map_err(|e| Error::config(e.to_string()))?;
+        let stack = HttpStack::new(ConnectorSettings {
+            connect_to,
+            proxy,
+            tls,
+            connect_timeout: self.connect_timeout,
+        });
+        let seed = self.random_seed.unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_nanos() as u64)
+                .unwrap_or(0x5EED)
+        });
+        let engine = Engine {
+            stack,
+            endpoint,
+            region,
+            language: self.language,
+            request_client,
+            credentials,
+            pacer,
+            retry: RetryPolicy::new().with_max_retries(self.max_retries),
+            budget: self.retry_budget.map(Mutex::new),
+            rng: Mutex::new(SplitMix64::new(seed)),
+            skew: Mutex::new(SkewEstimator::new()),
+            keys: SigningKeyCache::new(),
+            request_timeout: self.request_timeout,
+            deadline: self.deadline,
+            clock_offset: self.clock_offset,
+        };
+        Ok(Client::from_parts(Arc::new(engine), self.drift_policy))
+    }
+}

@@ -1,0 +1,222 @@
+//! [`Client`]: `DescribeInstanceBackups` calls, paginated streams and a bounded fan-out over
+//! many instances, all sharing one pacer, one connection pool and one skew estimate.
+
+use std::sync::Arc;
+
+use futures_util::stream::{self, Stream, StreamExt as _};
+use tcredis_core::endpoint::Endpoint;
+use tcredis_core::pagination::{DriftPolicy, PageItem, PaginationOptions, Paginator};
+use tcredis_core::request::DescribeInstanceBackupsRequest;
+use tcredis_core::response::{
+    Backup, DescribeInstanceBackupsResponse, ResponseError, parse_response,
+};
+
+use crate::builder::ClientBuilder;
+use crate::engine::{Engine, Unparseable};
+use crate::error::Error;
+
+/// The async client. Cheap to clone: clones share the connection pool, the pacer, the retry
+/// budget, the signing-key cache and the clock-skew estimate.
+#[derive(Debug, Clone)]
+pub struct Client {
+    engine: Arc<Engine>,
+    drift_policy: DriftPolicy,
+}
+
+/// A backup as the paginator identifies it (private adapter: the core implements `PageItem`
+/// for `RedisBackupSet`, not yet for `Backup`).
+struct Paged(Backup);
+
+impl PageItem for Paged {
+    fn item_id(&self) -> std::borrow::Cow<'_, str> {
+        self.0.fields().item_id()
+    }
+}
+
+impl Client {
+    /// Starts a builder.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    pub(crate) fn from_parts(engine: Arc<Engine>, drift_policy: DriftPolicy) -> Self {
+        Self {
+            engine,
+            drift_policy,
+        }
+    }
+
+    /// The endpoint requests go to (the signed Host is its `host_header()`).
+    pub fn endpoint(&self) -> &Endpoint {
+        &self.engine.endpoint
+    }
+
+    /// The region sent as `X-TC-Region`.
+    pub fn region(&self) -> &str {
+        &self.engine.region
+    }
+
+    /// The current clock-skew correction in seconds (server minus local), learned from
+    /// `AuthFailure.SignatureExpire` answers.
+    pub fn clock_skew_seconds(&self) -> i64 {
+        self.engine.skew.lock().map(|s| s.offset()).unwrap_or(0)
+    }
+
+    /// One `DescribeInstanceBackups` call (validated first, then paced, signed, retried).
+    pub async fn describe_instance_backups(
+        &self,
+        req: &DescribeInstanceBackupsRequest,
+    ) -> Result<DescribeInstanceBackupsResponse, Error> {
+        req.validate()
+            .map_err(|e| Error::config(format!("invalid request: {e}")))?;
+        self.engine
+            .call(
+                tcredis_core::ACTION,
+                tcredis_core::VERSION,
+                req.to_json(),
+                |answer| match parse_response(&answer.body) {
+                    Ok(page) => Ok(page),
+                    Err(ResponseError::Malformed(m)) => Err(Unparseable(m.to_string())),
+                    Err(other) => Err(Unparseable(other.to_string())),
+                },
+            )
+            .await
+    }
+
+    /// Every page of the listing, in order, exactly once on a stable listing: `Limit` is the
+    /// request's (default 100), paging stops at `TotalCount`; drift (see the core's pagination
+    /// contract) ends the stream with [`Error::Drift`]. Memory stays flat: one page at a time.
+    /// Each page's `backup_set` holds the items to yield (under the restart policy, without
+    /// items already yielded). The stream ends after the first error.
+    pub fn pages(
+        &self,
+        req: DescribeInstanceBackupsRequest,
+    ) -> impl Stream<Item = Result<DescribeInstanceBackupsResponse, Error>> + Send + 'static {
+        let client = self.clone();
+        let options = PaginationOptions::new().with_drift_policy(self.drift_policy);
+        let options = match req.limit {
+            Some(l) => u32::try_from(l)
+                .map_err(|_| Error::config(format!("Limit {l} is outside 1..=100")))
+                .and_then(|l| {
+                    options
+                        .with_limit(l)
+                        .map_err(|e| Error::config(e.to_string()))
+                }),
+            None => Ok(options),
+        };
+        let pager =
+            options.and_then(|o| Paginator::new(req, o).map_err(|e| Error::config(e.to_string())));
+        stream::unfold(Some(pager), move |state| {
+            let client = client.clone();
+            async move {
+                let mut pager = match state? {
+                    Ok(p) => p,
+                    Err(e) => return Some((Err(e), None)),
+                };
+                let request = pager.poll_request()?;
+                let page = match client.describe_instance_backups(&request).await {
+                    Ok(page) => page,
+                    Err(e) => return Some((Err(e), None)),
+                };
+                let DescribeInstanceBackupsResponse {
+                    total_count,
+                    backup_set,
+                    request_id,
+                    ..
+                } = page;
+                let total = i64::try_from(total_count).unwrap_or(i64::MAX);
+                match pager.handle_page(total, backup_set.into_iter().map(Paged).collect()) {
+                    Ok(accepted) => {
+                        if let Some(drift) = &accepted.restarted_after {
+                            tracing::warn!(%drift, "the listing changed while paging; restarted from the beginning");
+                        }
+                        let items = accepted.items.into_iter().map(|p| p.0).collect();
+                        let page =
+                            DescribeInstanceBackupsResponse::new(total_count, items, request_id);
+                        Some((Ok(page), Some(Ok(pager))))
+                    }
+                    Err(drift) => Some((
+                        Err(Error::Drift {
+                            message: drift.to_string(),
+                        }),
+                        None,
+                    )),
+                }
+            }
+        })
+    }
+
+    /// Every backup of the listing, page by page (see [`Client::pages`]), each with its raw JSON.
+    pub fn backups(
+        &self,
+        req: DescribeInstanceBackupsRequest,
+    ) -> impl Stream<Item = Result<Backup, Error>> + Send + 'static {
+        self.pages(req).flat_map(|page| match page {
+            Ok(p) => stream::iter(p.backup_set.into_iter().map(Ok).collect::<Vec<_>>()),
+            Err(e) => stream::iter(vec![Err(e)]),
+        })
+    }
+
+    /// The pages of several listings (e.g. one per instance), fetched with at most
+    /// `concurrency` listings in flight (all through the shared pacer), yielded in input order:
+    /// every page of listing 0, then of listing 1, ... Each item carries its listing's index;
+    /// an error ends that listing only. Each listing buffers at most two pages ahead, so memory
+    /// is bounded by `concurrency`. Needs a Tokio runtime (listings run as tasks).
+    pub fn pages_for_instances(
+        &self,
+        reqs: Vec<DescribeInstanceBackupsRequest>,
+        concurrency: usize,
+    ) -> impl Stream<Item = (usize, Result<DescribeInstanceBackupsResponse, Error>)> + Send + 'static
+    {
+        let client = self.clone();
+        stream::iter(reqs.into_iter().enumerate())
+            .map(move |(index, req)| {
+                let client = client.clone();
+                async move {
+                    let (tx, rx) = tokio::sync::mpsc::channel(2);
+                    let task = tokio::spawn(async move {
+                        let mut pages = std::pin::pin!(client.pages(req));
+                        while let Some(page) = pages.next().await {
+                            if tx.send(page).await.is_err() {
+                                break;
+                            }
+                        }
+                    });
+                    let guard = AbortOnDrop(task);
+                    stream::unfold((rx, guard), move |(mut rx, guard)| async move {
+                        let page = rx.recv().await?;
+                        Some(((index, page), (rx, guard)))
+                    })
+                }
+            })
+            .buffered(concurrency.max(1))
+            .flatten()
+    }
+
+    /// The backups of several listings, as [`Client::pages_for_instances`] orders them.
+    pub fn backups_for_instances(
+        &self,
+        reqs: Vec<DescribeInstanceBackupsRequest>,
+        concurrency: usize,
+    ) -> impl Stream<Item = (usize, Result<Backup, Error>)> + Send + 'static {
+        self.pages_for_instances(reqs, concurrency)
+            .flat_map(|(index, page)| match page {
+                Ok(p) => stream::iter(
+                    p.backup_set
+                        .into_iter()
+                        .map(|b| (index, Ok(b)))
+                        .collect::<Vec<_>>(),
+                ),
+                Err(e) => stream::iter(vec![(index, Err(e))]),
+            })
+    }
+}
+
+/// Aborts a listing task when its stream is dropped.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}

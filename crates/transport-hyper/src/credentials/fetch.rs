@@ -1,0 +1,78 @@
+//! HTTP settings for the providers that fetch credentials (STS, CVM metadata), and the small
+//! client they share.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::time::Duration;
+
+use crate::connector::ConnectorSettings;
+use crate::http_stack::HttpStack;
+use crate::proxy::ProxyConfig;
+use crate::tls::{TlsSettings, client_config};
+
+use super::CredentialsError;
+
+/// How credential fetches reach the network.
+#[derive(Clone)]
+pub struct FetchSettings {
+    /// Connection setup limit (default 5 s).
+    pub connect_timeout: Duration,
+    /// Limit for one fetch (default 10 s).
+    pub timeout: Duration,
+    /// Extra trusted CA certificates (PEM), e.g. the mock's CA.
+    pub extra_roots_pem: Vec<Vec<u8>>,
+    /// Use the platform's roots instead of the bundled webpki roots.
+    pub native_roots: bool,
+    /// Explicit proxy URL for STS (the metadata service is always reached directly).
+    pub proxy: Option<String>,
+    /// Environment snapshot for `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY`.
+    pub env: HashMap<String, String>,
+}
+
+impl fmt::Debug for FetchSettings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FetchSettings")
+            .field("connect_timeout", &self.connect_timeout)
+            .field("timeout", &self.timeout)
+            .field("extra_roots", &self.extra_roots_pem.len())
+            .field("native_roots", &self.native_roots)
+            .field("proxy", &self.proxy.as_ref().map(|_| "<set>"))
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for FetchSettings {
+    fn default() -> Self {
+        Self {
+            connect_timeout: Duration::from_secs(5),
+            timeout: Duration::from_secs(10),
+            extra_roots_pem: Vec::new(),
+            native_roots: false,
+            proxy: None,
+            env: HashMap::new(),
+        }
+    }
+}
+
+impl FetchSettings {
+    /// Builds the client; `direct` ignores every proxy setting (metadata service).
+    pub(crate) fn stack(&self, source: &str, direct: bool) -> Result<HttpStack, CredentialsError> {
+        let tls = client_config(&TlsSettings {
+            native_roots: self.native_roots,
+            extra_roots_pem: self.extra_roots_pem.clone(),
+        })
+        .map_err(|e| CredentialsError::invalid(source, e))?;
+        let proxy = if direct {
+            ProxyConfig::none()
+        } else {
+            ProxyConfig::from_settings(self.proxy.as_deref(), &self.env)
+                .map_err(|e| CredentialsError::invalid(source, e.to_string()))?
+        };
+        Ok(HttpStack::new(ConnectorSettings {
+            connect_to: None,
+            proxy,
+            tls,
+            connect_timeout: self.connect_timeout,
+        }))
+    }
+}

@@ -1,0 +1,148 @@
+//! Credential providers and the default chain.
+//!
+//! Every provider is a separate, tested piece implementing [`ProvideCredentials`]. Providers
+//! read an injected environment snapshot and home directory — never the process environment —
+//! so tests need no `set_var` and the CLI decides what the environment is.
+//!
+//! | provider | source |
+//! |---|---|
+//! | [`StaticProvider`] | a pair given in code |
+//! | [`EnvProvider`] | `TENCENTCLOUD_SECRET_ID`, `TENCENTCLOUD_SECRET_KEY`, `TENCENTCLOUD_TOKEN` (alias `TENCENTCLOUD_SESSION_TOKEN`) |
+//! | [`ProfileFileProvider`] | INI `[profile]` of `TENCENTCLOUD_CREDENTIALS_FILE`, `~/.tencentcloud/credentials`, `/etc/tencentcloud/credentials` |
+//! | [`TccliProfileProvider`] | `~/.tccli/<profile>.credential` |
+//! | [`StsAssumeRoleProvider`] | STS `AssumeRole` over a base pair, refreshed before expiry |
+//! | [`WebIdentityProvider`] | STS `AssumeRoleWithWebIdentity` (TKE OIDC), refreshed before expiry |
+//! | [`CvmRoleProvider`] | the CVM metadata service, refreshed before expiry; only when asked |
+//!
+//! [`DefaultChain::resolve`] applies the design card's precedence and records every step.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+pub use tcredis_core::credentials::{Credentials, Secret};
+
+mod cache;
+mod chain;
+mod cvm;
+mod env;
+mod fetch;
+mod files;
+mod profile_file;
+mod static_provider;
+mod sts;
+mod tccli;
+
+pub use chain::{ChainConfig, ChainStep, DefaultChain, ResolvedCredentials, StepOutcome};
+pub use cvm::CvmRoleProvider;
+pub use env::EnvProvider;
+pub use fetch::FetchSettings;
+pub use profile_file::ProfileFileProvider;
+pub use static_provider::StaticProvider;
+pub use sts::{StsAssumeRoleProvider, WebIdentityProvider};
+pub use tccli::TccliProfileProvider;
+
+/// The future a provider returns.
+pub type ProvideFuture<'a> =
+    Pin<Box<dyn Future<Output = Result<Credentials, CredentialsError>> + Send + 'a>>;
+
+/// A source of credentials. Implementations cache and refresh temporary credentials themselves;
+/// the client calls [`ProvideCredentials::provide`] before signing every attempt.
+pub trait ProvideCredentials: Send + Sync + fmt::Debug {
+    /// The current credentials.
+    fn provide(&self) -> ProvideFuture<'_>;
+    /// A short human name of where the credentials come from (for `config show`), e.g.
+    /// `env TENCENTCLOUD_SECRET_ID`. Never contains a secret.
+    fn source(&self) -> String;
+}
+
+/// A provider behind an `Arc`, as the client and the chain hold it.
+pub type SharedProvider = Arc<dyn ProvideCredentials>;
+
+impl<T: ProvideCredentials + ?Sized> ProvideCredentials for Arc<T> {
+    fn provide(&self) -> ProvideFuture<'_> {
+        (**self).provide()
+    }
+    fn source(&self) -> String {
+        (**self).source()
+    }
+}
+
+/// Why no credentials could be provided. Never contains a secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CredentialsError {
+    /// Nothing in the chain had credentials; every step tried is listed.
+    NotFound {
+        /// The steps, in order, with why each did not apply.
+        tried: Vec<ChainStep>,
+    },
+    /// A source exists but its content is unusable (empty key, malformed file, ...).
+    Invalid {
+        /// The source (variable or file name).
+        source: String,
+        /// What is wrong and what is accepted.
+        reason: String,
+    },
+    /// A remote source (STS, CVM metadata) could not be reached or refused.
+    Unavailable {
+        /// The source.
+        source: String,
+        /// What happened.
+        reason: String,
+    },
+}
+
+impl CredentialsError {
+    pub(crate) fn invalid(source: impl Into<String>, reason: impl Into<String>) -> Self {
+        Self::Invalid {
+            source: source.into(),
+            reason: reason.into(),
+        }
+    }
+    pub(crate) fn unavailable(source: impl Into<String>, reason: impl Into<String>) -> Self {
+        Self::Unavailable {
+            source: source.into(),
+            reason: reason.into(),
+        }
+    }
+}
+
+impl fmt::Display for CredentialsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::NotFound { tried } => {
+                f.write_str("no credentials found; tried, in order:")?;
+                for step in tried {
+                    write!(f, "\n  - {step}")?;
+                }
+                f.write_str(
+                    "\nset TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY, write ~/.tencentcloud/credentials \
+                     ([default] secret_id/secret_key), or use --profile / --use-cvm-role",
+                )
+            }
+            Self::Invalid { source, reason } => write!(f, "{source}: {reason}"),
+            Self::Unavailable { source, reason } => write!(f, "{source}: {reason}"),
+        }
+    }
+}
+
+impl std::error::Error for CredentialsError {}
+
+/// Checks a pair with the core's rules, naming the source on failure.
+pub(crate) fn make_credentials(
+    source: &str,
+    secret_id: &str,
+    secret_key: &str,
+    token: Option<&str>,
+) -> Result<Credentials, CredentialsError> {
+    let c = Credentials::new(secret_id, secret_key)
+        .map_err(|e| CredentialsError::invalid(source, e.to_string()))?;
+    match token {
+        Some(t) => c
+            .with_token(t)
+            .map_err(|e| CredentialsError::invalid(source, e.to_string())),
+        None => Ok(c),
+    }
+}

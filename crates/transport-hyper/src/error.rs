@@ -1,0 +1,179 @@
+//! The client's error type: an API answer (code, message, RequestId), or what went wrong on the
+//! way (transport, timeout, TLS, credentials, configuration, pagination drift, a response that
+//! could not be understood). No secret is ever part of an error.
+
+use std::fmt;
+use std::time::Duration;
+
+use tcredis_core::error::ApiError;
+
+/// Which time limit fired.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TimeoutKind {
+    /// Establishing the connection (TCP, proxy tunnel, TLS handshake).
+    Connect,
+    /// One attempt: sending the request and reading the whole response.
+    Request,
+    /// The whole call, retries and pacing waits included.
+    Deadline,
+}
+
+impl fmt::Display for TimeoutKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            TimeoutKind::Connect => "connect timeout",
+            TimeoutKind::Request => "request timeout",
+            TimeoutKind::Deadline => "deadline",
+        })
+    }
+}
+
+/// What kind of transport failure happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TransportErrorKind {
+    /// The TCP connection could not be made (refused, unreachable, name resolution).
+    Connect,
+    /// The proxy refused or broke the CONNECT tunnel.
+    Proxy,
+    /// The connection failed while the request or response was in flight (reset, closed).
+    Io,
+    /// The server broke the HTTP protocol.
+    Protocol,
+}
+
+/// An error from a [`Client`](crate::Client) call or its setup.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum Error {
+    /// The API answered an error (`Response.Error`), after any retries.
+    Api(ApiError),
+    /// The API refused the request's timestamp even after the client corrected its clock by the
+    /// skew measured from the server's `Date` header.
+    ClockSkew {
+        /// The API error of the last attempt.
+        error: ApiError,
+        /// Measured skew in seconds: server time minus local time.
+        skew_seconds: i64,
+    },
+    /// The network failed (after any retries).
+    Transport {
+        /// What failed.
+        kind: TransportErrorKind,
+        /// A description (never contains a secret).
+        message: String,
+    },
+    /// A time limit fired.
+    Timeout {
+        /// Which limit.
+        kind: TimeoutKind,
+        /// Its configured value.
+        after: Duration,
+    },
+    /// The TLS handshake failed (untrusted certificate, wrong name, protocol).
+    Tls {
+        /// A description.
+        message: String,
+    },
+    /// No usable credentials (or the provider failed).
+    Credentials {
+        /// A description naming what was tried.
+        message: String,
+    },
+    /// The client or the request is misconfigured (nothing was sent).
+    Config {
+        /// What is wrong and what is accepted.
+        message: String,
+    },
+    /// The listing changed under the paginator (see the core's pagination contract).
+    Drift {
+        /// What was observed.
+        message: String,
+    },
+    /// The server answered something that is not a valid API response.
+    InvalidResponse {
+        /// HTTP status of the answer.
+        status: u16,
+        /// What was wrong.
+        message: String,
+    },
+}
+
+impl Error {
+    /// The API error when the server answered one.
+    pub fn api_error(&self) -> Option<&ApiError> {
+        match self {
+            Error::Api(e) | Error::ClockSkew { error: e, .. } => Some(e),
+            _ => None,
+        }
+    }
+
+    /// Whether the failure is a network, TLS or timeout failure (the CLI's exit code 4).
+    pub fn is_network(&self) -> bool {
+        matches!(
+            self,
+            Error::Transport { .. }
+                | Error::Timeout { .. }
+                | Error::Tls { .. }
+                | Error::InvalidResponse { .. }
+        )
+    }
+
+    /// Whether the error came from a time limit.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Timeout { .. })
+    }
+
+    pub(crate) fn config(message: impl Into<String>) -> Self {
+        Error::Config {
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Api(e) => write!(f, "API error {e}"),
+            Error::ClockSkew {
+                error,
+                skew_seconds,
+            } => write!(
+                f,
+                "API error {error}; the local clock is {} s {} the server's even after correction",
+                skew_seconds.unsigned_abs(),
+                if *skew_seconds >= 0 {
+                    "behind"
+                } else {
+                    "ahead of"
+                }
+            ),
+            Error::Transport { kind, message } => {
+                let what = match kind {
+                    TransportErrorKind::Connect => "connection failed",
+                    TransportErrorKind::Proxy => "proxy failed",
+                    TransportErrorKind::Io => "network error",
+                    TransportErrorKind::Protocol => "HTTP protocol error",
+                };
+                write!(f, "{what}: {message}")
+            }
+            Error::Timeout { kind, after } => write!(f, "{kind} of {after:?} elapsed"),
+            Error::Tls { message } => write!(f, "TLS error: {message}"),
+            Error::Credentials { message } => write!(f, "credentials: {message}"),
+            Error::Config { message } => write!(f, "configuration error: {message}"),
+            Error::Drift { message } => write!(f, "the listing changed while paging: {message}"),
+            Error::InvalidResponse { status, message } => {
+                write!(f, "invalid response (HTTP {status}): {message}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<ApiError> for Error {
+    fn from(e: ApiError) -> Self {
+        Error::Api(e)
+    }
+}

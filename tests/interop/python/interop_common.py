@@ -1,0 +1,103 @@
+"""Shared by the interop suites: the seed's expected listings and a tiny case runner.
+
+Standard library only (it runs in both venvs). Everything a suite needs comes from the
+environment that `cargo xtask interop` sets (never argv, so no secret is in a process list):
+TCREDIS_MOCK_URL, TCREDIS_INTEROP_SEED, TENCENTCLOUD_SECRET_ID, TENCENTCLOUD_SECRET_KEY.
+Nothing here prints a secret: failures print what was compared, never credentials.
+"""
+import json
+import os
+import sys
+import traceback
+import urllib.parse
+
+REGION = "ap-guangzhou"
+
+
+def env(name):
+    value = os.environ.get(name)
+    if not value:
+        sys.exit("interop: %s is not set (run through `cargo xtask interop`)" % name)
+    return value
+
+
+def mock_url():
+    """(full URL, "host:port") of the running mock."""
+    url = env("TCREDIS_MOCK_URL")
+    parsed = urllib.parse.urlsplit(url)
+    if parsed.scheme != "http" or not parsed.port:
+        sys.exit("interop: TCREDIS_MOCK_URL must be http://127.0.0.1:PORT, got %r" % url)
+    return url, "%s:%d" % (parsed.hostname, parsed.port)
+
+
+class Seed:
+    """The seed file, with the mock's inheritance and listing order applied."""
+
+    def __init__(self, path=None):
+        with open(path or env("TCREDIS_INTEROP_SEED"), encoding="utf-8") as f:
+            data = json.load(f)
+        self.instances = {}
+        for inst in data["instances"]:
+            backups = []
+            for b in inst["Backups"]:
+                full = dict(b)
+                for key in ("InstanceId", "InstanceName", "Region"):
+                    full.setdefault(key, inst[key])
+                backups.append(full)
+            # Listing order: StartTime descending, then BackupId descending (byte order).
+            backups.sort(key=lambda b: (b["StartTime"], b["BackupId"].encode("utf-8")), reverse=True)
+            self.instances[inst["InstanceId"]] = dict(inst, Backups=backups)
+
+    def listing(self, instance_id, statuses=None):
+        items = self.instances[instance_id]["Backups"]
+        if statuses:
+            items = [b for b in items if b["Status"] in statuses]
+        return items
+
+    def ids(self, instance_id, statuses=None):
+        return [b["BackupId"] for b in self.listing(instance_id, statuses)]
+
+
+def check(condition, what):
+    if not condition:
+        raise AssertionError(what)
+
+
+def check_eq(actual, expected, what):
+    if actual != expected:
+        raise AssertionError("%s: expected %r, got %r" % (what, expected, actual))
+
+
+def check_items_match(items, expected, what):
+    """Every field the seed gives is returned unchanged, in listing order."""
+    check_eq([i.get("BackupId") for i in items], [e["BackupId"] for e in expected], what + " BackupIds in order")
+    for got, want in zip(items, expected):
+        for key, value in want.items():
+            check_eq(got.get(key), value, "%s %s.%s" % (what, want["BackupId"], key))
+
+
+class Runner:
+    """Runs named cases; prints PASS/FAIL per case and the summary line xtask parses."""
+
+    def __init__(self, suite):
+        self.suite = suite
+        self.cases = []
+
+    def case(self, fn):
+        self.cases.append(fn)
+        return fn
+
+    def run(self):
+        passed = 0
+        for fn in self.cases:
+            name = fn.__name__
+            try:
+                fn()
+            except Exception as e:  # a case failure, whatever raised it
+                print("FAIL %s: %s: %s" % (name, type(e).__name__, e), flush=True)
+                traceback.print_exc(file=sys.stderr)
+            else:
+                passed += 1
+                print("PASS %s" % name, flush=True)
+        print("interop-summary: suite=%s ran=%d passed=%d" % (self.suite, len(self.cases), passed), flush=True)
+        sys.exit(0 if passed == len(self.cases) else 1)

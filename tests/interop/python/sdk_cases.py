@@ -1,0 +1,166 @@
+"""The official Python SDK (tencentcloud-sdk-python-redis RedisClient) against tcredis-mock.
+
+Run by `cargo xtask interop` in target/interop/venv-sdk; see interop_common.py for the
+environment it reads. Covers TC3 over POST and GET, the legacy v1 signatures (HmacSHA256 over
+POST form, HmacSHA1 over GET), errors surfacing as TencentCloudSDKException with the right code
+and a RequestId, a full pagination loop, non-ASCII names, and region scoping.
+"""
+import json
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from interop_common import REGION, Runner, Seed, check, check_eq, check_items_match, env, mock_url  # noqa: E402
+
+from tencentcloud.common import credential  # noqa: E402
+from tencentcloud.common.exception.tencent_cloud_sdk_exception import TencentCloudSDKException  # noqa: E402
+from tencentcloud.common.profile.client_profile import ClientProfile  # noqa: E402
+from tencentcloud.common.profile.http_profile import HttpProfile  # noqa: E402
+from tencentcloud.redis.v20180412 import models, redis_client  # noqa: E402
+
+URL, HOST_PORT = mock_url()
+SEED = Seed()
+SECRET_ID = env("TENCENTCLOUD_SECRET_ID")
+SECRET_KEY = env("TENCENTCLOUD_SECRET_KEY")
+runner = Runner("python-sdk")
+
+
+def client(method="POST", sign="TC3-HMAC-SHA256", key=None, region=REGION):
+    # protocol="http" with a bare host:port endpoint: Host is "127.0.0.1:PORT" (no scheme).
+    hp = HttpProfile(protocol="http", endpoint=HOST_PORT, reqMethod=method, reqTimeout=10)
+    profile = ClientProfile(httpProfile=hp, signMethod=sign)
+    cred = credential.Credential(SECRET_ID, key or SECRET_KEY)
+    return redis_client.RedisClient(cred, region, profile)
+
+
+def request(**params):
+    req = models.DescribeInstanceBackupsRequest()
+    req.from_json_string(json.dumps(params))
+    return req
+
+
+def items(resp):
+    """The page as plain dicts with only the fields the server sent (SDK drops absent ones)."""
+    return [b._serialize() for b in (resp.BackupSet or [])]
+
+
+def expect_error(call, code):
+    try:
+        resp = call()
+    except TencentCloudSDKException as e:
+        check_eq(e.get_code(), code, "error code")
+        check(e.get_request_id(), "the error carries a RequestId")
+        check(e.get_message(), "the error carries a message")
+        return e
+    raise AssertionError("expected %s, got a response with TotalCount %r" % (code, resp.TotalCount))
+
+
+@runner.case
+def tc3_post_lists_one_instance_in_listing_order():
+    resp = client().DescribeInstanceBackups(request(InstanceId="crs-interop01", Limit=100))
+    expected = SEED.listing("crs-interop01")
+    check_eq(resp.TotalCount, len(expected), "TotalCount")
+    check_items_match(items(resp), expected, "page")
+    check(resp.RequestId, "RequestId present")
+
+
+@runner.case
+def tc3_get_with_status_array_filters():
+    resp = client(method="GET").DescribeInstanceBackups(
+        request(InstanceId="crs-interop01", Status=[2, 4], Limit=50, Offset=0))
+    expected = SEED.listing("crs-interop01", statuses={2, 4})
+    check_eq(resp.TotalCount, len(expected), "TotalCount with Status [2, 4]")
+    check_items_match(items(resp), expected, "GET page")
+
+
+@runner.case
+def v1_hmac_sha256_post_form():
+    resp = client(sign="HmacSHA256").DescribeInstanceBackups(request(InstanceId="crs-interop01", Limit=5))
+    expected = SEED.listing("crs-interop01")
+    check_eq(resp.TotalCount, len(expected), "TotalCount")
+    check_items_match(items(resp), expected[:5], "v1 HmacSHA256 page")
+
+
+@runner.case
+def v1_hmac_sha1_get_query():
+    resp = client(method="GET", sign="HmacSHA1").DescribeInstanceBackups(
+        request(InstanceId="crs-interop01", Limit=5, Offset=5, Status=[-1, -2, 1]))
+    expected = SEED.listing("crs-interop01", statuses={-1, -2, 1})
+    check_eq(resp.TotalCount, len(expected), "TotalCount")
+    check_items_match(items(resp), expected[5:10], "v1 HmacSHA1 page")
+
+
+@runner.case
+def unknown_instance_is_resource_not_found():
+    expect_error(lambda: client().DescribeInstanceBackups(request(InstanceId="crs-doesnotexist")),
+                 "ResourceNotFound.InstanceNotExists")
+
+
+@runner.case
+def instance_of_another_region_is_resource_not_found():
+    expect_error(lambda: client().DescribeInstanceBackups(request(InstanceId="crs-interop04")),
+                 "ResourceNotFound.InstanceNotExists")
+    resp = client(region="ap-shanghai").DescribeInstanceBackups(request(InstanceId="crs-interop04"))
+    check_items_match(items(resp), SEED.listing("crs-interop04"), "ap-shanghai listing")
+
+
+@runner.case
+def wrong_secret_key_is_signature_failure():
+    # A key unrelated to the real one, so nothing secret can surface in a message.
+    expect_error(lambda: client(key="wrong-key-for-interop").DescribeInstanceBackups(
+        request(InstanceId="crs-interop01")), "AuthFailure.SignatureFailure")
+
+
+@runner.case
+def wrong_secret_key_is_signature_failure_for_v1_too():
+    expect_error(lambda: client(method="GET", sign="HmacSHA256", key="wrong-key-for-interop")
+                 .DescribeInstanceBackups(request(InstanceId="crs-interop01")), "AuthFailure.SignatureFailure")
+
+
+@runner.case
+def limit_over_100_is_invalid_parameter():
+    expect_error(lambda: client().DescribeInstanceBackups(request(InstanceId="crs-interop01", Limit=101)),
+                 "InvalidParameter.InvalidParameter")
+
+
+@runner.case
+def begin_after_end_is_invalid_parameter():
+    expect_error(lambda: client().DescribeInstanceBackups(request(
+        InstanceId="crs-interop01", BeginTime="2026-11-20 00:00:00", EndTime="2026-11-19 00:00:00")),
+        "InvalidParameter.InvalidParameter")
+
+
+@runner.case
+def pagination_loop_yields_every_backup_exactly_once():
+    c = client()
+    expected = SEED.ids("crs-interop03")
+    seen, offset, pages = [], 0, 0
+    while True:
+        resp = c.DescribeInstanceBackups(request(InstanceId="crs-interop03", Limit=100, Offset=offset))
+        pages += 1
+        check_eq(resp.TotalCount, len(expected), "TotalCount on page %d" % pages)
+        page = [b["BackupId"] for b in items(resp)]
+        check(page, "page %d at offset %d is empty before TotalCount" % (pages, offset))
+        seen += page
+        offset += len(page)
+        if offset >= resp.TotalCount:
+            break
+        check(pages < 10, "runaway pagination")
+    check_eq(pages, 3, "pages for 250 backups at Limit 100")
+    check_eq(len(set(seen)), len(seen), "no BackupId repeated")
+    check_eq(seen, expected, "every BackupId exactly once, in listing order")
+
+
+@runner.case
+def non_ascii_instance_name_round_trips():
+    # InstanceName is a substring (fuzzy) match; no InstanceId means every instance of the region.
+    resp = client().DescribeInstanceBackups(request(InstanceName="测试实例", Limit=100))
+    expected = SEED.listing("crs-interop02")
+    check_eq(resp.TotalCount, len(expected), "TotalCount for InstanceName 测试实例")
+    check_items_match(items(resp), expected, "non-ASCII page")
+    check_eq(items(resp)[0]["InstanceName"], "测试实例-备份", "InstanceName")
+
+
+if __name__ == "__main__":
+    runner.run()

@@ -1,0 +1,190 @@
+//! `cargo xtask ci`: the gate. Runs every stage in order, prints each stage's name and wall
+//! time, then a summary table; exits non-zero when a stage failed.
+//!
+//! After the first failing stage the remaining stages are not run, except the secret scan,
+//! which always runs last: a failing test is exactly when a secret is most likely to be printed.
+
+use std::process::{Command, ExitCode};
+use std::time::{Duration, Instant};
+
+use crate::outcome::Outcome;
+use crate::run::Context;
+use crate::{Options, bench, codegen, fuzz, interop, secrets};
+
+/// How a stage runs: with the shared context and the command-line options.
+type StageFn = Box<dyn Fn(&Context, Options) -> Outcome>;
+
+/// One stage of the gate.
+struct Stage {
+    name: &'static str,
+    run: StageFn,
+}
+
+fn stages() -> Vec<Stage> {
+    vec![
+        cargo_stage("fmt", &["fmt", "--all", "--check"], &[]),
+        cargo_stage(
+            "clippy",
+            &[
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--locked",
+                "--",
+                "-D",
+                "warnings",
+            ],
+            &[],
+        ),
+        cargo_stage("test", &["test", "--workspace", "--locked"], &[]),
+        cargo_stage(
+            "doc",
+            &["doc", "--workspace", "--no-deps", "--locked"],
+            &[("RUSTDOCFLAGS", "-D warnings")],
+        ),
+        Stage {
+            name: "codegen --check",
+            run: Box::new(|ctx, opts| {
+                codegen::run(
+                    ctx,
+                    Options {
+                        check: true,
+                        ..opts
+                    },
+                )
+            }),
+        },
+        Stage {
+            name: "interop",
+            run: Box::new(|ctx, _| interop::run(ctx)),
+        },
+        Stage {
+            name: "fuzz-smoke",
+            run: Box::new(fuzz::smoke),
+        },
+        Stage {
+            name: "bench --check",
+            run: Box::new(|ctx, opts| {
+                bench::run(
+                    ctx,
+                    Options {
+                        check: true,
+                        ..opts
+                    },
+                )
+            }),
+        },
+    ]
+}
+
+fn cargo_stage(
+    name: &'static str,
+    args: &'static [&'static str],
+    env: &'static [(&'static str, &'static str)],
+) -> Stage {
+    Stage {
+        name,
+        run: Box::new(move |ctx, _| {
+            let mut cmd: Command = ctx.cargo();
+            cmd.args(args);
+            for (k, v) in env {
+                cmd.env(k, v);
+            }
+            match ctx.run(name, &mut cmd) {
+                Ok(()) => Outcome::pass(),
+                Err(e) => Outcome::Fail(e),
+            }
+        }),
+    }
+}
+
+/// Runs the gate; the exit code is 0 only when no stage failed.
+pub fn run(options: Options) -> ExitCode {
+    let ctx = match Context::new(true, options.long) {
+        Ok(ctx) => ctx,
+        Err(e) => {
+            eprintln!("xtask ci: cannot prepare the scan folder: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let started = Instant::now();
+    let mut results: Vec<(&'static str, Option<(Outcome, Duration)>)> = Vec::new();
+    let mut failed = false;
+    for stage in stages() {
+        if failed {
+            results.push((stage.name, None));
+            continue;
+        }
+        let outcome = timed(stage.name, || (stage.run)(&ctx, options));
+        failed = matches!(outcome.0, Outcome::Fail(_));
+        results.push((stage.name, Some(outcome)));
+    }
+    let scan = timed("secret-scan", || secrets::scan_stage(&ctx));
+    failed |= matches!(scan.0, Outcome::Fail(_));
+    results.push(("secret-scan", Some(scan)));
+
+    print_summary(&results, started.elapsed(), options);
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn timed(name: &str, f: impl FnOnce() -> Outcome) -> (Outcome, Duration) {
+    println!("\n==> {name}");
+    let start = Instant::now();
+    let outcome = f();
+    let took = start.elapsed();
+    match &outcome {
+        Outcome::Pass(note) => println!(
+            "<== {name}: ok in {}{}",
+            secs(took),
+            note.as_ref().map(|n| format!(" ({n})")).unwrap_or_default()
+        ),
+        Outcome::Skip(reason) => println!("SKIP {name}: {reason}"),
+        Outcome::Fail(reason) => println!("<== {name}: FAILED in {}: {reason}", secs(took)),
+    }
+    (outcome, took)
+}
+
+fn print_summary(
+    results: &[(&'static str, Option<(Outcome, Duration)>)],
+    total: Duration,
+    options: Options,
+) {
+    let width = results
+        .iter()
+        .map(|(n, _)| n.len())
+        .max()
+        .unwrap_or(5)
+        .max(5);
+    println!(
+        "\nxtask ci{} summary",
+        if options.long { " --long" } else { "" }
+    );
+    println!(
+        "{:<width$}  {:<7}  {:>8}  detail",
+        "stage", "result", "time"
+    );
+    println!("{}", "-".repeat(width + 30));
+    for (name, result) in results {
+        let (label, time, detail) = match result {
+            None => (
+                "not run",
+                String::new(),
+                "an earlier stage failed".to_owned(),
+            ),
+            Some((Outcome::Pass(note), t)) => ("ok", secs(*t), note.clone().unwrap_or_default()),
+            Some((Outcome::Skip(reason), t)) => ("SKIP", secs(*t), reason.clone()),
+            Some((Outcome::Fail(reason), t)) => ("FAILED", secs(*t), reason.clone()),
+        };
+        println!("{name:<width$}  {label:<7}  {time:>8}  {detail}");
+    }
+    println!("{}", "-".repeat(width + 30));
+    println!("{:<width$}  {:<7}  {:>8}", "total", "", secs(total));
+}
+
+fn secs(d: Duration) -> String {
+    format!("{:.1}s", d.as_secs_f64())
+}
