@@ -275,7 +275,7 @@ impl Paginator {
     /// Called when the paginator is already done or failed, it yields nothing.
     pub fn handle_page<T: PageItem>(
         &mut self,
-        total_count: u64,
+        total: u64,
         items: Vec<T>,
     ) -> Result<PageAccepted<T>, Drift> {
         if self.phase != Phase::Running {
@@ -285,7 +285,6 @@ impl Paginator {
                 restarted_after: None,
             });
         }
-        let total = total_count;
         match self.total {
             Some(before) if before != total => {
                 return self.drift(
@@ -318,11 +317,10 @@ impl Paginator {
         let mut page_ids = HashSet::with_capacity(items.len());
         for item in &items {
             let id = item.item_id();
-            if self.previous_page_ids.contains(id.as_ref()) || page_ids.contains(id.as_ref()) {
-                let shown: String = id.chars().take(80).collect();
+            if self.previous_page_ids.contains(id.as_ref()) || !page_ids.insert(id.into_owned()) {
+                let shown: String = item.item_id().chars().take(80).collect();
                 return self.drift(DriftKind::RepeatedItem { id: shown }, total);
             }
-            page_ids.insert(id.into_owned());
         }
         self.total = Some(total);
         self.pages_this_pass += 1;

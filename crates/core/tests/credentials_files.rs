@@ -336,7 +336,7 @@ fn sts_request_bodies_and_validation() {
         StsError::EmptyRoleArn
     );
     assert_eq!(
-        AssumeRoleRequest::new("arn", "x").unwrap_err(),
+        AssumeRoleRequest::new("arn", "").unwrap_err(),
         StsError::InvalidSessionName
     );
     assert_eq!(

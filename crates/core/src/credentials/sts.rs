@@ -57,7 +57,8 @@ pub enum StsError {
     InvalidDuration(u32),
     /// `RoleArn` is empty.
     EmptyRoleArn,
-    /// `RoleSessionName` is not 2 to 128 characters of letters, digits and `_+=,.@-`.
+    /// `RoleSessionName` is empty, longer than 128 characters, or holds white space or control
+    /// characters.
     InvalidSessionName,
     /// `ProviderId` or `WebIdentityToken` is empty.
     EmptyWebIdentity,
@@ -85,7 +86,7 @@ impl fmt::Display for StsError {
             ),
             Self::EmptyRoleArn => f.write_str("the role ARN is empty"),
             Self::InvalidSessionName => f.write_str(
-                "the role session name must be 2 to 128 characters of letters, digits and _+=,.@-",
+                "the role session name must be 1 to 128 characters without spaces or control characters",
             ),
             Self::EmptyWebIdentity => {
                 f.write_str("the OIDC provider id and web identity token must not be empty")
@@ -108,9 +109,11 @@ impl fmt::Display for StsError {
 
 impl std::error::Error for StsError {}
 
+/// Only what can be checked without guessing the server's rules: not empty, at most 128
+/// characters, no white space or control characters. STS itself has the last word.
 fn check_session_name(name: &str) -> Result<(), StsError> {
-    let ok_char = |c: char| c.is_ascii_alphanumeric() || "_+=,.@-".contains(c);
-    if (2..=128).contains(&name.len()) && name.chars().all(ok_char) {
+    let bad_char = |c: char| c.is_whitespace() || c.is_control();
+    if !name.is_empty() && name.chars().count() <= 128 && !name.chars().any(bad_char) {
         Ok(())
     } else {
         Err(StsError::InvalidSessionName)
