@@ -1,0 +1,441 @@
+//! The socket-free client/server harness (quinn-proto's `Pair` idea): core's drivers —
+//! Paginator, Pacer, RetryState, SkewEstimator — against the mock's sans-IO `Handler` on a
+//! simulated clock. Every attempt is a real TC3-signed request from `call`, verified by the
+//! mock; every answer is parsed by core's `parse_response`; delivery faults become what a
+//! transport would see (reset, truncated body, timeout).
+
+mod common;
+
+use std::collections::HashSet;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use serde_json::json;
+use tcredis_core::call::{self, CallOptions};
+use tcredis_core::credentials::Credentials;
+use tcredis_core::endpoint::Endpoint;
+use tcredis_core::pacer::Pacer;
+use tcredis_core::pagination::{PaginationOptions, Paginator};
+use tcredis_core::random::SplitMix64;
+use tcredis_core::request::DescribeInstanceBackupsRequest;
+use tcredis_core::response::parse_response;
+use tcredis_core::retry::{AttemptOutcome, RetryDecision, RetryPolicy, TransportFailure};
+use tcredis_core::sign::tc3::SigningKeyCache;
+use tcredis_core::skew::{SkewEstimator, offset_from_date_header};
+use tcredis_core::time::civil_from_days;
+use tcredis_mock::handler::{DeliveryMode, Handler};
+use tcredis_mock::{DEMO_SECRET_ID, DEMO_SECRET_KEY, FaultKind, MockConfig, Script, Step};
+
+const T0: i64 = 1_780_000_000;
+/// What a transport would wait before calling a stalled request a timeout.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Simulated time: an `Instant` for the drivers, Unix seconds for signing and the server.
+struct SimClock {
+    base: Instant,
+    elapsed: Duration,
+    /// Client clock minus real (server) clock, in seconds.
+    client_skew: i64,
+}
+
+impl SimClock {
+    fn new() -> Self {
+        Self {
+            base: Instant::now(),
+            elapsed: Duration::ZERO,
+            client_skew: 0,
+        }
+    }
+    fn now(&self) -> Instant {
+        self.base + self.elapsed
+    }
+    fn advance(&mut self, by: Duration) {
+        self.elapsed += by;
+    }
+    fn advance_to(&mut self, at: Instant) {
+        if at > self.now() {
+            self.elapsed = at - self.base;
+        }
+    }
+    fn server_time(&self) -> SystemTime {
+        UNIX_EPOCH + Duration::from_secs(T0 as u64) + self.elapsed
+    }
+    fn server_unix(&self) -> i64 {
+        T0 + self.elapsed.as_secs() as i64
+    }
+    fn client_unix(&self) -> i64 {
+        self.server_unix() + self.client_skew
+    }
+}
+
+/// The `Date` header hyper adds to every response (IMF-fixdate).
+fn http_date(unix: i64) -> String {
+    const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let days = unix.div_euclid(86_400);
+    let secs = unix.rem_euclid(86_400);
+    let date = civil_from_days(days);
+    format!(
+        "{}, {:02} {} {:04} {:02}:{:02}:{:02} GMT",
+        DAYS[days.rem_euclid(7) as usize],
+        date.day,
+        MONTHS[usize::from(date.month) - 1],
+        date.year,
+        secs / 3600,
+        secs / 60 % 60,
+        secs % 60
+    )
+}
+
+struct Client {
+    pacer: Pacer,
+    policy: RetryPolicy,
+    rng: SplitMix64,
+    skew: SkewEstimator,
+    credentials: Credentials,
+    keys: SigningKeyCache,
+}
+
+impl Client {
+    fn new(pacer: Pacer) -> Self {
+        Self {
+            pacer,
+            policy: RetryPolicy::default(),
+            rng: SplitMix64::new(0x5eed),
+            skew: SkewEstimator::new(),
+            credentials: Credentials::new(DEMO_SECRET_ID, DEMO_SECRET_KEY).unwrap(),
+            keys: SigningKeyCache::new(),
+        }
+    }
+}
+
+#[derive(Debug, Default)]
+struct Run {
+    items: Vec<String>,
+    sends: Vec<Instant>,
+    outcomes: Vec<String>,
+    error: Option<String>,
+}
+
+/// One attempt on the "wire": sign, hand to the handler, carry out the delivery instructions.
+fn attempt(
+    client: &mut Client,
+    handler: &Handler,
+    clock: &mut SimClock,
+    request: &DescribeInstanceBackupsRequest,
+) -> (AttemptOutcome, Option<Vec<String>>, u64) {
+    let local_unix = clock.client_unix();
+    let timestamp = client.skew.corrected_timestamp(local_unix) as u64;
+    let options = CallOptions {
+        region: Some("ap-guangzhou"),
+        ..CallOptions::default()
+    };
+    let http_request = call::describe_instance_backups(
+        &Endpoint::for_region("ap-guangzhou"),
+        request,
+        &options,
+        timestamp,
+        &client.credentials,
+        &client.keys,
+        false,
+    )
+    .expect("signable")
+    .request;
+    let outcome = handler.handle(&http_request, clock.server_time());
+    clock.advance(outcome.delivery.delay + Duration::from_millis(2));
+    match outcome.delivery.mode {
+        DeliveryMode::Drop => return (AttemptOutcome::Transport(TransportFailure::Reset), None, 0),
+        DeliveryMode::Stall => {
+            clock.advance(REQUEST_TIMEOUT);
+            return (
+                AttemptOutcome::Transport(TransportFailure::Timeout),
+                None,
+                0,
+            );
+        }
+        _ => {}
+    }
+    let mut body = outcome.response.into_body();
+    if outcome.delivery.mode == DeliveryMode::Truncate {
+        body.truncate(body.len() / 2);
+    }
+    let date = http_date(clock.server_unix());
+    let parsed = parse_response(&body);
+    let offset = offset_from_date_header(local_unix, Some(&date));
+    let result = AttemptOutcome::from_parse_result(&parsed, offset);
+    match parsed {
+        Ok(page) => {
+            let ids = page
+                .backup_set
+                .iter()
+                .map(|b| b.backup_id.clone().unwrap())
+                .collect();
+            (result, Some(ids), page.total_count)
+        }
+        Err(_) => (result, None, 0),
+    }
+}
+
+/// The driver loop a transport runs, minus sockets.
+fn run(
+    client: &mut Client,
+    handler: &Handler,
+    clock: &mut SimClock,
+    base: DescribeInstanceBackupsRequest,
+    options: PaginationOptions,
+) -> Run {
+    let mut pager = Paginator::new(base, options).unwrap();
+    let mut out = Run::default();
+    'pages: while let Some(request) = pager.poll_request() {
+        let mut retry = client.policy.start();
+        loop {
+            let send_at = client.pacer.reserve(clock.now());
+            clock.advance_to(send_at);
+            out.sends.push(clock.now());
+            let (outcome, ids, total) = attempt(client, handler, clock, &request);
+            out.outcomes.push(format!("{outcome:?}"));
+            match retry.handle_outcome(&outcome, clock.now(), &mut client.rng, None) {
+                RetryDecision::Succeeded => {
+                    match pager.handle_page(total, ids.expect("a successful page")) {
+                        Ok(accepted) => out.items.extend(accepted.items),
+                        Err(drift) => {
+                            out.error = Some(format!("{drift}"));
+                            break 'pages;
+                        }
+                    }
+                    continue 'pages;
+                }
+                RetryDecision::RetryAt(at) => clock.advance_to(at),
+                RetryDecision::RetryNowWithSkew(offset) => client.skew.set_offset(offset),
+                RetryDecision::GiveUp(reason) => {
+                    out.error = Some(format!("gave up: {reason:?} after {outcome:?}"));
+                    break 'pages;
+                }
+                other => panic!("unexpected decision {other:?}"),
+            }
+        }
+    }
+    out
+}
+
+fn handler(config: MockConfig) -> Handler {
+    Handler::new(
+        &config.now_override(T0).random_seed(11),
+        UNIX_EPOCH + Duration::from_secs(T0 as u64),
+    )
+    .unwrap()
+}
+
+/// The generated listing's IDs in server order (index descending).
+fn generated_ids(n: u64, instances: u64) -> Vec<String> {
+    (0..n)
+        .rev()
+        .map(|i| format!("{:010}-gen-{:05}", i, i % instances + 1))
+        .collect()
+}
+
+fn assert_exactly_once(items: &[String], expected: &[String]) {
+    let unique: HashSet<&String> = items.iter().collect();
+    assert_eq!(unique.len(), items.len(), "an item was yielded twice");
+    assert_eq!(items, expected);
+}
+
+/// Most requests in any one-second window of the send times.
+fn busiest_second(sends: &[Instant]) -> usize {
+    sends
+        .iter()
+        .enumerate()
+        .map(|(i, start)| {
+            sends[i..]
+                .iter()
+                .take_while(|t| t.duration_since(*start) < Duration::from_secs(1))
+                .count()
+        })
+        .max()
+        .unwrap_or(0)
+}
+
+#[test]
+fn stable_listing_arrives_exactly_once_in_order_and_paced() {
+    let handler = handler(MockConfig::new().generate(1234, 3));
+    let mut clock = SimClock::new();
+    let mut client = Client::new(Pacer::default());
+    let run = run(
+        &mut client,
+        &handler,
+        &mut clock,
+        DescribeInstanceBackupsRequest::default(),
+        PaginationOptions::new().with_limit(100).unwrap(),
+    );
+    assert_eq!(run.error, None);
+    assert_exactly_once(&run.items, &generated_ids(1234, 3));
+    assert_eq!(run.sends.len(), 13, "ceil(1234 / 100) pages, no retries");
+    assert!(busiest_second(&run.sends) <= 21, "pacer: burst 1 + 20/s");
+    assert!(
+        handler.journal().iter().all(|e| e.code.is_none()),
+        "the client's pacing stays under the server's limit"
+    );
+}
+
+#[test]
+fn server_rate_limit_below_the_client_pace_is_retried_to_completion() {
+    let handler = handler(MockConfig::new().generate(2000, 1).rate_limit(4));
+    let mut clock = SimClock::new();
+    let mut client = Client::new(Pacer::new(50.0).unwrap());
+    let run = run(
+        &mut client,
+        &handler,
+        &mut clock,
+        DescribeInstanceBackupsRequest::default(),
+        PaginationOptions::new().with_limit(100).unwrap(),
+    );
+    assert_eq!(run.error, None);
+    assert_exactly_once(&run.items, &generated_ids(2000, 1));
+    let throttled = handler
+        .journal()
+        .iter()
+        .filter(|e| e.code.as_deref() == Some("RequestLimitExceeded"))
+        .count();
+    assert!(throttled > 0, "the server throttled");
+    assert_eq!(
+        handler
+            .journal()
+            .iter()
+            .filter(|e| e.code.is_none())
+            .count(),
+        20
+    );
+}
+
+#[test]
+fn scripted_failures_of_every_kind_are_survived_exactly_once() {
+    let handler = handler(MockConfig::new().generate(450, 2));
+    handler
+        .script(
+            Script::new()
+                .then(Step::error("RequestLimitExceeded"))
+                .then(Step::error("RequestLimitExceeded"))
+                .then(Step::pass())
+                .then(Step::fault(FaultKind::Drop))
+                .then(Step::fault(FaultKind::Truncate))
+                .then(Step::pass())
+                .then(Step::fault(FaultKind::Stall))
+                .then(Step::error("InternalError"))
+                .then(Step::pass().delay(Duration::from_millis(700)))
+                .expect(9),
+        )
+        .unwrap();
+    let mut clock = SimClock::new();
+    let mut client = Client::new(Pacer::default());
+    let run = run(
+        &mut client,
+        &handler,
+        &mut clock,
+        DescribeInstanceBackupsRequest::default(),
+        PaginationOptions::new().with_limit(100).unwrap(),
+    );
+    assert_eq!(run.error, None, "{:?}", run.outcomes);
+    assert_exactly_once(&run.items, &generated_ids(450, 2));
+    handler.verify().unwrap();
+    assert_eq!(
+        run.sends.len(),
+        5 + 6,
+        "five pages plus six retried failures"
+    );
+    let verdicts: Vec<String> = handler
+        .journal()
+        .iter()
+        .map(|e| e.verdict.clone())
+        .collect();
+    assert_eq!(
+        verdicts[..9],
+        [
+            "error", "error", "ok", "drop", "truncate", "ok", "stall", "error", "ok"
+        ]
+    );
+}
+
+#[test]
+fn a_client_clock_400_seconds_behind_recovers_through_the_date_header() {
+    let handler = handler(MockConfig::new().generate(150, 1));
+    let mut clock = SimClock::new();
+    clock.client_skew = -400;
+    let mut client = Client::new(Pacer::default());
+    let run = run(
+        &mut client,
+        &handler,
+        &mut clock,
+        DescribeInstanceBackupsRequest::default(),
+        PaginationOptions::new().with_limit(100).unwrap(),
+    );
+    assert_eq!(run.error, None, "{:?}", run.outcomes);
+    assert_exactly_once(&run.items, &generated_ids(150, 1));
+    let codes: Vec<Option<String>> = handler.journal().iter().map(|e| e.code.clone()).collect();
+    assert_eq!(
+        codes,
+        [Some("AuthFailure.SignatureExpire".to_owned()), None, None],
+        "one expiry, then corrected signing"
+    );
+}
+
+#[test]
+fn a_total_count_that_changes_mid_listing_is_reported_as_drift() {
+    let handler = handler(MockConfig::new().generate(300, 1));
+    // Page 2 claims a different TotalCount (as if backups were added meanwhile).
+    let fake: Vec<serde_json::Value> = generated_ids(300, 1)[100..200]
+        .iter()
+        .map(|id| json!({"BackupId": id}))
+        .collect();
+    handler
+        .script(
+            Script::new()
+                .param("Offset", json!(100))
+                .then(Step::reply(json!({"TotalCount": 301, "BackupSet": fake}))),
+        )
+        .unwrap();
+    let mut clock = SimClock::new();
+    let mut client = Client::new(Pacer::default());
+    let run = run(
+        &mut client,
+        &handler,
+        &mut clock,
+        DescribeInstanceBackupsRequest::default(),
+        PaginationOptions::new().with_limit(100).unwrap(),
+    );
+    let error = run.error.expect("drift");
+    assert!(error.to_lowercase().contains("total"), "{error}");
+    assert_eq!(
+        run.items,
+        generated_ids(300, 1)[..100],
+        "nothing after the drift is yielded"
+    );
+}
+
+#[test]
+fn filtered_paging_over_a_window_matches_a_direct_listing() {
+    let handler = handler(MockConfig::new().rate_limit(0));
+    let mut base = DescribeInstanceBackupsRequest::default();
+    base.status = Some(vec![-1, 4]);
+    base.begin_time = Some("2026-04-20 00:00:00".into());
+    base.end_time = Some("2026-05-19 23:59:59".into());
+    let mut clock = SimClock::new();
+    let mut client = Client::new(Pacer::unlimited());
+    let paged = run(
+        &mut client,
+        &handler,
+        &mut clock,
+        base.clone(),
+        PaginationOptions::new().with_limit(7).unwrap(),
+    );
+    assert_eq!(paged.error, None);
+    let direct = run(
+        &mut client,
+        &handler,
+        &mut clock,
+        base,
+        PaginationOptions::new().with_limit(100).unwrap(),
+    );
+    assert!(paged.items.len() > 25, "{}", paged.items.len());
+    assert_eq!(paged.items, direct.items);
+}
