@@ -209,7 +209,7 @@ pub fn list_all(
         let items: Vec<RedisBackupSet> =
             page.backup_set.iter().map(|b| b.fields().clone()).collect();
         let accepted = pager
-            .handle_page(i64::try_from(page.total_count).unwrap_or(i64::MAX), items)
+            .handle_page(page.total_count, items)
             .map_err(|drift| drift.to_string())?;
         all.extend(accepted.items);
     }

@@ -52,6 +52,7 @@ pub struct ClientBuilder {
     extra_roots: Vec<Vec<u8>>,
     native_roots: bool,
     request_client: Option<String>,
+    user_agent: Option<String>,
     drift_policy: DriftPolicy,
     clock_offset: i64,
 }
@@ -92,6 +93,7 @@ impl Default for ClientBuilder {
             extra_roots: Vec::new(),
             native_roots: false,
             request_client: None,
+            user_agent: None,
             drift_policy: DriftPolicy::default(),
             clock_offset: 0,
         }
@@ -199,6 +201,11 @@ impl ClientBuilder {
         self.request_client = Some(s.into());
         self
     }
+    /// The `User-Agent` header (not signed; default `tcredis/<version>`).
+    pub fn user_agent(mut self, ua: impl Into<String>) -> Self {
+        self.user_agent = Some(ua.into());
+        self
+    }
     /// What the paginated streams do when the listing changes while paging (default: a
     /// [`Error::Drift`] error).
     pub fn drift_policy(mut self, policy: DriftPolicy) -> Self {
@@ -264,6 +271,14 @@ impl ClientBuilder {
                 format!("{}; {s}", crate::REQUEST_CLIENT)
             }
         };
+        let user_agent = self
+            .user_agent
+            .unwrap_or_else(|| concat!("tcredis/", env!("CARGO_PKG_VERSION")).to_owned());
+        let user_agent = http::HeaderValue::from_str(&user_agent).map_err(|_| {
+            Error::config(format!(
+                "user agent {user_agent:?} has characters a header cannot carry"
+            ))
+        })?;
         for (name, d) in [
             ("connect timeout", self.connect_timeout),
             ("request timeout", self.request_timeout),
@@ -309,6 +324,7 @@ impl ClientBuilder {
             region,
             language: self.language,
             request_client,
+            user_agent,
             credentials,
             pacer,
             retry: RetryPolicy::new().with_max_retries(self.max_retries),

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use futures_util::stream::{self, Stream, StreamExt as _};
 use tcredis_core::endpoint::Endpoint;
-use tcredis_core::pagination::{DriftPolicy, PageItem, PaginationOptions, Paginator};
+use tcredis_core::pagination::{DriftPolicy, PaginationOptions, Paginator};
 use tcredis_core::request::DescribeInstanceBackupsRequest;
 use tcredis_core::response::{
     Backup, DescribeInstanceBackupsResponse, ResponseError, parse_response,
@@ -21,16 +21,6 @@ use crate::error::Error;
 pub struct Client {
     engine: Arc<Engine>,
     drift_policy: DriftPolicy,
-}
-
-/// A backup as the paginator identifies it (private adapter: the core implements `PageItem`
-/// for `RedisBackupSet`, not yet for `Backup`).
-struct Paged(Backup);
-
-impl PageItem for Paged {
-    fn item_id(&self) -> std::borrow::Cow<'_, str> {
-        self.0.fields().item_id()
-    }
 }
 
 impl Client {
@@ -75,7 +65,10 @@ impl Client {
                 tcredis_core::VERSION,
                 req.to_json(),
                 |answer| match parse_response(&answer.body) {
-                    Ok(page) => Ok(page),
+                    Ok(page) => {
+                        let id = page.request_id.clone();
+                        Ok((page, id))
+                    }
                     Err(ResponseError::Malformed(m)) => Err(Unparseable(m.to_string())),
                     Err(other) => Err(Unparseable(other.to_string())),
                 },
@@ -124,15 +117,16 @@ impl Client {
                     request_id,
                     ..
                 } = page;
-                let total = i64::try_from(total_count).unwrap_or(i64::MAX);
-                match pager.handle_page(total, backup_set.into_iter().map(Paged).collect()) {
+                match pager.handle_page(total_count, backup_set) {
                     Ok(accepted) => {
                         if let Some(drift) = &accepted.restarted_after {
                             tracing::warn!(%drift, "the listing changed while paging; restarted from the beginning");
                         }
-                        let items = accepted.items.into_iter().map(|p| p.0).collect();
-                        let page =
-                            DescribeInstanceBackupsResponse::new(total_count, items, request_id);
+                        let page = DescribeInstanceBackupsResponse::new(
+                            total_count,
+                            accepted.items,
+                            request_id,
+                        );
                         Some((Ok(page), Some(Ok(pager))))
                     }
                     Err(drift) => Some((

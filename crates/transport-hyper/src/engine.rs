@@ -33,6 +33,8 @@ pub(crate) struct Engine {
     pub region: String,
     pub language: Option<String>,
     pub request_client: String,
+    /// `User-Agent` (not signed).
+    pub user_agent: http::HeaderValue,
     pub credentials: SharedProvider,
     /// `None` when pacing is off.
     pub pacer: Option<Mutex<Pacer>>,
@@ -89,13 +91,14 @@ impl Engine {
         }
     }
 
-    /// One API call with retries, inside the deadline.
+    /// One API call with retries, inside the deadline. `parse` turns a 200 answer without
+    /// `Response.Error` into the value and its RequestId.
     pub(crate) async fn call<T>(
         &self,
         action: &'static str,
         version: &'static str,
         body: Vec<u8>,
-        parse: impl Fn(&Answer) -> Result<T, Unparseable>,
+        parse: impl Fn(&Answer) -> Result<(T, String), Unparseable>,
     ) -> Result<T, Error> {
         let span = tracing::info_span!("tcredis.call", action, region = %self.region, host = %self.endpoint.host());
         let run = self.call_with_retries(action, version, body, parse);
@@ -116,7 +119,7 @@ impl Engine {
         action: &'static str,
         version: &'static str,
         body: Vec<u8>,
-        parse: impl Fn(&Answer) -> Result<T, Unparseable>,
+        parse: impl Fn(&Answer) -> Result<(T, String), Unparseable>,
     ) -> Result<T, Error> {
         let started = Instant::now();
         let deadline_at = self.deadline.map(|d| started + d);
@@ -154,6 +157,9 @@ impl Engine {
                 },
             )
             .map_err(Error::config)?;
+            let mut req = req;
+            req.headers_mut()
+                .insert(http::header::USER_AGENT, self.user_agent.clone());
             let attempt_span = tracing::debug_span!(
                 "attempt",
                 attempt,
@@ -168,7 +174,9 @@ impl Engine {
                 .send(req, self.request_timeout)
                 .instrument(attempt_span.clone())
                 .await;
-            attempt_span.record("latency_ms", sent_at.elapsed().as_millis() as u64);
+            let latency_ms = sent_at.elapsed().as_millis() as u64;
+            attempt_span.record("latency_ms", latency_ms);
+            let mut request_id = String::new();
 
             let (outcome, result) = match result {
                 Err(e) => {
@@ -178,6 +186,7 @@ impl Engine {
                 Ok(answer) => {
                     attempt_span.record("status", answer.status.as_u16());
                     if let Some(api) = ApiError::from_body(&answer.body) {
+                        request_id = api.request_id().to_owned();
                         attempt_span.record("request_id", api.request_id());
                         attempt_span.record("error", api.code().as_str());
                         let clock_offset = answer
@@ -204,7 +213,11 @@ impl Engine {
                         )
                     } else {
                         match parse(&answer) {
-                            Ok(v) => (AttemptOutcome::Success, Ok(v)),
+                            Ok((v, id)) => {
+                                attempt_span.record("request_id", id.as_str());
+                                request_id = id;
+                                (AttemptOutcome::Success, Ok(v))
+                            }
                             Err(Unparseable(message)) => (
                                 AttemptOutcome::MalformedBody,
                                 Err(Error::InvalidResponse {
@@ -216,6 +229,14 @@ impl Engine {
                     }
                 }
             };
+            tracing::debug!(
+                parent: &attempt_span,
+                attempt,
+                latency_ms,
+                request_id = request_id.as_str(),
+                outcome = ?outcome,
+                "attempt finished"
+            );
             let decision = {
                 let mut rng = lock(&self.rng);
                 let mut budget = self.budget.as_ref().map(lock);

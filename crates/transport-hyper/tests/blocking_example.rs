@@ -10,9 +10,7 @@ use std::collections::HashSet;
 
 use tcredis_core::credentials::Credentials;
 use tcredis_core::endpoint::Endpoint;
-mod support;
-use support::standin::BlockingMockServer;
-use tcredis_mock::{DEMO_SECRET_ID, DEMO_SECRET_KEY, FaultKind, MockConfig};
+use tcredis_mock::{BlockingMockServer, DEMO_SECRET_ID, DEMO_SECRET_KEY, FaultKind, MockConfig};
 
 #[test]
 fn blocking_std_net_lists_every_backup_once() {

@@ -8,11 +8,10 @@ use std::collections::HashMap;
 
 use futures_util::StreamExt as _;
 use support::MetadataServer;
-use support::standin::MockServer;
 use tcredis_core::credentials::Credentials;
 use tcredis_core::endpoint::Endpoint;
 use tcredis_core::request::DescribeInstanceBackupsRequest;
-use tcredis_mock::{DEMO_SECRET_ID, DEMO_SECRET_KEY, MockConfig};
+use tcredis_mock::{DEMO_SECRET_ID, DEMO_SECRET_KEY, MockConfig, MockServer};
 use tcredis_transport_hyper::Client;
 use tcredis_transport_hyper::credentials::{
     ChainConfig, CvmRoleProvider, DefaultChain, FetchSettings, ProvideCredentials, StaticProvider,

@@ -10,9 +10,7 @@ use tcredis_core::credentials::Credentials;
 use tcredis_core::endpoint::Endpoint;
 use tcredis_core::request::DescribeInstanceBackupsRequest;
 use tcredis_core::response::Backup;
-mod support;
-use support::standin::MockServer;
-use tcredis_mock::{DEMO_SECRET_ID, DEMO_SECRET_KEY, FaultKind, MockConfig};
+use tcredis_mock::{DEMO_SECRET_ID, DEMO_SECRET_KEY, FaultKind, MockConfig, MockServer};
 use tcredis_transport_hyper::{Client, ClientBuilder, Error, TimeoutKind};
 
 fn demo() -> Credentials {
@@ -350,4 +348,24 @@ async fn a_skewed_clock_is_corrected_from_the_server_date() {
         .await
         .unwrap();
     assert_eq!(describe_calls(&mock).len(), 3);
+}
+
+#[tokio::test]
+async fn https_with_the_mock_ca_and_refusal_without_it() {
+    let mock = MockServer::start_with(MockConfig::new().generate(30, 1).rate_limit(0).tls(true))
+        .await
+        .unwrap();
+    assert!(mock.uri().starts_with("https://"));
+    let ca = mock.ca_pem().expect("a TLS mock has a CA");
+    let client = client_for(&mock)
+        .add_root_certificate_pem(ca.as_bytes())
+        .build()
+        .unwrap();
+    assert_exactly_once_in_order(&collect(&client, instance("crs-gen00001", 10)).await, 30);
+    let client = client_for(&mock).build().unwrap();
+    let err = client
+        .describe_instance_backups(&instance("crs-gen00001", 10))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Tls { .. }), "{err:?}");
 }

@@ -53,6 +53,16 @@ async fn https_with_the_right_ca_speaks_h2_and_keeps_the_endpoint_host() {
         "{auth}"
     );
     assert!(!format!("{:?}", seen[0].headers).contains("network-test-secret"));
+    assert_eq!(
+        seen[0].headers["user-agent"],
+        concat!("tcredis/", env!("CARGO_PKG_VERSION"))
+    );
+    assert!(
+        seen[0].headers["x-tc-requestclient"]
+            .to_str()
+            .unwrap()
+            .starts_with("tcredis_")
+    );
 }
 
 #[tokio::test]

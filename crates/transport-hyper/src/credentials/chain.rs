@@ -303,6 +303,13 @@ impl DefaultChain {
                 Arc::new(StaticProvider::with_source(base.credentials, base.source));
             let provider: SharedProvider = match role {
                 Some((arn, name, from)) => {
+                    // tccli's `sts.endpoint` applies unless the environment names one.
+                    let mut env = env.clone();
+                    if let Some(e) = base.data.sts_endpoint.clone() {
+                        env.entry(super::sts::STS_ENDPOINT_VAR.to_owned())
+                            .or_insert(e);
+                    }
+                    let env = &env;
                     steps.push(ChainStep {
                         source: format!("STS AssumeRole ({from})"),
                         outcome: StepOutcome::Used,

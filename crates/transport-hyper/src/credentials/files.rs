@@ -19,6 +19,8 @@ pub(crate) struct ProfileData {
     pub role_session_name: Option<String>,
     /// tccli `"type": "cvm-role"`.
     pub cvm_role: bool,
+    /// tccli `sts.endpoint` from `<profile>.configure`.
+    pub sts_endpoint: Option<String>,
 }
 
 impl std::fmt::Debug for ProfileData {
@@ -31,6 +33,7 @@ impl std::fmt::Debug for ProfileData {
             .field("role_arn", &self.role_arn)
             .field("role_session_name", &self.role_session_name)
             .field("cvm_role", &self.cvm_role)
+            .field("sts_endpoint", &self.sts_endpoint)
             .finish()
     }
 }
@@ -91,6 +94,7 @@ pub(crate) fn parse_ini_profile(text: &str, profile: &str) -> Result<Option<Prof
             .map(str::to_owned)
             .filter(|r| !r.is_empty()),
         cvm_role: false,
+        sts_endpoint: None,
     }))
 }
 
@@ -109,13 +113,22 @@ pub(crate) fn parse_tccli_credential(text: &str) -> Result<ProfileData, String> 
         role_arn: c.role_arn().map(str::to_owned),
         role_session_name: c.role_session_name().map(str::to_owned),
         cvm_role: *c.kind() == CredentialKind::CvmRole,
+        sts_endpoint: None,
     })
 }
 
-/// The `_sys_param.region` of a tccli `<profile>.configure` file, if any (core's parser).
-pub(crate) fn parse_tccli_region(text: &str) -> Option<String> {
-    let c = tcredis_core::credentials::tccli::parse_configure(text.as_bytes()).ok()?;
-    c.region().map(str::to_owned).filter(|r| !r.is_empty())
+/// The `_sys_param.region` and `sts.endpoint` of a tccli `<profile>.configure` file (core's
+/// parser).
+pub(crate) fn parse_tccli_configure(text: &str) -> (Option<String>, Option<String>) {
+    match tcredis_core::credentials::tccli::parse_configure(text.as_bytes()) {
+        Ok(c) => (
+            c.region().map(str::to_owned).filter(|r| !r.is_empty()),
+            c.sts_endpoint()
+                .map(str::to_owned)
+                .filter(|e| !e.is_empty()),
+        ),
+        Err(_) => (None, None),
+    }
 }
 
 #[cfg(test)]
@@ -161,9 +174,58 @@ mod tests {
         assert!(d.token.is_none() && d.cvm_role);
         assert!(parse_tccli_credential("[]").is_err());
         assert_eq!(
-            parse_tccli_region(r#"{"_sys_param":{"region":"ap-shanghai","output":"json"}}"#)
-                .as_deref(),
-            Some("ap-shanghai")
+            parse_tccli_configure(
+                r#"{"_sys_param":{"region":"ap-shanghai","output":"json"},"sts":{"endpoint":"sts.example.test"}}"#
+            ),
+            (
+                Some("ap-shanghai".to_owned()),
+                Some("sts.example.test".to_owned())
+            )
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn group_readable_file_is_warned_about_without_its_content() {
+        use std::os::unix::fs::PermissionsExt as _;
+        use std::sync::{Arc, Mutex};
+
+        #[derive(Clone, Default)]
+        struct Capture(Arc<Mutex<Vec<u8>>>);
+        impl std::io::Write for Capture {
+            fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+                self.0.lock().unwrap().extend_from_slice(buf);
+                Ok(buf.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+
+        let path = std::env::temp_dir().join(format!("tcredis-perm-{}", std::process::id()));
+        std::fs::write(
+            &path,
+            "[default]\nsecret_id=AKIDperm\nsecret_key=perm-secret-value\n",
+        )
+        .unwrap();
+        let mut logs = Vec::new();
+        for mode in [0o600, 0o644] {
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
+            let capture = Capture::default();
+            let writer = capture.clone();
+            let subscriber = tracing_subscriber::fmt()
+                .with_ansi(false)
+                .with_writer(move || writer.clone())
+                .finish();
+            tracing::subscriber::with_default(subscriber, || read_secret_file(&path).unwrap());
+            logs.push(String::from_utf8(capture.0.lock().unwrap().clone()).unwrap());
+        }
+        assert!(logs[0].is_empty(), "0600 is fine: {}", logs[0]);
+        assert!(
+            logs[1].contains("readable by group or others") && logs[1].contains("644"),
+            "{}",
+            logs[1]
+        );
+        assert!(!logs[1].contains("perm-secret-value"));
     }
 }

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::files::{ProfileData, parse_tccli_credential, parse_tccli_region, read_secret_file};
+use super::files::{ProfileData, parse_tccli_configure, parse_tccli_credential, read_secret_file};
 use super::profile_file::pair_from;
 use super::{Credentials, CredentialsError, ProvideCredentials, ProvideFuture};
 
@@ -34,7 +34,7 @@ impl TccliProfileProvider {
             .map_err(|e| CredentialsError::invalid(path.display().to_string(), e))?;
         let configure = home.join(".tccli").join(format!("{profile}.configure"));
         if let Ok(text) = std::fs::read_to_string(&configure) {
-            data.region = parse_tccli_region(&text);
+            (data.region, data.sts_endpoint) = parse_tccli_configure(&text);
         }
         Ok(Some((path, data)))
     }

@@ -310,4 +310,3 @@ impl MetadataServer {
         *self.fetches.lock().unwrap()
     }
 }
-pub mod standin;
