@@ -45,9 +45,14 @@ pub fn main(argv: Vec<std::ffi::OsString>) -> u8 {
     match result {
         Ok(outcome) => outcome.code(),
         Err(Failure::Io(e)) if is_broken_pipe(&e) => 0,
+        Err(Failure::Io(e)) if e.kind() == io::ErrorKind::InvalidInput => {
+            eprintln!("tcredis: error: {e}");
+            Outcome::Usage.code()
+        }
         Err(Failure::Io(e)) => {
+            // Writing stdout failed (disk full, closed terminal): an I/O failure, exit 4.
             eprintln!("tcredis: error: cannot write the output: {e}");
-            Outcome::Network.code().max(2)
+            Outcome::Network.code()
         }
         Err(Failure::Cli(e)) => {
             eprintln!("tcredis: error: {e}");
@@ -172,7 +177,7 @@ async fn run(config: Config, env: Environment) -> Result<Outcome, Failure> {
     let mut settings = settings::resolve(&config.global, &env)?;
     let now = Now::resolve(env.get(NOW_ENV)).map_err(CliError::usage)?;
     // For --mock: the in-process mock, alive until the command ends.
-    let _mock = if config.global.mock {
+    let _mock = if config.global.mock && config.command != CommandConfig::ConfigShow {
         let server = crate::mock::start(now).await?;
         settings.endpoint = Sourced {
             value: server.endpoint(),
@@ -189,8 +194,8 @@ async fn run(config: Config, env: Environment) -> Result<Outcome, Failure> {
     if config.command == CommandConfig::ConfigShow {
         let note = now.overridden.then(|| {
             format!(
-                "{} (env {NOW_ENV}; relative times only, never signing)",
-                now.unix
+                "{} UTC+8 (env {NOW_ENV}; relative times and mock data only, never signing)",
+                tcredis_core::time::BeijingTime::from_unix(now.unix)
             )
         });
         let mut out = stdout_writer();

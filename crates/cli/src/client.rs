@@ -34,7 +34,7 @@ pub fn build(
         .endpoint(settings.endpoint.value.clone())
         .rate_limit(settings.rate_limit.value)
         .max_retries(settings.max_retries.value)
-        .env(env.vars.clone());
+        .env(proxy_env(settings, env));
     if let Some(a) = &settings.connect_to {
         b = b.connect_to(a.value.to_string());
     }
@@ -74,6 +74,16 @@ pub fn build(
         client,
         hints: Arc::new(hints),
     })
+}
+
+/// The environment the client reads proxies from; the in-process mock is always reached
+/// directly, whatever `HTTPS_PROXY` says.
+fn proxy_env(settings: &Settings, env: &Environment) -> std::collections::HashMap<String, String> {
+    let mut vars = env.vars.clone();
+    if settings.endpoint.source == Source::Mock {
+        vars.retain(|k, _| !k.to_ascii_lowercase().ends_with("_proxy"));
+    }
+    vars
 }
 
 fn to_page(r: DescribeInstanceBackupsResponse) -> Page {

@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use crate::settings::{Settings, Sourced};
+use crate::settings::{Settings, Source, Sourced};
 
 /// One credential line and the chain's steps, as text (no secret in any of it).
 #[derive(Debug, Clone, Default)]
@@ -34,12 +34,17 @@ pub fn render(
     let mut out = String::new();
     row(&mut out, "profile", Some(&settings.profile), String::clone);
     row(&mut out, "region", settings.region.as_ref(), String::clone);
-    row(
-        &mut out,
-        "endpoint",
-        Some(&settings.endpoint),
-        ToString::to_string,
-    );
+    if settings.endpoint.source == Source::Mock {
+        let shown = "http://127.0.0.1:<ephemeral port>";
+        let _ = writeln!(out, "{:<16} {shown:<44} ({})", "endpoint", Source::Mock);
+    } else {
+        row(
+            &mut out,
+            "endpoint",
+            Some(&settings.endpoint),
+            ToString::to_string,
+        );
+    }
     row(
         &mut out,
         "connect-to",

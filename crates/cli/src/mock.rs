@@ -11,7 +11,8 @@ use crate::exit::CliError;
 /// A running mock; dropping it shuts it down.
 #[derive(Debug)]
 pub struct RunningMock {
-    server: MockServer,
+    /// Kept to keep the server running; dropping it shuts the server down.
+    _server: MockServer,
     endpoint: Endpoint,
 }
 
@@ -19,11 +20,6 @@ impl RunningMock {
     /// Where the mock listens, as an endpoint (`http://127.0.0.1:PORT`).
     pub fn endpoint(&self) -> Endpoint {
         self.endpoint.clone()
-    }
-
-    /// The server (for its address in messages).
-    pub fn server(&self) -> &MockServer {
-        &self.server
     }
 }
 
@@ -38,5 +34,8 @@ pub async fn start(now: Now) -> Result<RunningMock, CliError> {
         .map_err(|e| CliError::network(format!("--mock: cannot start the in-process mock: {e}")))?;
     let endpoint = Endpoint::parse(&server.uri())
         .map_err(|e| CliError::network(format!("--mock: unexpected mock address: {e}")))?;
-    Ok(RunningMock { server, endpoint })
+    Ok(RunningMock {
+        _server: server,
+        endpoint,
+    })
 }

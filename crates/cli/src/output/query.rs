@@ -63,7 +63,11 @@ impl Emit for QueryWriter<'_> {
     fn finish(&mut self, total_count: i64) -> io::Result<()> {
         let items = std::mem::take(&mut self.items);
         let document = serde_json::json!({ "TotalCount": total_count, "BackupSet": items });
-        let text = self.query.render(document).map_err(io::Error::other)?;
+        // A failing expression is a usage error (exit 2), not an output failure.
+        let text = self
+            .query
+            .render(document)
+            .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, format!("--query: {e}")))?;
         writeln!(self.out, "{text}")?;
         self.out.flush()
     }

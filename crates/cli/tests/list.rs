@@ -1,0 +1,476 @@
+//! `backups list` end to end: the real binary against a seeded in-process mock over loopback
+//! HTTP; every output format parsed back and compared with the seed.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+use common::{home, run_seeded, seeded};
+
+fn ids(doc: &serde_json::Value) -> Vec<String> {
+    doc["BackupSet"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["BackupId"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn all_pages_of_several_instances_in_order_as_json() {
+    let s = seeded();
+    let home = home();
+    let out = run_seeded(
+        &s,
+        home.path(),
+        &[
+            "backups",
+            "list",
+            "--all",
+            "--instance-id",
+            "crs-seed0002",
+            "--instance-id",
+            "crs-seed0001",
+            "-o",
+            "json",
+        ],
+    );
+    out.expect_code(0);
+    let doc = out.json();
+    assert_eq!(doc["TotalCount"], 233, "sum of the instances' TotalCount");
+    let mut expected = s.expected_ids("crs-seed0002");
+    expected.extend(s.expected_ids("crs-seed0001"));
+    assert_eq!(
+        ids(&doc),
+        expected,
+        "instances in the order given, each in server order"
+    );
+    // Every field as seeded, unknown fields passed through, UTF-8 unescaped.
+    assert_eq!(doc["BackupSet"][0], s.expected("crs-seed0002")[0]);
+    assert_eq!(doc["BackupSet"][0]["FutureField"]["Nested"][1], 2.5);
+    assert!(
+        out.stdout.contains("\"InstanceName\": \"orders 订单\""),
+        "UTF-8, pretty"
+    );
+    for (got, want) in doc["BackupSet"].as_array().unwrap()[3..]
+        .iter()
+        .zip(s.expected("crs-seed0001"))
+    {
+        assert_eq!(got, &want);
+    }
+    // --all pages with Limit 100: 3 pages for 230 backups, 1 for 3.
+    let limits: Vec<serde_json::Value> = s
+        .server
+        .journal()
+        .iter()
+        .map(|e| e.params["Limit"].clone())
+        .collect();
+    assert_eq!(limits.len(), 4, "{limits:?}");
+    assert!(limits.iter().all(|l| l == 100));
+}
+
+#[test]
+fn ndjson_is_one_compact_object_per_line() {
+    let s = seeded();
+    let home = home();
+    let out = run_seeded(
+        &s,
+        home.path(),
+        &[
+            "backups",
+            "list",
+            "--all",
+            "--instance-id",
+            "crs-seed0001",
+            "--output",
+            "ndjson",
+        ],
+    );
+    out.expect_code(0);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(lines.len(), 230);
+    for (line, want) in lines.iter().zip(s.expected("crs-seed0001")) {
+        assert!(
+            !line.contains(": ") || line.contains("\"quoted\", remark"),
+            "compact: {line}"
+        );
+        let got: serde_json::Value = serde_json::from_str(line).unwrap();
+        assert_eq!(got, want);
+    }
+}
+
+#[test]
+fn csv_and_tsv_parse_back_to_the_seed() {
+    let s = seeded();
+    let home = home();
+    for (format, delimiter) in [("csv", b','), ("tsv", b'\t')] {
+        let out = run_seeded(
+            &s,
+            home.path(),
+            &[
+                "backups",
+                "list",
+                "--all",
+                "--instance-id",
+                "crs-seed0001",
+                "--instance-id",
+                "crs-seed0002",
+                "-o",
+                format,
+            ],
+        );
+        out.expect_code(0);
+        assert!(out.stdout.contains("\r\n"), "RFC 4180 line ends");
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .from_reader(out.stdout.as_bytes());
+        let header: Vec<String> = reader
+            .headers()
+            .unwrap()
+            .iter()
+            .map(str::to_owned)
+            .collect();
+        assert_eq!(
+            header,
+            [
+                "StartTime",
+                "BackupId",
+                "BackupType",
+                "Status",
+                "Remark",
+                "Locked",
+                "BackupSize",
+                "FullBackup",
+                "InstanceType",
+                "InstanceId",
+                "InstanceName",
+                "Region",
+                "EndTime",
+                "FileType",
+                "ExpireTime",
+                "Encrypted"
+            ]
+        );
+        let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+        let mut expected = s.expected("crs-seed0001");
+        expected.extend(s.expected("crs-seed0002"));
+        assert_eq!(rows.len(), expected.len());
+        for (row, want) in rows.iter().zip(&expected) {
+            for (i, name) in header.iter().enumerate() {
+                let cell = match &want[name.as_str()] {
+                    serde_json::Value::Null => String::new(),
+                    serde_json::Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                };
+                assert_eq!(&row[i], cell, "{format} {name} of {}", want["BackupId"]);
+            }
+        }
+    }
+}
+
+#[test]
+fn table_uses_names_and_human_sizes() {
+    let s = seeded();
+    let home = home();
+    let out = run_seeded(
+        &s,
+        home.path(),
+        &[
+            "backups",
+            "list",
+            "--instance-id",
+            "crs-seed0002",
+            "-o",
+            "table",
+        ],
+    );
+    out.expect_code(0);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(lines.len(), 4, "{}", out.stdout);
+    assert!(lines[0].starts_with("INSTANCE"));
+    assert!(
+        lines[1].contains("b-2-c")
+            && lines[1].contains("spec-change")
+            && lines[1].contains(" ok ")
+            && lines[1].contains("537 B")
+    );
+    assert!(
+        lines[1].contains("tab here, newline here"),
+        "control characters flattened: {}",
+        lines[1]
+    );
+    assert!(lines[2].contains("exported") && lines[2].contains("auto"));
+    assert!(lines[3].contains("manual") && lines[3].contains("expired"));
+}
+
+#[test]
+fn query_runs_over_the_json_shape() {
+    let s = seeded();
+    let home = home();
+    let out = run_seeded(
+        &s,
+        home.path(),
+        &[
+            "backups",
+            "list",
+            "--all",
+            "--instance-id",
+            "crs-seed0001",
+            "--query",
+            "BackupSet[?Status==`-1`].BackupId",
+        ],
+    );
+    out.expect_code(0);
+    let got: Vec<String> = serde_json::from_value(out.json()).unwrap();
+    let want: Vec<String> = s
+        .expected("crs-seed0001")
+        .iter()
+        .filter(|b| b["Status"] == -1)
+        .map(|b| b["BackupId"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(!want.is_empty());
+    assert_eq!(got, want);
+    let total = run_seeded(
+        &s,
+        home.path(),
+        &[
+            "backups",
+            "list",
+            "--instance-id",
+            "crs-seed0001",
+            "--query",
+            "TotalCount",
+        ],
+    );
+    assert_eq!(total.stdout.trim(), "230");
+}
+
+#[test]
+fn a_single_page_is_one_request_as_given() {
+    let s = seeded();
+    let home = home();
+    let out = run_seeded(
+        &s,
+        home.path(),
+        &[
+            "backups",
+            "list",
+            "--instance-id",
+            "crs-seed0001",
+            "--limit",
+            "10",
+            "--offset",
+            "20",
+        ],
+    );
+    out.expect_code(0);
+    let doc = out.json(); // json is the default when stdout is not a terminal
+    assert_eq!(doc["TotalCount"], 230);
+    assert_eq!(ids(&doc), s.expected_ids("crs-seed0001")[20..30]);
+    let journal = s.server.journal();
+    assert_eq!(journal.len(), 1);
+    assert_eq!(
+        journal[0].params,
+        serde_json::json!({"Limit": 10, "Offset": 20, "InstanceId": "crs-seed0001"})
+    );
+}
+
+#[test]
+fn filters_reach_the_api() {
+    let s = seeded();
+    let home = home();
+    let out = run_seeded(
+        &s,
+        home.path(),
+        &[
+            "backups",
+            "list",
+            "--all",
+            "--instance-name",
+            "订单",
+            "--status",
+            "expired",
+            "--status",
+            "3",
+        ],
+    );
+    out.expect_code(0);
+    let doc = out.json();
+    let want: Vec<String> = s
+        .expected("crs-seed0001")
+        .iter()
+        .filter(|b| b["Status"] == -1 || b["Status"] == 3)
+        .map(|b| b["BackupId"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(ids(&doc), want);
+    let params = &s.server.journal()[0].params;
+    assert_eq!(params["Status"], serde_json::json!([-1, 3]));
+    assert_eq!(params["InstanceName"], "订单");
+}
+
+#[test]
+fn a_window_longer_than_30_days_is_split_and_merged() {
+    let s = seeded();
+    let home = home();
+    let out = run_seeded(
+        &s,
+        home.path(),
+        &[
+            "backups",
+            "list",
+            "--all",
+            "--instance-id",
+            "crs-seed0001",
+            "--since",
+            "80d",
+            "-o",
+            "json",
+        ],
+    );
+    out.expect_code(0);
+    let doc = out.json();
+    assert_eq!(
+        ids(&doc),
+        s.expected_ids("crs-seed0001"),
+        "every backup once, in order"
+    );
+    assert_eq!(doc["TotalCount"], 230);
+    let journal = s.server.journal();
+    assert!(journal.len() >= 3, "three windows");
+    for entry in &journal {
+        assert_eq!(
+            entry.code, None,
+            "the mock accepted every window: {:?}",
+            entry.params
+        );
+        let begin = entry.params["BeginTime"].as_str().unwrap();
+        let end = entry.params["EndTime"].as_str().unwrap();
+        assert!(begin < end);
+    }
+    // A single page across windows: offset counted over the merged listing.
+    s.server.reset();
+    let page = run_seeded(
+        &s,
+        home.path(),
+        &[
+            "backups",
+            "list",
+            "--instance-id",
+            "crs-seed0001",
+            "--since",
+            "80d",
+            "--limit",
+            "30",
+            "--offset",
+            "90",
+        ],
+    );
+    page.expect_code(0);
+    let doc = page.json();
+    assert_eq!(ids(&doc), s.expected_ids("crs-seed0001")[90..120]);
+    assert_eq!(doc["TotalCount"], 230);
+}
+
+#[test]
+fn a_closed_stdout_pipe_ends_quietly_with_success() {
+    let s = seeded();
+    let home = home();
+    let mut args = s.flags();
+    args.extend(
+        [
+            "backups",
+            "list",
+            "--all",
+            "--instance-id",
+            "crs-seed0001",
+            "-o",
+            "ndjson",
+        ]
+        .map(String::from),
+    );
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tcredis"))
+        .args(&args)
+        .env_clear()
+        .env("HOME", home.path())
+        .envs(common::doc_env())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap(); // reader dropped: pipe closed
+    let out = child.wait_with_output().unwrap();
+    assert!(first.contains("BackupId"));
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+}
+
+#[test]
+fn mock_flag_lists_the_demo_data() {
+    let home = home();
+    let out = common::run(
+        home.path(),
+        &["--mock", "backups", "list", "--all", "--rate-limit", "0"],
+        &[("TCREDIS_NOW", common::NOW)],
+    );
+    out.expect_code(0);
+    let doc = out.json();
+    let n = doc["BackupSet"].as_array().unwrap().len();
+    assert!(n > 100, "demo data spans several pages: {n}");
+    assert_eq!(doc["TotalCount"], n);
+    assert!(
+        doc["BackupSet"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|b| b["Region"] == "ap-guangzhou")
+    );
+    let again = common::run(
+        home.path(),
+        &["--mock", "backups", "list", "--all", "--rate-limit", "0"],
+        &[("TCREDIS_NOW", common::NOW)],
+    );
+    assert_eq!(
+        again.stdout, out.stdout,
+        "TCREDIS_NOW makes the demo data reproducible"
+    );
+}
+
+#[test]
+fn a_failing_query_is_a_usage_error() {
+    let s = seeded();
+    let home = home();
+    let out = run_seeded(
+        &s,
+        home.path(),
+        &[
+            "backups",
+            "list",
+            "--instance-id",
+            "crs-seed0002",
+            "--query",
+            "abs(TotalCount, BackupSet)",
+        ],
+    );
+    out.expect_code(2);
+    assert!(out.stderr.contains("--query"), "{}", out.stderr);
+}
+
+#[test]
+fn mock_ignores_proxy_variables() {
+    let home = home();
+    let out = common::run(
+        home.path(),
+        &["--mock", "backups", "list", "--limit", "1"],
+        &[
+            ("TCREDIS_NOW", common::NOW),
+            ("HTTPS_PROXY", "http://127.0.0.1:1"),
+            ("HTTP_PROXY", "http://127.0.0.1:1"),
+        ],
+    );
+    out.expect_code(0);
+    assert_eq!(out.json()["BackupSet"].as_array().unwrap().len(), 1);
+}
