@@ -16,8 +16,14 @@ fuzz_target!(|data: &[u8]| {
             assert!(!host.contains("://"), "scheme in the signed Host");
             assert!(!host.contains(['/', '?', '#', '@']), "path/query/userinfo in Host");
             assert!(!host.is_empty());
+            // Round trip (an explicit default port, `host:443`, is dropped from the authority:
+            // compare what is sent, not the spelling).
             let again = Endpoint::parse(&endpoint.base_uri()).expect("base_uri re-parses");
-            assert_eq!(again, endpoint, "endpoint round trip");
+            assert_eq!(again.scheme(), endpoint.scheme());
+            assert_eq!(again.host(), endpoint.host());
+            assert_eq!(again.effective_port(), endpoint.effective_port());
+            assert_eq!(again.host_header(), endpoint.host_header());
+            assert_eq!(again.base_uri(), endpoint.base_uri());
             let uri: http::Uri = endpoint.base_uri().parse().expect("base_uri is a URI");
             assert_eq!(uri.path(), "/");
             http::HeaderValue::from_str(&host).expect("Host is a valid header value");
