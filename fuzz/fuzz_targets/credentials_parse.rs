@@ -22,10 +22,14 @@ fn assert_hidden(text: &str, secret: &str, what: &str) {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let Some((&which, bytes)) = data.split_first() else { return };
+    let Some((&which, bytes)) = data.split_first() else {
+        return;
+    };
     match which % 6 {
         0 => {
-            let Ok(text) = std::str::from_utf8(bytes) else { return };
+            let Ok(text) = std::str::from_utf8(bytes) else {
+                return;
+            };
             match ini::parse(text) {
                 Ok(file) => {
                     let debug = format!("{file:?}");
@@ -47,8 +51,16 @@ fuzz_target!(|data: &[u8]| {
                         .collect::<Vec<_>>()
                         .join("\n");
                     for profile in file.profiles() {
-                        for secret in [profile.secret_key(), profile.token()].into_iter().flatten() {
-                            assert_hidden_unless_shown(&debug, secret.expose(), &shown, "IniFile Debug");
+                        for secret in [profile.secret_key(), profile.token()]
+                            .into_iter()
+                            .flatten()
+                        {
+                            assert_hidden_unless_shown(
+                                &debug,
+                                secret.expose(),
+                                &shown,
+                                "IniFile Debug",
+                            );
                         }
                         match profile.credentials() {
                             Ok(c) => assert_hidden_unless_shown(
@@ -59,7 +71,12 @@ fuzz_target!(|data: &[u8]| {
                             ),
                             Err(e) => {
                                 if let Some(k) = profile.secret_key() {
-                                    assert_hidden_unless_shown(&e.to_string(), k.expose(), &shown, "ProfileError");
+                                    assert_hidden_unless_shown(
+                                        &e.to_string(),
+                                        k.expose(),
+                                        &shown,
+                                        "ProfileError",
+                                    );
                                 }
                             }
                         }
@@ -92,7 +109,12 @@ fuzz_target!(|data: &[u8]| {
                     .collect::<Vec<_>>()
                     .join("\n");
                 for secret in [c.secret_key(), c.token()].into_iter().flatten() {
-                    assert_hidden_unless_shown(&debug, secret.expose(), &shown, "TccliCredential Debug");
+                    assert_hidden_unless_shown(
+                        &debug,
+                        secret.expose(),
+                        &shown,
+                        "TccliCredential Debug",
+                    );
                 }
                 let _ = c.credentials("fuzz");
             }
@@ -132,9 +154,19 @@ fuzz_target!(|data: &[u8]| {
                         c.expiration().unwrap_or(""),
                         c.request_id().unwrap_or("")
                     );
-                    assert_hidden_unless_shown(&debug, creds.secret_key().expose(), &shown, "StsCredentials Debug");
+                    assert_hidden_unless_shown(
+                        &debug,
+                        creds.secret_key().expose(),
+                        &shown,
+                        "StsCredentials Debug",
+                    );
                     if let Some(t) = creds.token() {
-                        assert_hidden_unless_shown(&debug, t.expose(), &shown, "StsCredentials Debug");
+                        assert_hidden_unless_shown(
+                            &debug,
+                            t.expose(),
+                            &shown,
+                            "StsCredentials Debug",
+                        );
                     }
                 }
             }

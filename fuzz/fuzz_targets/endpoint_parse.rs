@@ -9,12 +9,17 @@ use libfuzzer_sys::fuzz_target;
 use tcredis_core::endpoint::{ConnectAddress, Endpoint};
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     match Endpoint::parse(text) {
         Ok(endpoint) => {
             let host = endpoint.host_header();
             assert!(!host.contains("://"), "scheme in the signed Host");
-            assert!(!host.contains(['/', '?', '#', '@']), "path/query/userinfo in Host");
+            assert!(
+                !host.contains(['/', '?', '#', '@']),
+                "path/query/userinfo in Host"
+            );
             assert!(!host.is_empty());
             // Round trip (an explicit default port, `host:443`, is dropped from the authority:
             // compare what is sent, not the spelling).

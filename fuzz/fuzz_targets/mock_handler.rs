@@ -56,7 +56,9 @@ enum Input {
     Admin { post: bool, path: u8, body: Vec<u8> },
 }
 
-const METHODS: &[&str] = &["GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS", "PATCH", "BREW"];
+const METHODS: &[&str] = &[
+    "GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS", "PATCH", "BREW",
+];
 const ACTIONS: &[&str] = &[
     "DescribeInstanceBackups",
     "AssumeRole",
@@ -65,7 +67,13 @@ const ACTIONS: &[&str] = &[
     "",
 ];
 const VERSIONS: &[&str] = &["2018-04-12", "2018-08-13", "2017-03-12", ""];
-const REGIONS: &[&str] = &["ap-guangzhou", "ap-shanghai", "ap-beijing-fsi", "mars-north-1", ""];
+const REGIONS: &[&str] = &[
+    "ap-guangzhou",
+    "ap-shanghai",
+    "ap-beijing-fsi",
+    "mars-north-1",
+    "",
+];
 
 fn raw_request(raw: &Raw) -> Option<http::Request<Vec<u8>>> {
     let method = METHODS[usize::from(raw.method) % METHODS.len()];
@@ -92,7 +100,11 @@ fn signed_request(s: &Signed) -> Option<http::Request<Vec<u8>>> {
         Some(q) => Payload::Query(q),
         None => Payload::Json(&s.body),
     };
-    let service = if action.starts_with("Assume") { "sts" } else { "redis" };
+    let service = if action.starts_with("Assume") {
+        "sts"
+    } else {
+        "redis"
+    };
     let spec = CallSpec {
         service,
         action,
@@ -136,26 +148,39 @@ fuzz_target!(|input: Input| {
     let now = UNIX_EPOCH + Duration::from_secs(NOW);
     match input {
         Input::Raw(raw) => {
-            let Some(request) = raw_request(&raw) else { return };
+            let Some(request) = raw_request(&raw) else {
+                return;
+            };
             let outcome = MOCK.handle(&request, now);
             if !request.uri().path().starts_with("/_mock/") {
                 check_api_answer(&outcome.response);
             }
         }
         Input::Signed(s) => {
-            let Some(request) = signed_request(&s) else { return };
+            let Some(request) = signed_request(&s) else {
+                return;
+            };
             let outcome = MOCK.handle(&request, now);
             check_api_answer(&outcome.response);
             let value: serde_json::Value = serde_json::from_slice(outcome.response.body()).unwrap();
-            if value["Response"].get("Error").is_none() && request.headers()["x-tc-action"] == "DescribeInstanceBackups" {
+            if value["Response"].get("Error").is_none()
+                && request.headers()["x-tc-action"] == "DescribeInstanceBackups"
+            {
                 let page = parse_response(outcome.response.body())
                     .expect("a listing answer parses with the client's parser");
-                assert!(page.backup_set.len() <= 100, "a page holds at most Limit (<= 100) items");
+                assert!(
+                    page.backup_set.len() <= 100,
+                    "a page holds at most Limit (<= 100) items"
+                );
             }
         }
         Input::Admin { post, path, body } => {
-            let path = ["/_mock/journal", "/_mock/script", "/_mock/reset", "/_mock/nope"]
-                [usize::from(path) % 4];
+            let path = [
+                "/_mock/journal",
+                "/_mock/script",
+                "/_mock/reset",
+                "/_mock/nope",
+            ][usize::from(path) % 4];
             let request = http::Request::builder()
                 .method(if post { "POST" } else { "GET" })
                 .uri(path)

@@ -170,9 +170,16 @@ fuzz_target!(|input: Input| {
         get: input.get,
         ..CallOptions::default()
     };
-    let signed =
-        call::describe_instance_backups(&endpoint, &req, &options, NOW, &credentials, &CACHE, false)
-            .expect("any request model can be signed");
+    let signed = call::describe_instance_backups(
+        &endpoint,
+        &req,
+        &options,
+        NOW,
+        &credentials,
+        &CACHE,
+        false,
+    )
+    .expect("any request model can be signed");
     let outcome = MOCK.handle(&signed.request, UNIX_EPOCH + Duration::from_secs(NOW));
     let answer = parse_response(outcome.response.body());
     let mock_code = answer

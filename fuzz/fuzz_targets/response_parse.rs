@@ -27,8 +27,8 @@ fuzz_target!(|body: &[u8]| {
                 assert_eq!(item.fields().status, item_view.status);
             }
             // Round trip: what we would re-emit (CLI json output, mock) parses to the same page.
-            let again = parse_response(&page.to_envelope_json())
-                .expect("a re-encoded page must parse");
+            let again =
+                parse_response(&page.to_envelope_json()).expect("a re-encoded page must parse");
             assert_eq!(&again, page);
         }
         (Err(a), Err(b)) => {
@@ -38,7 +38,10 @@ fuzz_target!(|body: &[u8]| {
             );
             // A malformed-body message quotes only a short excerpt, whatever the input size.
             if a.api_error().is_none() {
-                assert!(a.to_string().len() < 4096, "malformed-body message too long");
+                assert!(
+                    a.to_string().len() < 4096,
+                    "malformed-body message too long"
+                );
             }
         }
         (a, b) => panic!(

@@ -61,7 +61,12 @@ fn host(input: &Input) -> String {
 
 fn lookup(with_token: bool) -> impl FnOnce(&str) -> Option<(Secret, Option<Secret>)> {
     move |id| {
-        (id == SECRET_ID).then(|| (Secret::new(SECRET_KEY), with_token.then(|| Secret::new(TOKEN))))
+        (id == SECRET_ID).then(|| {
+            (
+                Secret::new(SECRET_KEY),
+                with_token.then(|| Secret::new(TOKEN)),
+            )
+        })
     }
 }
 
@@ -158,7 +163,12 @@ fuzz_target!(|input: Input| {
         }
         Mutation::SecretId(id) => {
             let auth = String::from_utf8(
-                headers.iter().find(|(n, _)| n == "authorization").unwrap().1.clone(),
+                headers
+                    .iter()
+                    .find(|(n, _)| n == "authorization")
+                    .unwrap()
+                    .1
+                    .clone(),
             )
             .unwrap();
             set(
@@ -166,12 +176,20 @@ fuzz_target!(|input: Input| {
                 "Authorization",
                 auth.replacen(SECRET_ID, id, 1).into_bytes(),
             );
-            if id == SECRET_ID { Some(true) } else { Some(false) }
+            if id == SECRET_ID {
+                Some(true)
+            } else {
+                Some(false)
+            }
         }
         Mutation::Token(t) => {
             set(&mut headers, "X-TC-Token", t.clone().into_bytes());
             // An empty header counts as no token.
-            Some(if t.is_empty() { !input.with_token } else { input.with_token && t == TOKEN })
+            Some(if t.is_empty() {
+                !input.with_token
+            } else {
+                input.with_token && t == TOKEN
+            })
         }
         Mutation::ContentType(ct) => {
             let original = if input.get {

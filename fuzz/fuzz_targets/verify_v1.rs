@@ -19,8 +19,17 @@ const SECRET_ID: &str = "AKIDFUZZV1000000000000000000000000000";
 const SECRET_KEY: &str = "tcredis-test-secret-DO-NOT-PRINT-fuzz-v1-key-Nc4t";
 const TOKEN: &str = "tcredis-test-secret-DO-NOT-PRINT-fuzz-v1-token-Pd9e";
 const RESERVED: &[&str] = &[
-    "Action", "Version", "Region", "Timestamp", "Nonce", "SecretId", "SignatureMethod",
-    "Language", "RequestClient", "Token", "Signature",
+    "Action",
+    "Version",
+    "Region",
+    "Timestamp",
+    "Nonce",
+    "SecretId",
+    "SignatureMethod",
+    "Language",
+    "RequestClient",
+    "Token",
+    "Signature",
 ];
 
 #[derive(Debug, Arbitrary)]
@@ -136,7 +145,11 @@ fuzz_target!(|input: Input| {
         Mutation::Method => {
             // The method is part of the string to sign; the other method also reads the other
             // source (query vs body), which is empty.
-            method = if input.get { "POST".into() } else { "GET".into() };
+            method = if input.get {
+                "POST".into()
+            } else {
+                "GET".into()
+            };
             Some(false)
         }
         Mutation::Now(d) => {

@@ -61,7 +61,12 @@ fn soak(total: u64, instances: u64, seed: u64, budget: Duration) {
         args.push(id);
     }
     let started = Instant::now();
-    let run = tcredis(home.path(), &args, &secret_env(), budget + Duration::from_secs(30));
+    let run = tcredis(
+        home.path(),
+        &args,
+        &secret_env(),
+        budget + Duration::from_secs(30),
+    );
     let elapsed = started.elapsed();
     run.assert_no_secret();
     assert_eq!(run.code, Some(0), "{}", run.both());
@@ -108,7 +113,10 @@ fn soak(total: u64, instances: u64, seed: u64, budget: Duration) {
     assert_eq!(duplicates, 0, "a backup was printed twice");
     assert_eq!(losses, 0, "a backup was lost");
     assert_eq!(items, total as usize);
-    assert_eq!(instance_order, ids, "instances in the order given, each contiguous");
+    assert_eq!(
+        instance_order, ids,
+        "instances in the order given, each contiguous"
+    );
     for (instance, list) in &per_instance {
         assert!(
             list.windows(2).all(|w| w[0] >= w[1]),
@@ -116,7 +124,10 @@ fn soak(total: u64, instances: u64, seed: u64, budget: Duration) {
         );
     }
     for kind in ["delay", "internal-error", "throttle", "drop", "truncate"] {
-        assert!(faults.get(kind).copied().unwrap_or(0) > 0, "no {kind} fault was injected");
+        assert!(
+            faults.get(kind).copied().unwrap_or(0) > 0,
+            "no {kind} fault was injected"
+        );
     }
     assert!(elapsed < budget, "took {elapsed:?}, over {budget:?}");
 }

@@ -19,7 +19,9 @@ use tcredis_core::credentials::Credentials;
 use tcredis_core::endpoint::Endpoint;
 use tcredis_core::request::DescribeInstanceBackupsRequest;
 use tcredis_core::response::Backup;
-use tcredis_mock::{DEMO_SECRET_ID, DEMO_SECRET_KEY, FaultKind, JournalEntry, MockConfig, MockServer};
+use tcredis_mock::{
+    DEMO_SECRET_ID, DEMO_SECRET_KEY, FaultKind, JournalEntry, MockConfig, MockServer,
+};
 use tcredis_transport_hyper::Client;
 
 /// Per kind; the mock draws each kind in turn, so the combined rate is 1 - (1 - p)^5 = 30.0%.
@@ -83,7 +85,12 @@ struct Figures {
     elapsed: Duration,
 }
 
-fn figures(journal: &[JournalEntry], items: &[Backup], expected: usize, elapsed: Duration) -> Figures {
+fn figures(
+    journal: &[JournalEntry],
+    items: &[Backup],
+    expected: usize,
+    elapsed: Duration,
+) -> Figures {
     let describe: Vec<&JournalEntry> = journal
         .iter()
         .filter(|e| e.action.as_deref() == Some("DescribeInstanceBackups"))

@@ -141,7 +141,10 @@ pub fn record_text(tag: &str, text: &[u8]) {
     let dir = PathBuf::from(dir).join("reliability");
     let _ = std::fs::create_dir_all(&dir);
     let n = RUNS.fetch_add(1, Ordering::Relaxed);
-    let _ = std::fs::write(dir.join(format!("{tag}-{}-{n}.txt", std::process::id())), text);
+    let _ = std::fs::write(
+        dir.join(format!("{tag}-{}-{n}.txt", std::process::id())),
+        text,
+    );
 }
 
 /// The environment that hands `tcredis` the test credentials (never argv).
