@@ -31,6 +31,7 @@ static MOCK: LazyLock<Handler> = LazyLock::new(|| {
         .demo()
         .rate_limit(0)
         .random_seed(7)
+        .journal_capacity(64)
         .now_override(NOW as i64);
     Handler::new(&config, UNIX_EPOCH + Duration::from_secs(NOW)).expect("mock config")
 });
