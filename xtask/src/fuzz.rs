@@ -1,5 +1,5 @@
 //! `cargo xtask fuzz-smoke [--long]`: runs every cargo-fuzz target in `fuzz/` for a bounded time
-//! with the nightly toolchain (10 s each; 300 s with `--long`). Installs cargo-fuzz with
+//! with the nightly toolchain (10 s each; 120 s with `--long`). Installs cargo-fuzz with
 //! `--locked` when it is missing. Skipped while the repository has no `fuzz/` crate.
 //!
 //! Each target's committed seeds (`fuzz/seeds/<target>/`, from the official samples and signing
@@ -20,7 +20,7 @@ use crate::run::{Context, tool_works};
 
 /// Seconds per target in the gate and with `--long`.
 const SMOKE_SECONDS: u32 = 10;
-const LONG_SECONDS: u32 = 300;
+const LONG_SECONDS: u32 = 120;
 /// libFuzzer's per-input timeout (seconds): a slower input is reported as a hang.
 const INPUT_TIMEOUT_SECONDS: u32 = 10;
 
