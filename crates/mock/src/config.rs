@@ -91,6 +91,9 @@ impl serde::Serialize for FaultKind {
     }
 }
 
+/// The most backups `generate` accepts (a minute apart, they span about 1,900 years).
+pub const MAX_GENERATED: u64 = 1_000_000_000;
+
 /// Where the served data comes from.
 #[derive(Debug, Clone)]
 pub(crate) enum DataSource {
@@ -264,6 +267,13 @@ impl MockConfig {
                 )));
             }
         }
+        if let DataSource::Generate { count, .. } = self.data
+            && count > MAX_GENERATED
+        {
+            return Err(ConfigError::Data(format!(
+                "cannot generate {count} backups: at most {MAX_GENERATED}"
+            )));
+        }
         for (kind, probability) in &self.faults {
             if !(0.0..=1.0).contains(probability) {
                 return Err(ConfigError::Fault(format!(
@@ -283,6 +293,8 @@ pub enum ConfigError {
     Credential(String),
     /// A fault setting is out of range.
     Fault(String),
+    /// A data setting is out of range.
+    Data(String),
     /// The seed is malformed.
     Seed(SeedError),
     /// The credentials file is malformed.
@@ -294,6 +306,7 @@ impl fmt::Display for ConfigError {
         match self {
             Self::Credential(m) => write!(f, "credential: {m}"),
             Self::Fault(m) => write!(f, "fault: {m}"),
+            Self::Data(m) => write!(f, "data: {m}"),
             Self::Seed(e) => write!(f, "{e}"),
             Self::CredentialsFile(m) => write!(f, "credentials file: {m}"),
         }

@@ -6,6 +6,7 @@
 //!   serve it over real loopback HTTP/1.1 and HTTP/2, optionally HTTPS with a CA made at start.
 //!
 //! ```no_run
+//! # #[cfg(feature = "server")]
 //! # async fn demo() -> std::io::Result<()> {
 //! use tcredis_mock::{MockServer, Script, Step};
 //! let server = MockServer::start().await?; // demo data, demo credentials, 20 req/s
@@ -30,7 +31,7 @@ mod server;
 #[cfg(feature = "server")]
 mod tls;
 
-pub use config::{ConfigError, FaultKind, FaultParseError, MockConfig};
+pub use config::{ConfigError, FaultKind, FaultParseError, MAX_GENERATED, MockConfig};
 pub use data::backup::SeedBackup;
 pub use data::seed::{Seed, SeedError, SeedInstance};
 pub use handler::{DEMO_SECRET_ID, DEMO_SECRET_KEY, ExpectationError, ScriptError};

@@ -31,6 +31,7 @@ fn main() -> ExitCode {
 }
 
 async fn run(settings: args::Settings) -> ExitCode {
+    let signals = StopSignals::install();
     let server = match MockServer::start_with(settings.config).await {
         Ok(server) => server,
         Err(e) => {
@@ -63,7 +64,7 @@ async fn run(settings: args::Settings) -> ExitCode {
         "tcredis-mock: serving {} backups",
         server.handler().backup_count()
     );
-    wait_for_stop(settings.exit_on_stdin_eof).await;
+    signals.wait(settings.exit_on_stdin_eof).await;
     match server.shutdown().await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -73,40 +74,74 @@ async fn run(settings: args::Settings) -> ExitCode {
     }
 }
 
-async fn wait_for_stop(exit_on_stdin_eof: bool) {
-    let stdin_eof = async {
-        if exit_on_stdin_eof {
-            let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-            std::thread::spawn(move || {
-                let _ = std::io::copy(&mut std::io::stdin(), &mut std::io::sink());
-                let _ = tx.send(());
-            });
-            let _ = rx.await;
-        } else {
-            std::future::pending::<()>().await;
-        }
-    };
+/// The ways to be told to stop, installed before the listening line is printed so a signal sent
+/// right after it is never lost (the default action would kill the process).
+struct StopSignals {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        let (Ok(mut term), Ok(mut int)) = (
-            signal(SignalKind::terminate()),
-            signal(SignalKind::interrupt()),
-        ) else {
-            stdin_eof.await;
-            return;
-        };
-        tokio::select! {
-            _ = term.recv() => {},
-            _ = int.recv() => {},
-            _ = stdin_eof => {},
+    term: Option<tokio::signal::unix::Signal>,
+    #[cfg(unix)]
+    int: Option<tokio::signal::unix::Signal>,
+}
+
+impl StopSignals {
+    fn install() -> Self {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Self {
+                term: signal(SignalKind::terminate()).ok(),
+                int: signal(SignalKind::interrupt()).ok(),
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            Self {}
         }
     }
-    #[cfg(not(unix))]
-    {
-        tokio::select! {
-            _ = tokio::signal::ctrl_c() => {},
-            _ = stdin_eof => {},
+
+    async fn wait(mut self, exit_on_stdin_eof: bool) {
+        let stdin_eof = async {
+            if exit_on_stdin_eof {
+                let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+                std::thread::spawn(move || {
+                    let _ = std::io::copy(&mut std::io::stdin(), &mut std::io::sink());
+                    let _ = tx.send(());
+                });
+                let _ = rx.await;
+            } else {
+                std::future::pending::<()>().await;
+            }
+        };
+        #[cfg(unix)]
+        {
+            let term = async {
+                match self.term.as_mut() {
+                    Some(s) => {
+                        s.recv().await;
+                    }
+                    None => std::future::pending().await,
+                }
+            };
+            let int = async {
+                match self.int.as_mut() {
+                    Some(s) => {
+                        s.recv().await;
+                    }
+                    None => std::future::pending().await,
+                }
+            };
+            tokio::select! {
+                _ = term => {},
+                _ = int => {},
+                _ = stdin_eof => {},
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {},
+                _ = stdin_eof => {},
+            }
         }
     }
 }

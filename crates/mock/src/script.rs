@@ -416,8 +416,14 @@ impl Scripts {
                             let _ = writeln!(report, "    {diff}");
                         }
                     }
-                    None => {
+                    None if journal.is_empty() => {
                         let _ = writeln!(report, "  no request reached the mock");
+                    }
+                    None => {
+                        let _ = writeln!(
+                            report,
+                            "  every journaled request matched; too few arrived (or the steps ran out)"
+                        );
                     }
                 }
             }
@@ -430,15 +436,16 @@ impl Scripts {
     }
 }
 
-/// The journaled request with the fewest mismatches against `matcher` (an action mismatch
-/// weighs most), and the mismatches.
+/// The journaled request that did not match `matcher` with the fewest mismatches (an action
+/// mismatch weighs most, then the newest wins), and the mismatches. Requests that matched are
+/// skipped: they were counted already.
 fn closest<'j>(
     matcher: &Matcher,
     journal: &'j [JournalEntry],
 ) -> Option<(&'j JournalEntry, Vec<String>)> {
     journal
         .iter()
-        .map(|entry| {
+        .filter_map(|entry| {
             let view = RequestView {
                 action: entry.action.as_deref(),
                 secret_id: entry.secret_id.as_deref(),
@@ -450,7 +457,7 @@ fn closest<'j>(
                 .iter()
                 .map(|d| if d.starts_with("action") { 4 } else { 1 })
                 .sum();
-            (weight, entry, diffs)
+            (!diffs.is_empty()).then_some((weight, entry, diffs))
         })
         .min_by_key(|(weight, entry, _)| (*weight, u64::MAX - entry.seq))
         .map(|(_, entry, diffs)| (entry, diffs))

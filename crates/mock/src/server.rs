@@ -2,6 +2,7 @@
 //! (hyper-util's auto server), optional TLS, delivery faults carried out on the wire, graceful
 //! shutdown, and expectations verified on drop.
 
+use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
 use std::pin::Pin;
@@ -27,11 +28,13 @@ use crate::script::Script;
 /// How long a graceful shutdown waits for open connections.
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// The response body: whole, or cut after its first half (a `truncate` fault).
+/// The response body: whole, or cut after its first half (a `truncate` fault). The cut waits
+/// briefly after the half so hyper flushes the headers and the half before the connection is
+/// aborted.
 #[derive(Debug)]
 enum MockBody {
     Whole(Option<Bytes>),
-    Truncated(Option<Bytes>),
+    Truncated(Option<Bytes>, Option<Pin<Box<tokio::time::Sleep>>>),
 }
 
 impl Body for MockBody {
@@ -40,17 +43,25 @@ impl Body for MockBody {
 
     fn poll_frame(
         self: Pin<&mut Self>,
-        _cx: &mut Context<'_>,
+        cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Bytes>, io::Error>>> {
         match self.get_mut() {
             MockBody::Whole(data) => Poll::Ready(data.take().map(|d| Ok(Frame::data(d)))),
-            MockBody::Truncated(data) => match data.take() {
-                Some(half) => Poll::Ready(Some(Ok(Frame::data(half)))),
-                None => Poll::Ready(Some(Err(io::Error::new(
+            MockBody::Truncated(data, pause) => {
+                if let Some(half) = data.take() {
+                    *pause = Some(Box::pin(tokio::time::sleep(Duration::from_millis(50))));
+                    return Poll::Ready(Some(Ok(Frame::data(half))));
+                }
+                if let Some(pause) = pause
+                    && pause.as_mut().poll(cx).is_pending()
+                {
+                    return Poll::Pending;
+                }
+                Poll::Ready(Some(Err(io::Error::new(
                     io::ErrorKind::ConnectionAborted,
                     "truncated by a mock fault",
-                )))),
-            },
+                ))))
+            }
         }
     }
 
@@ -123,7 +134,7 @@ async fn serve_one(
             let half = body.slice(..body.len() / 2);
             Ok(hyper::Response::from_parts(
                 parts,
-                MockBody::Truncated(Some(half)),
+                MockBody::Truncated(Some(half), None),
             ))
         }
         _ => Ok(hyper::Response::from_parts(

@@ -28,13 +28,22 @@ pub(crate) const WEB_IDENTITY_SCHEMA: Schema = &[
     ("DurationSeconds", ParamType::Integer),
 ];
 
-/// Temporary credentials issued by the STS emulation.
-#[derive(Debug, Clone)]
+/// Temporary credentials issued by the STS emulation. `Debug` shows only the id and expiry.
+#[derive(Clone)]
 pub(crate) struct Issued {
     pub(crate) secret_id: String,
     pub(crate) secret_key: String,
     pub(crate) token: String,
     pub(crate) expires: i64,
+}
+
+impl std::fmt::Debug for Issued {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Issued")
+            .field("secret_id", &self.secret_id)
+            .field("expires", &self.expires)
+            .finish_non_exhaustive()
+    }
 }
 
 #[derive(Serialize)]
