@@ -177,3 +177,65 @@ impl From<ApiError> for Error {
         Error::Api(e)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classification_and_messages() {
+        let api = ApiError::new("RequestLimitExceeded", "slow down", "req-9");
+        let e = Error::from(api.clone());
+        assert_eq!(e.api_error(), Some(&api));
+        assert!(!e.is_network());
+        assert_eq!(
+            e.to_string(),
+            "API error RequestLimitExceeded: slow down (RequestId: req-9)"
+        );
+
+        let skew = Error::ClockSkew {
+            error: api.clone(),
+            skew_seconds: -42,
+        };
+        assert_eq!(skew.api_error().unwrap().request_id(), "req-9");
+        assert!(
+            skew.to_string().contains("42 s ahead of the server's"),
+            "{skew}"
+        );
+
+        let t = Error::Timeout {
+            kind: TimeoutKind::Connect,
+            after: Duration::from_millis(300),
+        };
+        assert!(t.is_network() && t.is_timeout());
+        assert_eq!(t.to_string(), "connect timeout of 300ms elapsed");
+        for e in [
+            Error::Transport {
+                kind: TransportErrorKind::Connect,
+                message: "refused".into(),
+            },
+            Error::Tls {
+                message: "unknown issuer".into(),
+            },
+            Error::InvalidResponse {
+                status: 502,
+                message: "HTTP status 502".into(),
+            },
+        ] {
+            assert!(e.is_network() && e.api_error().is_none(), "{e}");
+        }
+        for e in [
+            Error::Config {
+                message: "x".into(),
+            },
+            Error::Credentials {
+                message: "x".into(),
+            },
+            Error::Drift {
+                message: "x".into(),
+            },
+        ] {
+            assert!(!e.is_network(), "{e}");
+        }
+    }
+}

@@ -369,3 +369,136 @@ async fn https_with_the_mock_ca_and_refusal_without_it() {
         .unwrap_err();
     assert!(matches!(err, Error::Tls { .. }), "{err:?}");
 }
+
+/// Scripts the page at Offset 10 to repeat the first page's items: drift.
+async fn script_repeated_page(mock: &MockServer, client: &Client) {
+    let first = client
+        .describe_instance_backups(&instance("crs-gen00001", 10))
+        .await
+        .unwrap();
+    let items: Vec<serde_json::Value> = first
+        .backup_set
+        .iter()
+        .map(|b| serde_json::from_str(b.raw_json()).unwrap())
+        .collect();
+    let reply = serde_json::json!({ "TotalCount": 30, "BackupSet": items });
+    mock.script(
+        tcredis_mock::Script::new()
+            .action("DescribeInstanceBackups")
+            .param("Offset", serde_json::json!(10))
+            .then(tcredis_mock::Step::reply(reply)),
+    )
+    .unwrap();
+}
+
+#[tokio::test]
+async fn a_repeated_page_is_drift_and_nothing_is_yielded_twice() {
+    let mock = MockServer::start_with(MockConfig::new().generate(30, 1).rate_limit(0))
+        .await
+        .unwrap();
+    let client = client_for(&mock).build().unwrap();
+    script_repeated_page(&mock, &client).await;
+    let results: Vec<Result<Backup, Error>> =
+        client.backups(instance("crs-gen00001", 10)).collect().await;
+    assert_eq!(
+        results.len(),
+        11,
+        "10 items, then the drift error, then the end"
+    );
+    assert!(results[..10].iter().all(Result::is_ok));
+    assert!(
+        matches!(&results[10], Err(Error::Drift { .. })),
+        "{:?}",
+        results[10]
+    );
+}
+
+#[tokio::test]
+async fn the_restart_policy_recovers_from_drift_exactly_once() {
+    let mock = MockServer::start_with(MockConfig::new().generate(30, 1).rate_limit(0))
+        .await
+        .unwrap();
+    let client = client_for(&mock)
+        .drift_policy(tcredis_core::pagination::DriftPolicy::Restart)
+        .build()
+        .unwrap();
+    script_repeated_page(&mock, &client).await;
+    let items = collect(&client, instance("crs-gen00001", 10)).await;
+    assert_exactly_once_in_order(&items, 30);
+}
+
+#[tokio::test]
+async fn fan_out_errors_stay_in_their_listing() {
+    let mock = MockServer::start_with(MockConfig::new().generate(60, 2).rate_limit(0))
+        .await
+        .unwrap();
+    let client = client_for(&mock).build().unwrap();
+    let reqs = vec![
+        instance("crs-gen00001", 10),
+        instance("crs-nosuch00", 10),
+        instance("crs-gen00002", 10),
+    ];
+    let got: Vec<(usize, Result<Backup, Error>)> =
+        client.backups_for_instances(reqs, 2).collect().await;
+    let count = |i: usize| got.iter().filter(|(j, r)| *j == i && r.is_ok()).count();
+    assert_eq!((count(0), count(2)), (30, 30));
+    let errors: Vec<_> = got
+        .iter()
+        .filter_map(|(i, r)| r.as_ref().err().map(|e| (*i, e)))
+        .collect();
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0].0, 1);
+    assert_eq!(
+        errors[0].1.api_error().unwrap().code().as_str(),
+        "ResourceNotFound.InstanceNotExists"
+    );
+    assert!(got.windows(2).all(|w| w[0].0 <= w[1].0), "input order");
+}
+
+#[tokio::test]
+async fn real_host_name_over_the_connect_address_with_tls() {
+    // The signed Host, SNI and :authority are redis.tencentcloudapi.com; TCP goes to the mock.
+    let mock = MockServer::start_with(MockConfig::new().generate(25, 1).rate_limit(0).tls(true))
+        .await
+        .unwrap();
+    let client = Client::builder()
+        .credentials(demo())
+        .region("ap-guangzhou")
+        .endpoint(Endpoint::parse("https://redis.tencentcloudapi.com").unwrap())
+        .connect_to(mock.addr().to_string())
+        .add_root_certificate_pem(mock.ca_pem().unwrap().as_bytes())
+        .rate_limit(0.0)
+        .build()
+        .unwrap();
+    assert_exactly_once_in_order(&collect(&client, instance("crs-gen00001", 10)).await, 25);
+    assert!(describe_calls(&mock).iter().all(|e| e.code.is_none()));
+}
+
+#[tokio::test]
+async fn a_failing_credentials_provider_is_a_credentials_error() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let provider = tcredis_transport_hyper::credentials::CvmRoleProvider::new(
+        format!("http://{closed}"),
+        tcredis_transport_hyper::credentials::FetchSettings::default(),
+    );
+    let mock = MockServer::start_with(MockConfig::new().generate(5, 1).rate_limit(0))
+        .await
+        .unwrap();
+    let client = client_for(&mock)
+        .credentials_provider(provider)
+        .build()
+        .unwrap();
+    let err = client
+        .describe_instance_backups(&instance("crs-gen00001", 10))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Credentials { .. }), "{err:?}");
+    assert!(err.to_string().contains("CVM role"), "{err}");
+    assert!(
+        mock.journal().is_empty(),
+        "nothing is sent without credentials"
+    );
+}

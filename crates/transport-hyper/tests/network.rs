@@ -367,3 +367,34 @@ async fn connections_are_kept_alive_and_reused() {
     }
     assert_eq!(server.connections(), 1, "HTTP/2: one connection");
 }
+
+#[tokio::test]
+async fn debug_output_never_shows_secrets() {
+    let server = CannedServer::start(None, EMPTY_PAGE).await;
+    let creds = Credentials::new("AKIDDEBUG", "debug-secret-key")
+        .unwrap()
+        .with_token("debug-token")
+        .unwrap();
+    let builder = Client::builder()
+        .credentials(creds)
+        .region("ap-guangzhou")
+        .endpoint(Endpoint::parse(&format!("http://127.0.0.1:{}", server.addr.port())).unwrap())
+        .proxy("http://user:proxy-password@127.0.0.1:9")
+        .env([("NO_PROXY".to_owned(), "127.0.0.1".to_owned())].into());
+    let text = format!("{builder:?}");
+    let client = builder.build().unwrap();
+    // Warm the signing-key cache so it holds derived material.
+    client
+        .describe_instance_backups(&DescribeInstanceBackupsRequest::default())
+        .await
+        .unwrap();
+    let text = format!("{text} {client:?}");
+    for secret in [
+        "debug-secret-key",
+        "debug-token",
+        "proxy-password",
+        "dXNlcjpwcm94eS1wYXNzd29yZA",
+    ] {
+        assert!(!text.contains(secret), "{secret} in {text}");
+    }
+}
