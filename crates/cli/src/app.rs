@@ -46,16 +46,16 @@ pub fn main(argv: Vec<std::ffi::OsString>) -> u8 {
         Ok(outcome) => outcome.code(),
         Err(Failure::Io(e)) if is_broken_pipe(&e) => 0,
         Err(Failure::Io(e)) if e.kind() == io::ErrorKind::InvalidInput => {
-            eprintln!("tcredis: error: {e}");
+            crate::exit::stderr_line(format_args!("tcredis: error: {e}"));
             Outcome::Usage.code()
         }
         Err(Failure::Io(e)) => {
             // Writing stdout failed (disk full, closed terminal): an I/O failure, exit 4.
-            eprintln!("tcredis: error: cannot write the output: {e}");
+            crate::exit::stderr_line(format_args!("tcredis: error: cannot write the output: {e}"));
             Outcome::Network.code()
         }
         Err(Failure::Cli(e)) => {
-            eprintln!("tcredis: error: {e}");
+            crate::exit::stderr_line(format_args!("tcredis: error: {e}"));
             e.outcome.code()
         }
     }
@@ -176,16 +176,14 @@ fn stdout_writer() -> Box<dyn Write> {
 async fn run(config: Config, env: Environment) -> Result<Outcome, Failure> {
     let mut settings = settings::resolve(&config.global, &env)?;
     let now = Now::resolve(env.get(NOW_ENV)).map_err(CliError::usage)?;
-    // For --mock: the in-process mock, alive until the command ends.
+    // For --mock: the in-process mock, alive until the command ends. The client's rate limit
+    // stays as configured (on by default), as against the real API.
     let _mock = if config.global.mock && config.command != CommandConfig::ConfigShow {
         let server = crate::mock::start(now).await?;
         settings.endpoint = Sourced {
             value: server.endpoint(),
             source: settings::Source::Mock,
         };
-        if settings.rate_limit.source == settings::Source::Default {
-            settings.rate_limit.value = settings::DEFAULT_RATE_LIMIT;
-        }
         Some(server)
     } else {
         None
@@ -292,7 +290,9 @@ async fn dry_run_requests(
             && let Some(stages) = &prepared.stages
         {
             out.flush()?;
-            eprint!("{}", dry_run::render_stages(stages));
+            let _ = io::stderr()
+                .lock()
+                .write_all(dry_run::render_stages(stages).as_bytes());
         }
     }
     out.flush()?;

@@ -42,12 +42,14 @@ struct GlobalArgs {
         help_heading = "Global options"
     )]
     region: Option<String>,
-    /// API endpoint: a host[:port] (https) or an http:// or https:// URL without a path.
+    /// `--endpoint`, as written (help text in the attribute: rustdoc would read its brackets
+    /// as a link).
     #[arg(
         long,
         global = true,
         value_name = "URL",
-        help_heading = "Global options"
+        help_heading = "Global options",
+        help = "API endpoint: a host[:port] (https) or an http:// or https:// URL without a path"
     )]
     endpoint: Option<String>,
     /// Open the TCP connection to HOST:PORT while keeping the endpoint's Host (and signature).
@@ -58,8 +60,14 @@ struct GlobalArgs {
         help_heading = "Global options"
     )]
     connect_to: Option<String>,
-    /// Profile: section of ~/.tencentcloud/credentials, then ~/.tccli/<P>.credential [env: TCCLI_PROFILE].
-    #[arg(long, global = true, value_name = "P", help_heading = "Global options")]
+    /// `--profile` (help text in the attribute: rustdoc would read `<P>` as HTML).
+    #[arg(
+        long,
+        global = true,
+        value_name = "P",
+        help_heading = "Global options",
+        help = "Profile: section of ~/.tencentcloud/credentials, then ~/.tccli/<P>.credential [env: TCCLI_PROFILE]"
+    )]
     profile: Option<String>,
     /// HTTP(S) proxy URL [default: HTTPS_PROXY / HTTP_PROXY, honouring NO_PROXY].
     #[arg(

@@ -27,7 +27,8 @@ pub fn parse_positive_duration(text: &str) -> Result<Duration, String> {
 const ACCEPTED: &str =
     "use a number and a unit such as 30s, 15m, 26h, 7d, 2w, or a sum such as 1d12h";
 
-/// Formats whole seconds compactly with the two largest units: `45s`, `5m3s`, `5h12m`, `3d2h`, `26h` stays `1d2h`.
+/// Formats whole seconds compactly with the two largest units: `45s`, `5m3s`, `5h12m`, `3d2h`;
+/// below two days in hours, as people write ages and limits (`26h`, `47h59m`).
 pub fn format_compact(total_secs: u64) -> String {
     const UNITS: [(u64, &str); 4] = [(86_400, "d"), (3_600, "h"), (60, "m"), (1, "s")];
     if total_secs == 0 {
@@ -36,7 +37,12 @@ pub fn format_compact(total_secs: u64) -> String {
     let mut out = String::new();
     let mut rest = total_secs;
     let mut parts = 0;
-    for (size, name) in UNITS {
+    let units = if total_secs < 2 * 86_400 {
+        &UNITS[1..]
+    } else {
+        &UNITS[..]
+    };
+    for &(size, name) in units {
         if parts == 2 {
             break;
         }
@@ -91,8 +97,9 @@ mod tests {
         assert_eq!(format_compact(45), "45s");
         assert_eq!(format_compact(303), "5m3s");
         assert_eq!(format_compact(18_720), "5h12m");
-        assert_eq!(format_compact(93_600), "1d2h");
+        assert_eq!(format_compact(93_600), "26h");
+        assert_eq!(format_compact(86_400 * 2 - 60), "47h59m");
         assert_eq!(format_compact(86_400 * 3 + 7_200 + 5), "3d2h");
-        assert_eq!(format_compact(86_400 + 5), "1d");
+        assert_eq!(format_compact(86_400 * 2 + 5), "2d");
     }
 }

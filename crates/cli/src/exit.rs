@@ -78,6 +78,12 @@ impl fmt::Display for CliError {
 
 impl std::error::Error for CliError {}
 
+/// Writes one line to stderr; a closed stderr is ignored (where `eprintln!` would panic).
+pub fn stderr_line(line: fmt::Arguments<'_>) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr().lock(), "{line}");
+}
+
 /// True for the error a closed stdout pipe gives (`tcredis ... | head`): success, quietly.
 pub fn is_broken_pipe(e: &std::io::Error) -> bool {
     e.kind() == std::io::ErrorKind::BrokenPipe

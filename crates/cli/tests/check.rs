@@ -148,7 +148,7 @@ fn check_reports_every_instance_and_the_worst_exit_code() {
     assert!(
         lines[0].starts_with("OK")
             && lines[0].contains("crs-seed0001")
-            && lines[0].contains("(10m old <= 1d2h)"),
+            && lines[0].contains("(10m old <= 26h)"),
         "{}",
         lines[0]
     );
@@ -159,7 +159,7 @@ fn check_reports_every_instance_and_the_worst_exit_code() {
     );
     assert_eq!(
         lines[2],
-        "tcredis check: OK ok=2 stale=0 missing=0 error=0 instances=2 max_age=1d2h exit=0"
+        "tcredis check: OK ok=2 stale=0 missing=0 error=0 instances=2 max_age=26h exit=0"
     );
 
     let mixed = run_seeded(
@@ -183,7 +183,7 @@ fn check_reports_every_instance_and_the_worst_exit_code() {
     assert!(
         lines[0].starts_with("STALE")
             && lines[0].contains("b-3-old")
-            && lines[0].contains("(3d old > 1d2h)"),
+            && lines[0].contains("(3d old > 26h)"),
         "{}",
         lines[0]
     );
@@ -195,7 +195,7 @@ fn check_reports_every_instance_and_the_worst_exit_code() {
     assert!(lines[2].starts_with("OK"));
     assert_eq!(
         lines[3],
-        "tcredis check: STALE ok=1 stale=1 missing=1 error=0 instances=3 max_age=1d2h exit=1"
+        "tcredis check: STALE ok=1 stale=1 missing=1 error=0 instances=3 max_age=26h exit=1"
     );
 
     let with_error = run_seeded(
@@ -220,7 +220,7 @@ fn check_reports_every_instance_and_the_worst_exit_code() {
         "{}",
         lines[1]
     );
-    assert!(lines[2].ends_with("error=1 instances=2 max_age=1d2h exit=3"));
+    assert!(lines[2].ends_with("error=1 instances=2 max_age=26h exit=3"));
     assert!(
         with_error.stderr.contains("RequestId") && with_error.stderr.contains("hint:"),
         "{}",

@@ -109,7 +109,7 @@ fn a_request_with_parameters_matches_the_independent_python_signature() {
 #[test]
 fn the_session_token_is_redacted() {
     let home = home();
-    let token = "tok-9f8e7d6c5b4a39281706";
+    let token = "tcredis-test-secret-DO-NOT-PRINT-cli-token-2Hq7";
     let mut env = DOC_PAIR.to_vec();
     env.push(("TENCENTCLOUD_TOKEN", token));
     let out = run(
@@ -166,4 +166,47 @@ fn a_long_window_is_split_into_requests_of_at_most_30_days() {
         ]
     );
     assert!(bodies.iter().all(|b| b["Limit"] == 100 && b["Offset"] == 0));
+}
+
+#[test]
+fn tcredis_now_never_changes_the_signing_time() {
+    let home = home();
+    let mut env = DOC_PAIR.to_vec();
+    env.push(("TCREDIS_NOW", "2001-01-01T00:00:00Z"));
+    let before = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let out = run(
+        home.path(),
+        &[
+            "--dry-run",
+            "--region",
+            "ap-guangzhou",
+            "backups",
+            "list",
+            "--since",
+            "1d",
+        ],
+        &env,
+    );
+    let after = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    out.expect_code(0);
+    let ts: u64 = header(&out.stdout, "X-TC-Timestamp")
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(
+        before <= ts && ts <= after,
+        "signed with the real clock: {ts}"
+    );
+    assert!(
+        out.stdout
+            .contains("\"BeginTime\":\"2000-12-31 08:00:00\",\"EndTime\":\"2001-01-01 08:00:00\""),
+        "relative times use TCREDIS_NOW: {}",
+        out.stdout
+    );
 }

@@ -57,7 +57,7 @@ fn an_unknown_instance_is_an_api_error_with_request_id_and_hint() {
 fn a_wrong_key_is_a_signature_failure_and_is_never_printed() {
     let s = seeded();
     let home = home();
-    let wrong_key = "WrongKeyWrongKeyWrongKey0123456";
+    let wrong_key = "tcredis-test-secret-DO-NOT-PRINT-cli-wrong-key-5Jd8";
     let out = run(
         home.path(),
         &[
@@ -69,7 +69,7 @@ fn a_wrong_key_is_a_signature_failure_and_is_never_printed() {
             "0",
             "backups",
             "list",
-            "-vv",
+            "-vvv",
         ],
         &[
             ("TENCENTCLOUD_SECRET_ID", DOC_SECRET_ID),

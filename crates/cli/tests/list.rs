@@ -474,3 +474,170 @@ fn mock_ignores_proxy_variables() {
     out.expect_code(0);
     assert_eq!(out.json()["BackupSet"].as_array().unwrap().len(), 1);
 }
+
+#[test]
+fn connect_to_keeps_the_endpoint_host_and_dials_elsewhere() {
+    let s = seeded();
+    let home = home();
+    let port = s.server.addr().port();
+    let endpoint = format!("http://redis.unresolvable.invalid:{port}");
+    let connect = format!("127.0.0.1:{port}");
+    let out = common::run(
+        home.path(),
+        &[
+            "--endpoint",
+            &endpoint,
+            "--connect-to",
+            &connect,
+            "--region",
+            "ap-guangzhou",
+            "--rate-limit",
+            "0",
+            "backups",
+            "list",
+            "--instance-id",
+            "crs-seed0002",
+        ],
+        &common::doc_env(),
+    );
+    out.expect_code(0);
+    assert_eq!(out.json()["TotalCount"], 3);
+    assert_eq!(
+        s.server.journal()[0].signature,
+        tcredis_mock::SignatureResult::Valid,
+        "signed over the endpoint's Host"
+    );
+}
+
+#[test]
+fn a_key_from_a_profile_file_signs_and_is_never_printed() {
+    const KEY: &str = "tcredis-test-secret-DO-NOT-PRINT-cli-profile-4Rt6";
+    const ID: &str = "AKIDTCREDISCLIPROFILE0000000000000000";
+    let s = common::seeded_with(|c| c.credential(ID, KEY, None));
+    let home = home();
+    std::fs::create_dir_all(home.path().join(".tencentcloud")).unwrap();
+    std::fs::write(
+        home.path().join(".tencentcloud/credentials"),
+        format!("[ops]\nsecret_id = {ID}\nsecret_key = {KEY}\nregion = ap-guangzhou\n"),
+    )
+    .unwrap();
+    let uri = s.server.uri();
+    let out = common::run(
+        home.path(),
+        &[
+            "--profile",
+            "ops",
+            "--endpoint",
+            &uri,
+            "--rate-limit",
+            "0",
+            "backups",
+            "list",
+            "--instance-id",
+            "crs-seed0002",
+            "-vvv",
+        ],
+        &[("TCREDIS_NOW", common::NOW)],
+    );
+    out.expect_code(0);
+    assert_eq!(out.json()["TotalCount"], 3);
+    assert_eq!(s.server.journal()[0].secret_id.as_deref(), Some(ID));
+    assert!(!out.stdout.contains(KEY) && !out.stderr.contains(KEY));
+    let show = common::run(home.path(), &["--profile", "ops", "config", "show"], &[]);
+    assert!(
+        show.stdout.contains("ap-guangzhou") && show.stdout.contains("[ops]"),
+        "{}",
+        show.stdout
+    );
+    assert!(!show.stdout.contains(KEY));
+}
+
+#[test]
+fn progress_is_drawn_on_a_terminal_and_nowhere_else() {
+    // `script` (util-linux/bsdutils, essential on Debian) gives the child a pseudo-terminal.
+    let home = home();
+    let cmdline = format!(
+        "env -i HOME={} TCREDIS_NOW={} {} --mock backups list --all --rate-limit 0 > /dev/null",
+        home.path().display(),
+        common::NOW,
+        env!("CARGO_BIN_EXE_tcredis")
+    );
+    let out = Command::new("script")
+        .args(["-qec", &cmdline, "/dev/null"])
+        .stdin(Stdio::null())
+        .output()
+        .expect("script runs");
+    let terminal = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        terminal.contains("1 pages, 100 backups"),
+        "progress drawn: {terminal:?}"
+    );
+    assert!(
+        terminal.ends_with("\r\x1b[2K"),
+        "and cleared at the end: {terminal:?}"
+    );
+
+    let piped = common::run(
+        home.path(),
+        &["--mock", "backups", "list", "--all", "--rate-limit", "0"],
+        &[("TCREDIS_NOW", common::NOW)],
+    );
+    piped.expect_code(0);
+    assert_eq!(piped.stderr, "", "silent when stderr is not a terminal");
+}
+
+#[test]
+fn a_named_role_is_assumed_through_sts_first() {
+    let s = seeded();
+    let home = home();
+    let uri = s.server.uri();
+    let mut env = common::doc_env();
+    env.push(("TENCENTCLOUD_STS_ENDPOINT", &uri));
+    let out = common::run(
+        home.path(),
+        &[
+            "--endpoint",
+            &uri,
+            "--region",
+            "ap-guangzhou",
+            "--rate-limit",
+            "0",
+            "--role-arn",
+            "qcs::cam::uin/100000000001:roleName/backup-reader",
+            "--role-session-name",
+            "tcredis-test",
+            "backups",
+            "list",
+            "--instance-id",
+            "crs-seed0002",
+        ],
+        &env,
+    );
+    out.expect_code(0);
+    assert_eq!(out.json()["TotalCount"], 3);
+    let journal = s.server.journal();
+    let actions: Vec<&str> = journal
+        .iter()
+        .map(|e| e.action.as_deref().unwrap_or(""))
+        .collect();
+    assert_eq!(actions, ["AssumeRole", "DescribeInstanceBackups"]);
+    assert_eq!(journal[0].secret_id.as_deref(), Some(common::DOC_SECRET_ID));
+    assert_ne!(
+        journal[1].secret_id.as_deref(),
+        Some(common::DOC_SECRET_ID),
+        "temporary credentials sign the call"
+    );
+    let show = common::run(
+        home.path(),
+        &[
+            "--role-arn",
+            "qcs::cam::uin/1:roleName/r",
+            "--role-session-name",
+            "s",
+            "config",
+            "show",
+        ],
+        &env,
+    );
+    assert!(show.stdout.contains("STS AssumeRole"), "{}", show.stdout);
+}

@@ -187,6 +187,10 @@ fn help_version_and_completions() {
     run(home.path(), &["completions", "powershell"], &[]).expect_code(2);
 }
 
+/// A proxy URL whose password is a test secret (the repository's secret scan looks for it).
+const PROXY_WITH_PASSWORD: &str =
+    "http://user:tcredis-test-secret-DO-NOT-PRINT-cli-proxy-8Wn4@proxy:3128";
+
 #[test]
 fn config_show_lists_sources_and_never_a_secret() {
     let home = home();
@@ -203,17 +207,8 @@ fn config_show_lists_sources_and_never_a_secret() {
     .unwrap();
     let out = run(
         home.path(),
-        &[
-            "config",
-            "show",
-            "--profile",
-            "work",
-            "--rate-limit",
-            "0",
-            "--proxy",
-            "http://user:pa55word@proxy:3128",
-        ],
-        &[],
+        &["config", "show", "--profile", "work", "--rate-limit", "0"],
+        &[("HTTPS_PROXY", PROXY_WITH_PASSWORD)],
     );
     out.expect_code(0);
     let line = |name: &str| {
@@ -226,13 +221,16 @@ fn config_show_lists_sources_and_never_a_secret() {
     assert!(line("profile").contains("work") && line("profile").contains("flag --profile"));
     assert!(line("region").contains("ap-chengdu") && line("region").contains("work.configure"));
     assert!(line("rate-limit").contains("off") && line("rate-limit").contains("flag --rate-limit"));
-    assert!(line("proxy").contains("http://***@proxy:3128"));
+    assert!(
+        line("proxy").contains("http://***@proxy:3128")
+            && line("proxy").contains("env HTTPS_PROXY")
+    );
     assert!(
         line("credentials").contains("work.credential"),
         "{}",
         out.stdout
     );
-    for secret in [DOC_SECRET_KEY, "pa55word"] {
+    for secret in [DOC_SECRET_KEY, "DO-NOT-PRINT"] {
         assert!(
             !out.stdout.contains(secret) && !out.stderr.contains(secret),
             "{secret} leaked"

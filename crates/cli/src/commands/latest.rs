@@ -112,10 +112,10 @@ pub async fn run(
                 count += 1;
             }
             Ok(None) => {
-                eprintln!(
+                crate::exit::stderr_line(format_args!(
                     "tcredis: {id}: no good backup (status ok, exporting or exported) in the last {}",
                     format_compact(lookback_secs.unsigned_abs())
-                );
+                ));
                 outcome = outcome.worst(Outcome::Stale);
             }
             Err(e) => {

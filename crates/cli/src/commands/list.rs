@@ -85,7 +85,7 @@ pub async fn run(
 /// Prints one instance's error on stderr.
 pub fn report(target: Option<&str>, e: &CliError) {
     match target {
-        Some(id) => eprintln!("tcredis: {id}: {e}"),
-        None => eprintln!("tcredis: {e}"),
+        Some(id) => crate::exit::stderr_line(format_args!("tcredis: {id}: {e}")),
+        None => crate::exit::stderr_line(format_args!("tcredis: {e}")),
     }
 }
