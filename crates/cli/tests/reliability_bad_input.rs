@@ -18,6 +18,9 @@ use reliability_support::{Run, SECRET_KEY, run_bounded, secret_env, tcredis};
 
 const BOUND: Duration = Duration::from_secs(30);
 
+/// (case, environment, what stderr must mention).
+type EnvCase<'a> = (&'a str, &'a [(&'a str, &'a str)], &'a [&'a str]);
+
 /// Asserts a run ended with `code`, its stderr contains every one of `needles`
 /// (case-insensitive), and nothing panicked or leaked.
 fn expect(run: &Run, case: &str, code: i32, needles: &[&str]) {
@@ -296,7 +299,7 @@ fn invalid_utf8_in_argv_is_a_usage_error() {
 fn hostile_environment_variables_are_named() {
     let home = tempfile::tempdir().unwrap();
     let list = ["--region", "ap-guangzhou", "backups", "list", "--dry-run"];
-    let cases: &[(&str, &[(&str, &str)], &[&str])] = &[
+    let cases: &[EnvCase<'_>] = &[
         (
             "id without key",
             &[("TENCENTCLOUD_SECRET_ID", "AKIDonly")],

@@ -18,6 +18,14 @@ use tcredis_mock::{BlockingMockServer, DEMO_SECRET_ID, DEMO_SECRET_KEY, MockConf
 const NOW: u64 = 1_790_000_000;
 const HOST: &str = "127.0.0.1:8080";
 
+/// (case, request, expected error code, what the message must mention).
+type Case = (
+    &'static str,
+    http::Request<Vec<u8>>,
+    &'static str,
+    &'static [&'static str],
+);
+
 fn handler() -> Handler {
     let config = MockConfig::new().demo().rate_limit(0).random_seed(3);
     Handler::new(&config, UNIX_EPOCH + Duration::from_secs(NOW)).unwrap()
@@ -104,7 +112,7 @@ fn hostile_requests_get_their_documented_error() {
     duplicate_host
         .headers_mut()
         .append("host", http::HeaderValue::from_static("evil.example.com"));
-    let cases: Vec<(&str, http::Request<Vec<u8>>, &str, &[&str])> = vec![
+    let cases: Vec<Case> = vec![
         ("method PUT", put, "UnsupportedProtocol", &["PUT"]),
         (
             "body over 10 MB",
