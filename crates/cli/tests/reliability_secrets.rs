@@ -123,7 +123,10 @@ fn no_secret_at_any_verbosity_in_any_outcome() {
         if verbosity.first().is_some_and(|v| v.len() >= 3) {
             // -vv and -vvv: the transport's debug/trace diagnostics (attempts, signing
             // stages) are printed, and they are what this test scans.
-            assert!(!ok.stderr().is_empty(), "{label} prints diagnostics on stderr");
+            assert!(
+                !ok.stderr().is_empty(),
+                "{label} prints diagnostics on stderr"
+            );
         }
 
         let denied = tcredis(
