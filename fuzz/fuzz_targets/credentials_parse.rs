@@ -38,10 +38,6 @@ static VOCABULARY: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     format!("{ini:?}\n{creds:?}\n{tccli:?}\n{cvm:?}\n{sts:?}")
 });
 
-fn assert_hidden(text: &str, secret: &str, what: &str) {
-    assert_hidden_unless_shown(text, secret, "", what);
-}
-
 fuzz_target!(|data: &[u8]| {
     let Some((&which, bytes)) = data.split_first() else {
         return;
