@@ -1,12 +1,28 @@
-//! `cargo xtask fuzz-smoke [--long]`: runs every cargo-fuzz target in `fuzz/` briefly with the
-//! nightly toolchain (10 s each; 120 s with `--long`). Installs cargo-fuzz with `--locked`
-//! when it is missing. Skipped while the repository has no `fuzz/` crate.
+//! `cargo xtask fuzz-smoke [--long]`: runs every cargo-fuzz target in `fuzz/` for a bounded time
+//! with the nightly toolchain (10 s each; 120 s with `--long`). Installs cargo-fuzz with
+//! `--locked` when it is missing. Skipped while the repository has no `fuzz/` crate.
+//!
+//! Each target's committed seeds (`fuzz/seeds/<target>/`, from the official samples and signing
+//! vectors) are copied into its working corpus (`fuzz/corpus/<target>/`, gitignored) first.
+//! Targets are built once with debug assertions (`-a`: integer overflow is a finding too), then
+//! run with a per-input timeout, so a hang is a finding rather than a stuck gate. The number of
+//! executions per target comes from libFuzzer's final stats and is printed in a table (the
+//! figures `docs/reliability.md` records). A crash fails the stage; libFuzzer leaves the input
+//! in `fuzz/artifacts/<target>/`.
 
+use std::fs;
+use std::path::Path;
 use std::process::Command;
 
 use crate::Options;
 use crate::outcome::Outcome;
 use crate::run::{Context, tool_works};
+
+/// Seconds per target in the gate and with `--long`.
+const SMOKE_SECONDS: u32 = 10;
+const LONG_SECONDS: u32 = 120;
+/// libFuzzer's per-input timeout (seconds): a slower input is reported as a hang.
+const INPUT_TIMEOUT_SECONDS: u32 = 10;
 
 /// Runs the fuzz smoke test.
 pub fn smoke(ctx: &Context, options: Options) -> Outcome {
@@ -39,15 +55,81 @@ pub fn smoke(ctx: &Context, options: Options) -> Outcome {
     if targets.is_empty() {
         return Outcome::Fail("fuzz/ exists but `cargo fuzz list` shows no target".to_owned());
     }
-    let seconds = if options.long { 120 } else { 10 };
+    if let Err(e) = ctx.run("fuzz-build", nightly_fuzz(ctx).args(["build", "-a"])) {
+        return Outcome::Fail(e);
+    }
+    let seconds = if options.long {
+        LONG_SECONDS
+    } else {
+        SMOKE_SECONDS
+    };
+    let mut rows = Vec::new();
     for target in &targets {
+        let corpus = fuzz_dir.join("corpus").join(target);
+        if let Err(e) = seed_corpus(&fuzz_dir.join("seeds").join(target), &corpus) {
+            return Outcome::Fail(format!("cannot seed the corpus of {target}: {e}"));
+        }
         let mut cmd = nightly_fuzz(ctx);
-        cmd.args(["run", target, "--", &format!("-max_total_time={seconds}")]);
-        if let Err(e) = ctx.run(&format!("fuzz-{target}"), &mut cmd) {
-            return Outcome::Fail(e);
+        cmd.args([
+            "run",
+            "-a",
+            target,
+            "--",
+            &format!("-max_total_time={seconds}"),
+            &format!("-timeout={INPUT_TIMEOUT_SECONDS}"),
+            "-print_final_stats=1",
+        ]);
+        let captured = match ctx.run_captured(&format!("fuzz-{target}"), &mut cmd) {
+            Ok(c) => c,
+            Err(e) => return Outcome::Fail(e),
+        };
+        let stderr = String::from_utf8_lossy(&captured.stderr);
+        if !captured.status.success() {
+            return Outcome::Fail(format!(
+                "fuzz target {target} found a failure (exit {}); the input is in fuzz/artifacts/{target}/",
+                captured.status
+            ));
+        }
+        let execs = final_stat(&stderr, "stat::number_of_executed_units").unwrap_or(0);
+        let corpus_size = fs::read_dir(&corpus).map(|d| d.count()).unwrap_or(0);
+        rows.push((target.to_string(), execs, corpus_size));
+    }
+    println!("\nfuzz-smoke: {seconds}s per target");
+    println!("{:<20} {:>12} {:>8}", "target", "executions", "corpus");
+    for (target, execs, corpus) in &rows {
+        println!("{target:<20} {execs:>12} {corpus:>8}");
+    }
+    let total: u64 = rows.iter().map(|r| r.1).sum();
+    Outcome::pass_with(format!(
+        "{} target(s) x {seconds}s, {total} executions, no crash",
+        rows.len()
+    ))
+}
+
+/// Copies the committed seeds into the working corpus (existing corpus files are kept).
+fn seed_corpus(seeds: &Path, corpus: &Path) -> std::io::Result<()> {
+    fs::create_dir_all(corpus)?;
+    let Ok(entries) = fs::read_dir(seeds) else {
+        return Ok(());
+    };
+    for entry in entries {
+        let entry = entry?;
+        if entry.file_type()?.is_file() {
+            let to = corpus.join(format!("seed-{}", entry.file_name().to_string_lossy()));
+            if !to.exists() {
+                fs::copy(entry.path(), to)?;
+            }
         }
     }
-    Outcome::pass_with(format!("{} target(s) x {seconds}s", targets.len()))
+    Ok(())
+}
+
+/// The value of a libFuzzer `-print_final_stats` line such as `stat::number_of_executed_units: 123`.
+fn final_stat(output: &str, name: &str) -> Option<u64> {
+    output.lines().rev().find_map(|line| {
+        let rest = line.trim().strip_prefix(name)?.strip_prefix(':')?;
+        rest.trim().parse().ok()
+    })
 }
 
 fn nightly_fuzz(ctx: &Context) -> Command {
@@ -55,4 +137,20 @@ fn nightly_fuzz(ctx: &Context) -> Command {
     cmd.args(["run", "nightly", "cargo", "fuzz"])
         .env_remove("RUSTUP_TOOLCHAIN");
     cmd
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_final_stats() {
+        let out = "#1 INITED\nDone 5 runs in 1 second(s)\nstat::number_of_executed_units: 48213\nstat::average_exec_per_sec:     4821\n";
+        assert_eq!(
+            final_stat(out, "stat::number_of_executed_units"),
+            Some(48213)
+        );
+        assert_eq!(final_stat(out, "stat::average_exec_per_sec"), Some(4821));
+        assert_eq!(final_stat(out, "stat::missing"), None);
+    }
 }

@@ -117,7 +117,13 @@ struct GlobalArgs {
     #[arg(long, global = true, value_name = "N", value_parser = parse_rate, allow_negative_numbers = true, help_heading = "Global options")]
     rate_limit: Option<f64>,
     /// Retries after the first attempt of a request [default: 4].
-    #[arg(long, global = true, value_name = "N", help_heading = "Global options")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "N",
+        allow_negative_numbers = true,
+        help_heading = "Global options"
+    )]
     max_retries: Option<u32>,
     /// Run against the built-in mock (demo data, public demo credentials) over loopback HTTP.
     #[arg(long, global = true, help_heading = "Global options")]

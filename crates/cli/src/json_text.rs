@@ -14,6 +14,9 @@ pub enum Layout {
     },
 }
 
+/// Nesting depth beyond which pretty layout stays on one line.
+const MAX_PRETTY_DEPTH: usize = 64;
+
 /// Lays out one JSON value (which must already be valid JSON, as the response parser checked).
 pub fn relayout(raw: &str, layout: Layout) -> String {
     let mut out = String::with_capacity(raw.len() + raw.len() / 4);
@@ -22,6 +25,11 @@ pub fn relayout(raw: &str, layout: Layout) -> String {
         Layout::Pretty { depth } => (true, depth),
     };
     let newline = |out: &mut String, depth: usize| {
+        // Deeper than this, lay out compactly: indenting every level of a hostile, deeply
+        // nested value would make the output grow with the square of its depth.
+        if depth > MAX_PRETTY_DEPTH {
+            return;
+        }
         out.push('\n');
         for _ in 0..depth {
             out.push_str("  ");

@@ -342,10 +342,19 @@ impl MockConfig {
     /// Adds every pair of a credentials file:
     /// `{"credentials": [{"SecretId": "...", "SecretKey": "...", "Token": "..."}]}`.
     pub fn credentials_json(mut self, bytes: &[u8]) -> Result<Self, ConfigError> {
-        // serde_json's messages quote no values for these shapes, so no key leaks into errors.
+        // serde_json's own messages quote the offending value (`invalid type: string "..."`),
+        // which may be a key put in the wrong place: say only where and what kind of error.
         let file: CredentialsFile = serde_json::from_slice(bytes).map_err(|e| {
+            let what = match e.classify() {
+                serde_json::error::Category::Io => "cannot be read",
+                serde_json::error::Category::Syntax => "is not valid JSON",
+                serde_json::error::Category::Data => "has a field of the wrong type or name",
+                serde_json::error::Category::Eof => "ends too early",
+            };
             ConfigError::CredentialsFile(format!(
-                "{e}; expected {{\"credentials\": [{{\"SecretId\": \"...\", \"SecretKey\": \"...\", \"Token\": \"...\" (optional)}}]}}"
+                "the file {what} (line {}, column {}); expected {{\"credentials\": [{{\"SecretId\": \"...\", \"SecretKey\": \"...\", \"Token\": \"...\" (optional)}}]}}",
+                e.line(),
+                e.column()
             ))
         })?;
         for c in file.credentials {

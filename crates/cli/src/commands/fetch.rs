@@ -8,7 +8,7 @@ use std::sync::Arc;
 use futures_util::StreamExt;
 use tcredis_core::request::DescribeInstanceBackupsRequest;
 use tcredis_core::time::BeijingTime;
-use tokio::sync::{Semaphore, mpsc};
+use tokio::sync::{Semaphore, mpsc, oneshot};
 
 use crate::api::{Api, Page};
 use crate::exit::CliError;
@@ -84,18 +84,27 @@ pub fn base_request(
 pub fn start(api: Arc<dyn Api>, plan: Arc<Plan>) -> Vec<mpsc::Receiver<Event>> {
     let permits = Arc::new(Semaphore::new(CONCURRENCY));
     let mut receivers = Vec::with_capacity(plan.targets.len());
+    let mut previous_started: Option<oneshot::Receiver<()>> = None;
     for index in 0..plan.targets.len() {
         let (tx, rx) = mpsc::channel(PREFETCH_PAGES);
         receivers.push(rx);
         let api = Arc::clone(&api);
         let plan = Arc::clone(&plan);
         let permits = Arc::clone(&permits);
+        let (started_tx, started_rx) = oneshot::channel();
+        let turn = previous_started.replace(started_rx);
         tokio::spawn(async move {
-            // Permits are granted first come, first served, so jobs start in target order and
-            // the writer, which drains them in that order, never waits on a job without one.
+            // Permits are granted first come, first served, and each job asks only after the
+            // previous one got its permit (spawned tasks do not run in spawn order), so jobs
+            // start in target order and the writer, which drains them in that order, never
+            // waits on a job without one (else: a deadlock once later jobs fill their channels).
+            if let Some(turn) = turn {
+                let _ = turn.await;
+            }
             let Ok(_permit) = permits.acquire_owned().await else {
                 return;
             };
+            let _ = started_tx.send(());
             let target = plan.targets[index].as_deref();
             if let Err(e) = run_target(api.as_ref(), &plan, target, &tx).await {
                 let _ = tx.send(Event::Failed(e)).await;

@@ -402,7 +402,10 @@ fn host_candidates(host: &str, leniency: bool) -> Vec<(&str, bool)> {
 
 fn strip_scheme(host: &str) -> &str {
     for scheme in ["http://", "https://"] {
-        if host.len() >= scheme.len() && host[..scheme.len()].eq_ignore_ascii_case(scheme) {
+        // Compare bytes: slicing the str could split a multi-byte character of a hostile Host.
+        if host.len() >= scheme.len()
+            && host.as_bytes()[..scheme.len()].eq_ignore_ascii_case(scheme.as_bytes())
+        {
             return &host[scheme.len()..];
         }
     }
