@@ -31,6 +31,23 @@ pub fn run(ctx: &Context, options: Options) -> Outcome {
     if options.check && !ctx.root.join(BASELINE).exists() {
         return Outcome::Skip(format!("no committed callgrind baseline ({BASELINE})"));
     }
+    let target_dir = std::env::var_os("CARGO_TARGET_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| ctx.root.join("target"));
+    // `cargo run` builds only the runner; the callgrind subject is a second binary of the
+    // bench crate that the runner executes under valgrind, so build every binary first.
+    let mut build = ctx.cargo();
+    build.args([
+        "build",
+        "--release",
+        "--bins",
+        "--manifest-path",
+        "bench/Cargo.toml",
+    ]);
+    build.env("CARGO_TARGET_DIR", &target_dir);
+    if let Err(e) = ctx.run("bench-build", &mut build) {
+        return Outcome::Fail(e);
+    }
     let mut cmd = ctx.cargo();
     cmd.args([
         "run",
@@ -46,9 +63,7 @@ pub fn run(ctx: &Context, options: Options) -> Outcome {
         cmd.arg("--long");
     }
     cmd.args(["--baseline", BASELINE]);
-    if std::env::var_os("CARGO_TARGET_DIR").is_none() {
-        cmd.env("CARGO_TARGET_DIR", ctx.root.join("target"));
-    }
+    cmd.env("CARGO_TARGET_DIR", &target_dir);
     match ctx.run("bench", &mut cmd) {
         Ok(()) => Outcome::pass(),
         Err(e) => Outcome::Fail(e),
