@@ -76,6 +76,15 @@ pub fn build(
     })
 }
 
+/// The API over a client built elsewhere (tests: a loopback mock with fixed credentials).
+#[cfg(test)]
+pub fn from_client(client: Client) -> ClientApi {
+    ClientApi {
+        client,
+        hints: Arc::new(HintContext::new()),
+    }
+}
+
 /// The environment the client reads proxies from; the in-process mock is always reached
 /// directly, whatever `HTTPS_PROXY` says.
 fn proxy_env(settings: &Settings, env: &Environment) -> std::collections::HashMap<String, String> {

@@ -1,6 +1,7 @@
 //! Error paths end to end: API errors (code, message, RequestId, hint; exit 3), bad signature,
 //! throttling with and without retries, timeouts and refused connections (exit 4), the
-//! command deadline; and no secret in any output. One small paced test.
+//! command deadline; a json listing cut by an error; and no secret in any output. One small
+//! paced test.
 
 mod common;
 
@@ -239,4 +240,51 @@ fn pacing_spaces_requests_at_the_rate_limit() {
         times.last().unwrap() - times.first().unwrap() >= 550,
         "{times:?}"
     );
+}
+
+#[test]
+fn a_json_listing_cut_by_an_error_exits_3_and_is_left_open() {
+    let s = seeded();
+    s.server
+        .script(
+            Script::new()
+                .param("InstanceId", serde_json::json!("crs-seed0001"))
+                .param("Offset", serde_json::json!(100))
+                .then(Step::error("InvalidParameter")),
+        )
+        .unwrap();
+    let home = home();
+    let out = run_seeded(
+        &s,
+        home.path(),
+        &[
+            "backups",
+            "list",
+            "--all",
+            "--instance-id",
+            "crs-seed0001",
+            "--instance-id",
+            "crs-seed0002",
+            "-o",
+            "json",
+        ],
+    );
+    out.expect_code(3);
+    assert!(out.stderr.contains("crs-seed0001"), "{}", out.stderr);
+    assert!(
+        out.stdout
+            .starts_with("{\n  \"TotalCount\": 233,\n  \"BackupSet\": [\n    {"),
+        "the head went out before the error: {}",
+        out.stdout
+    );
+    assert!(
+        serde_json::from_str::<serde_json::Value>(&out.stdout).is_err(),
+        "must not parse as a whole listing"
+    );
+    assert!(
+        out.stdout.ends_with("\n    }\n"),
+        "stops after the last backup"
+    );
+    // The first page of crs-seed0001 and every backup of crs-seed0002 are there.
+    assert_eq!(out.stdout.matches("\"BackupId\"").count(), 103);
 }

@@ -54,10 +54,11 @@ pub struct Plan {
 /// What a job reports, in order, for its instance.
 #[derive(Debug)]
 pub enum Event {
-    /// A page of backups; `total_count` is this page's contribution to the TotalCount sum.
+    /// A page of backups.
     Page {
-        /// Contribution to the summed TotalCount (the first page of each window carries it).
-        total_count: i64,
+        /// The window's TotalCount on the first page of each window, `None` on the pages after
+        /// it; the listing's TotalCount is the sum of these.
+        total_count: Option<i64>,
         /// Items in server order.
         items: Vec<crate::backup::Backup>,
     },
@@ -130,7 +131,7 @@ async fn run_target(
                 let mut first = true;
                 while let Some(page) = pages.next().await {
                     let page = page?;
-                    let total_count = if first { page.total_count } else { 0 };
+                    let total_count = first.then_some(page.total_count);
                     first = false;
                     if tx
                         .send(Event::Page {
@@ -167,7 +168,7 @@ async fn single_page(
         let page: Page = api.page(req).await?;
         let _ = tx
             .send(Event::Page {
-                total_count: page.total_count,
+                total_count: Some(page.total_count),
                 items: page.items,
             })
             .await;
@@ -193,7 +194,7 @@ async fn single_page(
         skip = (skip - page.total_count).max(0);
         if tx
             .send(Event::Page {
-                total_count: page.total_count,
+                total_count: Some(page.total_count),
                 items,
             })
             .await

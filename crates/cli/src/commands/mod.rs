@@ -3,5 +3,6 @@
 
 pub mod check;
 pub mod fetch;
+pub mod lanes;
 pub mod latest;
 pub mod list;

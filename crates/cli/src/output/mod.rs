@@ -1,5 +1,6 @@
 //! Output writers for backup listings. Each format gets items in final order and the total at
-//! the end; streaming formats (ndjson, csv, tsv) write each item at once, the others buffer.
+//! the end; ndjson, csv and tsv write each item at once; json streams too once it was given the
+//! total up front ([`Emit::begin`]), and buffers otherwise; table and `--query` buffer.
 
 mod delimited;
 mod json;
@@ -41,6 +42,16 @@ impl Format {
 
 /// Receives backups in output order, then the total.
 pub trait Emit {
+    /// True when the format can stream once it knows the TotalCount (json): a runner that can
+    /// learn the total before the first item then calls [`Emit::begin`] with it.
+    fn total_first(&self) -> bool {
+        false
+    }
+    /// Starts the document with its TotalCount; items after this are written as they arrive.
+    /// A runner that never calls it gets the buffered behaviour (everything at `finish`).
+    fn begin(&mut self, _total_count: i64) -> io::Result<()> {
+        Ok(())
+    }
     /// Writes (or buffers) one backup.
     fn item(&mut self, backup: &Backup) -> io::Result<()>;
     /// A page is complete: streaming formats flush here, so output leaves page by page.
@@ -49,6 +60,12 @@ pub trait Emit {
     }
     /// Completes the document; `total_count` is the server's TotalCount (summed over queries).
     fn finish(&mut self, total_count: i64) -> io::Result<()>;
+    /// Completes a listing that lost backups after some of them were received (an instance
+    /// failed part way): a json document already streamed is left without its closing `]` and
+    /// `}` so it cannot pass for complete; every other writer finishes as usual.
+    fn finish_incomplete(&mut self, total_count: i64) -> io::Result<()> {
+        self.finish(total_count)
+    }
 }
 
 /// The writer for a format, or for a JMESPath query when one is given (queries always print JSON).
@@ -67,6 +84,13 @@ pub fn emitter<'w>(
         Format::Csv => Box::new(delimited::DelimitedWriter::new(out, b',')),
         Format::Tsv => Box::new(delimited::DelimitedWriter::new(out, b'\t')),
     }
+}
+
+/// The json writer that never streams, whatever the runner knows (tests compare it with the
+/// streaming path).
+#[cfg(test)]
+pub(crate) fn buffered_json<'w>(out: Box<dyn Write + 'w>) -> Box<dyn Emit + 'w> {
+    Box::new(json::JsonWriter::buffered(out))
 }
 
 #[cfg(test)]
