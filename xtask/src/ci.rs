@@ -36,7 +36,28 @@ fn stages() -> Vec<Stage> {
             ],
             &[],
         ),
-        cargo_stage("test", &["test", "--workspace", "--locked"], &[]),
+        Stage {
+            name: "test",
+            run: Box::new(|ctx, _| {
+                let mut cmd: Command = ctx.cargo();
+                cmd.args(["test", "--workspace", "--locked"]);
+                let captured = match ctx.run_captured("test", &mut cmd) {
+                    Ok(c) => c,
+                    Err(e) => return Outcome::Fail(e),
+                };
+                let counts =
+                    TestCounts::from_cargo_output(&String::from_utf8_lossy(&captured.stdout));
+                TEST_COUNTS.with(|c| c.set(Some(counts)));
+                if captured.status.success() {
+                    Outcome::Pass(Some(counts.to_string()))
+                } else {
+                    Outcome::Fail(format!(
+                        "cargo test exited with {} ({counts})",
+                        captured.status
+                    ))
+                }
+            }),
+        },
         cargo_stage(
             "doc",
             &["doc", "--workspace", "--no-deps", "--locked"],
@@ -124,6 +145,10 @@ pub fn run(options: Options) -> ExitCode {
     results.push(("secret-scan", Some(scan)));
 
     print_summary(&results, started.elapsed(), options);
+    // The plain closing line CI readers look for: how many tests ran, and how many failed.
+    if let Some(counts) = TEST_COUNTS.with(std::cell::Cell::get) {
+        println!("tests: {counts}");
+    }
     if failed {
         ExitCode::FAILURE
     } else {
@@ -183,6 +208,72 @@ fn print_summary(
     }
     println!("{}", "-".repeat(width + 30));
     println!("{:<width$}  {:<7}  {:>8}", "total", "", secs(total));
+}
+
+thread_local! {
+    /// The totals of the `test` stage, for the closing line.
+    static TEST_COUNTS: std::cell::Cell<Option<TestCounts>> = const { std::cell::Cell::new(None) };
+}
+
+/// Totals of every `test result:` line libtest printed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct TestCounts {
+    passed: u64,
+    failed: u64,
+}
+
+impl TestCounts {
+    fn from_cargo_output(stdout: &str) -> Self {
+        let mut counts = Self::default();
+        for line in stdout.lines() {
+            let Some(rest) = line.trim().strip_prefix("test result: ") else {
+                continue;
+            };
+            for part in rest.split(';') {
+                let mut words = part.split_whitespace().rev();
+                let (Some(label), Some(number)) = (words.next(), words.next()) else {
+                    continue;
+                };
+                let Ok(n) = number.parse::<u64>() else {
+                    continue;
+                };
+                match label {
+                    "passed" => counts.passed += n,
+                    "failed" => counts.failed += n,
+                    _ => {}
+                }
+            }
+        }
+        counts
+    }
+}
+
+impl std::fmt::Display for TestCounts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} passed, {} failed", self.passed, self.failed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::TestCounts;
+
+    #[test]
+    fn test_result_lines_are_summed() {
+        let out = "running 2 tests\n\
+            test result: ok. 27 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.05s\n\
+            test result: FAILED. 3 passed; 2 failed; 1 ignored; 0 measured; 0 filtered out; finished in 1s\n\
+            not a result: 9 passed\n";
+        let counts = TestCounts::from_cargo_output(out);
+        assert_eq!(
+            counts,
+            TestCounts {
+                passed: 30,
+                failed: 2
+            }
+        );
+        assert_eq!(counts.to_string(), "30 passed, 2 failed");
+    }
 }
 
 fn secs(d: Duration) -> String {
