@@ -254,6 +254,10 @@ impl std::fmt::Display for TestCounts {
     }
 }
 
+fn secs(d: Duration) -> String {
+    format!("{:.1}s", d.as_secs_f64())
+}
+
 #[cfg(test)]
 mod tests {
     use super::TestCounts;
@@ -274,8 +278,4 @@ mod tests {
         );
         assert_eq!(counts.to_string(), "30 passed, 2 failed");
     }
-}
-
-fn secs(d: Duration) -> String {
-    format!("{:.1}s", d.as_secs_f64())
 }
