@@ -30,8 +30,8 @@ use sha2::{Digest, Sha256};
 use super::canonical::{Buffered, write_canonical_request, write_string_to_sign};
 use super::hex;
 use super::tc3::{
-    Payload, SigningError, SigningKeyCache, SigningParams, Tc3Signature, authorization_prefix,
-    check_inputs, ordered, payload_hash, with_header_order,
+    HmacSha256, Payload, SigningError, SigningKeyCache, SigningParams, Tc3Signature,
+    authorization_prefix, check_inputs, ordered, payload_hash, with_header_order,
 };
 use crate::credentials::Secret;
 use crate::time::UtcDate;
@@ -104,7 +104,24 @@ impl PreparedSigner {
         cache: &SigningKeyCache,
     ) -> Tc3Signature {
         let date = UtcDate::from_unix(timestamp);
-        let mut mac = cache.mac(secret_key, &date, &self.service);
+        let mac = cache.mac(secret_key, &date, &self.service);
+        self.sign_with_mac(payload, timestamp, &date, mac)
+    }
+
+    /// The service of the credential scope.
+    pub(super) fn service(&self) -> &str {
+        &self.service
+    }
+
+    /// Signs with a pre-keyed MAC already derived for `date` (the UTC date of `timestamp`) and
+    /// this signer's service.
+    pub(super) fn sign_with_mac(
+        &self,
+        payload: Payload<'_>,
+        timestamp: u64,
+        date: &UtcDate,
+        mut mac: HmacSha256,
+    ) -> Tc3Signature {
         let payload_hex = payload_hash(payload);
         let mut hasher = self.canonical_prefix.clone();
         hasher.update(payload_hex);
