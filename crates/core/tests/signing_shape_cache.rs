@@ -106,11 +106,20 @@ fn shapes_that_differ_in_one_part_never_share_a_signer() {
     }
 }
 
+/// Method, headers, service, SecretId and the expected refusal.
+type RefusedCase = (
+    &'static str,
+    &'static [(&'static str, &'static str)],
+    &'static str,
+    &'static str,
+    SigningError,
+);
+
 #[test]
 fn invalid_shapes_are_refused_every_time_and_derive_nothing() {
     let cache = SigningKeyCache::new();
     let secret = Secret::new(KEY);
-    let cases: [(&str, &[(&str, &str)], &str, &str, SigningError); 5] = [
+    let cases: [RefusedCase; 5] = [
         (
             "PUT",
             &[("Content-Type", "application/json"), ("Host", "h")],
