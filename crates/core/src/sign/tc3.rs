@@ -15,14 +15,14 @@
 //! `X-TC-Token` is never signed: it is an ordinary header the caller adds (see `call`).
 
 use std::fmt;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Mutex, MutexGuard};
 
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
 use super::canonical::{Buffered, write_canonical_request, write_string_to_sign};
 use super::hex;
-use super::prepared::PreparedSigner;
+use super::prepared::{PreparedSigner, Started};
 use crate::credentials::Secret;
 use crate::time::UtcDate;
 
@@ -211,7 +211,7 @@ struct ShapeEntry {
     method: Box<str>,
     headers: Box<[(Box<str>, Box<str>)]>,
     secret_id: Box<str>,
-    signer: Arc<PreparedSigner>,
+    signer: PreparedSigner,
 }
 
 impl ShapeEntry {
@@ -274,8 +274,8 @@ impl CacheState {
 /// state that has already absorbed the constant canonical-request prefix.
 ///
 /// Thread safety: the cache is `Sync`; entries sit behind a `Mutex` held only for a lookup
-/// (a few comparisons, one clone of the pre-keyed HMAC state and one reference-count
-/// increment), never while hashing. It keeps the 8 most recently derived keys (dates roll over
+/// (a few comparisons, clones of the pre-keyed HMAC and SHA-256 states, and the
+/// `Authorization` prefix copied into the one allocation), never while hashing. It keeps the 8 most recently derived keys (dates roll over
 /// daily; a process rarely uses more than a couple of secrets and services at once) and the 8
 /// most recently prepared shapes. `Debug` shows only the key count.
 #[derive(Default)]
@@ -309,15 +309,15 @@ impl SigningKeyCache {
         self.state().mac(secret_key, date, service)
     }
 
-    /// The prepared signer for this shape and the signing key, under one lock, when both are
-    /// cached (the steady state of a client).
+    /// A signature begun from this shape's prepared signer, with the signing key, under one
+    /// lock, when both are cached (the steady state of a client).
     fn prepared(
         &self,
         params: &SigningParams<'_>,
         secret_id: &str,
         secret_key: &Secret,
         date: &UtcDate,
-    ) -> Option<(Arc<PreparedSigner>, HmacSha256)> {
+    ) -> Option<(Started, HmacSha256)> {
         let state = self.state();
         let shape = state
             .shapes
@@ -325,25 +325,26 @@ impl SigningKeyCache {
             .rev()
             .find(|shape| shape.matches(params, secret_id))?;
         let mac = state.cached_mac(secret_key, date, params.service)?;
-        Some((Arc::clone(&shape.signer), mac))
+        Some((shape.signer.start(date), mac))
     }
 
-    /// Prepares (validating) the shape of `params`, remembers it, and returns it with the
-    /// signing key (derived on a miss).
+    /// Prepares (validating) the shape of `params`, remembers it, and begins a signature from
+    /// it with the signing key (derived on a miss).
     fn prepare(
         &self,
         params: &SigningParams<'_>,
         secret_id: &str,
         secret_key: &Secret,
         date: &UtcDate,
-    ) -> Result<(Arc<PreparedSigner>, HmacSha256), SigningError> {
-        let signer = Arc::new(PreparedSigner::new(
+    ) -> Result<(Started, HmacSha256), SigningError> {
+        let signer = PreparedSigner::new(
             params.method,
             params.query,
             params.headers,
             params.service,
             secret_id,
-        )?);
+        )?;
+        let started = signer.start(date);
         let mut state = self.state();
         let mac = state.mac(secret_key, date, params.service);
         if !state
@@ -362,10 +363,10 @@ impl SigningKeyCache {
                     .map(|&(name, value)| (name.into(), value.into()))
                     .collect(),
                 secret_id: secret_id.into(),
-                signer: Arc::clone(&signer),
+                signer,
             });
         }
-        Ok((signer, mac))
+        Ok((started, mac))
     }
 
     /// How many keys are cached.
@@ -699,11 +700,11 @@ pub fn sign_cached(
 ) -> Result<Tc3Signature, SigningError> {
     let date = UtcDate::from_unix(params.timestamp);
     if params.query.is_empty() {
-        let (signer, mac) = match cache.prepared(params, secret_id, secret_key, &date) {
+        let (started, mac) = match cache.prepared(params, secret_id, secret_key, &date) {
             Some(hit) => hit,
             None => cache.prepare(params, secret_id, secret_key, &date)?,
         };
-        return Ok(signer.sign_with_mac(params.payload, params.timestamp, &date, mac));
+        return Ok(started.finish(params.service, params.payload, params.timestamp, &date, mac));
     }
     check_inputs(params, secret_id)?;
     let mac = cache.mac(secret_key, &date, params.service);
