@@ -158,7 +158,7 @@ pub fn sign(ctx: &Context) -> Result<Section, String> {
     };
     for (what, v) in [
         (
-            "tcredis `tc3::sign_cached` (cached key, Authorization out)",
+            "tcredis `tc3::sign_cached` (cached key and request shape, Authorization out; what `call::build_request` uses)",
             &tc3,
         ),
         (
@@ -202,7 +202,7 @@ pub fn sign(ctx: &Context) -> Result<Section, String> {
         "",
     ]);
     s.check(
-        "signing within 1.5x of its floor (`tc3::sign_cached`, general path)",
+        "signing within 1.5x of its floor (`tc3::sign_cached`, the call path)",
         format!("{:.2}x", median(&over_floor)),
         "<= 1.5x",
         median(&over_floor) <= 1.5,

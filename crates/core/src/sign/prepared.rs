@@ -30,8 +30,8 @@ use sha2::{Digest, Sha256};
 use super::canonical::{Buffered, write_canonical_request, write_string_to_sign};
 use super::hex;
 use super::tc3::{
-    Payload, SigningError, SigningKeyCache, SigningParams, Tc3Signature, authorization_prefix,
-    check_inputs, ordered, payload_hash, with_header_order,
+    HmacSha256, Payload, SigningError, SigningKeyCache, SigningParams, Tc3Signature,
+    authorization_prefix, check_inputs, ordered, payload_hash, with_header_order,
 };
 use crate::credentials::Secret;
 use crate::time::UtcDate;
@@ -104,10 +104,70 @@ impl PreparedSigner {
         cache: &SigningKeyCache,
     ) -> Tc3Signature {
         let date = UtcDate::from_unix(timestamp);
-        let mut mac = cache.mac(secret_key, &date, &self.service);
-        let payload_hex = payload_hash(payload);
-        let mut hasher = self.canonical_prefix.clone();
-        hasher.update(payload_hex);
+        let mac = cache.mac(secret_key, &date, &self.service);
+        self.sign_with_mac(payload, timestamp, &date, mac)
+    }
+
+    /// The service of the credential scope.
+    pub(super) fn service(&self) -> &str {
+        &self.service
+    }
+
+    /// Signs with a pre-keyed MAC already derived for `date` (the UTC date of `timestamp`) and
+    /// this signer's service.
+    pub(super) fn sign_with_mac(
+        &self,
+        payload: Payload<'_>,
+        timestamp: u64,
+        date: &UtcDate,
+        mac: HmacSha256,
+    ) -> Tc3Signature {
+        let started = self.start(date);
+        started.finish(&self.service, payload, timestamp, date, mac)
+    }
+
+    /// The per-request state that depends only on this signer and the date: the SHA-256 state
+    /// after the constant canonical-request prefix, and the `Authorization` value up to
+    /// `Signature=` (with room for the signature). Cheap enough to run under the cache's lock.
+    pub(super) fn start(&self, date: &UtcDate) -> Started {
+        let mut authorization = String::with_capacity(
+            self.authorization_head.len()
+                + date.as_str().len()
+                + self.authorization_tail.len()
+                + 64,
+        );
+        authorization.push_str(&self.authorization_head);
+        authorization.push_str(date.as_str());
+        authorization.push_str(&self.authorization_tail);
+        Started {
+            canonical: self.canonical_prefix.clone(),
+            authorization,
+        }
+    }
+}
+
+/// A signature begun by [`PreparedSigner::start`].
+pub(super) struct Started {
+    canonical: Sha256,
+    authorization: String,
+}
+
+impl Started {
+    /// Hashes the payload, finishes the canonical request, signs the string-to-sign with `mac`
+    /// (derived for `date` and `service`) and completes the `Authorization` value.
+    pub(super) fn finish(
+        self,
+        service: &str,
+        payload: Payload<'_>,
+        timestamp: u64,
+        date: &UtcDate,
+        mut mac: HmacSha256,
+    ) -> Tc3Signature {
+        let Self {
+            canonical: mut hasher,
+            mut authorization,
+        } = self;
+        hasher.update(payload_hash(payload));
         let canonical_hex = hex::encode_32(&hasher.finalize().into());
         let (ts, ts_start) = hex::decimal(timestamp);
         let mut staged = Buffered::new(&mut mac);
@@ -115,17 +175,11 @@ impl PreparedSigner {
             &mut staged,
             &ts[ts_start..],
             date.as_bytes(),
-            self.service.as_bytes(),
+            service.as_bytes(),
             &canonical_hex,
         );
         staged.finish();
         let signature = hex::encode_32(&hmac::Mac::finalize(mac).into_bytes().into());
-        let mut authorization = String::with_capacity(
-            self.authorization_head.len() + 10 + self.authorization_tail.len() + 64,
-        );
-        authorization.push_str(&self.authorization_head);
-        authorization.push_str(date.as_str());
-        authorization.push_str(&self.authorization_tail);
         authorization.push_str(hex::as_str(&signature));
         Tc3Signature::from_authorization(authorization)
     }

@@ -15,13 +15,14 @@
 //! `X-TC-Token` is never signed: it is an ordinary header the caller adds (see `call`).
 
 use std::fmt;
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard};
 
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
 use super::canonical::{Buffered, write_canonical_request, write_string_to_sign};
 use super::hex;
+use super::prepared::{PreparedSigner, Started};
 use crate::credentials::Secret;
 use crate::time::UtcDate;
 
@@ -203,16 +204,83 @@ struct CacheEntry {
     key: SigningKey,
 }
 
+/// A request shape [`sign_cached`] has already validated and canonicalised: everything of
+/// [`SigningParams`] but the payload and timestamp, plus the SecretId, exactly as given (same
+/// header order and case), and the [`PreparedSigner`] built from it.
+struct ShapeEntry {
+    method: Box<str>,
+    headers: Box<[(Box<str>, Box<str>)]>,
+    secret_id: Box<str>,
+    signer: PreparedSigner,
+}
+
+impl ShapeEntry {
+    /// Whether `params` (with an empty query) and `secret_id` have exactly this shape.
+    fn matches(&self, params: &SigningParams<'_>, secret_id: &str) -> bool {
+        *self.method == *params.method
+            && *self.secret_id == *secret_id
+            && self.signer.service() == params.service
+            && self.headers.len() == params.headers.len()
+            && self
+                .headers
+                .iter()
+                .zip(params.headers)
+                .all(|((name, value), (n, v))| **name == **n && **value == **v)
+    }
+}
+
+/// What the cache's lock guards.
+#[derive(Default)]
+struct CacheState {
+    keys: Vec<CacheEntry>,
+    shapes: Vec<ShapeEntry>,
+}
+
+impl CacheState {
+    fn cached_mac(&self, secret_key: &Secret, date: &UtcDate, service: &str) -> Option<HmacSha256> {
+        self.keys
+            .iter()
+            .find(|e| e.date == *date && e.service == service && e.secret == *secret_key)
+            .map(|entry| entry.key.mac())
+    }
+
+    fn mac(&mut self, secret_key: &Secret, date: &UtcDate, service: &str) -> HmacSha256 {
+        if let Some(mac) = self.cached_mac(secret_key, date, service) {
+            return mac;
+        }
+        // Derive inside the lock: misses are rare (once a day per secret and service) and this
+        // keeps two threads from deriving the same key twice.
+        let key = SigningKey::derive(secret_key, date.as_str(), service);
+        let mac = key.mac();
+        if self.keys.len() >= SigningKeyCache::CAPACITY {
+            self.keys.remove(0);
+        }
+        self.keys.push(CacheEntry {
+            secret: secret_key.clone(),
+            date: *date,
+            service: service.to_owned(),
+            key,
+        });
+        mac
+    }
+}
+
 /// Derived keys cached per (secret key, UTC date, service), so a signature costs one SHA-256
 /// of the body, one of the canonical request and one HMAC.
 ///
+/// It also remembers the last few request shapes [`sign_cached`] saw (method, headers, service
+/// and SecretId of POST requests without a query) as [`PreparedSigner`]s, so repeated requests
+/// of one client skip validation, header sorting and canonicalising and start from a SHA-256
+/// state that has already absorbed the constant canonical-request prefix.
+///
 /// Thread safety: the cache is `Sync`; entries sit behind a `Mutex` held only for a lookup
-/// (a few comparisons and one clone of the pre-keyed HMAC state), never while hashing. It keeps
-/// the 8 most recently derived keys (dates roll over daily; a process rarely uses more than a
-/// couple of secrets and services at once). `Debug` shows only the entry count.
+/// (a few comparisons, clones of the pre-keyed HMAC and SHA-256 states, and the
+/// `Authorization` prefix copied into the one allocation), never while hashing. It keeps the 8 most recently derived keys (dates roll over
+/// daily; a process rarely uses more than a couple of secrets and services at once) and the 8
+/// most recently prepared shapes. `Debug` shows only the key count.
 #[derive(Default)]
 pub struct SigningKeyCache {
-    entries: Mutex<Vec<CacheEntry>>,
+    entries: Mutex<CacheState>,
 }
 
 impl SigningKeyCache {
@@ -231,39 +299,79 @@ impl SigningKeyCache {
         }
     }
 
-    pub(super) fn mac(&self, secret_key: &Secret, date: &UtcDate, service: &str) -> HmacSha256 {
-        let mut entries = self
-            .entries
+    fn state(&self) -> MutexGuard<'_, CacheState> {
+        self.entries
             .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if let Some(entry) = entries
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    pub(super) fn mac(&self, secret_key: &Secret, date: &UtcDate, service: &str) -> HmacSha256 {
+        self.state().mac(secret_key, date, service)
+    }
+
+    /// A signature begun from this shape's prepared signer, with the signing key, under one
+    /// lock, when both are cached (the steady state of a client).
+    fn prepared(
+        &self,
+        params: &SigningParams<'_>,
+        secret_id: &str,
+        secret_key: &Secret,
+        date: &UtcDate,
+    ) -> Option<(Started, HmacSha256)> {
+        let state = self.state();
+        let shape = state
+            .shapes
             .iter()
-            .find(|e| e.date == *date && e.service == service && e.secret == *secret_key)
+            .rev()
+            .find(|shape| shape.matches(params, secret_id))?;
+        let mac = state.cached_mac(secret_key, date, params.service)?;
+        Some((shape.signer.start(date), mac))
+    }
+
+    /// Prepares (validating) the shape of `params`, remembers it, and begins a signature from
+    /// it with the signing key (derived on a miss).
+    fn prepare(
+        &self,
+        params: &SigningParams<'_>,
+        secret_id: &str,
+        secret_key: &Secret,
+        date: &UtcDate,
+    ) -> Result<(Started, HmacSha256), SigningError> {
+        let signer = PreparedSigner::new(
+            params.method,
+            params.query,
+            params.headers,
+            params.service,
+            secret_id,
+        )?;
+        let started = signer.start(date);
+        let mut state = self.state();
+        let mac = state.mac(secret_key, date, params.service);
+        if !state
+            .shapes
+            .iter()
+            .any(|shape| shape.matches(params, secret_id))
         {
-            return entry.key.mac();
+            if state.shapes.len() >= Self::CAPACITY {
+                state.shapes.remove(0);
+            }
+            state.shapes.push(ShapeEntry {
+                method: params.method.into(),
+                headers: params
+                    .headers
+                    .iter()
+                    .map(|&(name, value)| (name.into(), value.into()))
+                    .collect(),
+                secret_id: secret_id.into(),
+                signer,
+            });
         }
-        // Derive outside the comparisons but inside the lock: misses are rare (once a day per
-        // secret and service) and this keeps two threads from deriving the same key twice.
-        let key = SigningKey::derive(secret_key, date.as_str(), service);
-        let mac = key.mac();
-        if entries.len() >= Self::CAPACITY {
-            entries.remove(0);
-        }
-        entries.push(CacheEntry {
-            secret: secret_key.clone(),
-            date: *date,
-            service: service.to_owned(),
-            key,
-        });
-        mac
+        Ok((started, mac))
     }
 
     /// How many keys are cached.
     pub fn len(&self) -> usize {
-        self.entries
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .len()
+        self.state().keys.len()
     }
 
     /// Whether the cache is empty.
@@ -579,14 +687,26 @@ pub fn sign(
 }
 
 /// Signs, taking the derived key from `cache` (deriving it on a miss). The hot path.
+///
+/// Requests without a query (every POST) are signed through a [`PreparedSigner`] that the cache
+/// keeps per shape (method, headers exactly as given, service, SecretId): the first request of a
+/// shape validates and canonicalises it, later ones only compare it. Requests with a query (GET,
+/// whose query changes from page to page) take the general path. Both give the same bytes.
 pub fn sign_cached(
     params: &SigningParams<'_>,
     secret_id: &str,
     secret_key: &Secret,
     cache: &SigningKeyCache,
 ) -> Result<Tc3Signature, SigningError> {
-    check_inputs(params, secret_id)?;
     let date = UtcDate::from_unix(params.timestamp);
+    if params.query.is_empty() {
+        let (started, mac) = match cache.prepared(params, secret_id, secret_key, &date) {
+            Some(hit) => hit,
+            None => cache.prepare(params, secret_id, secret_key, &date)?,
+        };
+        return Ok(started.finish(params.service, params.payload, params.timestamp, &date, mac));
+    }
+    check_inputs(params, secret_id)?;
     let mac = cache.mac(secret_key, &date, params.service);
     sign_with_mac(params, secret_id, &date, mac)
 }
