@@ -80,7 +80,8 @@ impl Body for MockBody {
 /// Reads at most `limit` bytes of the body (the rest is left unread: the handler refuses an
 /// oversized request by its length alone).
 async fn read_limited(mut body: Incoming, limit: usize) -> Result<Vec<u8>, hyper::Error> {
-    let mut out = Vec::new();
+    let hint = usize::try_from(body.size_hint().lower()).unwrap_or(limit);
+    let mut out = Vec::with_capacity(hint.min(limit));
     while let Some(frame) = body.frame().await {
         if let Ok(data) = frame?.into_data() {
             let room = limit - out.len();
