@@ -80,8 +80,7 @@ impl Body for MockBody {
 /// Reads at most `limit` bytes of the body (the rest is left unread: the handler refuses an
 /// oversized request by its length alone).
 async fn read_limited(mut body: Incoming, limit: usize) -> Result<Vec<u8>, hyper::Error> {
-    let hint = usize::try_from(body.size_hint().lower()).unwrap_or(limit);
-    let mut out = Vec::with_capacity(hint.min(limit));
+    let mut out = Vec::new();
     while let Some(frame) = body.frame().await {
         if let Ok(data) = frame?.into_data() {
             let room = limit - out.len();
@@ -273,9 +272,7 @@ async fn accept_loop(
 ) {
     let graceful = GracefulShutdown::new();
     let mut builder = auto::Builder::new(TokioExecutor::new());
-    // One flattened write per response (headers and body copied into one buffer): a single
-    // iovec is cheaper for the kernel than the two-element writev hyper uses otherwise.
-    builder.http1().keep_alive(true).writev(false);
+    builder.http1().keep_alive(true);
     let builder = Arc::new(builder);
     loop {
         let accepted = tokio::select! {
