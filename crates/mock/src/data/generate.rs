@@ -2,8 +2,26 @@
 //! so a million-backup set costs a few bytes of memory and pages are served in O(page) when only
 //! InstanceId, region and time window filter it.
 
+use std::borrow::Cow;
+use std::fmt;
+use std::sync::{Arc, OnceLock};
+
 use super::backup::SeedBackup;
 use crate::civil::format_beijing;
+
+/// How many of the newest generated backups are kept once computed (they are deterministic, and
+/// the newest pages are the ones served over and over); older ones are computed per request.
+const CACHED_NEWEST: u64 = 2048;
+
+/// The newest backups, each computed on first use.
+#[derive(Clone, Default)]
+struct NewestCache(Arc<[OnceLock<SeedBackup>]>);
+
+impl fmt::Debug for NewestCache {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "NewestCache({} slots)", self.0.len())
+    }
+}
 
 /// Seconds between consecutive generated backups.
 const STEP: i64 = 60;
@@ -17,6 +35,7 @@ pub(crate) struct Generated {
     count: u64,
     instances: u64,
     first_start: i64,
+    newest: NewestCache,
 }
 
 impl Generated {
@@ -31,6 +50,11 @@ impl Generated {
             count,
             instances: instances.max(1),
             first_start: newest - span,
+            newest: NewestCache(
+                (0..count.min(CACHED_NEWEST))
+                    .map(|_| OnceLock::new())
+                    .collect(),
+            ),
         }
     }
 
@@ -94,6 +118,20 @@ impl Generated {
             2 => 3,
             3 => -2,
             _ => 2,
+        }
+    }
+
+    /// Backup `i`: borrowed from the cache of the newest ones, or computed.
+    pub(crate) fn item_cow(&self, i: u64) -> Cow<'_, SeedBackup> {
+        let slots = &self.newest.0;
+        match self
+            .count
+            .checked_sub(1 + i)
+            .and_then(|back| usize::try_from(back).ok())
+            .and_then(|back| slots.get(back))
+        {
+            Some(slot) => Cow::Borrowed(slot.get_or_init(|| self.item(i))),
+            None => Cow::Owned(self.item(i)),
         }
     }
 

@@ -154,7 +154,7 @@ fn list_stored<'s>(backups: &'s [SeedBackup], query: &Query<'_>) -> Page<'s> {
     Page { total, items }
 }
 
-fn list_generated<'s>(g: &Generated, query: &Query<'_>) -> Page<'s> {
+fn list_generated<'s>(g: &'s Generated, query: &Query<'_>) -> Page<'s> {
     let empty = Page {
         total: 0,
         items: Vec::new(),
@@ -212,7 +212,7 @@ fn list_generated<'s>(g: &Generated, query: &Query<'_>) -> Page<'s> {
     if fast {
         let total = (top - lo) / stride + 1;
         let items = (query.offset..total.min(query.offset.saturating_add(query.limit)))
-            .map(|j| Cow::Owned(g.item(top - j * stride)))
+            .map(|j| g.item_cow(top - j * stride))
             .collect();
         return Page { total, items };
     }
@@ -223,7 +223,7 @@ fn list_generated<'s>(g: &Generated, query: &Query<'_>) -> Page<'s> {
         let status_ok = query.status.is_none_or(|s| s.contains(&g.status_of(i)));
         if status_ok && name_ok(i % g.instance_count()) {
             if total >= query.offset && (items.len() as u64) < query.limit {
-                items.push(Cow::Owned(g.item(i)));
+                items.push(g.item_cow(i));
             }
             total += 1;
         }

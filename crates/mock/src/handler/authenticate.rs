@@ -15,14 +15,12 @@ impl Handler {
             return Some(Found {
                 secret_key: c.secret_key.expose().to_owned(),
                 token: c.token.as_ref().map(|t| t.expose().to_owned()),
-                expires: None,
             });
         }
         let state = self.lock();
         state.issued.get(secret_id).map(|i| Found {
             secret_key: i.secret_key.clone(),
             token: Some(i.token.clone()),
-            expires: Some(i.expires),
         })
     }
 
@@ -34,7 +32,13 @@ impl Handler {
 
     /// Temporary credentials stop working at their expiry.
     fn check_expiry(&self, secret_id: &str, now_unix: f64) -> Result<(), Failure> {
-        if let Some(expires) = self.find_credential(secret_id).and_then(|f| f.expires)
+        // Configured credentials never expire: only STS-issued ones (looked up without copying
+        // any key) carry an expiry.
+        if self.credentials.iter().any(|c| c.secret_id == secret_id) {
+            return Ok(());
+        }
+        let expires = self.lock().issued.get(secret_id).map(|i| i.expires);
+        if let Some(expires) = expires
             && now_unix >= expires as f64
         {
             return Err(Failure::new(

@@ -50,12 +50,24 @@ pub(crate) fn error_body(failure: &Failure, request_id: &str) -> Vec<u8> {
             request_id,
         },
     };
-    serde_json::to_vec(&body).unwrap_or_default()
+    to_sized_vec(&body)
 }
+
+/// Serialises into one buffer sized for a typical page, so the body is not regrown while written.
+fn to_sized_vec<T: Serialize + ?Sized>(value: &T) -> Vec<u8> {
+    let mut out = Vec::with_capacity(BODY_CAPACITY);
+    match serde_json::to_writer(&mut out, value) {
+        Ok(()) => out,
+        Err(_) => Vec::new(),
+    }
+}
+
+/// Starting capacity of a response body: a one-backup page with its envelope is ~600 bytes.
+const BODY_CAPACITY: usize = 1024;
 
 /// `{"Response": <fields>}` where `fields` already holds the RequestId last.
 pub(crate) fn success_body<T: Serialize>(fields: &T) -> Vec<u8> {
-    serde_json::to_vec(&Envelope { response: fields }).unwrap_or_default()
+    to_sized_vec(&Envelope { response: fields })
 }
 
 /// A scripted reply: the object given, with a RequestId added unless it has one.

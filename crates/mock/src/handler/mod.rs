@@ -172,7 +172,6 @@ pub struct Handler {
 struct Found {
     secret_key: String,
     token: Option<String>,
-    expires: Option<i64>,
 }
 
 /// Per-request facts for the journal and the delivery.
