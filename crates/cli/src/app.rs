@@ -212,29 +212,11 @@ async fn run(config: Config, env: Environment) -> Result<Outcome, Failure> {
     match &config.command {
         CommandConfig::List(cfg) => {
             let plan = list::plan(cfg, now.unix);
-            let format = cfg
-                .output
-                .unwrap_or_else(|| Format::default_for(stdout_tty));
-            let query = cfg
-                .query
-                .as_deref()
-                .map(Query::compile)
-                .transpose()
-                .map_err(CliError::usage)?;
-            let mut emit = output::emitter(format, query, stdout_writer());
+            let mut emit = stdout_emitter(cfg.output, cfg.query.as_deref(), stdout_tty)?;
             Ok(list::run(api, plan, emit.as_mut()).await?)
         }
         CommandConfig::Latest(cfg) => {
-            let format = cfg
-                .output
-                .unwrap_or_else(|| Format::default_for(stdout_tty));
-            let query = cfg
-                .query
-                .as_deref()
-                .map(Query::compile)
-                .transpose()
-                .map_err(CliError::usage)?;
-            let mut emit = output::emitter(format, query, stdout_writer());
+            let mut emit = stdout_emitter(cfg.output, cfg.query.as_deref(), stdout_tty)?;
             let lookback = i64::try_from(cfg.lookback.as_secs()).unwrap_or(i64::MAX);
             Ok(latest::run(api, &cfg.instance_ids, lookback, now.unix, emit.as_mut()).await?)
         }
@@ -362,4 +344,18 @@ fn first_pages(
             r
         })
         .collect()
+}
+
+/// The writer for `--output`/`--query` on stdout: table on a terminal, json otherwise.
+fn stdout_emitter(
+    output: Option<Format>,
+    query: Option<&str>,
+    stdout_tty: bool,
+) -> Result<Box<dyn output::Emit>, CliError> {
+    let format = output.unwrap_or_else(|| Format::default_for(stdout_tty));
+    let query = query
+        .map(Query::compile)
+        .transpose()
+        .map_err(CliError::usage)?;
+    Ok(output::emitter(format, query, stdout_writer()))
 }
