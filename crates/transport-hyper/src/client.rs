@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use futures_util::stream::{self, Stream, StreamExt as _};
 use tcredis_core::action::{Action, Page, PagedAction};
+use tcredis_core::exchange::{Event, Exchange, Transmit};
 use tcredis_core::endpoint::Endpoint;
 use tcredis_core::listing::{Listing, ListingEvent, ListingOptions};
 use tcredis_core::pagination::DriftPolicy;
@@ -60,6 +61,30 @@ impl Client {
         req.validate()
             .map_err(|e| Error::config(format!("invalid request: {e}")))?;
         self.engine.call(req).await
+    }
+
+    /// The exact first request a call of `action` would send at `unix_time` (`User-Agent`,
+    /// language and region included), with its signing stages, without sending anything:
+    /// `--dry-run` prints it. Credentials come from the client's provider.
+    pub async fn prepare<A: Action>(&self, action: &A, unix_time: i64) -> Result<Transmit, Error> {
+        let credentials = self
+            .engine
+            .credentials
+            .provide()
+            .await
+            .map_err(|e| Error::Credentials {
+                message: e.to_string(),
+            })?;
+        let ctx = self.engine.ctx.recording_stages();
+        let now = std::time::Instant::now();
+        let mut call = Exchange::new(ctx, action, now);
+        match call.poll_transmit(now, unix_time, Some(&credentials)) {
+            Some(transmit) => Ok(transmit),
+            None => match call.poll() {
+                Some(Event::Failed(e)) => Err(crate::engine::to_error(e, &mut None)),
+                _ => Err(Error::config("the request could not be prepared")),
+            },
+        }
     }
 
     /// One call of any [`Action`] of this client's service (paced, signed, retried).

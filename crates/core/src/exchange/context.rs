@@ -166,6 +166,32 @@ impl CallContext {
         self.inner.budget.as_ref().map(|b| lock(b).available())
     }
 
+    /// The same configuration with [`records_stages`](Self::records_stages) set, for a
+    /// one-off request such as `--dry-run`. The copy shares nothing with this context but its
+    /// configuration (the current clock correction is carried over).
+    pub fn recording_stages(&self) -> CallContext {
+        let i = &self.inner;
+        let mut skew = SkewEstimator::new();
+        skew.set_offset(self.clock_skew_seconds());
+        CallContext {
+            inner: Arc::new(Inner {
+                endpoint: i.endpoint.clone(),
+                region: i.region.clone(),
+                language: i.language.clone(),
+                request_client: i.request_client.clone(),
+                user_agent: i.user_agent.clone(),
+                retry: i.retry.clone(),
+                deadline: i.deadline,
+                record_stages: true,
+                pacer: None,
+                budget: None,
+                rng: Mutex::new(SplitMix64::new(0)),
+                skew: Mutex::new(skew),
+                keys: SigningKeyCache::new(),
+            }),
+        }
+    }
+
     pub(crate) fn keys(&self) -> &SigningKeyCache {
         &self.inner.keys
     }
