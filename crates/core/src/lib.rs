@@ -62,11 +62,13 @@
 #![warn(missing_docs)]
 
 pub mod action;
+pub mod auto_backup;
 pub mod call;
 pub mod credentials;
 pub mod endpoint;
 pub mod error;
 pub mod exchange;
+pub mod instances;
 pub mod listing;
 pub mod pacer;
 pub mod pagination;
