@@ -68,6 +68,7 @@ pub mod credentials;
 pub mod endpoint;
 pub mod error;
 pub mod exchange;
+pub mod freshness;
 pub mod instances;
 pub mod listing;
 pub mod pacer;
@@ -79,6 +80,7 @@ pub mod retry;
 pub mod sign;
 pub mod skew;
 pub mod time;
+pub mod window;
 
 pub use action::{Action, Page, PagedAction, Signing};
 pub use credentials::Credentials;
