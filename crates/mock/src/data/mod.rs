@@ -4,5 +4,6 @@
 pub(crate) mod backup;
 pub(crate) mod demo;
 pub(crate) mod generate;
+pub(crate) mod instance_fields;
 pub(crate) mod seed;
 pub(crate) mod store;

@@ -6,6 +6,7 @@ use std::fmt;
 use serde_json::{Map, Value};
 
 use super::backup::SeedBackup;
+use super::instance_fields::{self, InstanceFields};
 
 /// Data to serve: instances, each with its backups.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -20,6 +21,8 @@ pub struct SeedInstance {
     pub(crate) instance_name: String,
     pub(crate) region: String,
     pub(crate) backups: Vec<SeedBackup>,
+    /// `DescribeInstances` fields under their API names (`Status`, `ZoneId`, `InstanceTags`, ...).
+    pub(crate) fields: InstanceFields,
 }
 
 impl SeedInstance {
@@ -34,6 +37,7 @@ impl SeedInstance {
             instance_name: instance_name.into(),
             region: region.into(),
             backups: Vec::new(),
+            fields: InstanceFields::default(),
         }
     }
     /// Adds a backup; InstanceId, InstanceName and Region are inherited when the backup has none.
@@ -57,6 +61,30 @@ impl SeedInstance {
     pub fn backups(&self) -> &[SeedBackup] {
         &self.backups
     }
+    /// The `DescribeInstances` (`InstanceSet`) fields as given.
+    pub fn fields(&self) -> &InstanceFields {
+        &self.fields
+    }
+    /// The instance's `Status` (2, running, unless the seed says otherwise).
+    pub fn status(&self) -> i64 {
+        self.fields.status()
+    }
+    /// Sets one `InstanceSet` field by its API name (e.g. `Status`, `ZoneId`, `ProjectId`).
+    pub fn field(mut self, name: impl Into<String>, value: Value) -> Self {
+        self.fields.set(name, value);
+        self
+    }
+    /// Adds a resource tag (`InstanceTags`).
+    pub fn tag(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        let tag = serde_json::json!({"TagKey": key.into(), "TagValue": value.into()});
+        let mut tags = match self.fields.0.remove("InstanceTags") {
+            Some(Value::Array(tags)) => tags,
+            _ => Vec::new(),
+        };
+        tags.push(tag);
+        self.fields.set("InstanceTags", Value::Array(tags));
+        self
+    }
 }
 
 /// A seed that could not be read: what was wrong and where (a JSON path such as
@@ -68,7 +96,7 @@ pub struct SeedError {
 }
 
 impl SeedError {
-    fn new(path: impl Into<String>, problem: impl Into<String>) -> Self {
+    pub(crate) fn new(path: impl Into<String>, problem: impl Into<String>) -> Self {
         Self {
             path: path.into(),
             problem: problem.into(),
@@ -204,6 +232,7 @@ fn parse_instance(value: &Value, path: &str) -> Result<SeedInstance, SeedError> 
         required("InstanceName")?,
         required("Region")?,
     );
+    instance.fields = instance_fields::parse(object, path)?;
     match object.get("Backups") {
         None | Some(Value::Null) => {}
         Some(Value::Array(backups)) => {

@@ -13,6 +13,7 @@ mod admin;
 mod auth;
 mod authenticate;
 mod describe;
+mod describe_instances;
 mod envelope;
 mod failure;
 mod params;
@@ -106,6 +107,7 @@ impl std::error::Error for ExpectationError {}
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum ActionKind {
     Describe,
+    DescribeInstances,
     AssumeRole,
     WebIdentity,
 }
@@ -126,6 +128,15 @@ const ROUTES: &[(&str, Route)] = &[
             service: "redis",
             version: "2018-04-12",
             schema: describe::SCHEMA,
+        },
+    ),
+    (
+        "DescribeInstances",
+        Route {
+            kind: ActionKind::DescribeInstances,
+            service: "redis",
+            version: "2018-04-12",
+            schema: describe_instances::SCHEMA,
         },
     ),
     (
@@ -462,7 +473,7 @@ impl Handler {
             return Err(Failure::new(
                 "InvalidAction",
                 format!(
-                    "The action `{action}` is invalid or not found; this endpoint serves DescribeInstanceBackups (redis 2018-04-12), AssumeRole and AssumeRoleWithWebIdentity (sts 2018-08-13)."
+                    "The action `{action}` is invalid or not found; this endpoint serves DescribeInstanceBackups and DescribeInstances (redis 2018-04-12), AssumeRole and AssumeRoleWithWebIdentity (sts 2018-08-13)."
                 ),
             ));
         };
@@ -558,12 +569,12 @@ impl Handler {
 
         if let Some(secret_id) = &authenticated {
             let mut state = self.lock();
-            if !state.limiter.admit(secret_id, now_unix) {
+            if !state.limiter.admit(secret_id, &action, now_unix) {
                 let limit = state.limiter.per_second();
                 return Err(Failure::new(
                     "RequestLimitExceeded",
                     format!(
-                        "Your requests with SecretId {secret_id} exceed the limit of {limit} per second; slow down and retry later."
+                        "Your {action} requests with SecretId {secret_id} exceed the limit of {limit} per second; slow down and retry later."
                     ),
                 ));
             }
@@ -575,6 +586,12 @@ impl Handler {
             ActionKind::Describe => {
                 describe::describe(&self.store, &typed, scope.as_deref(), request_id)
             }
+            ActionKind::DescribeInstances => describe_instances::describe_instances(
+                &self.store,
+                &typed,
+                scope.as_deref(),
+                request_id,
+            ),
             ActionKind::AssumeRole | ActionKind::WebIdentity => {
                 let required: &[&str] = if route.kind == ActionKind::AssumeRole {
                     &["RoleArn", "RoleSessionName"]

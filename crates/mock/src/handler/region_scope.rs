@@ -24,7 +24,10 @@ impl Handler {
                 ),
             ));
         }
-        if route.kind != ActionKind::Describe {
+        if !matches!(
+            route.kind,
+            ActionKind::Describe | ActionKind::DescribeInstances
+        ) {
             return Ok(region.map(str::to_owned));
         }
         match regions::classify_host(host) {
