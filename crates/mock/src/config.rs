@@ -99,7 +99,12 @@ pub const MAX_GENERATED: u64 = 1_000_000_000;
 pub(crate) enum DataSource {
     Demo,
     Seed(Seed),
-    Generate { count: u64, instances: u64 },
+    Generate {
+        count: u64,
+        instances: u64,
+    },
+    /// A generated fleet (`--generate fleet:...`), anchored at the mock's start.
+    Fleet(crate::data::fleet::FleetSpec),
 }
 
 /// A credential pair the mock accepts. `Debug` never shows the key or token.
@@ -119,7 +124,7 @@ impl fmt::Debug for AcceptedCredential {
 }
 
 /// Everything the mock needs to start. Builder style; the defaults serve the demo data to the
-/// public demo pair with a rate limit of 20 requests/s per SecretId over plain HTTP on
+/// public demo pair with a rate limit of 20 requests/s per SecretId and action over plain HTTP on
 /// `127.0.0.1:0`.
 ///
 /// ```
@@ -187,6 +192,12 @@ impl MockConfig {
         };
         self
     }
+    /// Serves a generated fleet of instances over regions (see [`FleetSpec`](crate::FleetSpec)),
+    /// anchored like the demo data.
+    pub fn fleet(mut self, spec: crate::data::fleet::FleetSpec) -> Self {
+        self.data = DataSource::Fleet(spec);
+        self
+    }
     /// Accepts this pair (and, with a token, requires `X-TC-Token` to match). Once any
     /// credential is given the demo pair is no longer accepted.
     pub fn credential(
@@ -202,7 +213,7 @@ impl MockConfig {
         });
         self
     }
-    /// Requests per second per SecretId (token bucket of the same capacity); 0 turns it off.
+    /// Requests per second per SecretId and action (token bucket of the same capacity); 0 turns it off.
     pub fn rate_limit(mut self, per_second: u32) -> Self {
         self.rate_limit = per_second;
         self
@@ -273,6 +284,9 @@ impl MockConfig {
             return Err(ConfigError::Data(format!(
                 "cannot generate {count} backups: at most {MAX_GENERATED}"
             )));
+        }
+        if let DataSource::Fleet(spec) = &self.data {
+            spec.validate().map_err(ConfigError::Data)?;
         }
         for (kind, probability) in &self.faults {
             if !(0.0..=1.0).contains(probability) {

@@ -33,6 +33,7 @@ mod tls;
 
 pub use config::{ConfigError, FaultKind, FaultParseError, MAX_GENERATED, MockConfig};
 pub use data::backup::SeedBackup;
+pub use data::fleet::{FleetSpec, MAX_FLEET_INSTANCES};
 pub use data::instance_fields::InstanceFields;
 pub use data::seed::{Seed, SeedError, SeedInstance};
 pub use handler::{DEMO_SECRET_ID, DEMO_SECRET_KEY, ExpectationError, ScriptError};

@@ -3,6 +3,7 @@
 
 pub(crate) mod backup;
 pub(crate) mod demo;
+pub(crate) mod fleet;
 pub(crate) mod generate;
 pub(crate) mod instance_fields;
 pub(crate) mod seed;

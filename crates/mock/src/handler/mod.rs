@@ -237,6 +237,7 @@ impl Handler {
             DataSource::Generate { count, instances } => {
                 Store::Generated(Generated::new(*count, *instances, anchor))
             }
+            DataSource::Fleet(spec) => Store::from_seed(spec.seed(anchor)),
         };
         let mut credentials = config.credentials.clone();
         if credentials.is_empty() {
