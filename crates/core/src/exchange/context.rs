@@ -62,10 +62,10 @@ struct Inner {
     deadline: Option<Duration>,
     record_stages: bool,
     pacer: Option<SharedPacer>,
-    budget: Option<Mutex<RetryBudget>>,
-    rng: Mutex<SplitMix64>,
-    skew: Mutex<SkewEstimator>,
-    keys: SigningKeyCache,
+    budget: Option<Arc<Mutex<RetryBudget>>>,
+    rng: Arc<Mutex<SplitMix64>>,
+    skew: Arc<Mutex<SkewEstimator>>,
+    keys: Arc<SigningKeyCache>,
 }
 
 /// The shared configuration and state of one client. Cheap to clone (a reference count):
@@ -185,9 +185,49 @@ impl CallContext {
                 record_stages: true,
                 pacer: None,
                 budget: None,
-                rng: Mutex::new(SplitMix64::new(0)),
-                skew: Mutex::new(skew),
-                keys: SigningKeyCache::new(),
+                rng: Arc::new(Mutex::new(SplitMix64::new(0))),
+                skew: Arc::new(Mutex::new(skew)),
+                keys: Arc::new(SigningKeyCache::new()),
+            }),
+        }
+    }
+
+    /// The same client for another region (and the endpoint that serves it): every call of the
+    /// returned context shares this one's pacer (the rate limit is account-wide), retry budget,
+    /// jitter source, clock-skew estimate and signing-key cache.
+    ///
+    /// ```
+    /// use tcredis_core::{CallContext, Endpoint};
+    ///
+    /// let guangzhou = CallContext::builder(Endpoint::for_region("ap-guangzhou"))
+    ///     .region("ap-guangzhou")
+    ///     .rate_limit(20.0)?
+    ///     .build();
+    /// let shanghai = guangzhou.for_region(Endpoint::for_region("ap-shanghai"), "ap-shanghai");
+    /// assert_eq!(shanghai.region(), Some("ap-shanghai"));
+    /// let now = std::time::Instant::now();
+    /// let first = guangzhou.pacer().unwrap().reserve(now);
+    /// let second = shanghai.pacer().unwrap().reserve(now);
+    /// assert!(second > first, "one pacer for both regions");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn for_region(&self, endpoint: Endpoint, region: impl Into<String>) -> CallContext {
+        let i = &self.inner;
+        CallContext {
+            inner: Arc::new(Inner {
+                endpoint,
+                region: Some(region.into()).filter(|r: &String| !r.is_empty()),
+                language: i.language.clone(),
+                request_client: i.request_client.clone(),
+                user_agent: i.user_agent.clone(),
+                retry: i.retry.clone(),
+                deadline: i.deadline,
+                record_stages: i.record_stages,
+                pacer: i.pacer.clone(),
+                budget: i.budget.clone(),
+                rng: Arc::clone(&i.rng),
+                skew: Arc::clone(&i.skew),
+                keys: Arc::clone(&i.keys),
             }),
         }
     }
@@ -202,7 +242,7 @@ impl CallContext {
         lock(&self.inner.rng)
     }
     pub(crate) fn budget(&self) -> Option<MutexGuard<'_, RetryBudget>> {
-        self.inner.budget.as_ref().map(lock)
+        self.inner.budget.as_deref().map(lock)
     }
 }
 
@@ -305,10 +345,10 @@ impl CallContextBuilder {
                 deadline: self.deadline,
                 record_stages: self.record_stages,
                 pacer: self.pacer,
-                budget: self.budget.map(Mutex::new),
-                rng: Mutex::new(SplitMix64::new(self.seed)),
-                skew: Mutex::new(skew),
-                keys: SigningKeyCache::new(),
+                budget: self.budget.map(|b| Arc::new(Mutex::new(b))),
+                rng: Arc::new(Mutex::new(SplitMix64::new(self.seed))),
+                skew: Arc::new(Mutex::new(skew)),
+                keys: Arc::new(SigningKeyCache::new()),
             }),
         }
     }
