@@ -230,6 +230,7 @@ impl ClientBuilder {
         let credentials = self
             .credentials
             .ok_or_else(|| Error::config("no credentials provider given"))?;
+        let endpoint_configured = self.endpoint.is_some();
         let endpoint = self
             .endpoint
             .unwrap_or_else(|| Endpoint::for_region(&region));
@@ -329,6 +330,7 @@ impl ClientBuilder {
             credentials,
             request_timeout: self.request_timeout,
             clock_offset: self.clock_offset,
+            endpoint_configured,
         };
         Ok(Client::from_parts(Arc::new(engine), self.drift_policy))
     }

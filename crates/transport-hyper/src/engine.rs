@@ -18,7 +18,7 @@ use crate::error::{Error, TimeoutKind, TransportErrorKind};
 use crate::http_stack::{Answer, HttpStack};
 
 /// Everything a client shares between its clones.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Engine {
     pub stack: HttpStack,
     pub ctx: CallContext,
@@ -26,6 +26,9 @@ pub(crate) struct Engine {
     pub request_timeout: Duration,
     /// Added to the system clock when signing (test hook simulating a skewed machine).
     pub clock_offset: i64,
+    /// Whether the endpoint was configured (kept for every region) rather than derived from the
+    /// region (derived again for another region).
+    pub endpoint_configured: bool,
 }
 
 /// The driver's view of a machine: [`Exchange`] and [`Listing`] alike.

@@ -1,6 +1,8 @@
 //! The HTTP machinery: hyper-util's pooled legacy client over our [`Connector`], one exchange
 //! with a per-attempt timeout, and the mapping of hyper's errors to the crate's [`Error`].
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -19,10 +21,12 @@ pub(crate) struct Answer {
     pub body: Bytes,
 }
 
-/// The pooled client (HTTP/1.1 keep-alive, HTTP/2 when ALPN chooses it).
+/// The pooled client (HTTP/1.1 keep-alive, HTTP/2 when ALPN chooses it), and a count of the
+/// requests it sent (every attempt), shared by its clones.
 #[derive(Debug, Clone)]
 pub(crate) struct HttpStack {
     client: HyperClient<Connector, Full<Bytes>>,
+    sent: Arc<AtomicU64>,
 }
 
 impl HttpStack {
@@ -32,7 +36,23 @@ impl HttpStack {
             .pool_timer(TokioTimer::new())
             .pool_idle_timeout(Duration::from_secs(30))
             .build(Connector::new(settings));
-        Self { client }
+        Self {
+            client,
+            sent: Arc::new(AtomicU64::new(0)),
+        }
+    }
+
+    /// The same connection pool with a request count of its own, starting at 0.
+    pub(crate) fn with_fresh_count(&self) -> Self {
+        Self {
+            client: self.client.clone(),
+            sent: Arc::new(AtomicU64::new(0)),
+        }
+    }
+
+    /// Requests sent through this stack (and the clones sharing its count).
+    pub(crate) fn requests_sent(&self) -> u64 {
+        self.sent.load(Ordering::Relaxed)
     }
 
     /// Sends one request and reads the whole answer within `timeout` (connection setup has its
@@ -42,6 +62,7 @@ impl HttpStack {
         req: http::Request<Vec<u8>>,
         timeout: Duration,
     ) -> Result<Answer, Error> {
+        self.sent.fetch_add(1, Ordering::Relaxed);
         let (parts, body) = req.into_parts();
         let req = http::Request::from_parts(parts, Full::new(Bytes::from(body)));
         let exchange = async {

@@ -182,7 +182,14 @@ impl FleetSpec {
                 "Createtime",
                 json!(format_beijing(anchor - 400 * DAY + (k as i64) * HOUR)),
             )
-            .tag("env", if k % 3 == 0 { "staging" } else { "prod" })
+            .tag(
+                "env",
+                if k.is_multiple_of(3) {
+                    "staging"
+                } else {
+                    "prod"
+                },
+            )
             .tag("team", ["pay", "search", "ads", "infra"][(k % 4) as usize]);
         let jitter = (mix(k ^ 0x5eed) % 600) as i64;
         let retention = i64::from(self.retention_days);

@@ -1,0 +1,158 @@
+//! One region's backup listings for a fleet run: the region-wide good-status listing grouped by
+//! instance, the per-instance search for the newest good backup over windows, and the
+//! Status-filter fallback, detected once per region and shared by every search in it.
+
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use futures_util::StreamExt as _;
+use tcredis_core::fleet::{Fallback, GOOD_STATUSES, refuses_status_filter};
+use tcredis_core::freshness::GoodBackups;
+use tcredis_core::request::DescribeInstanceBackupsRequest;
+use tcredis_core::response::Backup;
+use tcredis_core::time::BeijingTime;
+use tcredis_core::window::Window;
+
+use crate::client::Client;
+use crate::error::Error;
+
+/// The page size of every fleet backup listing (the API's largest).
+pub(super) const BACKUPS_LIMIT: i64 = 100;
+
+/// What a region's searches share.
+#[derive(Debug)]
+pub(super) struct RegionSearch {
+    pub(super) client: Client,
+    status_filter: AtomicBool,
+    fallbacks: Mutex<Vec<Fallback>>,
+}
+
+/// A backup's StartTime in Unix seconds, when it has a readable one.
+pub(super) fn start_of(backup: &Backup) -> Option<i64> {
+    BeijingTime::parse(backup.start_time.as_deref()?)
+        .ok()
+        .map(BeijingTime::unix)
+}
+
+impl RegionSearch {
+    pub(super) fn new(client: Client) -> Self {
+        Self {
+            client,
+            status_filter: AtomicBool::new(true),
+            fallbacks: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Records a strategy change (once per region) and traces it.
+    pub(super) fn note(&self, fallback: Fallback) {
+        let mut seen = self.fallbacks.lock().unwrap_or_else(|p| p.into_inner());
+        if !seen.contains(&fallback) {
+            tracing::info!(region = self.client.region(), "{fallback}");
+            seen.push(fallback);
+        }
+    }
+
+    /// The strategy changes made so far, in order.
+    pub(super) fn fallbacks(&self) -> Vec<Fallback> {
+        self.fallbacks
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    fn request(
+        &self,
+        instance: Option<&str>,
+        window: Window,
+        status_filter: bool,
+    ) -> DescribeInstanceBackupsRequest {
+        let mut request = DescribeInstanceBackupsRequest::new();
+        request.instance_id = instance.map(str::to_owned);
+        request.limit = Some(BACKUPS_LIMIT);
+        request.offset = Some(0);
+        window.apply(&mut request);
+        if status_filter {
+            request.status = Some(GOOD_STATUSES.to_vec());
+        }
+        request
+    }
+
+    /// Every backup of one window (every page), given to `each`; with the good-status filter
+    /// unless the region refused it (then again without, once, recording the fallback).
+    async fn list_window(
+        &self,
+        instance: Option<&str>,
+        window: Window,
+        each: &mut (dyn FnMut(&Backup) + Send),
+    ) -> Result<(), Error> {
+        loop {
+            let filtered = self.status_filter.load(Ordering::Relaxed);
+            let mut pages =
+                std::pin::pin!(self.client.pages(self.request(instance, window, filtered)));
+            let mut failure = None;
+            while let Some(page) = pages.next().await {
+                match page {
+                    Ok(page) => page.backup_set.iter().for_each(&mut *each),
+                    Err(e) => {
+                        failure = Some(e);
+                        break;
+                    }
+                }
+            }
+            match failure {
+                None => return Ok(()),
+                Some(e) if filtered && e.api_error().is_some_and(refuses_status_filter) => {
+                    self.status_filter.store(false, Ordering::Relaxed);
+                    self.note(Fallback::NoStatusFilter);
+                }
+                Some(e) => return Err(e),
+            }
+        }
+    }
+
+    /// The region-wide listing (no InstanceId) of `windows`: good backups grouped by
+    /// InstanceId, and how many items the server returned.
+    pub(super) async fn region_wide(
+        &self,
+        windows: &[Window],
+    ) -> Result<(GoodBackups, u64), Error> {
+        let mut found = GoodBackups::new();
+        let mut items = 0u64;
+        for &window in windows {
+            self.list_window(None, window, &mut |backup| {
+                items += 1;
+                found.observe(backup);
+            })
+            .await?;
+        }
+        Ok((found, items))
+    }
+
+    /// The newest good backup (by StartTime, whatever the listing order) of one instance,
+    /// searching `windows` newest first and stopping at the first window that holds one (the
+    /// windows must be disjoint and ordered newest first).
+    pub(super) async fn newest(
+        &self,
+        instance: &str,
+        windows: &[Window],
+    ) -> Result<Option<Backup>, Error> {
+        for &window in windows {
+            let mut best: Option<(i64, Backup)> = None;
+            self.list_window(Some(instance), window, &mut |backup| {
+                if !backup.is_good() {
+                    return;
+                }
+                if let Some(start) = start_of(backup)
+                    && best.as_ref().is_none_or(|(t, _)| start > *t)
+                {
+                    best = Some((start, backup.clone()));
+                }
+            })
+            .await?;
+            if let Some((_, backup)) = best {
+                return Ok(Some(backup));
+            }
+        }
+        Ok(None)
+    }
+}
