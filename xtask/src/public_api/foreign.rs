@@ -82,3 +82,60 @@ impl Verdict {
         self.unexpected.is_empty() && self.stale.is_empty()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::public_api::{build, test_doc};
+
+    #[test]
+    fn a_signature_naming_another_crates_type_is_a_finding_with_its_line() {
+        let listing = build(&test_doc::demo()).unwrap();
+        let findings = findings(&listing);
+        let keys: Vec<&str> = findings.keys().map(String::as_str).collect();
+        // Both paths of `parse(&serde_json::Value)` (the glob re-exports it) and both paths of
+        // the re-export; `Option` (core) is fine.
+        assert_eq!(
+            keys,
+            [
+                "demo::inner::Value -> serde_json::value::Value",
+                "demo::inner::inner::Value -> serde_json::value::Value",
+                "demo::inner::parse -> serde_json::value::Value",
+                "demo::parse -> serde_json::value::Value",
+            ]
+        );
+        assert_eq!(
+            findings["demo::parse -> serde_json::value::Value"],
+            ["pub fn demo::parse(value: &serde_json::value::Value) -> Option<demo::Local>"]
+        );
+    }
+
+    #[test]
+    fn the_allow_list_must_match_exactly() {
+        let findings: BTreeMap<String, Vec<String>> =
+            [("a -> x::T", vec![]), ("b -> y::U", vec![])]
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v))
+                .collect();
+        let allowed = parse_allow_list("# comment\n\na -> x::T\n  b -> y::U  \n").unwrap();
+        assert!(Verdict::new(&findings, &allowed).is_clean());
+
+        let allowed = parse_allow_list("a -> x::T\nc -> z::V\n").unwrap();
+        let verdict = Verdict::new(&findings, &allowed);
+        assert_eq!(verdict.unexpected, ["b -> y::U"], "a new finding fails");
+        assert_eq!(
+            verdict.stale,
+            ["c -> z::V"],
+            "a fixed but still listed one fails"
+        );
+        assert!(!verdict.is_clean());
+    }
+
+    #[test]
+    fn a_malformed_allow_list_line_is_named() {
+        let err = parse_allow_list("a -> x::T\nserde_json::Value\n").unwrap_err();
+        assert!(err.starts_with("line 2: `serde_json::Value`"), "{err}");
+        assert!(parse_allow_list(" -> x::T").is_err());
+        assert!(parse_allow_list("a -> ").is_err());
+    }
+}

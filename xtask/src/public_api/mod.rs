@@ -23,6 +23,8 @@ mod listing;
 mod reach;
 mod render;
 mod rustdoc;
+#[cfg(test)]
+mod test_doc;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -292,4 +294,81 @@ fn foreign_rule(allow_path: &Path, listing: &Listing) -> Result<(), String> {
         verdict.stale.len(),
         allow_path.display()
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strings(args: &[&str]) -> Vec<String> {
+        args.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn arguments_parse_and_name_the_update_command() {
+        let args = Args::parse(&strings(&["--check"])).unwrap().unwrap();
+        assert!(args.check);
+        assert_eq!(args.update_command(), "cargo xtask public-api");
+        let args = Args::parse(&strings(&["--crate-dir", "/tmp/x/crates/core", "--check"]))
+            .unwrap()
+            .unwrap();
+        assert_eq!(args.crate_dir, Some(PathBuf::from("/tmp/x/crates/core")));
+        assert_eq!(
+            args.update_command(),
+            "cargo xtask public-api --crate-dir /tmp/x/crates/core"
+        );
+        assert_eq!(Args::parse(&strings(&["--help"])).unwrap(), None);
+        let err = Args::parse(&strings(&["--crate-dir"])).unwrap_err();
+        assert!(err.contains("needs a folder"), "{err}");
+        let err = Args::parse(&strings(&["--bless"])).unwrap_err();
+        assert!(err.contains("unknown option `--bless`"), "{err}");
+    }
+
+    #[test]
+    fn a_stale_listing_fails_with_a_unified_diff_and_the_update_command() {
+        let dir =
+            std::env::temp_dir().join(format!("xtask-public-api-check-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(LISTING_FILE);
+        fs::write(&path, "pub fn a()\npub fn b()\npub fn c()\n").unwrap();
+        let args = Args {
+            check: true,
+            crate_dir: Some(dir.clone()),
+        };
+        let err = listing_file(&path, "pub fn a()\npub fn c()\npub fn d()\n", &args).unwrap_err();
+        assert!(err.contains("1 line(s) added, 1 removed"), "{err}");
+        assert!(
+            err.contains(&format!(
+                "cargo xtask public-api --crate-dir {}",
+                dir.display()
+            )),
+            "{err}"
+        );
+        assert!(listing_file(&path, "pub fn a()\npub fn b()\npub fn c()\n", &args).is_ok());
+        let (added, removed, diff) = unified_diff("a\nb\nc\n", "a\nc\nd\n", "f");
+        assert_eq!((added, removed), (1, 1));
+        assert!(diff.contains("\n-b\n") && diff.contains("\n+d\n"), "{diff}");
+        assert!(diff.starts_with("--- f (checked in)\n+++ f (generated from the code)\n"));
+        // Without --check the file is rewritten.
+        let write = Args {
+            check: false,
+            ..args
+        };
+        listing_file(&path, "pub fn z()\n", &write).unwrap();
+        assert_eq!(fs::read_to_string(&path).unwrap(), "pub fn z()\n");
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn the_package_name_is_read_from_the_package_table() {
+        let manifest = "[workspace]\nname = \"not-this\"\n\n[package]\nversion = \"1\"\nname = \"tcredis-core\"\n[dependencies]\nname = \"no\"\n";
+        assert_eq!(
+            rustdoc::package_name(manifest).as_deref(),
+            Some("tcredis-core")
+        );
+        assert_eq!(
+            rustdoc::package_name("[dependencies]\nname = \"x\"\n"),
+            None
+        );
+    }
 }

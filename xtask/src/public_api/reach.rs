@@ -87,7 +87,8 @@ struct Walker<'k, 'j> {
     krate: &'k Krate<'j>,
     found: BTreeMap<Id, BTreeSet<Path>>,
     outside_uses: BTreeSet<OutsideUse>,
-    /// Modules being walked (a glob or re-export cycle must not recurse forever).
+    /// Modules being walked. A glob or re-export cycle (`pub use crate::*` in a submodule) gives
+    /// endlessly many paths; the walk follows a cycle once around and stops there.
     stack: Vec<Id>,
 }
 
@@ -97,7 +98,7 @@ impl Walker<'_, '_> {
     }
 
     fn module(&mut self, module_id: Id, path: &Path) {
-        if self.stack.contains(&module_id) {
+        if self.stack.iter().filter(|&&m| m == module_id).count() >= 2 {
             return;
         }
         let Some(module) = self.krate.item(module_id) else {
@@ -185,5 +186,82 @@ impl Walker<'_, '_> {
                 });
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::public_api::test_doc;
+
+    fn path(segments: &[&str]) -> Path {
+        segments.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn walks_modules_renames_and_a_glob_cycle_once() {
+        let doc = test_doc::demo();
+        let krate = Krate::new(&doc).unwrap();
+        let reach = Reach::walk(&krate).unwrap();
+        // The struct: its own path, the glob's copy, the rename, and the rename once more
+        // through the glob (the cycle is followed once around, then the walk stops).
+        assert_eq!(
+            reach.paths[&1],
+            vec![
+                path(&["demo", "Local"]),
+                path(&["demo", "inner", "Local"]),
+                path(&["demo", "inner", "Alias"]),
+                path(&["demo", "inner", "inner", "Alias"]),
+            ]
+        );
+        assert_eq!(reach.primary(1).as_deref(), Some("demo::Local"));
+        assert_eq!(
+            reach.paths[&2],
+            vec![path(&["demo", "inner"]), path(&["demo", "inner", "inner"])]
+        );
+        assert!(reach.paths.contains_key(&7), "pub fn parse is reachable");
+        assert!(!reach.paths.contains_key(&8), "pub(crate) fn is not");
+    }
+
+    #[test]
+    fn reexports_of_other_crates_are_kept_and_hidden_local_ones_dropped() {
+        let doc = test_doc::demo();
+        let krate = Krate::new(&doc).unwrap();
+        let reach = Reach::walk(&krate).unwrap();
+        let outside: Vec<String> = reach
+            .outside_uses
+            .iter()
+            .map(|u| u.path.join("::"))
+            .collect();
+        // Once per path of `inner`: as `demo::inner` and through the glob as
+        // `demo::inner::inner`. `Secret` (doc-hidden, local) is in neither.
+        assert_eq!(outside, ["demo::inner::Value", "demo::inner::inner::Value"]);
+        assert!(
+            reach
+                .outside_uses
+                .iter()
+                .all(|u| u.target == Some(test_doc::JSON_VALUE))
+        );
+    }
+
+    #[test]
+    fn a_rename_loses_to_the_own_name_between_equally_short_paths() {
+        let renamed = path(&["c", "Renamed"]);
+        let own = path(&["c", "Shapes"]);
+        assert!(primary_order(&own, "Shapes") < primary_order(&renamed, "Shapes"));
+        let shorter = path(&["c", "X"]);
+        let longer = path(&["c", "m", "Shapes"]);
+        assert!(primary_order(&shorter, "Shapes") < primary_order(&longer, "Shapes"));
+    }
+
+    #[test]
+    fn another_format_version_is_refused_by_name() {
+        let mut doc = test_doc::demo();
+        doc["format_version"] = 58.into();
+        let err = Krate::new(&doc).unwrap_err();
+        assert!(err.contains("format_version is 58"), "{err}");
+        assert!(err.contains("reads format 57"), "{err}");
+        let err = Krate::new(&serde_json::json!({"root": 0})).unwrap_err();
+        assert!(err.contains("format_version"), "{err}");
     }
 }

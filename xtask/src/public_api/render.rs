@@ -369,6 +369,10 @@ impl<'a, 'j> Renderer<'a, 'j> {
 
     /// One generic parameter declaration: `'a: 'b`, `T: Bound = Default`, `const N: usize`.
     pub fn generic_param(&self, out: &mut Out, param: &Value) {
+        self.generic_param_with(out, param, true);
+    }
+
+    fn generic_param_with(&self, out: &mut Out, param: &Value, with_default: bool) {
         let name = krate::str_field(param, "name");
         match param.get("kind").and_then(tag) {
             Some(("lifetime", l)) => {
@@ -388,7 +392,7 @@ impl<'a, 'j> Renderer<'a, 'j> {
                     out.push(": ");
                     self.bounds(out, bounds);
                 }
-                if let Some(default) = t.get("default").filter(|d| !d.is_null()) {
+                if let Some(default) = t.get("default").filter(|d| !d.is_null() && with_default) {
                     out.push(" = ");
                     self.ty(out, default);
                 }
@@ -446,7 +450,7 @@ impl<'a, 'j> Renderer<'a, 'j> {
         {
             if param_has_bounds(param) {
                 let mut clause = Out::default();
-                self.generic_param(&mut clause, param);
+                self.generic_param_with(&mut clause, param, false);
                 clauses.push(clause);
             }
         }
@@ -622,5 +626,205 @@ fn receiver(ty: &Value) -> Option<String> {
             Some(text)
         }
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value, json};
+
+    use super::*;
+    use crate::public_api::test_doc::{
+        self, FN, ITERATOR, JSON_VALUE, OPTION, SEND, generic, named,
+    };
+
+    /// Renders with `f` against the demo crate; returns the text, mentioned crates and markers.
+    fn render(f: impl Fn(&Renderer<'_, '_>, &mut Out)) -> (String, Vec<String>, usize) {
+        let doc = test_doc::demo();
+        let krate = Krate::new(&doc).unwrap();
+        let reach = Reach::walk(&krate).unwrap();
+        let renderer = Renderer::new(&krate, &reach);
+        let mut out = Out::default();
+        f(&renderer, &mut out);
+        let crates = out.mentions.iter().map(|m| m.krate.clone()).collect();
+        (out.text, crates, out.unrendered)
+    }
+
+    fn ty(t: Value) -> String {
+        let (text, _, unrendered) = render(|r, out| r.ty(out, &t));
+        assert_eq!(unrendered, 0, "{text}");
+        text
+    }
+
+    fn reference(lifetime: Option<&str>, mutable: bool, t: Value) -> Value {
+        json!({"borrowed_ref": {"lifetime": lifetime, "is_mutable": mutable, "type": t}})
+    }
+
+    fn prim(name: &str) -> Value {
+        json!({"primitive": name})
+    }
+
+    fn trait_bound(path: Value, hrtb: Value) -> Value {
+        json!({"trait_bound": {"trait": path, "generic_params": hrtb, "modifier": "none"}})
+    }
+
+    fn path_value(id: u64, name: &str, args: Value) -> Value {
+        json!({"path": name, "id": id, "args": args})
+    }
+
+    #[test]
+    fn paths_resolve_through_ids_to_primary_or_defining_paths() {
+        // A local item by its primary path, whatever the source text said.
+        assert_eq!(ty(named(1, "super::Whatever")), "demo::Local");
+        // A prelude type by its short name, with arguments.
+        let option = generic(
+            OPTION,
+            "Option",
+            vec![reference(Some("'a"), true, json!({"slice": prim("u8")}))],
+        );
+        assert_eq!(ty(option), "Option<&'a mut [u8]>");
+        // Another crate's item by its full path, recorded as a mention of that crate.
+        let (text, crates, _) = render(|r, out| r.ty(out, &named(JSON_VALUE, "Value")));
+        assert_eq!(text, "serde_json::value::Value");
+        assert_eq!(crates, ["serde_json"]);
+    }
+
+    #[test]
+    fn composite_types_render_as_rust_writes_them() {
+        assert_eq!(ty(json!({"tuple": []})), "()");
+        assert_eq!(ty(json!({"tuple": [prim("u8")]})), "(u8,)");
+        assert_eq!(
+            ty(json!({"tuple": [prim("u8"), {"generic": "T"}]})),
+            "(u8, T)"
+        );
+        assert_eq!(
+            ty(json!({"array": {"type": prim("u8"), "len": "N"}})),
+            "[u8; N]"
+        );
+        assert_eq!(
+            ty(json!({"raw_pointer": {"is_mutable": false, "type": prim("u8")}})),
+            "*const u8"
+        );
+        assert_eq!(
+            ty(json!({"raw_pointer": {"is_mutable": true, "type": prim("u8")}})),
+            "*mut u8"
+        );
+        assert_eq!(ty(reference(None, false, prim("str"))), "&str");
+        assert_eq!(ty(json!("infer")), "_");
+    }
+
+    #[test]
+    fn impl_and_dyn_trait_with_bindings_lifetimes_and_higher_ranked_bounds() {
+        let iterator = path_value(
+            ITERATOR,
+            "Iterator",
+            json!({"angle_bracketed": {"args": [], "constraints": [
+                {"name": "Item", "args": null, "binding": {"equality": {"type": prim("u8")}}}
+            ]}}),
+        );
+        let impl_trait =
+            json!({"impl_trait": [trait_bound(iterator, json!([])), {"outlives": "'a"}]});
+        assert_eq!(
+            ty(impl_trait),
+            "impl core::iter::traits::iterator::Iterator<Item = u8> + 'a"
+        );
+
+        let fn_trait = path_value(
+            FN,
+            "Fn",
+            json!({"parenthesized": {"inputs": [reference(Some("'b"), false, prim("str"))],
+                                     "output": prim("u8")}}),
+        );
+        let hrtb = json!([{"name": "'b", "kind": {"lifetime": {"outlives": []}}}]);
+        let dyn_trait = json!({"dyn_trait": {"traits": [
+            {"trait": fn_trait, "generic_params": hrtb},
+            {"trait": path_value(SEND, "Send", Value::Null), "generic_params": []}
+        ], "lifetime": "'static"}});
+        assert_eq!(
+            ty(dyn_trait),
+            "dyn for<'b> core::ops::function::Fn(&'b str) -> u8 + core::marker::Send + 'static"
+        );
+    }
+
+    #[test]
+    fn function_pointers_and_qualified_paths() {
+        let pointer = json!({"function_pointer": {
+            "sig": {"inputs": [["_", prim("u8")], ["x", reference(None, false, prim("str"))]],
+                    "output": prim("bool"), "is_c_variadic": true},
+            "generic_params": [],
+            "header": {"is_const": false, "is_unsafe": true, "is_async": false,
+                       "abi": {"C": {"unwind": false}}}
+        }});
+        assert_eq!(ty(pointer), "unsafe extern \"C\" fn(u8, &str, ...) -> bool");
+        let qualified = json!({"qualified_path": {
+            "name": "Item", "args": null, "self_type": {"generic": "I"},
+            "trait": path_value(ITERATOR, "", Value::Null)
+        }});
+        assert_eq!(
+            ty(qualified),
+            "<I as core::iter::traits::iterator::Iterator>::Item"
+        );
+        let inherent = json!({"qualified_path": {
+            "name": "Assoc", "args": null, "self_type": {"generic": "Self"}, "trait": null
+        }});
+        assert_eq!(ty(inherent), "Self::Assoc");
+    }
+
+    #[test]
+    fn unknown_shapes_and_unresolved_ids_are_marked_not_dropped() {
+        let (text, _, unrendered) = render(|r, out| r.ty(out, &json!({"mystery": {"x": 1}})));
+        assert!(
+            text.starts_with("<<UNRENDERED type: {\"mystery\""),
+            "{text}"
+        );
+        assert_eq!(unrendered, 1);
+        let (text, _, unrendered) = render(|r, out| r.ty(out, &named(999, "Gone")));
+        assert_eq!(text, "<<UNRESOLVED Gone>>");
+        assert_eq!(unrendered, 1);
+        let option = generic(OPTION, "Option", vec![json!(42)]);
+        let (text, _, unrendered) = render(|r, out| r.ty(out, &option));
+        assert_eq!(text, "Option<<<UNRENDERED type: 42>>>");
+        assert_eq!(unrendered, 1);
+    }
+
+    #[test]
+    fn generics_where_clauses_and_receivers() {
+        let generics = json!({
+            "params": [
+                {"name": "'a", "kind": {"lifetime": {"outlives": ["'b"]}}},
+                {"name": "T", "kind": {"type": {"bounds": [trait_bound(path_value(SEND, "Send", Value::Null), json!([]))],
+                                                "default": prim("u8"), "is_synthetic": false}}},
+                {"name": "impl Send", "kind": {"type": {"bounds": [], "default": null, "is_synthetic": true}}},
+                {"name": "N", "kind": {"const": {"type": prim("usize"), "default": "3"}}}
+            ],
+            "where_predicates": [
+                {"bound_predicate": {"type": {"generic": "T"},
+                                     "bounds": [{"outlives": "'a"}], "generic_params": []}}
+            ]
+        });
+        let (text, _, _) = render(|r, out| r.generic_params(out, &generics));
+        assert_eq!(
+            text,
+            "<'a: 'b, T: core::marker::Send = u8, const N: usize = 3>"
+        );
+        let (text, _, _) = render(|r, out| r.where_clause_lifting(out, &[&generics], &[&generics]));
+        assert_eq!(text, " where 'a: 'b, T: core::marker::Send, T: 'a");
+
+        let sig = json!({"inputs": [
+            ["self", reference(Some("'a"), true, json!({"generic": "Self"}))],
+            ["n", prim("u8")]
+        ], "output": null, "is_c_variadic": false});
+        let (text, _, _) = render(|r, out| {
+            r.fn_inputs(out, &sig);
+            r.fn_output(out, &sig);
+        });
+        assert_eq!(text, "(&'a mut self, n: u8)");
+        let boxed_self = json!({"inputs": [["self", generic(OPTION, "Option", vec![json!({"generic": "Self"})])]],
+                                "output": prim("u8"), "is_c_variadic": false});
+        let (text, _, _) = render(|r, out| {
+            r.fn_inputs(out, &boxed_self);
+            r.fn_output(out, &boxed_self);
+        });
+        assert_eq!(text, "(self: Option<Self>) -> u8");
     }
 }
