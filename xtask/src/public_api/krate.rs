@@ -58,6 +58,14 @@ impl<'j> Krate<'j> {
         self.index.get(&id.to_string())
     }
 
+    /// Every impl block the crate itself declares (the index holds a few external items too).
+    pub fn local_impls(&self) -> impl Iterator<Item = &'j Value> {
+        self.index.values().filter(|item| {
+            item.get("crate_id").and_then(Value::as_u64) == Some(0)
+                && matches!(inner(item), Some(("impl", _)))
+        })
+    }
+
     /// The crate id and full path of any item the crate mentions (from the `paths` table:
     /// where the item is defined, which for a re-exported item is not where users name it).
     pub fn summary(&self, id: Id) -> Option<(u64, Vec<&'j str>)> {

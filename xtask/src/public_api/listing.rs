@@ -14,6 +14,8 @@
 //!   `Debug`, `Default`, `Eq`, `PartialEq`, `Ord`, `PartialOrd`, `Hash`) are summarised as one
 //!   line per type, `impl Clone + Debug + Send + ... for T`; conditional ones (with a where
 //!   clause or type parameters) keep a line each;
+//! - trait impls the crate declares for other crates' types (`impl From<Local> for String`),
+//!   under the first listed type they name;
 //! - `pub use` re-exports of other crates' items, as `pub use PATH = TARGET`.
 //!
 //! Left out: blanket impls (`impl<T> From<T> for T` and friends hold for every type), the
@@ -120,12 +122,22 @@ impl Listing {
         for outside in &reach.outside_uses {
             builder.outside_use(outside);
         }
-        builder.push_summaries();
         let crate_name = krate
             .item(krate.root)
             .and_then(krate::name)
             .unwrap_or("?")
             .to_owned();
+        // Trait impls attached to no listed type or trait (`impl From<Local> for String`) are
+        // public too; those already listed come out as the same line and collapse.
+        let root = vec![crate_name.clone()];
+        for item in krate.local_impls() {
+            if let Some(("impl", body)) = krate::inner(item)
+                && !body.get("trait").is_none_or(Value::is_null)
+            {
+                builder.trait_impl(&root, body);
+            }
+        }
+        builder.push_summaries();
         Listing {
             crate_name,
             lines: builder.lines.into_values().collect(),
@@ -586,6 +598,10 @@ impl Builder<'_, '_> {
         let home = for_id
             .and_then(|id| self.reach.paths.get(&id))
             .or_else(|| trait_id.and_then(|id| self.reach.paths.get(&id)))
+            .or_else(|| {
+                let listed = first_listed_id(trait_.get("args")?, self.reach)?;
+                self.reach.paths.get(&listed)
+            })
             .map(|paths| paths[0].clone())
             .unwrap_or_else(|| owner.clone());
 
@@ -668,6 +684,25 @@ impl Builder<'_, '_> {
             out.push("::*");
         }
         self.push(&outside.path, Class::Item, "", joined, out);
+    }
+}
+
+/// The first listed local item a JSON value (a type, generic arguments) names, if any.
+fn first_listed_id(value: &Value, reach: &Reach) -> Option<Id> {
+    match value {
+        Value::Object(map) => {
+            if let Some(id) = map
+                .get("resolved_path")
+                .and_then(|p| p.get("id"))
+                .and_then(Value::as_u64)
+                .filter(|id| reach.paths.contains_key(id))
+            {
+                return Some(id);
+            }
+            map.values().find_map(|v| first_listed_id(v, reach))
+        }
+        Value::Array(items) => items.iter().find_map(|v| first_listed_id(v, reach)),
+        _ => None,
     }
 }
 
