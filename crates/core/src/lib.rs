@@ -62,11 +62,14 @@
 #![warn(missing_docs)]
 
 pub mod action;
+pub mod auto_backup;
 pub mod call;
 pub mod credentials;
 pub mod endpoint;
 pub mod error;
 pub mod exchange;
+pub mod freshness;
+pub mod instances;
 pub mod listing;
 pub mod pacer;
 pub mod pagination;
@@ -77,6 +80,7 @@ pub mod retry;
 pub mod sign;
 pub mod skew;
 pub mod time;
+pub mod window;
 
 pub use action::{Action, Page, PagedAction, Signing};
 pub use credentials::Credentials;

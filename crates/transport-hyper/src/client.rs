@@ -5,8 +5,8 @@ use std::sync::Arc;
 
 use futures_util::stream::{self, Stream, StreamExt as _};
 use tcredis_core::action::{Action, Page, PagedAction};
-use tcredis_core::exchange::{Event, Exchange, Transmit};
 use tcredis_core::endpoint::Endpoint;
+use tcredis_core::exchange::{Event, Exchange, Transmit};
 use tcredis_core::listing::{Listing, ListingEvent, ListingOptions};
 use tcredis_core::pagination::DriftPolicy;
 use tcredis_core::request::DescribeInstanceBackupsRequest;
@@ -67,14 +67,14 @@ impl Client {
     /// language and region included), with its signing stages, without sending anything:
     /// `--dry-run` prints it. Credentials come from the client's provider.
     pub async fn prepare<A: Action>(&self, action: &A, unix_time: i64) -> Result<Transmit, Error> {
-        let credentials = self
-            .engine
-            .credentials
-            .provide()
-            .await
-            .map_err(|e| Error::Credentials {
-                message: e.to_string(),
-            })?;
+        let credentials =
+            self.engine
+                .credentials
+                .provide()
+                .await
+                .map_err(|e| Error::Credentials {
+                    message: e.to_string(),
+                })?;
         let ctx = self.engine.ctx.recording_stages();
         let now = std::time::Instant::now();
         let mut call = Exchange::new(ctx, action, now);

@@ -8,10 +8,13 @@
 //! | action | type | signing | paged |
 //! |---|---|---|---|
 //! | redis `DescribeInstanceBackups` 2018-04-12 | [`DescribeInstanceBackupsRequest`](crate::request::DescribeInstanceBackupsRequest) | TC3 | yes (Limit ≤ 100) |
+//! | redis `DescribeInstances` 2018-04-12 | [`DescribeInstancesRequest`](crate::instances::DescribeInstancesRequest) | TC3 | yes (Limit ≤ 1000) |
+//! | redis `DescribeAutoBackupConfig` 2018-04-12 | [`DescribeAutoBackupConfigRequest`](crate::auto_backup::DescribeAutoBackupConfigRequest) | TC3 | no |
 //! | sts `AssumeRole` 2018-08-13 | [`AssumeRoleRequest`](crate::credentials::sts::AssumeRoleRequest) | TC3 | no |
 //! | sts `AssumeRoleWithWebIdentity` 2018-08-13 | [`AssumeRoleWithWebIdentityRequest`](crate::credentials::sts::AssumeRoleWithWebIdentityRequest) | none (`Authorization: SKIP`) | no |
 
 mod describe_instance_backups;
+mod redis_fleet;
 mod sts;
 
 use crate::error::ResponseError;
