@@ -10,7 +10,8 @@ use tcredis_transport_hyper::credentials::{
 
 use crate::api::Api;
 use crate::clock::{NOW_ENV, Now, system_unix};
-use crate::commands::{check, fetch, latest, list};
+use crate::commands::fleet::{Regions, selector};
+use crate::commands::{check, fetch, instances, latest, list};
 use crate::config::{CommandConfig, Config};
 use crate::config_show::{self, CredentialReport};
 use crate::dry_run;
@@ -205,36 +206,146 @@ async fn run(config: Config, env: Environment) -> Result<Outcome, Failure> {
         .provider
         .ok_or_else(|| CliError::usage(credentials.error.unwrap_or_default()))?;
     if config.global.dry_run {
+        if let Some(describe) = fleet_discovery(&config.command) {
+            return dry_run_fleet(&config, &settings, provider, &env, &describe).await;
+        }
         return dry_run_requests(&config, &settings, provider.as_ref(), now.unix).await;
     }
-    let api: Arc<dyn Api> = Arc::new(crate::client::build(&settings, provider, &env)?);
+    let regions = Regions::resolve(&config.global, &settings)?;
+    let client_api = crate::client::build(&settings, provider, &env, regions.first())?;
     let stdout_tty = io::stdout().is_terminal();
+    let verbose = config.global.verbose;
+    let seconds = |d: std::time::Duration| i64::try_from(d.as_secs()).unwrap_or(i64::MAX);
     match &config.command {
         CommandConfig::List(cfg) => {
-            let plan = list::plan(cfg, now.unix);
+            let mut plan = list::plan(cfg, now.unix);
+            let fleet_wide = cfg.instance_ids.is_empty()
+                && (cfg.selectors.filters() || regions.names.len() > 1 || regions.all);
+            let (apis, outcome) = if fleet_wide {
+                let (apis, targets, outcome) =
+                    list::fleet_targets(&client_api, &regions, &cfg.selectors, verbose).await;
+                plan.targets = targets;
+                (apis, outcome)
+            } else {
+                let api: Arc<dyn Api> = Arc::new(client_api.clone());
+                (vec![api], Outcome::Success)
+            };
             let mut emit = stdout_emitter(cfg.output, cfg.query.as_deref(), stdout_tty)?;
-            Ok(list::run(api, plan, emit.as_mut()).await?)
+            Ok(list::run(apis, plan, emit.as_mut()).await?.worst(outcome))
         }
         CommandConfig::Latest(cfg) => {
             let mut emit = stdout_emitter(cfg.output, cfg.query.as_deref(), stdout_tty)?;
-            let lookback = i64::try_from(cfg.lookback.as_secs()).unwrap_or(i64::MAX);
-            Ok(latest::run(api, &cfg.instance_ids, lookback, now.unix, emit.as_mut()).await?)
+            let run = latest::LatestRun {
+                regions,
+                selector: selector(&cfg.instance_ids, &cfg.selectors),
+                lookback: seconds(cfg.lookback),
+                now: now.unix,
+                verbose,
+            };
+            Ok(latest::run(&client_api, run, emit.as_mut()).await?)
         }
         CommandConfig::Check(cfg) => {
-            let max_age = i64::try_from(cfg.max_age.as_secs()).unwrap_or(i64::MAX);
             let mut out = stdout_writer();
-            Ok(check::run(
-                api,
-                &cfg.instance_ids,
-                max_age,
-                now.unix,
-                cfg.json,
+            let run = check::CheckRun {
+                regions,
+                selector: selector(&cfg.instance_ids, &cfg.selectors),
+                max_age: seconds(cfg.max_age),
+                lookback: seconds(cfg.lookback),
+                now: now.unix,
+                json: cfg.json,
+                verbose,
+            };
+            Ok(check::run(&client_api, run, out.as_mut()).await?)
+        }
+        CommandConfig::InstancesList(cfg) => {
+            let format = cfg
+                .output
+                .unwrap_or_else(|| Format::default_for(stdout_tty));
+            let query = cfg
+                .query
+                .as_deref()
+                .map(Query::compile)
+                .transpose()
+                .map_err(CliError::usage)?;
+            let mut out = stdout_writer();
+            Ok(instances::run(
+                &client_api,
+                &regions,
+                cfg,
+                format,
+                query.as_ref(),
+                verbose,
                 out.as_mut(),
             )
             .await?)
         }
         _ => Ok(Outcome::Success),
     }
+}
+
+/// The `DescribeInstances` request a fleet-wide command starts each region with (`None`: the
+/// command starts with backup listings). What follows depends on the answers, so a dry run of
+/// a fleet-wide command prints this first request of each region.
+fn fleet_discovery(
+    command: &CommandConfig,
+) -> Option<tcredis_core::instances::DescribeInstancesRequest> {
+    let request = |ids: &[String], selectors: &crate::config::Selectors| {
+        let mut s = selector(&[], selectors);
+        for id in ids {
+            s = s.instance_id(id.clone());
+        }
+        let max = tcredis_core::instances::MAX_LIMIT;
+        tcredis_core::PagedAction::with_page(&s.request(), 0, u64::from(max))
+    };
+    match command {
+        CommandConfig::InstancesList(c) => Some(request(&c.instance_ids, &c.selectors)),
+        CommandConfig::Latest(c) if c.instance_ids.is_empty() => Some(request(&[], &c.selectors)),
+        CommandConfig::Check(c) if c.instance_ids.is_empty() => Some(request(&[], &c.selectors)),
+        CommandConfig::List(c) if c.instance_ids.is_empty() && c.selectors.filters() => {
+            Some(request(&[], &c.selectors))
+        }
+        _ => None,
+    }
+}
+
+/// `--dry-run` of a fleet-wide command: each region's first request, exactly as the client
+/// would send it (`Client::prepare`), the signing stages on stderr at `-v`.
+async fn dry_run_fleet(
+    config: &Config,
+    settings: &Settings,
+    provider: tcredis_transport_hyper::credentials::SharedProvider,
+    env: &Environment,
+    describe: &tcredis_core::instances::DescribeInstancesRequest,
+) -> Result<Outcome, Failure> {
+    let regions = Regions::resolve(&config.global, settings)?;
+    let api = crate::client::build(settings, provider, env, regions.first())?;
+    let timestamp = config.global.timestamp.unwrap_or_else(system_unix);
+    if timestamp < 0 {
+        return Err(CliError::usage("--timestamp must not be negative").into());
+    }
+    let mut out = stdout_writer();
+    for (i, region) in regions.names.iter().enumerate() {
+        let client = api.for_region(region)?;
+        let transmit = client
+            .client()
+            .prepare(describe, timestamp)
+            .await
+            .map_err(|e| client.classify(e))?;
+        if i > 0 {
+            out.write_all(b"\n")?;
+        }
+        out.write_all(dry_run::render(&transmit.request).as_bytes())?;
+        if config.global.verbose > 0
+            && let Some(stages) = &transmit.stages
+        {
+            out.flush()?;
+            let _ = io::stderr()
+                .lock()
+                .write_all(dry_run::render_stages(stages).as_bytes());
+        }
+    }
+    out.flush()?;
+    Ok(Outcome::Success)
 }
 
 /// The first request of each query the command would send, printed instead of sent.
@@ -313,15 +424,28 @@ fn planned_requests(
         }
         CommandConfig::Latest(cfg) => {
             let secs = i64::try_from(cfg.lookback.as_secs()).unwrap_or(i64::MAX);
-            let first = Window::closed(now.saturating_sub(secs), now).split(now)[0];
-            first_pages(&cfg.instance_ids, first)
+            let windows = tcredis_core::fleet::widening_windows(
+                now,
+                tcredis_core::fleet::FIRST_LATEST_WINDOW,
+                secs,
+            );
+            first_pages(&cfg.instance_ids, core_window(windows[0]))
         }
         CommandConfig::Check(cfg) => {
-            let secs = i64::try_from(cfg.max_age.as_secs()).unwrap_or(i64::MAX);
-            let (windows, _) = check::windows(secs, now);
-            first_pages(&cfg.instance_ids, windows[0])
+            let max_age = i64::try_from(cfg.max_age.as_secs()).unwrap_or(i64::MAX);
+            let lookback = i64::try_from(cfg.lookback.as_secs()).unwrap_or(i64::MAX);
+            let windows = tcredis_core::fleet::recent_windows(now, max_age.min(lookback));
+            first_pages(&cfg.instance_ids, core_window(windows[0]))
         }
         _ => Vec::new(),
+    }
+}
+
+/// The CLI's window from core's (the same two bounds).
+fn core_window(w: tcredis_core::window::Window) -> Window {
+    Window {
+        begin: w.begin,
+        end: w.end,
     }
 }
 
@@ -333,7 +457,7 @@ fn first_pages(
         targets: Vec::new(),
         windows: Vec::new(),
         instance_name: None,
-        statuses: Vec::new(),
+        statuses: tcredis_core::fleet::GOOD_STATUSES.to_vec(),
         paging: fetch::Paging::All,
     };
     ids.iter()

@@ -8,8 +8,8 @@ use std::time::Duration;
 use clap::{ArgAction, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use crate::config::{
-    CheckConfig, CommandConfig, Config, GlobalOptions, LatestConfig, ListConfig, ShellKind,
-    TimeSpec,
+    CheckConfig, CommandConfig, Config, GlobalOptions, InstancesListConfig, LatestConfig,
+    ListConfig, Selectors, ShellKind, TimeSpec,
 };
 use crate::duration::parse_positive_duration;
 use crate::output::Format;
@@ -34,14 +34,16 @@ pub struct Cli {
 /// Flags every command accepts, before or after the subcommand.
 #[derive(Debug, Args)]
 struct GlobalArgs {
-    /// Region, e.g. ap-guangzhou [env: TENCENTCLOUD_REGION; else the profile's region].
+    /// Region, e.g. ap-guangzhou; repeat for several, or `all` for every known region (instances
+    /// list, backups list/latest/check) [env: TENCENTCLOUD_REGION; else the profile's region].
     #[arg(
         long,
         global = true,
         value_name = "REGION",
+        action = ArgAction::Append,
         help_heading = "Global options"
     )]
-    region: Option<String>,
+    region: Vec<String>,
     /// `--endpoint`, as written (help text in the attribute: rustdoc would read its brackets
     /// as a link).
     #[arg(
@@ -152,6 +154,9 @@ enum TopCommand {
     /// List, find and check backups.
     #[command(subcommand)]
     Backups(BackupsCommand),
+    /// List Redis instances (DescribeInstances).
+    #[command(subcommand)]
+    Instances(InstancesCommand),
     /// Show the resolved configuration.
     #[command(subcommand)]
     Config(ConfigCommand),
@@ -176,6 +181,70 @@ enum BackupsCommand {
     Latest(LatestArgs),
     /// Check that each instance has a good backup newer than --max-age (for cron and monitoring).
     Check(CheckArgs),
+}
+
+#[derive(Debug, Subcommand)]
+enum InstancesCommand {
+    /// The instances of each region, by InstanceId (isolated and deleting ones hidden unless
+    /// --include-isolated).
+    List(InstancesListArgs),
+}
+
+/// Which instances of each region a command covers when no --instance-id is given.
+#[derive(Debug, Args)]
+struct SelectorArgs {
+    /// Only instances whose name (or ID) contains TEXT (DescribeInstances SearchKey).
+    #[arg(long, value_name = "TEXT", conflicts_with = "instance_ids")]
+    search: Option<String>,
+    /// Only instances carrying this resource tag; repeat: all must match.
+    #[arg(long = "tag", value_name = "KEY=VALUE", value_parser = parse_tag, conflicts_with = "instance_ids")]
+    tags: Vec<(String, String)>,
+    /// Only instances of this project; repeat: any matches.
+    #[arg(long = "project-id", value_name = "N", conflicts_with = "instance_ids")]
+    project_ids: Vec<i64>,
+}
+
+impl SelectorArgs {
+    fn into_selectors(self, include_isolated: bool) -> Selectors {
+        Selectors {
+            search: self.search,
+            tags: self.tags,
+            project_ids: self.project_ids,
+            include_isolated,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum InstancesOutputArg {
+    /// Aligned columns (default on a terminal).
+    Table,
+    /// {"TotalCount": N, "InstanceSet": [...]} (default when piped).
+    Json,
+    /// One compact instance per line.
+    Ndjson,
+    /// RFC 4180 with a header row.
+    Csv,
+    /// Tab-separated, with the same header.
+    Tsv,
+}
+
+#[derive(Debug, Args)]
+struct InstancesListArgs {
+    /// Instance ID; repeat for several (DescribeInstances InstanceIds).
+    #[arg(long = "instance-id", value_name = "ID")]
+    instance_ids: Vec<String>,
+    #[command(flatten)]
+    selectors: SelectorArgs,
+    /// Also list isolated (-2) and deleting (-3) instances.
+    #[arg(long)]
+    include_isolated: bool,
+    /// Output format [default: table on a terminal, json otherwise].
+    #[arg(long, short, value_name = "FORMAT", value_enum)]
+    output: Option<InstancesOutputArg>,
+    /// JMESPath expression over the json shape, e.g. 'InstanceSet[].InstanceId'.
+    #[arg(long, value_name = "JMESPATH")]
+    query: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -222,6 +291,8 @@ struct ListArgs {
     /// Instance ID; repeat for several (listed in the order given). Default: every instance.
     #[arg(long = "instance-id", value_name = "ID")]
     instance_ids: Vec<String>,
+    #[command(flatten)]
+    selectors: SelectorArgs,
     /// Instance name (substring match).
     #[arg(long, value_name = "TEXT")]
     instance_name: Option<String>,
@@ -257,9 +328,14 @@ struct ListArgs {
 
 #[derive(Debug, Args)]
 struct LatestArgs {
-    /// Instance ID; repeat for several.
-    #[arg(long = "instance-id", value_name = "ID", required = true)]
+    /// Instance ID; repeat for several. Default: every running instance of each region.
+    #[arg(long = "instance-id", value_name = "ID")]
     instance_ids: Vec<String>,
+    #[command(flatten)]
+    selectors: SelectorArgs,
+    /// Also search instances that are not running (initialising, isolated, being deleted).
+    #[arg(long, conflicts_with = "instance_ids")]
+    include_isolated: bool,
     /// How far back to look.
     #[arg(long, value_name = "DURATION", default_value = "30d", value_parser = parse_positive_duration)]
     lookback: Duration,
@@ -273,12 +349,20 @@ struct LatestArgs {
 
 #[derive(Debug, Args)]
 struct CheckArgs {
-    /// Instance ID; repeat for several.
-    #[arg(long = "instance-id", value_name = "ID", required = true)]
+    /// Instance ID; repeat for several. Default: every running instance of each region.
+    #[arg(long = "instance-id", value_name = "ID")]
     instance_ids: Vec<String>,
+    #[command(flatten)]
+    selectors: SelectorArgs,
+    /// Also check instances that are not running (initialising, isolated, being deleted).
+    #[arg(long, conflicts_with = "instance_ids")]
+    include_isolated: bool,
     /// The newest good backup must be younger than this (e.g. 26h).
     #[arg(long, value_name = "DURATION", value_parser = parse_positive_duration)]
     max_age: Duration,
+    /// How far back to look for the newest good backup (STALE within it, MISSING beyond).
+    #[arg(long, value_name = "DURATION", default_value = "30d", value_parser = parse_positive_duration)]
+    lookback: Duration,
     /// Report format.
     #[arg(long, short, value_name = "FORMAT", default_value = "text", value_parser = ["text", "json"])]
     output: String,
@@ -291,6 +375,48 @@ fn parse_rate(text: &str) -> Result<f64, String> {
             "{text:?} is not a rate; use a number of requests per second >= 0 (0 turns pacing off)"
         )),
     }
+}
+
+fn parse_tag(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((key, value)) if !key.trim().is_empty() => Ok((key.to_owned(), value.to_owned())),
+        _ => Err(format!(
+            "{text:?} is not a tag; use KEY=VALUE with a non-empty KEY, e.g. env=prod"
+        )),
+    }
+}
+
+/// The `--region` values as given, checked: `all` alone, otherwise distinct names.
+fn check_regions(regions: &[String]) -> Result<(), (&'static str, String)> {
+    if regions.iter().any(|r| r == "all") && regions.len() > 1 {
+        return Err((
+            "--region",
+            "`all` already means every region; give it alone".to_owned(),
+        ));
+    }
+    for (i, r) in regions.iter().enumerate() {
+        if r.trim().is_empty() {
+            return Err(("--region", "must not be empty".to_owned()));
+        }
+        if regions[..i].contains(r) {
+            return Err(("--region", format!("{r} is given twice")));
+        }
+    }
+    Ok(())
+}
+
+/// `--instance-id` names instances of one region: with several regions it is ambiguous.
+fn single_region_for_ids(
+    regions: &[String],
+    instance_ids: &[String],
+) -> Result<(), (&'static str, String)> {
+    if !instance_ids.is_empty() && (regions.len() > 1 || regions.iter().any(|r| r == "all")) {
+        return Err((
+            "--instance-id",
+            "names instances of one region; give a single --region (or leave --instance-id out to cover every instance of each region)".to_owned(),
+        ));
+    }
+    Ok(())
 }
 
 fn parse_beijing(text: &str) -> Result<i64, String> {
@@ -340,8 +466,10 @@ fn into_config(cli: Cli) -> Result<Config, (&'static str, String)> {
             "cannot be combined with --endpoint (the mock is its own endpoint)".to_owned(),
         ));
     }
+    check_regions(&g.region)?;
     let global = GlobalOptions {
-        region: g.region,
+        region: g.region.first().cloned(),
+        regions: g.region,
         endpoint: g.endpoint,
         connect_to: g.connect_to,
         profile: g.profile,
@@ -381,8 +509,10 @@ fn into_config(cli: Cli) -> Result<Config, (&'static str, String)> {
                     end: a.end_time,
                 },
             };
+            single_region_for_ids(&global.regions, &a.instance_ids)?;
             CommandConfig::List(ListConfig {
                 instance_ids: a.instance_ids,
+                selectors: a.selectors.into_selectors(false),
                 instance_name: a.instance_name,
                 statuses: a.statuses,
                 time,
@@ -397,18 +527,42 @@ fn into_config(cli: Cli) -> Result<Config, (&'static str, String)> {
             if let Some(q) = &a.query {
                 crate::output::Query::compile(q).map_err(|e| ("--query", e))?;
             }
+            single_region_for_ids(&global.regions, &a.instance_ids)?;
             CommandConfig::Latest(LatestConfig {
                 instance_ids: a.instance_ids,
+                selectors: a.selectors.into_selectors(a.include_isolated),
                 lookback: a.lookback,
                 output: a.output.map(Format::from),
                 query: a.query,
             })
         }
-        TopCommand::Backups(BackupsCommand::Check(a)) => CommandConfig::Check(CheckConfig {
-            instance_ids: a.instance_ids,
-            max_age: a.max_age,
-            json: a.output == "json",
-        }),
+        TopCommand::Backups(BackupsCommand::Check(a)) => {
+            single_region_for_ids(&global.regions, &a.instance_ids)?;
+            CommandConfig::Check(CheckConfig {
+                instance_ids: a.instance_ids,
+                selectors: a.selectors.into_selectors(a.include_isolated),
+                max_age: a.max_age,
+                lookback: a.lookback,
+                json: a.output == "json",
+            })
+        }
+        TopCommand::Instances(InstancesCommand::List(a)) => {
+            if let Some(q) = &a.query {
+                crate::output::Query::compile(q).map_err(|e| ("--query", e))?;
+            }
+            CommandConfig::InstancesList(InstancesListConfig {
+                instance_ids: a.instance_ids,
+                selectors: a.selectors.into_selectors(a.include_isolated),
+                output: a.output.map(|o| match o {
+                    InstancesOutputArg::Table => Format::Table,
+                    InstancesOutputArg::Json => Format::Json,
+                    InstancesOutputArg::Ndjson => Format::Ndjson,
+                    InstancesOutputArg::Csv => Format::Csv,
+                    InstancesOutputArg::Tsv => Format::Tsv,
+                }),
+                query: a.query,
+            })
+        }
         TopCommand::Config(ConfigCommand::Show) => CommandConfig::ConfigShow,
         TopCommand::Completions { shell } => CommandConfig::Completions(match shell {
             Shell::Bash => ShellKind::Bash,
@@ -522,7 +676,71 @@ mod tests {
                 &["backups", "check", "--instance-id", "crs-a"][..],
                 "--max-age",
             ),
-            (&["backups", "latest"][..], "--instance-id"),
+            (
+                &[
+                    "--region",
+                    "all",
+                    "--region",
+                    "ap-beijing",
+                    "backups",
+                    "check",
+                    "--max-age",
+                    "1d",
+                ][..],
+                "give it alone",
+            ),
+            (
+                &[
+                    "--region",
+                    "ap-beijing",
+                    "--region",
+                    "ap-beijing",
+                    "instances",
+                    "list",
+                ][..],
+                "given twice",
+            ),
+            (
+                &[
+                    "--region",
+                    "ap-beijing",
+                    "--region",
+                    "ap-shanghai",
+                    "backups",
+                    "latest",
+                    "--instance-id",
+                    "crs-a",
+                ][..],
+                "single --region",
+            ),
+            (&["instances", "list", "--tag", "=x"][..], "KEY=VALUE"),
+            (
+                &[
+                    "backups",
+                    "check",
+                    "--max-age",
+                    "1d",
+                    "--instance-id",
+                    "crs-a",
+                    "--search",
+                    "x",
+                ][..],
+                "--search",
+            ),
+            (
+                &[
+                    "backups",
+                    "latest",
+                    "--instance-id",
+                    "crs-a",
+                    "--include-isolated",
+                ][..],
+                "--include-isolated",
+            ),
+            (
+                &["instances", "list", "-o", "yaml"][..],
+                "table, json, ndjson, csv, tsv",
+            ),
             (&["--language", "fr", "config", "show"][..], "zh-CN"),
             (
                 &["--role-arn", "qcs::cam::uin/1:roleName/x", "config", "show"][..],
@@ -559,5 +777,53 @@ mod tests {
             panic!()
         };
         assert_eq!(l.lookback, Duration::from_secs(30 * 86_400));
+    }
+
+    #[test]
+    fn fleet_flags() {
+        let c = parse_ok(&[
+            "backups",
+            "check",
+            "--region",
+            "ap-beijing",
+            "--region",
+            "ap-shanghai",
+            "--max-age",
+            "26h",
+            "--lookback",
+            "7d",
+            "--tag",
+            "env=prod",
+            "--tag",
+            "team=a=b",
+            "--project-id",
+            "3",
+            "--search",
+            "orders",
+            "--include-isolated",
+        ]);
+        assert_eq!(c.global.regions, ["ap-beijing", "ap-shanghai"]);
+        assert_eq!(c.global.region.as_deref(), Some("ap-beijing"));
+        let CommandConfig::Check(k) = c.command else {
+            panic!()
+        };
+        assert!(k.instance_ids.is_empty());
+        assert_eq!(k.lookback, Duration::from_secs(7 * 86_400));
+        assert_eq!(
+            k.selectors,
+            Selectors {
+                search: Some("orders".into()),
+                tags: vec![("env".into(), "prod".into()), ("team".into(), "a=b".into())],
+                project_ids: vec![3],
+                include_isolated: true,
+            }
+        );
+        let c = parse_ok(&["--region", "all", "instances", "list", "-o", "csv"]);
+        assert_eq!(c.global.regions, ["all"]);
+        let CommandConfig::InstancesList(i) = c.command else {
+            panic!()
+        };
+        assert_eq!(i.output, Some(Format::Csv));
+        assert!(!i.selectors.include_isolated);
     }
 }

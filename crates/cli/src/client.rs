@@ -19,22 +19,30 @@ use crate::settings::{Environment, Settings, Source};
 pub struct ClientApi {
     client: Client,
     hints: Arc<HintContext>,
+    /// `--region all`: a region answering `UnsupportedRegion` lists nothing instead of failing.
+    unavailable_ok: bool,
 }
 
-/// Builds the client. `env` is the snapshot for proxy variables.
+/// Builds the client for `region` (the first of the command's regions). `env` is the snapshot
+/// for proxy variables.
 pub fn build(
     settings: &Settings,
     provider: SharedProvider,
     env: &Environment,
+    region: &str,
 ) -> Result<ClientApi, CliError> {
-    let region = settings.require_region()?.to_owned();
+    let region = region.to_owned();
     let mut b = Client::builder()
         .shared_credentials_provider(provider)
         .region(region.clone())
-        .endpoint(settings.endpoint.value.clone())
         .rate_limit(settings.rate_limit.value)
         .max_retries(settings.max_retries.value)
         .env(proxy_env(settings, env));
+    // A default endpoint is left to the client, which derives it again for every other region
+    // (`redis.<region>.tencentcloudapi.com` for a financial one); a given one serves them all.
+    if settings.endpoint.source != Source::Default {
+        b = b.endpoint(settings.endpoint.value.clone());
+    }
     if let Some(a) = &settings.connect_to {
         b = b.connect_to(a.value.to_string());
     }
@@ -73,7 +81,49 @@ pub fn build(
     Ok(ClientApi {
         client,
         hints: Arc::new(hints),
+        unavailable_ok: false,
     })
+}
+
+/// Whether `e` says the region is not served (`UnsupportedRegion`).
+fn is_unsupported_region(e: &Error) -> bool {
+    e.api_error()
+        .is_some_and(|a| a.code().as_str() == "UnsupportedRegion")
+}
+
+impl ClientApi {
+    /// The same API, answering an empty listing where the region is `UnsupportedRegion`
+    /// (`--region all`: such a region is "not available", not an error).
+    pub fn tolerating_unavailable(mut self, yes: bool) -> Self {
+        self.unavailable_ok = yes;
+        self
+    }
+
+    /// The transport client (for the fleet commands).
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    /// Maps a transport error as [`classify`] does, with this client's hints.
+    pub fn classify(&self, e: Error) -> CliError {
+        classify(e, &self.hints)
+    }
+
+    /// The same API for another region (pool, credentials and pacer shared).
+    pub fn for_region(&self, region: &str) -> Result<ClientApi, CliError> {
+        let client = self
+            .client
+            .for_region(region)
+            .map_err(|e| classify(e, &self.hints))?;
+        let hints = HintContext::new()
+            .region(region.to_owned())
+            .host(client.endpoint().host());
+        Ok(ClientApi {
+            client,
+            hints: Arc::new(hints),
+            unavailable_ok: self.unavailable_ok,
+        })
+    }
 }
 
 /// The API over a client built elsewhere (tests: a loopback mock with fixed credentials).
@@ -82,6 +132,7 @@ pub fn from_client(client: Client) -> ClientApi {
     ClientApi {
         client,
         hints: Arc::new(HintContext::new()),
+        unavailable_ok: false,
     }
 }
 
@@ -127,21 +178,23 @@ impl Api for ClientApi {
     fn page(&self, request: DescribeInstanceBackupsRequest) -> PageFuture {
         let client = self.client.clone();
         let hints = Arc::clone(&self.hints);
+        let unavailable_ok = self.unavailable_ok;
         Box::pin(async move {
-            client
-                .describe_instance_backups(&request)
-                .await
-                .map(to_page)
-                .map_err(|e| classify(e, &hints))
+            match client.describe_instance_backups(&request).await {
+                Ok(r) => Ok(to_page(r)),
+                Err(e) if unavailable_ok && is_unsupported_region(&e) => Ok(Page::default()),
+                Err(e) => Err(classify(e, &hints)),
+            }
         })
     }
 
     fn pages(&self, request: DescribeInstanceBackupsRequest) -> PageStream {
         let hints = Arc::clone(&self.hints);
-        Box::pin(
-            self.client
-                .pages(request)
-                .map(move |r| r.map(to_page).map_err(|e| classify(e, &hints))),
-        )
+        let unavailable_ok = self.unavailable_ok;
+        Box::pin(self.client.pages(request).map(move |r| match r {
+            Ok(r) => Ok(to_page(r)),
+            Err(e) if unavailable_ok && is_unsupported_region(&e) => Ok(Page::default()),
+            Err(e) => Err(classify(e, &hints)),
+        }))
     }
 }

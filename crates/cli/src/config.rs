@@ -18,8 +18,10 @@ pub struct Config {
 /// The GLOBAL flags, as given (resolution against env and files happens in `settings`).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct GlobalOptions {
-    /// `--region`.
+    /// The first `--region` (what settings resolve; `all` stays `all`).
     pub region: Option<String>,
+    /// Every `--region`, in order (`all` alone, or distinct region names; empty: none given).
+    pub regions: Vec<String>,
     /// `--endpoint` as written.
     pub endpoint: Option<String>,
     /// `--connect-to HOST:PORT`.
@@ -72,11 +74,34 @@ pub enum TimeSpec {
     Since(Duration),
 }
 
+/// `--search`, `--tag`, `--project-id` and `--include-isolated`: which instances of each region
+/// a command without `--instance-id` covers.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Selectors {
+    /// `--search` (DescribeInstances `SearchKey`).
+    pub search: Option<String>,
+    /// `--tag KEY=VALUE`, all must match.
+    pub tags: Vec<(String, String)>,
+    /// `--project-id`, any matches.
+    pub project_ids: Vec<i64>,
+    /// `--include-isolated`.
+    pub include_isolated: bool,
+}
+
+impl Selectors {
+    /// Whether any `DescribeInstances` filter was given (`--include-isolated` is not one).
+    pub fn filters(&self) -> bool {
+        self.search.is_some() || !self.tags.is_empty() || !self.project_ids.is_empty()
+    }
+}
+
 /// `backups list`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListConfig {
     /// `--instance-id`, in the order given (empty: every instance of the region).
     pub instance_ids: Vec<String>,
+    /// Selectors: with any, the instances are listed first and each one's backups listed.
+    pub selectors: Selectors,
     /// `--instance-name`.
     pub instance_name: Option<String>,
     /// `--status`, numbers.
@@ -98,8 +123,10 @@ pub struct ListConfig {
 /// `backups latest`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LatestConfig {
-    /// `--instance-id` (at least one).
+    /// `--instance-id` (empty: every selected instance of each region).
     pub instance_ids: Vec<String>,
+    /// Which instances without `--instance-id`.
+    pub selectors: Selectors,
     /// `--lookback`.
     pub lookback: Duration,
     /// `--output`, when given.
@@ -111,12 +138,29 @@ pub struct LatestConfig {
 /// `backups check`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CheckConfig {
-    /// `--instance-id` (at least one).
+    /// `--instance-id` (empty: every selected instance of each region).
     pub instance_ids: Vec<String>,
+    /// Which instances without `--instance-id`.
+    pub selectors: Selectors,
     /// `--max-age`.
     pub max_age: Duration,
+    /// `--lookback`.
+    pub lookback: Duration,
     /// `--output json` for a machine-readable report (default text).
     pub json: bool,
+}
+
+/// `instances list`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InstancesListConfig {
+    /// `--instance-id` (any of them; empty: every instance).
+    pub instance_ids: Vec<String>,
+    /// The filters, and `--include-isolated` (default: isolated and deleting instances hidden).
+    pub selectors: Selectors,
+    /// `--output`, when given.
+    pub output: Option<Format>,
+    /// `--query`.
+    pub query: Option<String>,
 }
 
 /// Shells `completions` knows.
@@ -139,6 +183,8 @@ pub enum CommandConfig {
     Latest(LatestConfig),
     /// `backups check`.
     Check(CheckConfig),
+    /// `instances list`.
+    InstancesList(InstancesListConfig),
     /// `config show`.
     ConfigShow,
     /// `completions SHELL`.

@@ -11,14 +11,6 @@ pub const STATUSES: [(&str, i64); 6] = [
     ("deleted", -2),
 ];
 
-/// Statuses of a good backup (usable for a restore): ok, exporting, exported.
-pub const GOOD: [i64; 3] = [2, 3, 4];
-
-/// True when a backup with this status is a good one.
-pub fn is_good(status: Option<i64>) -> bool {
-    status.is_some_and(|s| GOOD.contains(&s))
-}
-
 /// Parses a `--status` value: a name or its number.
 pub fn parse_status(text: &str) -> Result<i64, String> {
     let t = text.trim();
@@ -102,6 +94,5 @@ mod tests {
         assert_eq!(backup_type_name("1"), "auto");
         assert_eq!(backup_type_name("manualBackupInstance"), "manual");
         assert_eq!(backup_type_name("weird"), "weird");
-        assert!(is_good(Some(3)) && !is_good(Some(1)) && !is_good(None));
     }
 }

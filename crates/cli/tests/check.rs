@@ -159,7 +159,7 @@ fn check_reports_every_instance_and_the_worst_exit_code() {
     );
     assert_eq!(
         lines[2],
-        "tcredis check: OK ok=2 stale=0 missing=0 error=0 instances=2 max_age=26h exit=0"
+        "tcredis check: OK ok=2 stale=0 missing=0 missed=0 skipped=0 error=0 instances=2 max_age=26h requests=2 exit=0"
     );
 
     let mixed = run_seeded(
@@ -195,7 +195,7 @@ fn check_reports_every_instance_and_the_worst_exit_code() {
     assert!(lines[2].starts_with("OK"));
     assert_eq!(
         lines[3],
-        "tcredis check: STALE ok=1 stale=1 missing=1 error=0 instances=3 max_age=26h exit=1"
+        "tcredis check: MISSING ok=1 stale=1 missing=1 missed=0 skipped=0 error=0 instances=3 max_age=26h requests=5 exit=1"
     );
 
     let with_error = run_seeded(
@@ -220,7 +220,11 @@ fn check_reports_every_instance_and_the_worst_exit_code() {
         "{}",
         lines[1]
     );
-    assert!(lines[2].ends_with("error=1 instances=2 max_age=26h exit=3"));
+    assert!(
+        lines[2].ends_with("error=1 instances=2 max_age=26h requests=3 exit=3"),
+        "{}",
+        lines[2]
+    );
     assert!(
         with_error.stderr.contains("RequestId") && with_error.stderr.contains("hint:"),
         "{}",

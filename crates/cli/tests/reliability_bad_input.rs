@@ -147,9 +147,23 @@ fn hostile_flags_and_values_are_usage_errors_that_name_the_flag() {
             &["--max-age"],
         ),
         (
-            "latest without id",
-            &["backups", "latest"],
-            &["--instance-id"],
+            "tag without a value separator",
+            &["instances", "list", "--tag", "env"],
+            &["--tag", "KEY=VALUE"],
+        ),
+        (
+            "instance ids over several regions",
+            &[
+                "--region",
+                "ap-beijing",
+                "--region",
+                "ap-shanghai",
+                "backups",
+                "latest",
+                "--instance-id",
+                "crs-a",
+            ],
+            &["--instance-id", "single --region"],
         ),
         (
             "lookback garbage",

@@ -81,15 +81,19 @@ pub fn base_request(
     r
 }
 
-/// Starts every job; the receivers come back in target order.
-pub fn start(api: Arc<dyn Api>, plan: Arc<Plan>) -> Vec<mpsc::Receiver<Event>> {
+/// Starts every job, target `i` through `apis[i]` (its region's API); the receivers come back
+/// in target order.
+pub fn start(apis: Vec<Arc<dyn Api>>, plan: Arc<Plan>) -> Vec<mpsc::Receiver<Event>> {
     let permits = Arc::new(Semaphore::new(CONCURRENCY));
     let mut receivers = Vec::with_capacity(plan.targets.len());
     let mut previous_started: Option<oneshot::Receiver<()>> = None;
     for index in 0..plan.targets.len() {
         let (tx, rx) = mpsc::channel(PREFETCH_PAGES);
         receivers.push(rx);
-        let api = Arc::clone(&api);
+        let Some(api) = apis.get(index).or(apis.last()).map(Arc::clone) else {
+            // No API at all: the job ends at once (an empty plan has nothing to fetch).
+            continue;
+        };
         let plan = Arc::clone(&plan);
         let permits = Arc::clone(&permits);
         let (started_tx, started_rx) = oneshot::channel();

@@ -1,127 +1,81 @@
-//! `backups latest` and the finder `check` shares: the newest good backup (Status 2, 3 or 4)
-//! of each instance by StartTime, found by reading every page of a bounded window (never by
-//! trusting the listing order), windows newest first, stopping at the first window that has one.
+//! `backups latest`: the newest good backup (status ok, exporting or exported) of each instance,
+//! through the transport's fleet API: every running instance of each region, or the
+//! `--instance-id`s given, each searched over windows widening back from now (1 day, 2, 4, ...
+//! up to `--lookback`). The newest is picked by StartTime, never by the listing order.
 
-use std::sync::Arc;
+use tcredis_transport_hyper::fleet::{LatestOptions, LatestResult, RegionResult, Selector};
 
-use futures_util::StreamExt;
-use tcredis_core::time::BeijingTime;
-use tokio::sync::Semaphore;
-
-use crate::api::Api;
-use crate::backup::Backup;
-use crate::commands::fetch::{ALL_LIMIT, CONCURRENCY, Paging, Plan, base_request};
+use crate::client::ClientApi;
+use crate::commands::fleet::{Regions, note_regions};
 use crate::commands::list::report;
 use crate::duration::format_compact;
-use crate::exit::{CliError, Outcome};
+use crate::exit::Outcome;
 use crate::output::Emit;
-use crate::status::is_good;
-use crate::window::Window;
 
-/// What the search found for one instance.
-pub type Found = Result<Option<Backup>, CliError>;
-
-fn start_unix(b: &Backup) -> Option<i64> {
-    b.fields()
-        .start_time
-        .as_deref()
-        .and_then(|t| BeijingTime::parse(t).ok())
-        .map(BeijingTime::unix)
+/// What a latest run needs besides the client.
+#[derive(Debug, Clone)]
+pub struct LatestRun {
+    /// The regions.
+    pub regions: Regions,
+    /// Which instances.
+    pub selector: Selector,
+    /// `--lookback`, seconds.
+    pub lookback: i64,
+    /// Now, Unix seconds.
+    pub now: i64,
+    /// `-v` count.
+    pub verbose: u8,
 }
 
-/// Searches one instance over `windows` (newest first).
-pub async fn newest_good(api: &dyn Api, instance: &str, windows: &[Window]) -> Found {
-    let plan = Plan {
-        targets: Vec::new(),
-        windows: Vec::new(),
-        instance_name: None,
-        statuses: Vec::new(),
-        paging: Paging::All,
-    };
-    for &window in windows {
-        let mut req = base_request(&plan, Some(instance), window);
-        req.limit = Some(ALL_LIMIT);
-        req.offset = Some(0);
-        let mut pages = api.pages(req);
-        let mut best: Option<(i64, Backup)> = None;
-        while let Some(page) = pages.next().await {
-            for item in page?.items {
-                if !is_good(item.fields().status) {
-                    continue;
-                }
-                let Some(start) = start_unix(&item) else {
-                    continue;
-                };
-                if best.as_ref().is_none_or(|(t, _)| start > *t) {
-                    best = Some((start, item));
-                }
-            }
-        }
-        if let Some((_, b)) = best {
-            return Ok(Some(b));
-        }
-    }
-    Ok(None)
-}
-
-/// Runs the finder for every instance (bounded concurrency), results in the given order.
-pub async fn find_all(api: Arc<dyn Api>, instances: &[String], windows: Vec<Window>) -> Vec<Found> {
-    let permits = Arc::new(Semaphore::new(CONCURRENCY));
-    let windows = Arc::new(windows);
-    let handles: Vec<_> = instances
-        .iter()
-        .map(|id| {
-            let (api, permits, windows, id) = (
-                Arc::clone(&api),
-                Arc::clone(&permits),
-                Arc::clone(&windows),
-                id.clone(),
-            );
-            tokio::spawn(async move {
-                let _permit = permits.acquire_owned().await;
-                newest_good(api.as_ref(), &id, &windows).await
-            })
-        })
-        .collect();
-    let mut out = Vec::with_capacity(handles.len());
-    for h in handles {
-        out.push(
-            h.await
-                .unwrap_or_else(|e| Err(CliError::network(format!("internal task failed: {e}")))),
-        );
-    }
-    out
-}
-
-/// `backups latest`: writes the found backups; a missing one exits 1, errors 3 or 4.
+/// Writes the found backups in instance order; an instance without one exits 1, errors 3 or 4.
 pub async fn run(
-    api: Arc<dyn Api>,
-    instances: &[String],
-    lookback_secs: i64,
-    now: i64,
+    api: &ClientApi,
+    run: LatestRun,
     emit: &mut dyn Emit,
 ) -> Result<Outcome, std::io::Error> {
-    let windows = Window::closed(now.saturating_sub(lookback_secs), now).split(now);
-    let found = find_all(api, instances, windows).await;
+    let fleet = api
+        .client()
+        .fleet(run.regions.names.clone())
+        .selector(run.selector.clone())
+        .tolerate_unavailable(run.regions.all);
+    let found = fleet
+        .latest(LatestOptions::new(run.now).lookback(run.lookback))
+        .await;
+    note_regions(&found.regions, run.verbose);
     let mut outcome = Outcome::Success;
+    for region in &found.regions {
+        if let RegionResult::Failed(e) = &region.result {
+            let e = api.classify(e.clone());
+            crate::exit::stderr_line(format_args!("tcredis: {}: {e}", region.region));
+            outcome = outcome.worst(e.outcome);
+        }
+    }
     let mut count = 0;
-    for (id, result) in instances.iter().zip(found) {
-        match result {
-            Ok(Some(b)) => {
-                emit.item(&b)?;
+    for instance in &found.instances {
+        let id = &instance.instance.instance_id;
+        match &instance.result {
+            LatestResult::Found(backup) => {
+                emit.item(backup)?;
                 count += 1;
             }
-            Ok(None) => {
+            LatestResult::NotFound => {
                 crate::exit::stderr_line(format_args!(
                     "tcredis: {id}: no good backup (status ok, exporting or exported) in the last {}",
-                    format_compact(lookback_secs.unsigned_abs())
+                    format_compact(run.lookback.unsigned_abs())
                 ));
                 outcome = outcome.worst(Outcome::Stale);
             }
-            Err(e) => {
+            LatestResult::Skipped if run.verbose > 0 => {
+                crate::exit::stderr_line(format_args!(
+                    "tcredis: {id}: skipped: not running (--include-isolated searches it)"
+                ));
+            }
+            LatestResult::Failed(e) => {
+                let e = api.classify(e.clone());
                 report(Some(id), &e);
                 outcome = outcome.worst(e.outcome);
             }
+            _ => {}
         }
     }
     emit.finish(count)?;

@@ -5,10 +5,14 @@
 
 use std::sync::Arc;
 
+use tcredis_transport_hyper::fleet::RegionResult;
+
 use crate::api::Api;
+use crate::client::ClientApi;
 use crate::commands::fetch::{self, Event, Paging, Plan};
+use crate::commands::fleet::{self, Regions};
 use crate::commands::lanes::{Lane, learn_total};
-use crate::config::{ListConfig, TimeSpec};
+use crate::config::{ListConfig, Selectors, TimeSpec};
 use crate::exit::{CliError, Outcome};
 use crate::output::Emit;
 use crate::progress::Progress;
@@ -55,13 +59,13 @@ pub fn plan(cfg: &ListConfig, now: i64) -> Plan {
 /// instance fails after some of its backups were received, the writer is told the listing is
 /// incomplete.
 pub async fn run(
-    api: Arc<dyn Api>,
+    apis: Vec<Arc<dyn Api>>,
     plan: Plan,
     emit: &mut dyn Emit,
 ) -> Result<Outcome, std::io::Error> {
     let plan = Arc::new(plan);
     let mut progress = Progress::new(matches!(plan.paging, Paging::All));
-    let mut lanes: Vec<Lane> = fetch::start(api, Arc::clone(&plan))
+    let mut lanes: Vec<Lane> = fetch::start(apis, Arc::clone(&plan))
         .into_iter()
         .map(Lane::new)
         .collect();
@@ -101,6 +105,75 @@ pub async fn run(
         emit.finish(total)?;
     }
     Ok(outcome)
+}
+
+/// The targets of a list over several regions or selected instances, each with its region's
+/// API: without selectors one region-wide target per region (no `DescribeInstances`, as for
+/// one region); with `--search`/`--tag`/`--project-id` the matching instances of each region
+/// (every status), by InstanceId. Regions that fail to list their instances are reported on
+/// stderr; the returned outcome is the worst of them.
+pub async fn fleet_targets(
+    api: &ClientApi,
+    regions: &Regions,
+    selectors: &Selectors,
+    verbose: u8,
+) -> (Vec<Arc<dyn Api>>, Vec<Option<String>>, Outcome) {
+    let mut apis: Vec<Arc<dyn Api>> = Vec::new();
+    let mut targets = Vec::new();
+    let mut outcome = Outcome::Success;
+    if !selectors.filters() {
+        for region in &regions.names {
+            match api.for_region(region) {
+                Ok(a) => {
+                    apis.push(Arc::new(a.tolerating_unavailable(regions.all)));
+                    targets.push(None);
+                }
+                Err(e) => {
+                    report(Some(region), &e);
+                    outcome = outcome.worst(e.outcome);
+                }
+            }
+        }
+        return (apis, targets, outcome);
+    }
+    let mut selector = fleet::selector(&[], selectors);
+    selector.include_isolated = true;
+    let report_ = api
+        .client()
+        .fleet(regions.names.clone())
+        .selector(selector)
+        .tolerate_unavailable(regions.all)
+        .instances()
+        .await;
+    fleet::note_regions(&report_.regions, verbose);
+    for r in &report_.regions {
+        if let RegionResult::Failed(e) = &r.result {
+            let e = api.classify(e.clone());
+            report(Some(&r.region), &e);
+            outcome = outcome.worst(e.outcome);
+        }
+    }
+    let mut region_apis: Vec<(String, Arc<dyn Api>)> = Vec::new();
+    for instance in report_.instances {
+        let region_api = match region_apis.iter().find(|(r, _)| *r == instance.region) {
+            Some((_, a)) => Arc::clone(a),
+            None => match api.for_region(&instance.region) {
+                Ok(a) => {
+                    let a: Arc<dyn Api> = Arc::new(a);
+                    region_apis.push((instance.region.clone(), Arc::clone(&a)));
+                    a
+                }
+                Err(e) => {
+                    report(Some(&instance.region), &e);
+                    outcome = outcome.worst(e.outcome);
+                    continue;
+                }
+            },
+        };
+        apis.push(region_api);
+        targets.push(Some(instance.instance_id));
+    }
+    (apis, targets, outcome)
 }
 
 /// Prints one instance's error on stderr.
@@ -167,7 +240,7 @@ mod tests {
                 buffered_json(Box::new(&mut buf))
             };
             assert_eq!(emit.total_first(), streaming);
-            run(Arc::clone(api), plan.clone(), emit.as_mut())
+            run(vec![Arc::clone(api)], plan.clone(), emit.as_mut())
                 .await
                 .unwrap()
         };

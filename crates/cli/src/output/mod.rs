@@ -3,6 +3,7 @@
 //! total up front ([`Emit::begin`]), and buffers otherwise; table and `--query` buffer.
 
 mod delimited;
+pub mod instances;
 mod json;
 mod ndjson;
 mod query;

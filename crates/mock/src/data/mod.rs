@@ -3,6 +3,7 @@
 
 pub(crate) mod backup;
 pub(crate) mod demo;
+pub(crate) mod demo_instances;
 pub(crate) mod fleet;
 pub(crate) mod generate;
 pub(crate) mod instance_fields;

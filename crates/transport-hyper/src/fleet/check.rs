@@ -104,7 +104,7 @@ async fn check_region(
     region: String,
     options: CheckOptions,
 ) -> (RegionReport, Vec<InstanceCheck>) {
-    let discovered = fleet.discover(&region).await;
+    let discovered = fleet.discover(&region, false).await;
     let mut report = discovered.report;
     let Some(client) = discovered.client else {
         return (report, Vec::new());

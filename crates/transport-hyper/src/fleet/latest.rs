@@ -70,7 +70,7 @@ async fn latest_region(
     region: String,
     options: LatestOptions,
 ) -> (RegionReport, Vec<InstanceLatest>) {
-    let discovered = fleet.discover(&region).await;
+    let discovered = fleet.discover(&region, false).await;
     let mut report = discovered.report;
     let Some(client) = discovered.client else {
         return (report, Vec::new());

@@ -145,7 +145,8 @@ pub struct FleetInstance {
 }
 
 impl FleetInstance {
-    fn listed(region: &str, id: &str) -> Self {
+    /// An instance known only by its ID (an explicit `--instance-id`).
+    pub fn listed(region: &str, id: &str) -> Self {
         Self {
             region: region.to_owned(),
             instance_id: id.to_owned(),
@@ -155,7 +156,8 @@ impl FleetInstance {
         }
     }
 
-    fn described(region: &str, instance: Instance) -> Self {
+    /// An instance as `DescribeInstances` described it in `region`.
+    pub fn from_described(region: &str, instance: Instance) -> Self {
         Self {
             region: region.to_owned(),
             instance_id: instance.instance_id.clone().unwrap_or_default(),
@@ -367,10 +369,11 @@ impl Fleet {
         &self.regions
     }
 
-    /// The instances of every region.
+    /// The instances of every region, as `DescribeInstances` describes them (explicit IDs
+    /// become its `InstanceIds` filter here), by InstanceId.
     pub async fn instances(&self) -> InstancesReport {
         let discovered: Vec<Discovered> = self
-            .per_region(|fleet, region| async move { fleet.discover(&region).await })
+            .per_region(|fleet, region| async move { fleet.discover(&region, true).await })
             .await;
         let mut report = InstancesReport {
             regions: Vec::new(),
@@ -400,8 +403,9 @@ impl Fleet {
             .await
     }
 
-    /// The region's client (with its own request count) and its instances.
-    async fn discover(&self, region: &str) -> Discovered {
+    /// The region's client (with its own request count) and its instances: explicit IDs as
+    /// given unless `describe_explicit`, else `DescribeInstances`.
+    async fn discover(&self, region: &str, describe_explicit: bool) -> Discovered {
         let mut report = RegionReport {
             region: region.to_owned(),
             result: RegionResult::Ok,
@@ -419,7 +423,7 @@ impl Fleet {
                 };
             }
         };
-        if !self.selector.instance_ids.is_empty() {
+        if !self.selector.instance_ids.is_empty() && !describe_explicit {
             let instances = self
                 .selector
                 .instance_ids
@@ -435,7 +439,7 @@ impl Fleet {
         let instances = match client.instances(&self.selector).await {
             Ok(found) => found
                 .into_iter()
-                .map(|i| FleetInstance::described(region, i))
+                .map(|i| FleetInstance::from_described(region, i))
                 .collect::<Vec<_>>(),
             Err(e) => {
                 let unsupported = e

@@ -47,7 +47,7 @@ impl RegionSearch {
     pub(super) fn note(&self, fallback: Fallback) {
         let mut seen = self.fallbacks.lock().unwrap_or_else(|p| p.into_inner());
         if !seen.contains(&fallback) {
-            tracing::info!(region = self.client.region(), "{fallback}");
+            tracing::debug!(region = self.client.region(), "{fallback}");
             seen.push(fallback);
         }
     }
