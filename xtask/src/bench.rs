@@ -6,7 +6,8 @@
 //! [--check] [--long] --baseline bench/callgrind-baseline.json`:
 //!
 //! - without `--check` it runs every section (signing, parsing, the Python SDK's signing, mock
-//!   throughput, end to end, cold start, memory, pacing, callgrind counts; about 5 minutes),
+//!   throughput, end to end, cold start, memory, pacing, the 1,010-instance fleet, callgrind
+//!   counts; about 7 minutes),
 //!   rewrites `bench/callgrind-baseline.json` and `bench/results.json`, and regenerates
 //!   `docs/benchmarks.md`. Missing tools (valgrind, hyperfine, wrk, GNU time) are installed with
 //!   `apt-get`; the Python SDK and tccli come from the same pinned venvs as `cargo xtask interop`.

@@ -14,7 +14,7 @@ use super::tools::{GNU_TIME, HYPERFINE, ensure_tools, run_capture};
 use super::{Context, Section, fmt_ns};
 
 /// The environment every measured process gets: demo credentials, a scratch HOME, no proxies.
-fn env(ctx: &Context, cmd: &mut Command) {
+pub(super) fn env(ctx: &Context, cmd: &mut Command) {
     let home = ctx.scratch.join("home");
     let _ = std::fs::create_dir_all(&home);
     for var in [
@@ -58,7 +58,7 @@ fn cli_list(cli: &Path, url: &str, all: bool, output: &str, rate: &str) -> Vec<S
     args
 }
 
-fn shell_join(args: &[String]) -> String {
+pub(super) fn shell_join(args: &[String]) -> String {
     args.iter()
         .map(|a| {
             if a.bytes()
@@ -74,7 +74,7 @@ fn shell_join(args: &[String]) -> String {
 }
 
 /// Shortens absolute paths of the workspace for the document.
-fn display(ctx: &Context, text: &str) -> String {
+pub(super) fn display(ctx: &Context, text: &str) -> String {
     text.replace(&format!("{}/", ctx.root.display()), "")
 }
 
@@ -169,7 +169,7 @@ fn hyperfine(
     Ok([get("median")?, get("min")?, get("max")?, get("mean")?])
 }
 
-fn secs(s: f64) -> String {
+pub(super) fn secs(s: f64) -> String {
     fmt_ns(s * 1e9)
 }
 
@@ -549,7 +549,7 @@ fn journal_throttles(mock: &Server) -> Option<usize> {
     )
 }
 
-fn http_get(addr: &str, path: &str) -> Option<String> {
+pub(super) fn http_get(addr: &str, path: &str) -> Option<String> {
     use std::io::{Read, Write};
     let mut stream = std::net::TcpStream::connect(addr).ok()?;
     write!(

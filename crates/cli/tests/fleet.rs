@@ -340,6 +340,54 @@ fn latest_and_list_without_instance_ids() {
 }
 
 #[test]
+fn list_over_two_regions_is_one_region_wide_listing_each_in_region_order() {
+    let server = start(|c| c);
+    let out = run_on(
+        &server,
+        &[
+            "--region",
+            "ap-shanghai",
+            "--region",
+            "ap-guangzhou",
+            "backups",
+            "list",
+            "--all",
+            "-o",
+            "json",
+        ],
+    );
+    out.expect_code(0);
+    let doc = out.json();
+    let items = doc["BackupSet"].as_array().unwrap();
+    let seed = spec().seed(NOW_UNIX);
+    let total: usize = seed.instances().iter().map(|i| i.backups().len()).sum();
+    assert_eq!(items.len(), total);
+    assert_eq!(doc["TotalCount"].as_u64().unwrap() as usize, total);
+    let first_guangzhou = items
+        .iter()
+        .position(|b| b["Region"] == "ap-guangzhou")
+        .unwrap();
+    assert!(
+        items[..first_guangzhou]
+            .iter()
+            .all(|b| b["Region"] == "ap-shanghai")
+    );
+    assert!(
+        items[first_guangzhou..]
+            .iter()
+            .all(|b| b["Region"] == "ap-guangzhou")
+    );
+    let journal = server.journal();
+    assert!(
+        journal
+            .iter()
+            .all(|e| e.action.as_deref() == Some("DescribeInstanceBackups")
+                && e.params.get("InstanceId").is_none()),
+        "no DescribeInstances, no InstanceId"
+    );
+}
+
+#[test]
 fn every_region_lists_what_is_there_and_notes_the_rest() {
     let server = start(|c| c);
     let out = run_on(

@@ -482,6 +482,42 @@ async fn an_empty_answer_confirmed_by_an_unrepresentative_probe_still_gives_exac
 }
 
 #[tokio::test]
+async fn an_empty_answer_without_a_running_instance_to_probe_still_gives_exact_verdicts() {
+    // Only an instance in process (Status 1): nothing to cross-check with.
+    let seed = Seed::new().instance(
+        tcredis_mock::SeedInstance::new("crs-busy", "busy", "ap-guangzhou")
+            .field("Status", serde_json::json!(1))
+            .backup(
+                tcredis_mock::SeedBackup::new(
+                    "b-1",
+                    BeijingTime::from_unix(NOW - HOUR).to_string(),
+                )
+                .status(2),
+            ),
+    );
+    let server = mock(MockConfig::new().seed(seed)).await;
+    server
+        .script(
+            Script::new()
+                .action("DescribeInstanceBackups")
+                .then(Step::reply(
+                    serde_json::json!({"TotalCount": 0, "BackupSet": []}),
+                )),
+        )
+        .unwrap();
+    let report = client(&server, 0)
+        .fleet(["ap-guangzhou"])
+        .check(CheckOptions::new(NOW).max_age(MAX_AGE))
+        .await;
+    assert!(report.regions[0].fallbacks.is_empty());
+    assert_eq!(report.instances[0].verdict(), Verdict::Ok);
+    assert_eq!(
+        report.requests, 3,
+        "listing, region-wide, the instance's whole lookback"
+    );
+}
+
+#[tokio::test]
 async fn every_region_tolerates_unavailable_ones_and_selectors_narrow_the_fleet() {
     let spec = FleetSpec::new(12);
     let server = mock(MockConfig::new().fleet(spec)).await;

@@ -63,9 +63,9 @@ impl CheckOptions {
 enum Mode {
     /// Recent good backups known region-wide; the others get the older search.
     Grouped(GoodBackups),
-    /// The region-wide answer was empty and one instance confirmed it: every other instance
-    /// searches its whole lookback at once (as many requests as the older window alone, and
-    /// exact even if the probed instance was not representative).
+    /// The region-wide answer was empty (and one running instance, if any, confirmed it): every
+    /// other instance searches its whole lookback at once (as many requests as the older window
+    /// alone, and exact even if the probed instance was not representative).
     ConfirmedEmpty,
     /// Every instance gets its own recent search, then the older one if needed.
     PerInstance,
@@ -153,6 +153,10 @@ async fn check_region(
                             }
                         }
                     }
+                    // Empty, and no running instance to cross-check it with (only instances in
+                    // process, or included isolated ones): search each over its whole lookback,
+                    // which costs what the older window alone would and stays exact.
+                    (0, None) => mode = Mode::ConfirmedEmpty,
                     _ => mode = Mode::Grouped(found),
                 }
             }
