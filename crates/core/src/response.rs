@@ -21,12 +21,12 @@
 //! # Ok::<(), tcredis_core::error::ResponseError>(())
 //! ```
 
-mod backup;
-mod backup_set_de;
-mod borrowed;
+mod de;
+mod envelope;
 mod fast;
 mod kinds;
-mod parse;
+mod owned;
+mod view;
 
 pub use crate::error::{MalformedKind, MalformedResponse, ResponseError};
 pub use backup::Backup;
