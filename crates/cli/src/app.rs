@@ -8,16 +8,16 @@ use tcredis_transport_hyper::credentials::{
     ChainConfig, DefaultChain, FetchSettings, SharedProvider, StaticProvider,
 };
 
-use crate::api::Api;
-use crate::clock::{NOW_ENV, Now, system_unix};
+use crate::backend::Api;
 use crate::commands::{check, fetch, latest, list};
+use crate::config::settings::{self, Environment, Settings, Sourced};
+use crate::config::show::{self as config_show, CredentialReport};
 use crate::config::{CommandConfig, Config};
-use crate::config_show::{self, CredentialReport};
 use crate::dry_run;
 use crate::exit::{CliError, Outcome, is_broken_pipe};
 use crate::output::{self, Format, Query};
-use crate::settings::{self, Environment, Settings, Sourced};
-use crate::window::Window;
+use crate::time::now::{NOW_ENV, Now, system_unix};
+use crate::time::window::Window;
 
 /// Runs the program over `argv` and the process environment; returns the exit code.
 pub fn main(argv: Vec<std::ffi::OsString>) -> u8 {
@@ -179,7 +179,7 @@ async fn run(config: Config, env: Environment) -> Result<Outcome, Failure> {
     // For --mock: the in-process mock, alive until the command ends. The client's rate limit
     // stays as configured (on by default), as against the real API.
     let _mock = if config.global.mock && config.command != CommandConfig::ConfigShow {
-        let server = crate::mock::start(now).await?;
+        let server = crate::backend::mock::start(now).await?;
         settings.endpoint = Sourced {
             value: server.endpoint(),
             source: settings::Source::Mock,
@@ -207,7 +207,7 @@ async fn run(config: Config, env: Environment) -> Result<Outcome, Failure> {
     if config.global.dry_run {
         return dry_run_requests(&config, &settings, provider.as_ref(), now.unix).await;
     }
-    let api: Arc<dyn Api> = Arc::new(crate::client::build(&settings, provider, &env)?);
+    let api: Arc<dyn Api> = Arc::new(crate::backend::client::build(&settings, provider, &env)?);
     let stdout_tty = io::stdout().is_terminal();
     match &config.command {
         CommandConfig::List(cfg) => {

@@ -11,9 +11,9 @@ use crate::config::{
     CheckConfig, CommandConfig, Config, GlobalOptions, LatestConfig, ListConfig, ShellKind,
     TimeSpec,
 };
-use crate::duration::parse_positive_duration;
 use crate::output::Format;
 use crate::status::parse_status;
+use crate::time::duration::parse_positive_duration;
 
 const AFTER_HELP: &str = "\
 Times are Beijing wall time (UTC+8), as the API writes them. Durations: 30s, 15m, 26h, 7d, 2w, 1d12h.

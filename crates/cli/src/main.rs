@@ -4,27 +4,19 @@
 //! the command against the transport (or the in-process mock), and `main` returns the exit code.
 #![forbid(unsafe_code)]
 
-mod api;
 mod app;
 mod args;
-mod backup;
-mod client;
-mod clock;
+mod backend;
 mod commands;
 mod config;
-mod config_show;
 mod docs_gen;
 mod dry_run;
-mod duration;
 mod exit;
-mod json_text;
 mod logging;
-mod mock;
 mod output;
 mod progress;
-mod settings;
 mod status;
-mod window;
+mod time;
 
 use std::process::ExitCode;
 

@@ -2,14 +2,17 @@
 //! page of a query. The transport's client implements it for real runs and `--mock` runs alike;
 //! errors arrive already classified into exit outcomes.
 
+pub mod client;
+pub mod mock;
+
 use std::future::Future;
 use std::pin::Pin;
 
 use futures_util::Stream;
 use tcredis_core::request::DescribeInstanceBackupsRequest;
 
-use crate::backup::Backup;
 use crate::exit::CliError;
+use crate::output::cells::Backup;
 
 /// One page of results.
 #[derive(Debug, Clone, Default)]

@@ -7,12 +7,12 @@ use std::sync::Arc;
 
 use tcredis_core::time::BeijingTime;
 
-use crate::api::Api;
-use crate::backup::Backup;
+use crate::backend::Api;
 use crate::commands::latest::find_all;
-use crate::duration::format_compact;
 use crate::exit::{CliError, Outcome};
-use crate::window::{MAX_WINDOW_SECS, Window};
+use crate::output::cells::Backup;
+use crate::time::duration::format_compact;
+use crate::time::window::{MAX_WINDOW_SECS, Window};
 
 /// One instance's verdict.
 #[derive(Debug)]

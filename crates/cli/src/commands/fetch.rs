@@ -10,9 +10,9 @@ use tcredis_core::request::DescribeInstanceBackupsRequest;
 use tcredis_core::time::BeijingTime;
 use tokio::sync::{Semaphore, mpsc, oneshot};
 
-use crate::api::{Api, Page};
+use crate::backend::{Api, Page};
 use crate::exit::CliError;
-use crate::window::Window;
+use crate::time::window::Window;
 
 /// Instances fetched at the same time.
 pub const CONCURRENCY: usize = 4;
@@ -60,7 +60,7 @@ pub enum Event {
         /// it; the listing's TotalCount is the sum of these.
         total_count: Option<i64>,
         /// Items in server order.
-        items: Vec<crate::backup::Backup>,
+        items: Vec<crate::output::cells::Backup>,
     },
     /// The instance failed; nothing more comes for it.
     Failed(CliError),

@@ -8,15 +8,15 @@ use futures_util::StreamExt;
 use tcredis_core::time::BeijingTime;
 use tokio::sync::Semaphore;
 
-use crate::api::Api;
-use crate::backup::Backup;
+use crate::backend::Api;
 use crate::commands::fetch::{ALL_LIMIT, CONCURRENCY, Paging, Plan, base_request};
 use crate::commands::list::report;
-use crate::duration::format_compact;
 use crate::exit::{CliError, Outcome};
 use crate::output::Emit;
+use crate::output::cells::Backup;
 use crate::status::is_good;
-use crate::window::Window;
+use crate::time::duration::format_compact;
+use crate::time::window::Window;
 
 /// What the search found for one instance.
 pub type Found = Result<Option<Backup>, CliError>;

@@ -5,14 +5,14 @@
 
 use std::sync::Arc;
 
-use crate::api::Api;
+use crate::backend::Api;
 use crate::commands::fetch::{self, Event, Paging, Plan};
 use crate::commands::lanes::{Lane, learn_total};
 use crate::config::{ListConfig, TimeSpec};
 use crate::exit::{CliError, Outcome};
 use crate::output::Emit;
 use crate::progress::Progress;
-use crate::window::Window;
+use crate::time::window::Window;
 
 /// The window a list asks for, split at 30 days.
 pub fn windows(time: TimeSpec, now: i64) -> Vec<Window> {
@@ -134,7 +134,7 @@ mod tests {
             .max_retries(0)
             .build()
             .unwrap();
-        Arc::new(crate::client::from_client(client))
+        Arc::new(crate::backend::client::from_client(client))
     }
 
     fn plan(targets: &[&str], windows: Vec<Window>) -> Plan {

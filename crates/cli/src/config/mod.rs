@@ -1,6 +1,9 @@
 //! The plain configuration the command line turns into (no clap types past this point), in the
 //! style of ripgrep: `args` parses, this is what the rest of the program reads.
 
+pub mod settings;
+pub mod show;
+
 use std::path::PathBuf;
 use std::time::Duration;
 

@@ -4,7 +4,7 @@
 use std::io::{self, Write};
 
 use super::Emit;
-use crate::backup::{Backup, FIELDS, cell_text};
+use crate::output::cells::{Backup, FIELDS, cell_text};
 
 pub(super) struct DelimitedWriter<'w> {
     inner: csv::Writer<Box<dyn Write + 'w>>,
@@ -43,7 +43,7 @@ fn into_io(e: csv::Error) -> io::Error {
 impl Emit for DelimitedWriter<'_> {
     fn item(&mut self, backup: &Backup) -> io::Result<()> {
         self.header()?;
-        let value = crate::backup::value(backup);
+        let value = crate::output::cells::value(backup);
         let record = FIELDS.map(|name| cell_text(value.get(name)));
         self.inner.write_record(&record).map_err(into_io)
     }

@@ -2,15 +2,17 @@
 //! the end; ndjson, csv and tsv write each item at once; json streams too once it was given the
 //! total up front ([`Emit::begin`]), and buffers otherwise; table and `--query` buffer.
 
+pub mod cells;
 mod delimited;
 mod json;
+pub mod json_text;
 mod ndjson;
 mod query;
 mod table;
 
 use std::io::{self, Write};
 
-use crate::backup::Backup;
+use crate::output::cells::Backup;
 
 pub use query::Query;
 
@@ -96,7 +98,7 @@ pub(crate) fn buffered_json<'w>(out: Box<dyn Write + 'w>) -> Box<dyn Emit + 'w> 
 #[cfg(test)]
 pub(crate) mod test_support {
     //! Shared test data: a few backups with unusual content.
-    use crate::backup::Backup;
+    use crate::output::cells::Backup;
 
     pub fn backup(raw: &str) -> Backup {
         Backup::from_json(raw).unwrap()

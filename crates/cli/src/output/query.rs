@@ -4,7 +4,7 @@
 use std::io::{self, Write};
 
 use super::Emit;
-use crate::backup::Backup;
+use crate::output::cells::Backup;
 
 /// A compiled JMESPath expression.
 pub struct Query {
@@ -56,7 +56,7 @@ impl<'w> QueryWriter<'w> {
 
 impl Emit for QueryWriter<'_> {
     fn item(&mut self, backup: &Backup) -> io::Result<()> {
-        self.items.push(crate::backup::value(backup));
+        self.items.push(crate::output::cells::value(backup));
         Ok(())
     }
 

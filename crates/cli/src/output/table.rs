@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use unicode_width::UnicodeWidthStr;
 
 use super::Emit;
-use crate::backup::Backup;
+use crate::output::cells::Backup;
 use crate::status::{backup_type_name, status_name};
 
 const HEADER: [&str; 9] = [
