@@ -5,6 +5,8 @@ use std::ffi::OsString;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use tcredis_core::response::BackupStatus;
+
 use clap::{ArgAction, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use crate::config::{
@@ -12,7 +14,6 @@ use crate::config::{
     TimeSpec,
 };
 use crate::output::Format;
-use crate::status::parse_status;
 use crate::time::duration::parse_positive_duration;
 
 const AFTER_HELP: &str = "\
@@ -284,6 +285,13 @@ struct CheckArgs {
     output: String,
 }
 
+/// A `--status` value: a name or its number, as core's [`BackupStatus`] reads them.
+fn parse_status(text: &str) -> Result<i64, String> {
+    text.parse::<BackupStatus>()
+        .map(BackupStatus::code)
+        .map_err(|e| e.to_string())
+}
+
 fn parse_rate(text: &str) -> Result<f64, String> {
     match text.trim().parse::<f64>() {
         Ok(n) if n.is_finite() && n >= 0.0 => Ok(n),
@@ -500,6 +508,10 @@ mod tests {
             (
                 &["backups", "list", "--status", "good"][..],
                 "running (1), ok (2)",
+            ),
+            (
+                &["backups", "list", "--status", "0"][..],
+                "\"0\" is not a backup status: accepted running (1), ok (2), exporting (3), exported (4), expired (-1), deleted (-2)",
             ),
             (&["backups", "list", "--limit", "101"][..], "--limit"),
             (&["backups", "list", "--offset", "-1"][..], "--offset"),

@@ -15,7 +15,6 @@ mod exit;
 mod logging;
 mod output;
 mod progress;
-mod status;
 mod time;
 
 use std::process::ExitCode;

@@ -12,7 +12,7 @@ use futures_util::Stream;
 use tcredis_core::request::DescribeInstanceBackupsRequest;
 
 use crate::exit::CliError;
-use crate::output::cells::Backup;
+use tcredis_core::response::Backup;
 
 /// One page of results.
 #[derive(Debug, Clone, Default)]

@@ -10,9 +10,9 @@ use tcredis_core::time::BeijingTime;
 use crate::backend::Api;
 use crate::commands::latest::find_all;
 use crate::exit::{CliError, Outcome};
-use crate::output::cells::Backup;
 use crate::time::duration::format_compact;
 use crate::time::window::{MAX_WINDOW_SECS, Window};
+use tcredis_core::response::Backup;
 
 /// One instance's verdict.
 #[derive(Debug)]

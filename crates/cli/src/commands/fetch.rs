@@ -60,7 +60,7 @@ pub enum Event {
         /// it; the listing's TotalCount is the sum of these.
         total_count: Option<i64>,
         /// Items in server order.
-        items: Vec<crate::output::cells::Backup>,
+        items: Vec<tcredis_core::response::Backup>,
     },
     /// The instance failed; nothing more comes for it.
     Failed(CliError),

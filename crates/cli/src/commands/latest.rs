@@ -13,10 +13,9 @@ use crate::commands::fetch::{ALL_LIMIT, CONCURRENCY, Paging, Plan, base_request}
 use crate::commands::list::report;
 use crate::exit::{CliError, Outcome};
 use crate::output::Emit;
-use crate::output::cells::Backup;
-use crate::status::is_good;
 use crate::time::duration::format_compact;
 use crate::time::window::Window;
+use tcredis_core::response::Backup;
 
 /// What the search found for one instance.
 pub type Found = Result<Option<Backup>, CliError>;
@@ -46,7 +45,7 @@ pub async fn newest_good(api: &dyn Api, instance: &str, windows: &[Window]) -> F
         let mut best: Option<(i64, Backup)> = None;
         while let Some(page) = pages.next().await {
             for item in page?.items {
-                if !is_good(item.fields().status) {
+                if !item.is_good() {
                     continue;
                 }
                 let Some(start) = start_unix(&item) else {

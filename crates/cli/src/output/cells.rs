@@ -1,23 +1,20 @@
-//! One backup as the CLI handles it: core's [`Backup`], the server's raw JSON object (passed
-//! through unchanged to json/ndjson/--query) together with the typed view the table, csv and
-//! checks read; plus the csv field list and cell rendering.
+//! A backup as csv/tsv cells: the header is core's field table ([`FIELD_NAMES`], model order)
+//! and each cell is the typed field's text.
 
-pub use tcredis_core::response::Backup;
+use tcredis_core::response::{Backup, Field};
 
-/// The 16 `RedisBackupSet` field names in model order (the csv/tsv header).
-pub use tcredis_core::response::FIELD_NAMES as FIELDS;
+pub use tcredis_core::response::FIELD_NAMES;
 
-/// The raw object of a backup parsed as a JSON value (for cells and queries).
-pub fn value(backup: &Backup) -> serde_json::Value {
-    serde_json::from_str(backup.raw_json()).unwrap_or(serde_json::Value::Null)
+/// The text of one cell: a string as it is, a number or boolean as JSON spells it, an absent
+/// (or `null`) field empty.
+pub fn cell(backup: &Backup, field: Field) -> String {
+    backup
+        .get(field)
+        .map(|value| value.to_string())
+        .unwrap_or_default()
 }
 
-/// The text of one cell: strings as they are, numbers and booleans as JSON spells them, absent
-/// or null as empty, nested values as compact JSON.
-pub fn cell_text(value: Option<&serde_json::Value>) -> String {
-    match value {
-        None | Some(serde_json::Value::Null) => String::new(),
-        Some(serde_json::Value::String(s)) => s.clone(),
-        Some(other) => other.to_string(),
-    }
+/// Every cell of a backup, in header order.
+pub fn row(backup: &Backup) -> [String; Field::COUNT] {
+    Field::ALL.map(|field| cell(backup, field))
 }

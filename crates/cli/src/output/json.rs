@@ -6,8 +6,8 @@
 use std::io::{self, Write};
 
 use super::Emit;
-use crate::output::cells::Backup;
 use crate::output::json_text::{Layout, relayout};
+use tcredis_core::response::Backup;
 
 pub(super) struct JsonWriter<'w> {
     out: Box<dyn Write + 'w>,

@@ -12,7 +12,7 @@ mod table;
 
 use std::io::{self, Write};
 
-use crate::output::cells::Backup;
+use tcredis_core::response::Backup;
 
 pub use query::Query;
 
@@ -98,7 +98,7 @@ pub(crate) fn buffered_json<'w>(out: Box<dyn Write + 'w>) -> Box<dyn Emit + 'w> 
 #[cfg(test)]
 pub(crate) mod test_support {
     //! Shared test data: a few backups with unusual content.
-    use crate::output::cells::Backup;
+    use tcredis_core::response::Backup;
 
     pub fn backup(raw: &str) -> Backup {
         Backup::from_json(raw).unwrap()

@@ -3,8 +3,8 @@
 use std::io::{self, Write};
 
 use super::Emit;
-use crate::output::cells::Backup;
 use crate::output::json_text::{Layout, relayout};
+use tcredis_core::response::Backup;
 
 pub(super) struct NdjsonWriter<'w> {
     out: Box<dyn Write + 'w>,
