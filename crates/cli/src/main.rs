@@ -1,7 +1,9 @@
 //! `tcredis`: list and check Tencent Cloud Redis backups from the shell.
 //!
-//! A thin binary: [`args`] turns the command line into a plain [`config::Config`], [`app`] runs
-//! the command against the transport (or the in-process mock), and `main` returns the exit code.
+//! A thin binary: [`args`] turns the command line into a plain [`config::Config`]; [`app`]
+//! dispatches: [`config`] resolves settings and credentials, [`commands`] plans the backups
+//! commands and runs each plan against [`backend`] (the transport client, or the in-process
+//! mock), [`output`] writes every format, and `main` returns the exit code ([`exit`]).
 #![forbid(unsafe_code)]
 
 mod app;

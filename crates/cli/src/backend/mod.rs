@@ -1,18 +1,23 @@
-//! What the commands need from the API, as one small trait: fetch one page, or stream every
-//! page of a query. The transport's client implements it for real runs and `--mock` runs alike;
-//! errors arrive already classified into exit outcomes.
+//! Where requests go. What the commands need from the API is one small trait, [`Api`]: fetch
+//! one page, or stream every page of a query. The transport's client ([`client`]) implements it
+//! for real runs and `--mock` runs alike, errors already classified into exit outcomes; for
+//! `--mock` the in-process mock ([`mock`]) is started first and becomes the endpoint.
 
 pub mod client;
 pub mod mock;
 
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 
 use futures_util::Stream;
 use tcredis_core::request::DescribeInstanceBackupsRequest;
-
-use crate::exit::CliError;
 use tcredis_core::response::Backup;
+use tcredis_transport_hyper::credentials::SharedProvider;
+
+use crate::config::settings::{Environment, Settings, Source, Sourced};
+use crate::exit::CliError;
+use crate::time::now::Now;
 
 /// One page of results.
 #[derive(Debug, Clone, Default)]
@@ -34,4 +39,31 @@ pub trait Api: Send + Sync + 'static {
     fn page(&self, request: DescribeInstanceBackupsRequest) -> PageFuture;
     /// Every page of the query (Limit 100), with the transport's drift detection.
     fn pages(&self, request: DescribeInstanceBackupsRequest) -> PageStream;
+}
+
+/// Starts the in-process mock when `--mock` asked for it and points the settings' endpoint at
+/// it; the returned guard keeps it running until dropped. Without `--mock`, nothing starts.
+pub async fn start_mock(
+    mock: bool,
+    settings: &mut Settings,
+    now: Now,
+) -> Result<Option<mock::RunningMock>, CliError> {
+    if !mock {
+        return Ok(None);
+    }
+    let server = mock::start(now).await?;
+    settings.endpoint = Sourced {
+        value: server.endpoint(),
+        source: Source::Mock,
+    };
+    Ok(Some(server))
+}
+
+/// The API over the resolved settings and credentials.
+pub fn connect(
+    settings: &Settings,
+    provider: SharedProvider,
+    env: &Environment,
+) -> Result<Arc<dyn Api>, CliError> {
+    Ok(Arc::new(client::build(settings, provider, env)?))
 }

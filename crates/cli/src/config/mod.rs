@@ -1,6 +1,9 @@
-//! The plain configuration the command line turns into (no clap types past this point), in the
-//! style of ripgrep: `args` parses, this is what the rest of the program reads.
+//! Configuration. This file holds the plain configuration the command line turns into (no clap
+//! types past this point), in the style of ripgrep: `args` parses, this is what the rest of the
+//! program reads. Resolving it against the environment and profile files is [`settings`]; which
+//! credentials sign is [`credentials`]; `config show` renders both ([`show`]).
 
+pub mod credentials;
 pub mod settings;
 pub mod show;
 

@@ -3,10 +3,10 @@
 
 use std::io::{self, Write};
 
-use super::Emit;
 use tcredis_core::response::Backup;
 
-use crate::output::cells::{FIELD_NAMES, row};
+use super::Emit;
+use super::cells::{FIELD_NAMES, row};
 
 pub(super) struct DelimitedWriter<'w> {
     inner: csv::Writer<Box<dyn Write + 'w>>,

@@ -2,9 +2,10 @@
 
 use std::io::{self, Write};
 
-use super::Emit;
-use crate::output::json_text::{Layout, relayout};
 use tcredis_core::response::Backup;
+
+use super::Emit;
+use super::json_text::{Layout, relayout};
 
 pub(super) struct NdjsonWriter<'w> {
     out: Box<dyn Write + 'w>,

@@ -3,8 +3,9 @@
 
 use std::io::{self, Write};
 
-use super::Emit;
 use tcredis_core::response::Backup;
+
+use super::Emit;
 
 /// A compiled JMESPath expression.
 pub struct Query {

@@ -1,11 +1,11 @@
-//! `table`: aligned columns for people, with status and type names and human sizes.
+//! `table`: aligned columns for people, with core's status and type names and human sizes.
 
 use std::io::{self, Write};
 
+use tcredis_core::response::{Backup, BackupType};
 use unicode_width::UnicodeWidthStr;
 
 use super::Emit;
-use tcredis_core::response::{Backup, BackupType};
 
 const HEADER: [&str; 9] = [
     "INSTANCE",
