@@ -1,15 +1,16 @@
 //! The deserializer of one item, for [`RedisBackupSet`] and [`BackupView`] alike: one map
-//! visitor reading keys as borrowed strings, dispatching them with [`Field::from_name`] and
-//! storing each value straight into the item (no per-field temporaries). The hot loop of page
-//! parsing.
+//! visitor reading keys as borrowed strings and handing each entry to the item's generated
+//! `read_entry` (`model.rs`), which matches the key length first, as
+//! [`Field::from_name`](super::Field::from_name) does, and stores the value straight into its
+//! field (no per-field temporaries, no intermediate `Field`). The hot loop of page parsing.
 //!
 //! Same behaviour as a serde derive: missing and `null` fields are `None`, unknown fields are
 //! skipped, wrong types refused. A repeated key keeps its last value, as `serde_json::Value`
 //! does.
 
-use super::model::{BackupView, Field, ReadField, RedisBackupSet};
+use super::model::{BackupView, ReadField, RedisBackupSet};
 use super::strings::CowStr;
-use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 use std::fmt;
 
 impl<'de> Deserialize<'de> for RedisBackupSet {
@@ -49,12 +50,7 @@ impl<'de, T: ReadField<'de>> Visitor<'de> for ItemVisitor<'_, T> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let item = self.0;
         while let Some(CowStr(key)) = map.next_key::<CowStr<'de>>()? {
-            match Field::from_name(&key) {
-                Some(field) => item.read_field(field, &mut map)?,
-                None => {
-                    map.next_value::<IgnoredAny>()?;
-                }
-            }
+            item.read_entry(&key, &mut map)?;
         }
         Ok(())
     }

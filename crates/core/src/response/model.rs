@@ -9,7 +9,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use serde::de::MapAccess;
+use serde::de::{IgnoredAny, MapAccess};
 use serde::ser::{Serialize, SerializeStruct, Serializer};
 
 use super::kinds::{BackupStatus, BackupType};
@@ -73,11 +73,13 @@ impl fmt::Display for FieldValue<'_> {
     }
 }
 
-/// Reads the value of one known key into an item: the per-key step of the one map visitor
+/// Reads one entry of an object into an item: the per-key step of the one map visitor
 /// (`de.rs`) that both [`RedisBackupSet`] and [`BackupView`] deserialize with.
 pub(super) trait ReadField<'de> {
-    /// Reads the next map value into `field` (`null` is `None`; a wrong type is an error).
-    fn read_field<A: MapAccess<'de>>(&mut self, field: Field, map: &mut A) -> Result<(), A::Error>;
+    /// Reads the next map value into the field `key` names (`null` is `None`; a wrong type is
+    /// an error); the value of a key the model does not know is skipped. The key is matched
+    /// directly, as [`Field::from_name`] does, without going through a [`Field`].
+    fn read_entry<A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error>;
 }
 
 /// The owned Rust type of a kind.
@@ -199,6 +201,12 @@ macro_rules! backup_fields {
             $( $(#[doc = $doc])* $variant, )*
         }
 
+        /// Each field name's length, for the length-first key matches.
+        #[allow(non_upper_case_globals)]
+        mod name_len {
+            $( pub(super) const $variant: usize = stringify!($variant).len(); )*
+        }
+
         /// The `RedisBackupSet` field names in model order (the CSV/TSV header).
         pub const FIELD_NAMES: [&str; Field::COUNT] = [$(stringify!($variant)),*];
 
@@ -227,12 +235,8 @@ macro_rules! backup_fields {
             /// key of every item parsed.
             #[inline]
             pub fn from_name(name: &str) -> Option<Field> {
-                #[allow(non_upper_case_globals)]
-                mod len {
-                    $( pub(super) const $variant: usize = stringify!($variant).len(); )*
-                }
                 match (name.len(), name) {
-                    $( (len::$variant, stringify!($variant)) => Some(Field::$variant), )*
+                    $( (name_len::$variant, stringify!($variant)) => Some(Field::$variant), )*
                     _ => None,
                 }
             }
@@ -279,13 +283,18 @@ macro_rules! backup_fields {
 
         impl<'de> ReadField<'de> for RedisBackupSet {
             #[inline]
-            fn read_field<A: MapAccess<'de>>(
+            fn read_entry<A: MapAccess<'de>>(
                 &mut self,
-                field: Field,
+                key: &str,
                 map: &mut A,
             ) -> Result<(), A::Error> {
-                match field {
-                    $( Field::$variant => self.$field = map.next_value()?, )*
+                match (key.len(), key) {
+                    $( (name_len::$variant, stringify!($variant)) => {
+                        self.$field = map.next_value()?;
+                    } )*
+                    _ => {
+                        map.next_value::<IgnoredAny>()?;
+                    }
                 }
                 Ok(())
             }
@@ -293,13 +302,18 @@ macro_rules! backup_fields {
 
         impl<'de> ReadField<'de> for BackupView<'de> {
             #[inline]
-            fn read_field<A: MapAccess<'de>>(
+            fn read_entry<A: MapAccess<'de>>(
                 &mut self,
-                field: Field,
+                key: &str,
                 map: &mut A,
             ) -> Result<(), A::Error> {
-                match field {
-                    $( Field::$variant => self.$field = read_view_value!($kind, map, 'de), )*
+                match (key.len(), key) {
+                    $( (name_len::$variant, stringify!($variant)) => {
+                        self.$field = read_view_value!($kind, map, 'de);
+                    } )*
+                    _ => {
+                        map.next_value::<IgnoredAny>()?;
+                    }
                 }
                 Ok(())
             }
