@@ -14,6 +14,7 @@ use crate::config::{
     TimeSpec,
 };
 use crate::output::Format;
+use crate::output::check::CheckFormat;
 use crate::time::duration::parse_positive_duration;
 
 const AFTER_HELP: &str = "\
@@ -415,7 +416,11 @@ fn into_config(cli: Cli) -> Result<Config, (&'static str, String)> {
         TopCommand::Backups(BackupsCommand::Check(a)) => CommandConfig::Check(CheckConfig {
             instance_ids: a.instance_ids,
             max_age: a.max_age,
-            json: a.output == "json",
+            format: if a.output == "json" {
+                CheckFormat::Json
+            } else {
+                CheckFormat::Text
+            },
         }),
         TopCommand::Config(ConfigCommand::Show) => CommandConfig::ConfigShow,
         TopCommand::Completions { shell } => CommandConfig::Completions(match shell {
@@ -564,7 +569,22 @@ mod tests {
             panic!()
         };
         assert_eq!(k.max_age, Duration::from_secs(26 * 3600));
-        assert!(!k.json);
+        assert_eq!(k.format, CheckFormat::Text);
+        let CommandConfig::Check(k) = parse_ok(&[
+            "backups",
+            "check",
+            "--instance-id",
+            "crs-a",
+            "--max-age",
+            "1d",
+            "-o",
+            "json",
+        ])
+        .command
+        else {
+            panic!()
+        };
+        assert_eq!(k.format, CheckFormat::Json);
         let CommandConfig::Latest(l) =
             parse_ok(&["backups", "latest", "--instance-id", "crs-a"]).command
         else {

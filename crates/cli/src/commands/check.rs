@@ -12,7 +12,7 @@ use crate::commands::latest::{Found, find_all};
 use crate::commands::plan::Plan;
 use crate::config::CheckConfig;
 use crate::exit::Outcome;
-use crate::output::check::{CheckFormat, Report, Verdict};
+use crate::output::check::{Report, Verdict};
 use crate::time::window::{MAX_WINDOW_SECS, Window};
 
 /// How far back the check searches: `--max-age`, and at least the API's 30 days.
@@ -83,18 +83,13 @@ pub async fn run(
         .iter()
         .map(Verdict::outcome)
         .fold(Outcome::Success, Outcome::worst);
-    let format = if cfg.json {
-        CheckFormat::Json
-    } else {
-        CheckFormat::Text
-    };
     let report = Report {
         instances: &cfg.instance_ids,
         verdicts: &verdicts,
         max_age,
         outcome,
     };
-    crate::output::check::write(out, format, &report)?;
+    crate::output::check::write(out, cfg.format, &report)?;
     Ok(outcome)
 }
 

@@ -11,6 +11,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::output::Format;
+use crate::output::check::CheckFormat;
 
 /// Everything the command line said, parsed and checked.
 #[derive(Debug, Clone, PartialEq)]
@@ -121,8 +122,8 @@ pub struct CheckConfig {
     pub instance_ids: Vec<String>,
     /// `--max-age`.
     pub max_age: Duration,
-    /// `--output json` for a machine-readable report (default text).
-    pub json: bool,
+    /// `--output`: the report as text (default) or json.
+    pub format: CheckFormat,
 }
 
 /// Shells `completions` knows.
