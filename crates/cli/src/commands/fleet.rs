@@ -5,9 +5,9 @@
 use tcredis_core::endpoint::KNOWN_REGIONS;
 use tcredis_transport_hyper::fleet::{RegionReport, RegionResult, Selector};
 
+use crate::config::settings::Settings;
 use crate::config::{GlobalOptions, Selectors};
 use crate::exit::CliError;
-use crate::settings::Settings;
 
 /// The regions of a command, in order, and whether they are "every region" (`--region all`:
 /// a region answering UnsupportedRegion or without instances is then not an error).

@@ -7,7 +7,7 @@ use std::io::Write;
 use tcredis_core::instances::InstanceStatus;
 use tcredis_transport_hyper::fleet::{FleetInstance, RegionResult};
 
-use crate::client::ClientApi;
+use crate::backend::client::ClientApi;
 use crate::commands::fleet::{Regions, note_regions, selector};
 use crate::config::InstancesListConfig;
 use crate::exit::Outcome;

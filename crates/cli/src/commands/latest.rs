@@ -3,14 +3,17 @@
 //! `--instance-id`s given, each searched over windows widening back from now (1 day, 2, 4, ...
 //! up to `--lookback`). The newest is picked by StartTime, never by the listing order.
 
+use tcredis_core::fleet::{FIRST_LATEST_WINDOW, GOOD_STATUSES, widening_windows};
 use tcredis_transport_hyper::fleet::{LatestOptions, LatestResult, RegionResult, Selector};
 
-use crate::client::ClientApi;
+use crate::backend::client::ClientApi;
 use crate::commands::fleet::{Regions, note_regions};
-use crate::commands::list::report;
-use crate::duration::format_compact;
-use crate::exit::Outcome;
+use crate::commands::plan::{Filters, Paging, Plan, Search};
+use crate::config::LatestConfig;
+use crate::exit::{Outcome, report_instance};
 use crate::output::Emit;
+use crate::time::duration::format_compact;
+use crate::time::window::Window;
 
 /// What a latest run needs besides the client.
 #[derive(Debug, Clone)]
@@ -25,6 +28,30 @@ pub struct LatestRun {
     pub now: i64,
     /// `-v` count.
     pub verbose: u8,
+}
+
+/// What a latest search of `--instance-id`s is sure to ask first (what `--dry-run` prints):
+/// each instance's newest window, good statuses only. Without `--instance-id` the first request
+/// is each region's `DescribeInstances` instead (see `Planned::discovery`).
+pub fn plan(cfg: &LatestConfig, now: i64) -> Plan {
+    let lookback = i64::try_from(cfg.lookback.as_secs()).unwrap_or(i64::MAX);
+    let windows = widening_windows(now, FIRST_LATEST_WINDOW, lookback)
+        .into_iter()
+        .map(|w| Window {
+            begin: w.begin,
+            end: w.end,
+        })
+        .collect();
+    Plan {
+        targets: cfg.instance_ids.iter().cloned().map(Some).collect(),
+        windows,
+        filters: Filters {
+            instance_name: None,
+            statuses: GOOD_STATUSES.to_vec(),
+        },
+        paging: Paging::All,
+        search: Search::UntilGood,
+    }
 }
 
 /// Writes the found backups in instance order; an instance without one exits 1, errors 3 or 4.
@@ -46,7 +73,7 @@ pub async fn run(
     for region in &found.regions {
         if let RegionResult::Failed(e) = &region.result {
             let e = api.classify(e.clone());
-            crate::exit::stderr_line(format_args!("tcredis: {}: {e}", region.region));
+            report_instance(Some(&region.region), &e);
             outcome = outcome.worst(e.outcome);
         }
     }
@@ -72,7 +99,7 @@ pub async fn run(
             }
             LatestResult::Failed(e) => {
                 let e = api.classify(e.clone());
-                report(Some(id), &e);
+                report_instance(Some(id), &e);
                 outcome = outcome.worst(e.outcome);
             }
             _ => {}

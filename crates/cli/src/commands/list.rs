@@ -7,16 +7,17 @@ use std::sync::Arc;
 
 use tcredis_transport_hyper::fleet::RegionResult;
 
-use crate::api::Api;
-use crate::client::ClientApi;
-use crate::commands::fetch::{self, Event, Paging, Plan};
+use crate::backend::Api;
+use crate::backend::client::ClientApi;
+use crate::commands::fetch::{self, Event};
 use crate::commands::fleet::{self, Regions};
 use crate::commands::lanes::{Lane, learn_total};
+use crate::commands::plan::{Filters, Paging, Plan, Search};
 use crate::config::{ListConfig, Selectors, TimeSpec};
-use crate::exit::{CliError, Outcome};
+use crate::exit::{Outcome, report_instance};
 use crate::output::Emit;
 use crate::progress::Progress;
-use crate::window::Window;
+use crate::time::window::Window;
 
 /// The window a list asks for, split at 30 days.
 pub fn windows(time: TimeSpec, now: i64) -> Vec<Window> {
@@ -30,7 +31,7 @@ pub fn windows(time: TimeSpec, now: i64) -> Vec<Window> {
     whole.split(now)
 }
 
-/// The fan-out plan of a list.
+/// Every target and window of the listing, with its filters and paging.
 pub fn plan(cfg: &ListConfig, now: i64) -> Plan {
     let targets = if cfg.instance_ids.is_empty() {
         vec![None]
@@ -40,8 +41,10 @@ pub fn plan(cfg: &ListConfig, now: i64) -> Plan {
     Plan {
         targets,
         windows: windows(cfg.time, now),
-        instance_name: cfg.instance_name.clone(),
-        statuses: cfg.statuses.clone(),
+        filters: Filters {
+            instance_name: cfg.instance_name.clone(),
+            statuses: cfg.statuses.clone(),
+        },
         paging: if cfg.all {
             Paging::All
         } else {
@@ -50,6 +53,7 @@ pub fn plan(cfg: &ListConfig, now: i64) -> Plan {
                 offset: cfg.offset,
             }
         },
+        search: Search::EveryWindow,
     }
 }
 
@@ -91,7 +95,7 @@ pub async fn run(
                 }
                 Event::Failed(e) => {
                     progress.finish();
-                    report(target.as_deref(), &e);
+                    report_instance(target.as_deref(), &e);
                     outcome = outcome.worst(e.outcome);
                     incomplete |= received;
                 }
@@ -129,7 +133,7 @@ pub async fn fleet_targets(
                     targets.push(None);
                 }
                 Err(e) => {
-                    report(Some(region), &e);
+                    report_instance(Some(region), &e);
                     outcome = outcome.worst(e.outcome);
                 }
             }
@@ -149,7 +153,7 @@ pub async fn fleet_targets(
     for r in &report_.regions {
         if let RegionResult::Failed(e) = &r.result {
             let e = api.classify(e.clone());
-            report(Some(&r.region), &e);
+            report_instance(Some(&r.region), &e);
             outcome = outcome.worst(e.outcome);
         }
     }
@@ -164,7 +168,7 @@ pub async fn fleet_targets(
                     a
                 }
                 Err(e) => {
-                    report(Some(&instance.region), &e);
+                    report_instance(Some(&instance.region), &e);
                     outcome = outcome.worst(e.outcome);
                     continue;
                 }
@@ -174,14 +178,6 @@ pub async fn fleet_targets(
         targets.push(Some(instance.instance_id));
     }
     (apis, targets, outcome)
-}
-
-/// Prints one instance's error on stderr.
-pub fn report(target: Option<&str>, e: &CliError) {
-    match target {
-        Some(id) => crate::exit::stderr_line(format_args!("tcredis: {id}: {e}")),
-        None => crate::exit::stderr_line(format_args!("tcredis: {e}")),
-    }
 }
 
 #[cfg(test)]
@@ -207,7 +203,7 @@ mod tests {
             .max_retries(0)
             .build()
             .unwrap();
-        Arc::new(crate::client::from_client(client))
+        Arc::new(crate::backend::client::from_client(client))
     }
 
     fn plan(targets: &[&str], windows: Vec<Window>) -> Plan {
@@ -218,9 +214,9 @@ mod tests {
                 targets.iter().map(|t| Some((*t).to_owned())).collect()
             },
             windows,
-            instance_name: None,
-            statuses: Vec::new(),
+            filters: Filters::default(),
             paging: Paging::All,
+            search: Search::EveryWindow,
         }
     }
 

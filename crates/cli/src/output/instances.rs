@@ -11,8 +11,7 @@ use tcredis_transport_hyper::fleet::FleetInstance;
 use unicode_width::UnicodeWidthStr;
 
 use super::{Format, Query};
-use crate::backup::cell_text;
-use crate::json_text::{Layout, relayout};
+use crate::output::json_text::{Layout, relayout};
 
 /// The csv/tsv header.
 pub const COLUMNS: [&str; 11] = [
@@ -42,6 +41,16 @@ const TABLE_HEADER: [&str; 11] = [
     "CREATED",
     "TAGS",
 ];
+
+/// The text of one cell: a string as it is, other values as JSON spells them, absent or `null`
+/// empty.
+fn cell_text(value: Option<&serde_json::Value>) -> String {
+    match value {
+        None | Some(serde_json::Value::Null) => String::new(),
+        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(other) => other.to_string(),
+    }
+}
 
 /// The raw item of an instance (its `DescribeInstances` JSON), or a minimal object.
 fn raw(instance: &FleetInstance) -> String {
