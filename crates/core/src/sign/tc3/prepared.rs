@@ -3,14 +3,17 @@
 //! once, and the constant prefix of the canonical request is absorbed into a SHA-256 state
 //! that every signature starts from.
 //!
-//! Signatures are byte-identical to [`tc3::sign_cached`](super::tc3::sign_cached) for the same
+//! Signatures are byte-identical to [`tc3::sign_cached`](super::sign_cached) for the same
 //! inputs; only the per-request work is smaller (no validation, sorting or canonicalising of
 //! headers, one SHA-256 block of the canonical request already done).
 //!
+//! A prepared signer signs with a derived [`SigningKey`] ([`PreparedSigner::sign_with_key`]);
+//! [`PreparedSigner::sign`] takes the key from a [`SigningKeyCache`](super::SigningKeyCache)
+//! instead (that method lives with the cache, in `signer.rs`).
+//!
 //! ```
 //! use tcredis_core::credentials::Secret;
-//! use tcredis_core::sign::prepared::PreparedSigner;
-//! use tcredis_core::sign::tc3::{self, Payload, SigningKeyCache, SigningParams};
+//! use tcredis_core::sign::tc3::{self, Payload, PreparedSigner, SigningKey, SigningKeyCache};
 //!
 //! let headers = [("Content-Type", "application/json"), ("Host", "redis.tencentcloudapi.com")];
 //! let signer = PreparedSigner::new("POST", "", &headers, "redis", "AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE")?;
@@ -20,6 +23,9 @@
 //! assert!(signed.authorization().ends_with(
 //!     "Signature=5f2f07f22c5fbb4a182fafc7a40ca154616add7582acd4a1357c997d9a9070f4"
 //! ));
+//! // The same with a key derived for the request's UTC date and service.
+//! let key = SigningKey::derive(&secret, "2019-02-25", "redis");
+//! assert_eq!(signer.sign_with_key(Payload::Bytes(body), 1551113065, &key), signed);
 //! # Ok::<(), tc3::SigningError>(())
 //! ```
 
@@ -27,13 +33,14 @@ use std::fmt;
 
 use sha2::{Digest, Sha256};
 
-use super::canonical::{Buffered, write_canonical_request, write_string_to_sign};
-use super::hex;
-use super::tc3::{
-    HmacSha256, Payload, SigningError, SigningKeyCache, SigningParams, Tc3Signature,
-    authorization_prefix, check_inputs, ordered, payload_hash, with_header_order,
+use super::canonical::{
+    Buffered, authorization_prefix, ordered, payload_hash, write_canonical_request,
+    write_string_to_sign,
 };
-use crate::credentials::Secret;
+use super::check::{check_inputs, with_header_order};
+use super::keys::{HmacSha256, SigningKey};
+use super::params::{Payload, SigningError, SigningParams, Tc3Signature};
+use crate::sign::hex;
 use crate::time::UtcDate;
 
 /// A TC3 signer prepared for one method, query, header set, service and SecretId. The
@@ -52,7 +59,7 @@ pub struct PreparedSigner {
 
 impl PreparedSigner {
     /// Validates and canonicalises the parts every request shares. Fails as
-    /// [`tc3::sign`](super::tc3::sign) would for the same method, query, headers, service and
+    /// [`tc3::sign`](super::sign) would for the same method, query, headers, service and
     /// SecretId.
     pub fn new(
         method: &str,
@@ -94,18 +101,16 @@ impl PreparedSigner {
         })
     }
 
-    /// Signs one request: its payload and `X-TC-Timestamp`, with the derived key from `cache`
-    /// (derived on a miss).
-    pub fn sign(
+    /// Signs one request, its payload and `X-TC-Timestamp`, with `key`, which must have been
+    /// derived for the UTC date of `timestamp` and this signer's service.
+    pub fn sign_with_key(
         &self,
         payload: Payload<'_>,
         timestamp: u64,
-        secret_key: &Secret,
-        cache: &SigningKeyCache,
+        key: &SigningKey,
     ) -> Tc3Signature {
         let date = UtcDate::from_unix(timestamp);
-        let mac = cache.mac(secret_key, &date, &self.service);
-        self.sign_with_mac(payload, timestamp, &date, mac)
+        self.sign_with_mac(payload, timestamp, &date, key.mac())
     }
 
     /// The service of the credential scope.
