@@ -19,6 +19,8 @@ mod bench;
 mod ci;
 mod codegen;
 mod fuzz;
+#[cfg(test)]
+mod import_graph;
 mod interop;
 mod outcome;
 mod package;
