@@ -1,8 +1,10 @@
-//! HTTP date parsing and skew estimation: a round trip through all three RFC 9110 forms for any
-//! instant, and the corrected timestamp lands inside the API's ±300 s window.
+//! HTTP dates and skew estimation: a round trip through all three RFC 9110 forms for any
+//! instant, `time::http_date::format` agreeing with an independent oracle, and the corrected
+//! timestamp landing inside the API's ±300 s window.
 
 use proptest::prelude::*;
-use tcredis_core::skew::{SkewEstimator, describe_offset, estimate_offset, parse_http_date};
+use tcredis_core::skew::{SkewEstimator, describe_offset, estimate_offset};
+use tcredis_core::time::http_date::{self, parse as parse_http_date};
 
 const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
 const LONG: [&str; 7] = [
@@ -49,6 +51,7 @@ proptest! {
         let (y, m, d, hh, mm, ss, wd) = civil(unix);
         let imf = format!("{}, {d:02} {} {y} {hh:02}:{mm:02}:{ss:02} GMT", DAYS[wd], MONTHS[m]);
         prop_assert_eq!(parse_http_date(&imf), Ok(unix));
+        prop_assert_eq!(http_date::format(unix), imf);
         let asctime = format!("{} {} {d:>2} {hh:02}:{mm:02}:{ss:02} {y}", DAYS[wd], MONTHS[m]);
         prop_assert_eq!(parse_http_date(&asctime), Ok(unix));
         if (1970..2070).contains(&y) {

@@ -137,9 +137,8 @@ pub(crate) fn settings(env_now: Option<String>) -> Result<Settings, String> {
         config = config.random_seed(seed);
     }
     if let Some(now) = env_now.filter(|n| !n.is_empty()) {
-        let unix = tcredis_mock::parse_rfc3339(&now).ok_or_else(|| {
-            format!("TCREDIS_NOW {now:?} is not an RFC 3339 time such as 2026-05-01T10:00:00Z")
-        })?;
+        let unix =
+            tcredis_core::time::rfc3339::parse(&now).map_err(|e| format!("TCREDIS_NOW: {e}"))?;
         config = config.now_override(unix);
     }
     config.validate().map_err(|e| e.to_string())?;

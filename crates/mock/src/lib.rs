@@ -17,7 +17,6 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-mod civil;
 mod config;
 mod data;
 pub mod handler;
@@ -39,8 +38,3 @@ pub use journal::{JournalEntry, SignatureResult};
 pub use script::{ErrorReply, Expect, Matcher, Script, Step};
 #[cfg(feature = "server")]
 pub use server::{BlockingMockServer, MockServer};
-
-/// Parses an RFC 3339 time (as `TCREDIS_NOW` holds it) into Unix seconds.
-pub fn parse_rfc3339(text: &str) -> Option<i64> {
-    civil::parse_rfc3339(text)
-}

@@ -115,7 +115,7 @@ pub(crate) fn assume_role(
             tmp_secret_key: &issued.secret_key,
         },
         expired_time: issued.expires,
-        expiration: crate::civil::format_rfc3339_utc(issued.expires),
+        expiration: tcredis_core::time::rfc3339::format_utc(issued.expires),
         request_id,
     });
     Ok((body, issued))
