@@ -5,6 +5,7 @@ use std::ffi::OsString;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use clap::builder::PossibleValuesParser;
 use clap::{ArgAction, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use crate::config::{
@@ -142,8 +143,8 @@ struct GlobalArgs {
     /// More detail on stderr (repeat for more).
     #[arg(short, long, global = true, action = ArgAction::Count, help_heading = "Global options")]
     verbose: u8,
-    /// Language of the API's messages.
-    #[arg(long, global = true, value_name = "LANG", value_parser = ["zh-CN", "en-US"], help_heading = "Global options")]
+    /// Language of the API's messages (sent as X-TC-Language; default zh-CN, as the official SDKs).
+    #[arg(long, global = true, value_name = "LANG", value_parser = PossibleValuesParser::new(tcredis_core::language::SUPPORTED), help_heading = "Global options")]
     language: Option<String>,
 }
 

@@ -15,10 +15,10 @@ use crate::exit::CliError;
 
 /// The region `--mock` uses when none is given.
 pub const MOCK_REGION: &str = "ap-guangzhou";
-/// Default client-side rate (requests per second).
-pub const DEFAULT_RATE_LIMIT: f64 = 20.0;
-/// Default retries after the first attempt.
-pub const DEFAULT_MAX_RETRIES: u32 = 4;
+/// Default client-side rate (requests per second): the transport's, which is core's.
+pub const DEFAULT_RATE_LIMIT: f64 = tcredis_transport_hyper::DEFAULT_RATE_LIMIT;
+/// Default retries after the first attempt: the transport's, which is core's.
+pub const DEFAULT_MAX_RETRIES: u32 = tcredis_transport_hyper::DEFAULT_MAX_RETRIES;
 
 /// Where a setting came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -230,10 +230,15 @@ pub fn resolve(g: &GlobalOptions, env: &Environment) -> Result<Settings, CliErro
         .ca_file
         .clone()
         .map(|p| sourced(p, Source::Flag("--ca-file")));
-    let language = g
-        .language
-        .clone()
-        .map(|l| sourced(l, Source::Flag("--language")));
+    let language = Some(g.language.clone().map_or_else(
+        || {
+            sourced(
+                tcredis_transport_hyper::DEFAULT_LANGUAGE.to_owned(),
+                Source::Default,
+            )
+        },
+        |l| sourced(l, Source::Flag("--language")),
+    ));
     let flag = |d: Option<Duration>, name| d.map(|d| sourced(d, Source::Flag(name)));
     Ok(Settings {
         profile,

@@ -65,6 +65,7 @@ pub mod call;
 pub mod credentials;
 pub mod endpoint;
 pub mod error;
+pub mod language;
 pub mod pacer;
 pub mod pagination;
 pub mod random;

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use tcredis_core::credentials::Credentials;
 use tcredis_core::endpoint::{ConnectAddress, Endpoint};
+use tcredis_core::language;
 use tcredis_core::pacer::Pacer;
 use tcredis_core::pagination::DriftPolicy;
 use tcredis_core::random::SplitMix64;
@@ -27,10 +28,14 @@ use crate::tls::{TlsSettings, client_config};
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Default per-attempt timeout (the official SDKs' 60 s).
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
-/// Default pacing rate, requests per second (the documented API limit).
-pub const DEFAULT_RATE_LIMIT: f64 = 20.0;
-/// Default retries after the first attempt.
-pub const DEFAULT_MAX_RETRIES: u32 = 4;
+/// Default pacing rate, requests per second (the documented API limit): core's
+/// [`Pacer::DEFAULT_RATE`].
+pub const DEFAULT_RATE_LIMIT: f64 = Pacer::DEFAULT_RATE;
+/// Default retries after the first attempt: core's [`RetryPolicy::DEFAULT_MAX_RETRIES`].
+pub const DEFAULT_MAX_RETRIES: u32 = RetryPolicy::DEFAULT_MAX_RETRIES;
+/// Default `X-TC-Language`, sent on every request as the official SDKs do: core's
+/// [`language::DEFAULT`].
+pub const DEFAULT_LANGUAGE: &str = language::DEFAULT;
 
 /// Builds a [`Client`]. Start with [`Client::builder`].
 #[derive(Clone)]
@@ -80,7 +85,7 @@ impl Default for ClientBuilder {
             region: None,
             endpoint: None,
             connect_to: None,
-            language: None,
+            language: Some(DEFAULT_LANGUAGE.to_owned()),
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
             deadline: None,
@@ -133,7 +138,8 @@ impl ClientBuilder {
         self.connect_to = Some(addr.into());
         self
     }
-    /// `X-TC-Language`: `zh-CN` or `en-US` (default: not sent; the server answers in zh-CN).
+    /// `X-TC-Language`: `zh-CN` or `en-US` (default [`DEFAULT_LANGUAGE`], `zh-CN`, as the
+    /// official SDKs send).
     pub fn language(mut self, l: impl Into<String>) -> Self {
         self.language = Some(l.into());
         self
@@ -250,7 +256,7 @@ impl ClientBuilder {
         if let Some(l) = self
             .language
             .as_deref()
-            .filter(|l| *l != "zh-CN" && *l != "en-US")
+            .filter(|l| !language::is_supported(l))
         {
             return Err(Error::config(format!(
                 "language {l:?} is not supported; use zh-CN or en-US"
