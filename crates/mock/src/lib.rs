@@ -22,7 +22,7 @@ mod data;
 pub mod handler;
 mod journal;
 mod rate_limit;
-pub mod regions;
+mod regions;
 mod rng;
 mod script;
 #[cfg(feature = "server")]

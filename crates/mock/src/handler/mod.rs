@@ -26,6 +26,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde_json::Value;
 use tcredis_core::credentials::Secret;
+use tcredis_core::random::{RandomSource, SplitMix64};
 
 use crate::config::{AcceptedCredential, ConfigError, DataSource, FaultKind, MockConfig};
 use crate::data::demo::demo_seed;
@@ -33,8 +34,7 @@ use crate::data::generate::Generated;
 use crate::data::store::Store;
 use crate::journal::{Journal, JournalEntry, SignatureResult};
 use crate::rate_limit::RateLimiter;
-
-use crate::rng::Rng;
+use crate::rng;
 use crate::script::{RequestView, Script, Scripts};
 use failure::Failure;
 use params::{RawParams, Schema};
@@ -154,7 +154,7 @@ struct State {
     journal: Journal,
     scripts: Scripts,
     limiter: RateLimiter,
-    rng: Rng,
+    rng: SplitMix64,
     issued: HashMap<String, sts::Issued>,
 }
 
@@ -244,7 +244,7 @@ impl Handler {
                 journal: Journal::new(config.journal_capacity),
                 scripts: Scripts::default(),
                 limiter: RateLimiter::new(config.rate_limit),
-                rng: Rng::new(config.random_seed.unwrap_or_else(Rng::process_seed)),
+                rng: SplitMix64::new(config.random_seed.unwrap_or_else(rng::process_seed)),
                 issued: HashMap::new(),
             }),
         })
@@ -304,7 +304,7 @@ impl Handler {
                 },
             };
         }
-        let request_id = self.lock().rng.uuid();
+        let request_id = rng::uuid(&mut self.lock().rng);
         let mut x = Exchange {
             style: "none",
             action: None,
