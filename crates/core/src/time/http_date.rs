@@ -1,5 +1,5 @@
 //! HTTP dates (RFC 9110 §5.6.7): [`parse`] reads the three forms a `Date` header may take,
-//! [`format`] writes the preferred one (IMF-fixdate), as a server's `Date` header carries it.
+//! [`format()`] writes the preferred one (IMF-fixdate), as a server's `Date` header carries it.
 //!
 //! ```
 //! use tcredis_core::time::http_date;

@@ -1,5 +1,6 @@
 //! Verifying signed requests from their raw parts (the mock server's side): TC3 from the
-//! `Authorization` header, v1 from the `Signature`/`SecretId`/... parameters.
+//! `Authorization` header, v1 from the `Signature`/`SecretId`/... parameters. Only with the
+//! `verify` cargo feature.
 //!
 //! The verifier rebuilds the canonical request from whatever `SignedHeaders` lists (it must
 //! include `content-type` and `host`), uses the raw query and raw body bytes exactly as
