@@ -24,10 +24,6 @@
 
 use crate::time::http_date;
 
-/// The HTTP-date parser's former path; it is [`crate::time::http_date::parse`] now.
-#[doc(hidden)]
-pub use crate::time::http_date::{HttpDateError, parse as parse_http_date};
-
 /// The clock offset (server minus client, seconds) shown by one exchange: the local Unix time
 /// at which the request was signed and the server's `Date` (Unix seconds). Positive means the
 /// local clock is behind. The estimate is good to a few seconds (`Date` has one-second
