@@ -4,7 +4,7 @@
 //! this file). Each case must end with its specific exit code and a message that says what was
 //! wrong, never a panic, never a hang (every run is killed after a bound), and never a secret.
 
-mod reliability_support;
+mod common;
 
 use std::ffi::OsStr;
 use std::io::{Read, Write};
@@ -14,7 +14,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-use reliability_support::{Run, SECRET_KEY, run_bounded, secret_env, tcredis};
+use common::{Run, SECRET_KEY, run_bounded, secret_env, tcredis};
 
 const BOUND: Duration = Duration::from_secs(30);
 

@@ -9,12 +9,12 @@
 //! The gate's form lists 10 instances x 5,000 (the CLI fans out 4 at a time); with
 //! `TCREDIS_LONG=1` one 50,000-backup instance is listed sequentially too.
 
-mod reliability_support;
+mod common;
 
 use std::collections::{BTreeMap, HashSet};
 use std::time::{Duration, Instant};
 
-use reliability_support::{SECRET_ID, SECRET_KEY, secret_env, tcredis};
+use common::{SECRET_ID, SECRET_KEY, secret_env, tcredis};
 use tcredis_mock::{BlockingMockServer, FaultKind, MockConfig};
 
 /// Per kind; drawn in turn, so the combined rate is 1 - (1 - p)^5 = 30.0%.

@@ -18,7 +18,8 @@ const STARTUP_TIMEOUT: Duration = Duration::from_secs(30);
 pub(super) struct Mock {
     child: Child,
     pub(super) url: String,
-    log_threads: Vec<thread::JoinHandle<Vec<u8>>>,
+    log_threads: Vec<thread::JoinHandle<std::io::Result<Vec<u8>>>>,
+    log_path: std::path::PathBuf,
 }
 
 impl Mock {
@@ -73,8 +74,12 @@ impl Mock {
                 first.trim()
             ));
         };
-        let log = run::open_log(&ctx.log_path("interop-mock"))?;
-        writeln!(log.lock().unwrap_or_else(|p| p.into_inner()), "{first}").ok();
+        let log_path = ctx.log_path("interop-mock");
+        let log = run::open_log(&log_path)?;
+        if let Err(e) = writeln!(log.lock().unwrap_or_else(|p| p.into_inner()), "{first}") {
+            run::kill_and_reap(&mut child);
+            return Err(format!("cannot write {}: {e}", log_path.display()));
+        }
         let log_threads = vec![
             run::tee(Some(stdout), log.clone(), Echo::Quiet),
             run::tee(child.stderr.take(), log, Echo::Quiet),
@@ -83,6 +88,7 @@ impl Mock {
             child,
             url,
             log_threads,
+            log_path,
         })
     }
 
@@ -104,8 +110,11 @@ impl Mock {
                 Err(e) => break Err(format!("waiting for tcredis-mock: {e}")),
             }
         };
+        let mut result = result;
         for t in self.log_threads.drain(..) {
-            let _ = t.join();
+            if let Err(e) = run::join_tee(t, &self.log_path) {
+                result = result.and(Err(e));
+            }
         }
         result
     }
