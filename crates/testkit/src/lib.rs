@@ -8,6 +8,8 @@
 //! - [`run_bin`]: runs a binary with a hard time bound (a hang is a failure), capturing and
 //!   recording what it printed.
 //! - [`sim_clock`]: a simulated clock for socket-free tests (nothing sleeps).
+//! - [`soak`]: the fault soaks' oracle: the generated data set's ids, one-by-one comparison,
+//!   and a tally of injected faults that tells failures from delays.
 //! - [`time_text`]: HTTP-date and Beijing wall-time text for test data, written from the specs
 //!   independently of the project's own formatters.
 
@@ -17,6 +19,7 @@ pub mod run_bin;
 pub mod scan;
 pub mod secrets;
 pub mod sim_clock;
+pub mod soak;
 pub mod time_text;
 
 pub use run_bin::{Run, run_bounded};

@@ -1,7 +1,8 @@
 //! Handler throughput: signed requests per second through the sans-IO `Handler` with full TC3
 //! verification (no sockets), for a demo listing page and a generated-million page.
 //!
-//! Run: `cargo bench -p tcredis-mock --bench handler_throughput` (prints one line per case).
+//! Run: `cargo bench --manifest-path bench/Cargo.toml --features benches --bench handler_throughput`
+//! (prints one line per case).
 //! Requests are signed once up front (identical replays are accepted), so the figure measures
 //! the mock: parsing, verification, the rate-limit check (off), the listing and the JSON answer.
 
