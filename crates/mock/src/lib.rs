@@ -20,6 +20,7 @@
 mod civil;
 mod config;
 mod data;
+mod exact;
 pub mod handler;
 mod journal;
 mod rate_limit;
@@ -34,6 +35,7 @@ mod tls;
 pub use config::{ConfigError, FaultKind, FaultParseError, MAX_GENERATED, MockConfig};
 pub use data::backup::SeedBackup;
 pub use data::seed::{Seed, SeedError, SeedInstance};
+pub use exact::ExactRequest;
 pub use handler::{DEMO_SECRET_ID, DEMO_SECRET_KEY, ExpectationError, ScriptError};
 pub use journal::{JournalEntry, SignatureResult};
 pub use script::{ErrorReply, Expect, Matcher, Script, Step};

@@ -1,6 +1,8 @@
-//! The `tcredis-mock` child process: started with the interop seed and credentials file, its
-//! URL read from the first stdout line (with a timeout), its output logged to the scan folder,
-//! and stopped by closing its stdin (`--exit-on-stdin-eof`).
+//! The `tcredis-mock` child process: started with the interop seed, the credentials file and
+//! the extra flags of its role (strict signing and exact journal for the SDK and tccli; the
+//! documented loopback leniency for Node), its URL read from the first stdout line (with a
+//! timeout), its output logged to the scan folder, and stopped by closing its stdin
+//! (`--exit-on-stdin-eof`).
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
@@ -23,7 +25,13 @@ pub(super) struct Mock {
 }
 
 impl Mock {
-    pub(super) fn start(ctx: &Context, binary: &Path, credentials: &Path) -> Result<Mock, String> {
+    pub(super) fn start(
+        ctx: &Context,
+        binary: &Path,
+        credentials: &Path,
+        name: &str,
+        extra_args: &[&str],
+    ) -> Result<Mock, String> {
         let mut cmd = ctx.command(binary);
         cmd.args([
             "--listen",
@@ -34,6 +42,7 @@ impl Mock {
         ])
         .arg(credentials)
         .args(["--rate-limit", "0", "--exit-on-stdin-eof"])
+        .args(extra_args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
@@ -74,7 +83,7 @@ impl Mock {
                 first.trim()
             ));
         };
-        let log_path = ctx.log_path("interop-mock");
+        let log_path = ctx.log_path(&format!("interop-mock-{name}"));
         let log = run::open_log(&log_path)?;
         if let Err(e) = writeln!(log.lock().unwrap_or_else(|p| p.into_inner()), "{first}") {
             run::kill_and_reap(&mut child);
