@@ -4,8 +4,12 @@
 //! toolchain fails the stage, the latter with a message that says how to get one. The fuzz
 //! crate builds from its committed lock file (`cargo metadata --locked` must accept it first).
 //!
-//! Each target's committed seeds (`fuzz/seeds/<target>/`, from the official samples and signing
-//! vectors) are copied into its working corpus (`fuzz/corpus/<target>/`, gitignored) first.
+//! Each target's committed seeds (`fuzz/seeds/<target>/`) are copied into its working corpus
+//! (`fuzz/corpus/<target>/`, gitignored) first. Byte-input targets get the official samples as
+//! they are; the structured (`Arbitrary`) targets get real inputs (the signing vectors, the
+//! official request samples) encoded in their own input format by
+//! `fuzz/examples/make_seeds.rs`, which this stage runs with `--check` first: a seed that no
+//! longer decodes to its input, or differs from the committed file, fails the stage.
 //! Targets are built once with debug assertions (`-a`: integer overflow is a finding too), then
 //! run with a per-input timeout, so a hang is a finding rather than a stuck gate. The number of
 //! executions per target comes from libFuzzer's final stats and is printed in a table (the
@@ -79,6 +83,27 @@ pub fn smoke(ctx: &Context, options: Options) -> Outcome {
             ));
         }
         Err(e) => return Outcome::Fail(e),
+    }
+    let mut seeds = ctx.command("rustup");
+    seeds
+        .args([
+            "run",
+            "nightly",
+            "cargo",
+            "run",
+            "--locked",
+            "--quiet",
+            "--example",
+            "make_seeds",
+        ])
+        .arg("--manifest-path")
+        .arg(fuzz_dir.join("Cargo.toml"))
+        .args(["--", "--check"])
+        .env_remove("RUSTUP_TOOLCHAIN");
+    if let Err(e) = ctx.run("fuzz-seeds", &mut seeds) {
+        return Outcome::Fail(format!(
+            "the structured targets' seeds are stale or do not decode to their inputs: {e}"
+        ));
     }
     if !tool_works("cargo", &["fuzz", "--version"]) {
         let mut install = ctx.command("cargo");
