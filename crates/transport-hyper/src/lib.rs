@@ -43,7 +43,6 @@ mod engine;
 mod error;
 mod http_stack;
 pub mod proxy;
-mod signing;
 mod tls;
 
 pub use builder::{
