@@ -2,7 +2,7 @@
 //! with the nightly toolchain (10 s each; 120 s with `--long`). Installs cargo-fuzz with
 //! `--locked` when it is missing. Nothing skips: a missing `fuzz/` crate or a missing nightly
 //! toolchain fails the stage, the latter with a message that says how to get one. The fuzz
-//! crate builds from its committed lock file (`cargo metadata --locked` must accept it first).
+//! crate builds from its committed lock file (`cargo tree --locked` must accept it first).
 //!
 //! Each target's committed seeds (`fuzz/seeds/<target>/`) are copied into its working corpus
 //! (`fuzz/corpus/<target>/`, gitignored) first. Byte-input targets get the official samples as
@@ -63,13 +63,7 @@ pub fn smoke(ctx: &Context, options: Options) -> Outcome {
     let mut locked = ctx.command("rustup");
     locked
         .args([
-            "run",
-            "nightly",
-            "cargo",
-            "metadata",
-            "--locked",
-            "--format-version",
-            "1",
+            "run", "nightly", "cargo", "tree", "--locked", "--depth", "0",
         ])
         .arg("--manifest-path")
         .arg(fuzz_dir.join("Cargo.toml"))
@@ -78,7 +72,7 @@ pub fn smoke(ctx: &Context, options: Options) -> Outcome {
         Ok(c) if c.status.success() => {}
         Ok(c) => {
             return Outcome::Fail(format!(
-                "fuzz/Cargo.lock is not current (cargo metadata --locked exited with {}): update it and commit it",
+                "fuzz/Cargo.lock is not current (cargo tree --locked exited with {}): update it and commit it",
                 c.status
             ));
         }
