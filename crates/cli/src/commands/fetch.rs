@@ -6,50 +6,17 @@
 use std::sync::Arc;
 
 use futures_util::StreamExt;
-use tcredis_core::request::DescribeInstanceBackupsRequest;
-use tcredis_core::time::BeijingTime;
+use tcredis_core::response::Backup;
 use tokio::sync::{Semaphore, mpsc, oneshot};
 
-use crate::api::{Api, Page};
+use crate::backend::{Api, Page};
+use crate::commands::plan::{ALL_LIMIT, Paging, Plan, base_request};
 use crate::exit::CliError;
-use crate::window::Window;
 
 /// Instances fetched at the same time.
 pub const CONCURRENCY: usize = 4;
 /// Pages buffered per instance ahead of the writer.
 const PREFETCH_PAGES: usize = 2;
-/// The page size of `--all`.
-pub const ALL_LIMIT: i64 = 100;
-
-/// How to page through each (instance, window) query.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Paging {
-    /// Every page (`--all`).
-    All,
-    /// One page of the merged windows: `Limit`/`Offset` as given (None: not sent when there is
-    /// one window; the server's default 20 otherwise).
-    Single {
-        /// `--limit`.
-        limit: Option<i64>,
-        /// `--offset`.
-        offset: Option<i64>,
-    },
-}
-
-/// One query to fan out: the filters that stay the same for every instance and window.
-#[derive(Debug, Clone)]
-pub struct Plan {
-    /// `None` means no InstanceId (every instance of the region).
-    pub targets: Vec<Option<String>>,
-    /// Windows, newest first.
-    pub windows: Vec<Window>,
-    /// `--instance-name`.
-    pub instance_name: Option<String>,
-    /// `--status` values.
-    pub statuses: Vec<i64>,
-    /// Paging.
-    pub paging: Paging,
-}
 
 /// What a job reports, in order, for its instance.
 #[derive(Debug)]
@@ -60,25 +27,10 @@ pub enum Event {
         /// it; the listing's TotalCount is the sum of these.
         total_count: Option<i64>,
         /// Items in server order.
-        items: Vec<crate::backup::Backup>,
+        items: Vec<Backup>,
     },
     /// The instance failed; nothing more comes for it.
     Failed(CliError),
-}
-
-/// The request for one (instance, window).
-pub fn base_request(
-    plan: &Plan,
-    target: Option<&str>,
-    window: Window,
-) -> DescribeInstanceBackupsRequest {
-    let mut r = DescribeInstanceBackupsRequest::new();
-    r.instance_id = target.map(str::to_owned);
-    r.begin_time = window.begin.map(|t| BeijingTime::from_unix(t).to_string());
-    r.end_time = window.end.map(|t| BeijingTime::from_unix(t).to_string());
-    r.status = (!plan.statuses.is_empty()).then(|| plan.statuses.clone());
-    r.instance_name = plan.instance_name.clone();
-    r
 }
 
 /// Starts every job; the receivers come back in target order.
@@ -124,7 +76,7 @@ async fn run_target(
     match plan.paging {
         Paging::All => {
             for &window in &plan.windows {
-                let mut req = base_request(plan, target, window);
+                let mut req = base_request(&plan.filters, target, window);
                 req.limit = Some(ALL_LIMIT);
                 req.offset = Some(0);
                 let mut pages = api.pages(req);
@@ -162,7 +114,7 @@ async fn single_page(
     tx: &mpsc::Sender<Event>,
 ) -> Result<(), CliError> {
     if let [window] = plan.windows[..] {
-        let mut req = base_request(plan, target, window);
+        let mut req = base_request(&plan.filters, target, window);
         req.limit = limit;
         req.offset = offset;
         let page: Page = api.page(req).await?;
@@ -177,7 +129,7 @@ async fn single_page(
     let mut want = limit.unwrap_or(20);
     let mut skip = offset.unwrap_or(0);
     for &window in &plan.windows {
-        let mut req = base_request(plan, target, window);
+        let mut req = base_request(&plan.filters, target, window);
         // A window after the page is full is asked only for its TotalCount.
         req.limit = Some(want.max(1));
         req.offset = Some(skip);
