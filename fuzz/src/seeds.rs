@@ -181,10 +181,18 @@ pub fn request_roundtrip_inputs() -> Vec<(&'static str, request_roundtrip::Input
         get: false,
     };
     vec![
-        ("d1-post", d1.clone()),
+        ("d1-post-unknown-instance", d1.clone()),
         (
-            "d2-get",
+            "d1-post-demo-instance",
             Input {
+                instance_id: Some("crs-demo0001".to_owned()),
+                ..d1.clone()
+            },
+        ),
+        (
+            "d2-get-demo-instance",
+            Input {
+                instance_id: Some("crs-demo0002".to_owned()),
                 get: true,
                 ..d1.clone()
             },
