@@ -111,10 +111,6 @@ fn main() -> ExitCode {
             );
             ExitCode::SUCCESS
         }
-        Outcome::Skip(reason) => {
-            println!("SKIP {command}: {reason}");
-            ExitCode::SUCCESS
-        }
         Outcome::Fail(reason) => {
             eprintln!("xtask {command}: FAILED: {reason}");
             ExitCode::FAILURE

@@ -49,6 +49,10 @@ struct Args {
     /// Refuse the loopback leniencies (signatures over the Host without port, Node's scope service).
     #[arg(long)]
     strict_signing: bool,
+    /// Journal each request's exact signed bytes and Authorization (signature included, never a
+    /// token), for signature differential tests; use only with test credentials.
+    #[arg(long)]
+    journal_exact_requests: bool,
     /// Shut down when standard input reaches end of file (for parent processes that may die).
     #[arg(long)]
     exit_on_stdin_eof: bool,
@@ -110,7 +114,8 @@ pub(crate) fn settings(env_now: Option<String>) -> Result<Settings, String> {
         .listen(args.listen)
         .rate_limit(args.rate_limit)
         .tls(args.tls)
-        .strict_signing(args.strict_signing);
+        .strict_signing(args.strict_signing)
+        .journal_exact_requests(args.journal_exact_requests);
     if let Some(path) = &args.seed {
         let bytes = std::fs::read(path).map_err(|e| format!("--seed {}: {e}", path.display()))?;
         let seed =

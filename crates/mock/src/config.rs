@@ -144,6 +144,7 @@ pub struct MockConfig {
     pub(crate) strict_signing: bool,
     pub(crate) now_override: Option<i64>,
     pub(crate) journal_capacity: usize,
+    pub(crate) journal_exact_requests: bool,
 }
 
 impl Default for MockConfig {
@@ -166,6 +167,7 @@ impl MockConfig {
             strict_signing: false,
             now_override: None,
             journal_capacity: 10_000,
+            journal_exact_requests: false,
         }
     }
     /// Serves the demo data (the default).
@@ -220,6 +222,13 @@ impl MockConfig {
     /// Seeds the random source (fault draws, RequestIds, STS credentials) for reproducible runs.
     pub fn random_seed(mut self, seed: u64) -> Self {
         self.random_seed = Some(seed);
+        self
+    }
+    /// Also journals each request's exact signed bytes and its `Authorization` (signature
+    /// included; never a token), for signature differential tests: another signer signs the
+    /// same bytes and compares. Only with test credentials.
+    pub fn journal_exact_requests(mut self, yes: bool) -> Self {
+        self.journal_exact_requests = yes;
         self
     }
     /// Turns off loopback leniency (see the docs): only exact TC3 signatures are accepted.

@@ -61,6 +61,10 @@ pub struct JournalEntry {
     pub fault: Option<String>,
     /// The RequestId answered.
     pub request_id: String,
+    /// The exact signed bytes, only with `MockConfig::journal_exact_requests` (absent from the
+    /// JSON otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exact: Option<crate::exact::ExactRequest>,
 }
 
 /// A bounded journal.

@@ -19,6 +19,7 @@
 
 mod config;
 mod data;
+mod exact;
 pub mod handler;
 mod journal;
 mod rate_limit;
@@ -33,6 +34,7 @@ mod tls;
 pub use config::{ConfigError, FaultKind, FaultParseError, MAX_GENERATED, MockConfig};
 pub use data::backup::SeedBackup;
 pub use data::seed::{Seed, SeedError, SeedInstance};
+pub use exact::ExactRequest;
 pub use handler::{DEMO_SECRET_ID, DEMO_SECRET_KEY, ExpectationError, ScriptError};
 pub use journal::{JournalEntry, SignatureResult};
 pub use script::{ErrorReply, Expect, Matcher, Script, Step};

@@ -544,6 +544,7 @@ mod tests {
             script: None,
             fault: None,
             request_id: String::new(),
+            exact: None,
         };
         let journal = [
             entry(1, "AssumeRole", "crs-2"),

@@ -165,6 +165,7 @@ pub struct Handler {
     credentials: Vec<AcceptedCredential>,
     faults: Vec<(FaultKind, f64)>,
     strict_signing: bool,
+    journal_exact_requests: bool,
     state: Mutex<State>,
 }
 
@@ -240,6 +241,7 @@ impl Handler {
             credentials,
             faults: config.faults.clone(),
             strict_signing: config.strict_signing,
+            journal_exact_requests: config.journal_exact_requests,
             state: Mutex::new(State {
                 journal: Journal::new(config.journal_capacity),
                 scripts: Scripts::default(),
@@ -334,6 +336,9 @@ impl Handler {
             (DeliveryMode::Respond, None) => "ok".to_owned(),
             (DeliveryMode::Respond, Some(_)) => "error".to_owned(),
         };
+        let exact = self
+            .journal_exact_requests
+            .then(|| crate::exact::capture(request));
         let mut state = self.lock();
         let seq = state.journal.next_seq();
         state.journal.push(JournalEntry {
@@ -353,6 +358,7 @@ impl Handler {
             script: x.script,
             fault: x.fault,
             request_id,
+            exact,
         });
         Outcome {
             response: envelope::json_response(200, body),
