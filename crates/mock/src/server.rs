@@ -79,24 +79,14 @@ impl Body for MockBody {
 
 /// Reads at most `limit` bytes of the body (the rest is left unread: the handler refuses an
 /// oversized request by its length alone).
-/// How much of an oversized body is read and thrown away before answering: closing a
-/// connection with unread request bytes makes the kernel send a reset, which can destroy the
-/// answer (`RequestSizeLimitExceeded`) in flight before the client reads it.
-const DRAIN_LIMIT: usize = 64 * 1024 * 1024;
-
 async fn read_limited(mut body: Incoming, limit: usize) -> Result<Vec<u8>, hyper::Error> {
     let mut out = Vec::new();
-    let mut drained = 0usize;
     while let Some(frame) = body.frame().await {
         if let Ok(data) = frame?.into_data() {
-            if out.len() < limit {
-                let room = limit - out.len();
-                out.extend_from_slice(&data[..room.min(data.len())]);
-            } else {
-                drained = drained.saturating_add(data.len());
-                if drained > DRAIN_LIMIT {
-                    break;
-                }
+            let room = limit - out.len();
+            out.extend_from_slice(&data[..room.min(data.len())]);
+            if out.len() >= limit {
+                break;
             }
         }
     }
