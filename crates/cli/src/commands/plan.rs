@@ -5,7 +5,6 @@
 //! carries its plan out.
 
 use tcredis_core::request::DescribeInstanceBackupsRequest;
-use tcredis_core::time::BeijingTime;
 
 use crate::time::window::Window;
 
@@ -112,8 +111,7 @@ pub fn base_request(
 ) -> DescribeInstanceBackupsRequest {
     let mut r = DescribeInstanceBackupsRequest::new();
     r.instance_id = target.map(str::to_owned);
-    r.begin_time = window.begin.map(|t| BeijingTime::from_unix(t).to_string());
-    r.end_time = window.end.map(|t| BeijingTime::from_unix(t).to_string());
+    window.apply(&mut r);
     r.status = (!filters.statuses.is_empty()).then(|| filters.statuses.clone());
     r.instance_name = filters.instance_name.clone();
     r
