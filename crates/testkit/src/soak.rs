@@ -42,6 +42,27 @@ pub fn assert_same_ids(got: &[String], want: &[String], what: &str) {
     );
 }
 
+/// The soaks' chance of each fault kind (tried in the order of [`SOAK_FAULTS`]).
+pub const FAULT_EACH: f64 = 0.069;
+
+/// The soaks' fault mix: a 5 ms delay (which cannot fail a request), then four that do, each at
+/// [`FAULT_EACH`]. Names as the journal reports them; [`fault_spec`] gives the mock's spelling.
+pub const SOAK_FAULTS: [(&str, f64); 5] = [
+    ("delay", FAULT_EACH),
+    ("internal-error", FAULT_EACH),
+    ("throttle", FAULT_EACH),
+    ("drop", FAULT_EACH),
+    ("truncate", FAULT_EACH),
+];
+
+/// How far a soak's measured failing rate may stray from the expected one (a few hundred draws).
+pub const RATE_TOLERANCE: f64 = 0.05;
+
+/// The mock's `--fault` spelling of a [`SOAK_FAULTS`] kind (`delay` is `delay=5`, 5 ms).
+pub fn fault_spec(kind: &str) -> &str {
+    if kind == "delay" { "delay=5" } else { kind }
+}
+
 /// Fault kinds that make a request fail (an error answer, a dropped connection, a truncated
 /// or stalled body); a `delay` only slows it down.
 pub const FAILING_KINDS: &[&str] = &["internal-error", "throttle", "drop", "truncate", "stall"];

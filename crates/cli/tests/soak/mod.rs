@@ -14,37 +14,24 @@
 use std::time::{Duration, Instant};
 
 use tcredis_mock::{BlockingMockServer, FaultKind, MockConfig};
-use tcredis_testkit::soak::{FaultTally, assert_same_ids, expected_rates, generated_backup_ids};
+use tcredis_testkit::soak::{
+    FaultTally, RATE_TOLERANCE, SOAK_FAULTS, assert_same_ids, expected_rates, fault_spec,
+    generated_backup_ids,
+};
 
 use crate::common::{SECRET_ID, SECRET_KEY, secret_env, tcredis};
 
-/// Per kind, tried in the order of [`FAULTS`].
-const FAULT_EACH: f64 = 0.069;
-
-/// The fault list, in the order the mock tries it.
-const FAULTS: [(&str, f64); 5] = [
-    ("delay", FAULT_EACH),
-    ("internal-error", FAULT_EACH),
-    ("throttle", FAULT_EACH),
-    ("drop", FAULT_EACH),
-    ("truncate", FAULT_EACH),
-];
-
-/// How far the measured failing rate may stray from the expected one (a few hundred draws).
-const RATE_TOLERANCE: f64 = 0.05;
-
 fn faulty(count: u64, instances: u64, seed: u64) -> MockConfig {
-    MockConfig::new()
+    let config = MockConfig::new()
         .generate(count, instances)
         .credential(SECRET_ID, SECRET_KEY, None)
         .rate_limit(0)
         .journal_capacity(1_000_000)
-        .fault(FaultKind::Delay(Duration::from_millis(5)), FAULT_EACH)
-        .fault(FaultKind::InternalError, FAULT_EACH)
-        .fault(FaultKind::Throttle, FAULT_EACH)
-        .fault(FaultKind::Drop, FAULT_EACH)
-        .fault(FaultKind::Truncate, FAULT_EACH)
-        .random_seed(seed)
+        .random_seed(seed);
+    SOAK_FAULTS.iter().fold(config, |config, &(kind, p)| {
+        let kind: FaultKind = fault_spec(kind).parse().expect("a mock fault kind");
+        config.fault(kind, p)
+    })
 }
 
 /// Runs the soak over instances 1..=`instances` of a `total`-backup generated set.
@@ -116,10 +103,10 @@ pub fn soak(total: u64, instances: u64, seed: u64, budget: Duration) {
         elapsed.as_secs_f64()
     );
     assert_same_ids(&listed, &expected, "tcredis backups list --all");
-    for (kind, _) in FAULTS {
+    for (kind, _) in SOAK_FAULTS {
         assert!(tally.count(kind) > 0, "no {kind} fault was injected");
     }
-    let (failing, _) = expected_rates(&FAULTS);
+    let (failing, _) = expected_rates(&SOAK_FAULTS);
     assert!(
         (tally.failing_rate() - failing).abs() <= RATE_TOLERANCE,
         "{:.1}% of requests failed by injection; the fault list implies {:.1}% (±{:.0} points)",

@@ -18,35 +18,22 @@ use tcredis_core::endpoint::Endpoint;
 use tcredis_core::request::DescribeInstanceBackupsRequest;
 use tcredis_core::response::Backup;
 use tcredis_mock::{DEMO_SECRET_ID, DEMO_SECRET_KEY, FaultKind, MockConfig, MockServer};
-use tcredis_testkit::soak::{FaultTally, assert_same_ids, expected_rates, generated_backup_ids};
+use tcredis_testkit::soak::{
+    FaultTally, RATE_TOLERANCE, SOAK_FAULTS, assert_same_ids, expected_rates, fault_spec,
+    generated_backup_ids,
+};
 use tcredis_transport_hyper::Client;
 
-/// Per kind, tried in the order of [`FAULTS`].
-pub const FAULT_EACH: f64 = 0.069;
-
-/// The fault list, in the order the mock tries it.
-pub const FAULTS: [(&str, f64); 5] = [
-    ("delay", FAULT_EACH),
-    ("internal-error", FAULT_EACH),
-    ("throttle", FAULT_EACH),
-    ("drop", FAULT_EACH),
-    ("truncate", FAULT_EACH),
-];
-
-/// How far the measured failing rate may stray from the expected one (a few hundred draws).
-pub const RATE_TOLERANCE: f64 = 0.05;
-
 pub fn faulty_mock(count: u64, instances: u64, seed: u64) -> MockConfig {
-    MockConfig::new()
+    let config = MockConfig::new()
         .generate(count, instances)
         .rate_limit(0)
         .journal_capacity(1_000_000)
-        .fault(FaultKind::Delay(Duration::from_millis(5)), FAULT_EACH)
-        .fault(FaultKind::InternalError, FAULT_EACH)
-        .fault(FaultKind::Throttle, FAULT_EACH)
-        .fault(FaultKind::Drop, FAULT_EACH)
-        .fault(FaultKind::Truncate, FAULT_EACH)
-        .random_seed(seed)
+        .random_seed(seed);
+    SOAK_FAULTS.iter().fold(config, |config, &(kind, p)| {
+        let kind: FaultKind = fault_spec(kind).parse().expect("a mock fault kind");
+        config.fault(kind, p)
+    })
 }
 
 pub fn client(mock: &MockServer) -> Client {
@@ -141,14 +128,14 @@ pub async fn soak(count: u64, instances: u64, seed: u64, budget: Duration) {
 
 /// Every kind was injected, and the failing rate is the one the fault list implies.
 pub fn assert_rates(tally: &FaultTally) {
-    for (kind, _) in FAULTS {
+    for (kind, _) in SOAK_FAULTS {
         assert!(
             tally.count(kind) > 0,
             "the mock injected no {kind} fault: {:?}",
             tally.by_kind
         );
     }
-    let (failing, _) = expected_rates(&FAULTS);
+    let (failing, _) = expected_rates(&SOAK_FAULTS);
     assert!(
         (tally.failing_rate() - failing).abs() <= RATE_TOLERANCE,
         "{:.1}% of requests failed by injection; the fault list implies {:.1}% (±{:.0} points)",
