@@ -126,6 +126,26 @@ pub fn expected_rates(faults: &[(&str, f64)]) -> (f64, f64) {
     (failing, 1.0 - none_yet)
 }
 
+/// A soak's tally against [`SOAK_FAULTS`]: every kind was injected, and the failing rate is the
+/// one the mix implies, within [`RATE_TOLERANCE`].
+pub fn assert_soak_rates(tally: &FaultTally) {
+    for (kind, _) in SOAK_FAULTS {
+        assert!(
+            tally.count(kind) > 0,
+            "the mock injected no {kind} fault: {:?}",
+            tally.by_kind
+        );
+    }
+    let (failing, _) = expected_rates(&SOAK_FAULTS);
+    assert!(
+        (tally.failing_rate() - failing).abs() <= RATE_TOLERANCE,
+        "{:.1}% of requests failed by injection; the fault list implies {:.1}% (±{:.0} points)",
+        tally.failing_rate() * 100.0,
+        failing * 100.0,
+        RATE_TOLERANCE * 100.0
+    );
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -15,8 +15,7 @@ use std::time::{Duration, Instant};
 
 use tcredis_mock::{BlockingMockServer, FaultKind, MockConfig};
 use tcredis_testkit::soak::{
-    FaultTally, RATE_TOLERANCE, SOAK_FAULTS, assert_same_ids, expected_rates, fault_spec,
-    generated_backup_ids,
+    FaultTally, SOAK_FAULTS, assert_same_ids, assert_soak_rates, fault_spec, generated_backup_ids,
 };
 
 use crate::common::{SECRET_ID, SECRET_KEY, secret_env, tcredis};
@@ -103,16 +102,6 @@ pub fn soak(total: u64, instances: u64, seed: u64, budget: Duration) {
         elapsed.as_secs_f64()
     );
     assert_same_ids(&listed, &expected, "tcredis backups list --all");
-    for (kind, _) in SOAK_FAULTS {
-        assert!(tally.count(kind) > 0, "no {kind} fault was injected");
-    }
-    let (failing, _) = expected_rates(&SOAK_FAULTS);
-    assert!(
-        (tally.failing_rate() - failing).abs() <= RATE_TOLERANCE,
-        "{:.1}% of requests failed by injection; the fault list implies {:.1}% (±{:.0} points)",
-        tally.failing_rate() * 100.0,
-        failing * 100.0,
-        RATE_TOLERANCE * 100.0
-    );
+    assert_soak_rates(&tally);
     assert!(elapsed < budget, "took {elapsed:?}, over {budget:?}");
 }
