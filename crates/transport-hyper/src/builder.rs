@@ -31,6 +31,10 @@ pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
 pub const DEFAULT_RATE_LIMIT: f64 = 20.0;
 /// Default retries after the first attempt.
 pub const DEFAULT_MAX_RETRIES: u32 = 4;
+/// Default cap on one answer's body: 64 MiB. A full page of 100 backups is about 60 KiB, so
+/// this is a thousand times the largest real answer, and it keeps a hostile or broken server
+/// (an endless body, a `Content-Length` of 10 GB) from taking the client's memory.
+pub const DEFAULT_MAX_RESPONSE_BODY: usize = 64 * 1024 * 1024;
 
 /// Builds a [`Client`]. Start with [`Client::builder`].
 #[derive(Clone)]
@@ -55,6 +59,7 @@ pub struct ClientBuilder {
     user_agent: Option<String>,
     drift_policy: DriftPolicy,
     clock_offset: i64,
+    max_response_body: usize,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -96,6 +101,7 @@ impl Default for ClientBuilder {
             user_agent: None,
             drift_policy: DriftPolicy::default(),
             clock_offset: 0,
+            max_response_body: DEFAULT_MAX_RESPONSE_BODY,
         }
     }
 }
@@ -212,6 +218,16 @@ impl ClientBuilder {
         self.drift_policy = policy;
         self
     }
+    /// The most bytes one answer's body may have (default [`DEFAULT_MAX_RESPONSE_BODY`],
+    /// 64 MiB). A larger answer fails the attempt while it is read (as soon as its
+    /// `Content-Length` announces it, or once the bytes read pass the cap) with
+    /// [`Error::Transport`] of kind
+    /// [`BodyTooLarge`](crate::error::TransportErrorKind::BodyTooLarge), a network failure that
+    /// is not retried.
+    pub fn max_response_body(mut self, bytes: usize) -> Self {
+        self.max_response_body = bytes;
+        self
+    }
     /// Test hook: pretends the machine's clock is off by `seconds` (positive = ahead), to
     /// exercise clock-skew correction.
     pub fn clock_offset_for_tests(mut self, seconds: i64) -> Self {
@@ -289,6 +305,11 @@ impl ClientBuilder {
                 )));
             }
         }
+        if self.max_response_body == 0 {
+            return Err(Error::config(
+                "the response body limit must be greater than zero",
+            ));
+        }
         if self.deadline.is_some_and(|d| d.is_zero()) {
             return Err(Error::config("the deadline must be greater than zero"));
         }
@@ -306,12 +327,15 @@ impl ClientBuilder {
         .map_err(Error::config)?;
         let proxy = ProxyConfig::from_settings(self.proxy.as_deref(), &self.env)
             .map_err(|e| Error::config(e.to_string()))?;
-        let stack = HttpStack::new(ConnectorSettings {
-            connect_to,
-            proxy,
-            tls,
-            connect_timeout: self.connect_timeout,
-        });
+        let stack = HttpStack::new(
+            ConnectorSettings {
+                connect_to,
+                proxy,
+                tls,
+                connect_timeout: self.connect_timeout,
+            },
+            self.max_response_body,
+        );
         let seed = self.random_seed.unwrap_or_else(|| {
             std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
