@@ -13,8 +13,7 @@ use tcredis_core::credentials::Credentials;
 use tcredis_core::endpoint::Endpoint;
 use tcredis_core::request::DescribeInstanceBackupsRequest;
 use tcredis_transport_hyper::credentials::{
-    CvmRoleProvider, FetchSettings, ProvideCredentials as _, StaticProvider,
-    StsAssumeRoleProvider,
+    CvmRoleProvider, FetchSettings, ProvideCredentials as _, StaticProvider, StsAssumeRoleProvider,
 };
 use tcredis_transport_hyper::{
     Client, DEFAULT_MAX_RESPONSE_BODY, Error, TransportErrorKind, credentials,
@@ -206,8 +205,7 @@ fn assert_too_large(err: &Error) {
 
 /// A page padded with trailing white space (valid JSON) to exactly `len` bytes.
 fn padded_page(len: usize) -> Vec<u8> {
-    let mut body =
-        br#"{"Response":{"TotalCount":3,"BackupSet":[],"RequestId":"padded"}}"#.to_vec();
+    let mut body = br#"{"Response":{"TotalCount":3,"BackupSet":[],"RequestId":"padded"}}"#.to_vec();
     assert!(body.len() <= len);
     body.resize(len, b' ');
     body
@@ -298,7 +296,10 @@ async fn a_body_exactly_at_the_cap_is_read_and_one_byte_more_is_refused() {
         } else {
             "the server announced 4097 bytes"
         };
-        assert!(err.to_string().contains(expected), "chunked={chunked}: {err}");
+        assert!(
+            err.to_string().contains(expected),
+            "chunked={chunked}: {err}"
+        );
     }
 }
 

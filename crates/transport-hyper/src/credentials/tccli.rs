@@ -4,7 +4,9 @@
 
 use std::path::{Path, PathBuf};
 
-use super::files::{ProfileData, parse_tccli_configure, parse_tccli_credential, read_secret_file};
+use super::files::{
+    ProfileData, parse_tccli_configure, parse_tccli_credential, read_config_file, read_secret_file,
+};
 use super::profile_file::pair_from;
 use super::{Credentials, CredentialsError, ProvideCredentials, ProvideFuture};
 
@@ -33,7 +35,7 @@ impl TccliProfileProvider {
         let mut data = parse_tccli_credential(&text)
             .map_err(|e| CredentialsError::invalid(path.display().to_string(), e))?;
         let configure = home.join(".tccli").join(format!("{profile}.configure"));
-        if let Ok(text) = std::fs::read_to_string(&configure) {
+        if let Some(text) = read_config_file(&configure)? {
             (data.region, data.sts_endpoint) = parse_tccli_configure(&text);
         }
         Ok(Some((path, data)))
