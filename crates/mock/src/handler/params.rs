@@ -4,6 +4,8 @@
 use serde_json::{Map, Number, Value};
 
 use super::failure::Failure;
+use crate::journal::ParamsTruncation;
+use crate::journal::bounded::{bounded_object, bounded_other};
 
 /// The type of one action parameter, as the API model declares it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,20 +94,29 @@ fn lookup(schema: Schema, name: &str) -> Option<ParamType> {
 }
 
 /// A loosely typed view for matching and the journal: JSON as given, or form values typed where
-/// they parse. Never fails.
-pub(crate) fn loose_view(raw: &RawParams, schema: Schema) -> Value {
+/// they parse, bounded in size (oversized values keep a prefix; see `journal::bounded`).
+/// `received` is the size of the parameters as received (body or query string). Never fails.
+pub(crate) fn loose_view(
+    raw: &RawParams,
+    schema: Schema,
+    received: usize,
+) -> (Value, Option<ParamsTruncation>) {
     match raw {
-        RawParams::Json(Value::Object(map)) => Value::Object(
-            map.iter()
-                .filter(|(k, _)| !COMMON_KEYS.contains(&k.as_str()))
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect(),
-        ),
-        RawParams::Json(other) => other.clone(),
-        RawParams::MalformedJson(_) => Value::Null,
+        RawParams::Json(Value::Object(map)) => {
+            let params = map
+                .iter()
+                .filter(|(k, _)| !COMMON_KEYS.contains(&k.as_str()));
+            let (map, cut) = bounded_object(params, received);
+            (Value::Object(map), cut)
+        }
+        RawParams::Json(other) => bounded_other(other, received),
+        RawParams::MalformedJson(_) => (Value::Null, None),
         RawParams::Form(pairs) => match type_form(pairs, "", schema, true) {
-            Ok(map) => Value::Object(map),
-            Err(_) => Value::Null,
+            Ok(map) => {
+                let (map, cut) = bounded_object(map.iter(), received);
+                (Value::Object(map), cut)
+            }
+            Err(_) => (Value::Null, None),
         },
     }
 }
@@ -363,8 +374,8 @@ mod tests {
             "UnknownParameter"
         );
         assert_eq!(
-            loose_view(&form("Limit=ten&Status.0=2"), SCHEMA),
-            json!({"Limit": "ten", "Status": [2]})
+            loose_view(&form("Limit=ten&Status.0=2"), SCHEMA, 20),
+            (json!({"Limit": "ten", "Status": [2]}), None)
         );
     }
 }
