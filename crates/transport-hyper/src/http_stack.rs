@@ -65,7 +65,24 @@ impl HttpStack {
                     format!("the server announced {announced} bytes (Content-Length)"),
                 ));
             }
+            if let Some(encoding) = content_encoding(&parts.headers) {
+                return Err(Error::InvalidResponse {
+                    status: parts.status.as_u16(),
+                    message: format!(
+                        "the body is compressed (Content-Encoding: {encoding}), which the client \
+                         never asks for (it sends no Accept-Encoding) and does not decode"
+                    ),
+                });
+            }
             let body = read_capped(body, content_length(&parts.headers), limit).await?;
+            if body.starts_with(&[0x1f, 0x8b]) {
+                return Err(Error::InvalidResponse {
+                    status: parts.status.as_u16(),
+                    message: "the body is gzip data (it starts with the gzip magic bytes 1f 8b) \
+                              sent without a Content-Encoding header; the client expects JSON"
+                        .to_owned(),
+                });
+            }
             Ok::<_, Error>(Answer {
                 status: parts.status,
                 headers: parts.headers,
@@ -91,6 +108,17 @@ fn content_length(headers: &http::HeaderMap) -> Option<u64> {
         .trim()
         .parse()
         .ok()
+}
+
+/// A `Content-Encoding` other than `identity`, as sent.
+fn content_encoding(headers: &http::HeaderMap) -> Option<String> {
+    let value = headers.get(http::header::CONTENT_ENCODING)?;
+    let text: String = String::from_utf8_lossy(value.as_bytes())
+        .trim()
+        .chars()
+        .take(64)
+        .collect();
+    (!text.is_empty() && !text.eq_ignore_ascii_case("identity")).then_some(text)
 }
 
 fn too_large(limit: usize, what: String) -> Error {

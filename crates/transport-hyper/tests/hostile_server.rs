@@ -32,6 +32,8 @@ enum Answer {
     Endless { announced: Option<u64> },
     /// This body, with a `Content-Length` or chunked.
     Exact { body: Vec<u8>, chunked: bool },
+    /// These bytes as the whole answer (status line, headers, body).
+    Raw(Vec<u8>),
 }
 
 struct HostileServer {
@@ -39,6 +41,7 @@ struct HostileServer {
     /// Body bytes written, all connections together.
     written: Arc<AtomicU64>,
     connections: Arc<AtomicU32>,
+    requests: Arc<AtomicU32>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -75,14 +78,17 @@ impl HostileServer {
         let addr = listener.local_addr().unwrap();
         let written = Arc::new(AtomicU64::new(0));
         let connections = Arc::new(AtomicU32::new(0));
-        let (w, c) = (written.clone(), connections.clone());
+        let requests = Arc::new(AtomicU32::new(0));
+        let (w, c, r) = (written.clone(), connections.clone(), requests.clone());
         let task = tokio::spawn(async move {
             while let Ok((mut tcp, _)) = listener.accept().await {
                 c.fetch_add(1, Ordering::SeqCst);
                 let written = w.clone();
+                let requests = r.clone();
                 let answer = answer.clone();
                 tokio::spawn(async move {
                     while read_request(&mut tcp).await.is_some() {
+                        requests.fetch_add(1, Ordering::SeqCst);
                         if serve(&mut tcp, &answer, &written).await.is_err() {
                             return;
                         }
@@ -94,6 +100,7 @@ impl HostileServer {
             addr,
             written,
             connections,
+            requests,
             task,
         }
     }
@@ -104,6 +111,10 @@ impl HostileServer {
 
     fn connections(&self) -> u32 {
         self.connections.load(Ordering::SeqCst)
+    }
+
+    fn requests(&self) -> u32 {
+        self.requests.load(Ordering::SeqCst)
     }
 }
 
@@ -131,6 +142,11 @@ async fn serve(tcp: &mut TcpStream, answer: &Answer, written: &AtomicU64) -> std
                 }
                 written.fetch_add(chunk.len() as u64, Ordering::SeqCst);
             }
+        }
+        Answer::Raw(bytes) => {
+            tcp.write_all(bytes).await?;
+            written.fetch_add(bytes.len() as u64, Ordering::SeqCst);
+            Ok(())
         }
         Answer::Exact { body, chunked } => {
             let framing = if *chunked {
@@ -264,7 +280,7 @@ async fn an_endless_chunked_body_is_cut_at_the_cap_and_not_retried() {
         "{written} bytes written before the client hung up"
     );
     assert_eq!(
-        server.connections(),
+        server.requests(),
         1,
         "an oversized answer is not retried (max_retries 4)"
     );
@@ -359,6 +375,51 @@ async fn the_metadata_service_and_sts_are_capped_too() {
         assert!(
             text.contains("response too large") && text.contains("(1 MiB)"),
             "{text}"
+        );
+    }
+}
+
+/// 20 bytes of a gzip stream (header and the start of deflate data): what a server that
+/// compresses regardless of Accept-Encoding sends.
+const GZIP_START: &[u8] = &[
+    0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03, 0xab, 0x56, 0x0a, 0x4a, 0x2d, 0x2e,
+    0xc8, 0xcf, 0x2b, 0x4e,
+];
+
+#[tokio::test]
+async fn a_gzip_body_is_named_as_such_not_as_not_json() {
+    let with_header = [
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\nContent-Length: 20\r\n\r\n".as_slice(),
+        GZIP_START,
+    ]
+    .concat();
+    let without_header = [
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 20\r\n\r\n"
+            .as_slice(),
+        GZIP_START,
+    ]
+    .concat();
+    for (raw, expected) in [
+        (
+            with_header,
+            "the body is compressed (Content-Encoding: gzip)",
+        ),
+        (
+            without_header,
+            "the body is gzip data (it starts with the gzip magic bytes 1f 8b)",
+        ),
+    ] {
+        let server = HostileServer::start(Answer::Raw(raw)).await;
+        let err = one_page(&client(&server, None, 4)).await.unwrap_err();
+        assert!(
+            matches!(err, Error::InvalidResponse { status: 200, .. }) && err.is_network(),
+            "{err:?}"
+        );
+        assert!(err.to_string().contains(expected), "{err}");
+        assert_eq!(
+            server.connections(),
+            1,
+            "not retried: the same server answers the same"
         );
     }
 }
