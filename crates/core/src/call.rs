@@ -102,6 +102,9 @@ pub enum SigningMethod {
         /// The `Nonce` parameter (a random positive integer chosen by the caller).
         nonce: u64,
     },
+    /// No signature: `Authorization: SKIP` (STS `AssumeRoleWithWebIdentity`, which
+    /// authenticates with the token in its body). POST JSON only; see [`build_unsigned`].
+    Skip,
 }
 
 /// Everything that describes one API call, as plain values.
@@ -260,7 +263,66 @@ fn build(
         SigningMethod::V1 { method, nonce } => {
             build_v1(spec, credentials, method, nonce, with_stages)
         }
+        SigningMethod::Skip => build_unsigned(spec),
     }
+}
+
+/// Builds an unsigned request (`Authorization: SKIP`): the headers of a TC3 POST JSON request
+/// without a signature or a token. Only a JSON payload is accepted.
+pub fn build_unsigned(spec: &CallSpec<'_>) -> Result<SignedRequest, CallError> {
+    let Payload::Json(body) = spec.payload else {
+        return Err(CallError::UnsupportedPayload);
+    };
+    let uri = uri(spec, "")?;
+    let mut request = http::Request::new(body.to_vec());
+    *request.method_mut() = http::Method::POST;
+    *request.uri_mut() = uri;
+    let (ts, ts_start) = crate::sign::decimal(spec.timestamp);
+    let timestamp = std::str::from_utf8(&ts[ts_start..]).unwrap_or("0");
+    let map = request.headers_mut();
+    map.insert(
+        http::header::AUTHORIZATION,
+        HeaderValue::from_static("SKIP"),
+    );
+    map.insert(
+        http::header::CONTENT_TYPE,
+        HeaderValue::from_static(CONTENT_TYPE_JSON),
+    );
+    map.insert(http::header::HOST, header_value("Host", spec.host)?);
+    map.insert(
+        HeaderName::from_static("x-tc-action"),
+        header_value("X-TC-Action", spec.action)?,
+    );
+    map.insert(
+        HeaderName::from_static("x-tc-timestamp"),
+        header_value("X-TC-Timestamp", timestamp)?,
+    );
+    map.insert(
+        HeaderName::from_static("x-tc-version"),
+        header_value("X-TC-Version", spec.version)?,
+    );
+    if let Some(region) = spec.region {
+        map.insert(
+            HeaderName::from_static("x-tc-region"),
+            header_value("X-TC-Region", region)?,
+        );
+    }
+    if let Some(language) = spec.language {
+        map.insert(
+            HeaderName::from_static("x-tc-language"),
+            header_value("X-TC-Language", language)?,
+        );
+    }
+    if !spec.request_client.is_empty() {
+        map.insert(
+            HeaderName::from_static("x-tc-requestclient"),
+            header_value("X-TC-RequestClient", spec.request_client)?,
+        );
+    }
+    Ok(SignedRequest {
+        request,
+        stages: None,
+    })
 }
 
 fn build_tc3(

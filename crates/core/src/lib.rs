@@ -61,10 +61,16 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod action;
+pub mod auto_backup;
 pub mod call;
 pub mod credentials;
 pub mod endpoint;
 pub mod error;
+pub mod exchange;
+pub mod freshness;
+pub mod instances;
+pub mod listing;
 pub mod pacer;
 pub mod pagination;
 pub mod random;
@@ -74,6 +80,21 @@ pub mod retry;
 pub mod sign;
 pub mod skew;
 pub mod time;
+pub mod window;
+
+pub use action::{Action, Page, PagedAction, Signing};
+pub use credentials::Credentials;
+pub use endpoint::Endpoint;
+pub use error::{ApiError, ErrorCode, ResponseError};
+pub use exchange::{
+    CallContext, CallContextBuilder, ErrorKind, Event, Exchange, ExchangeError, Note, SharedPacer,
+    Transmit,
+};
+pub use listing::{Listing, ListingEvent, ListingOptions};
+pub use pagination::{Drift, DriftPolicy};
+pub use request::DescribeInstanceBackupsRequest;
+pub use response::{Backup, DescribeInstanceBackupsResponse, RedisBackupSet};
+pub use retry::{RetryPolicy, TransportFailure};
 
 /// The Tencent Cloud product (service) name, used in the host and in the credential scope.
 pub const SERVICE: &str = "redis";

@@ -225,6 +225,25 @@ impl Paginator {
         })
     }
 
+    /// A paginator that only tracks bounds (any paged action): pages of `limit` items from
+    /// `start_offset`. [`poll_request`](Self::poll_request) then yields an otherwise empty
+    /// `DescribeInstanceBackupsRequest`; use [`poll_page`](Self::poll_page).
+    pub fn with_bounds(start_offset: u64, limit: u64, policy: DriftPolicy) -> Self {
+        Self {
+            base: DescribeInstanceBackupsRequest::default(),
+            policy,
+            start_offset,
+            limit: limit.max(1),
+            offset: start_offset,
+            total: None,
+            pages_this_pass: 0,
+            previous_page_ids: HashSet::new(),
+            yielded_ids: (policy == DriftPolicy::Restart).then(HashSet::new),
+            restarts: 0,
+            phase: Phase::Running,
+        }
+    }
+
     /// The next page's offset and limit, or `None` when done or failed. Returns the same
     /// bounds until [`handle_page`](Self::handle_page) is called (so failed sends are retried
     /// with the same page).

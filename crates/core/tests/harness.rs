@@ -1,9 +1,10 @@
-//! The socket-free harness (quinn-proto's `Pair` idea): Paginator + Pacer + RetryState +
-//! SkewEstimator driven against an in-memory backend on a simulated clock. The backend answers
-//! with real response bytes (JSON pages, error envelopes, truncated bodies, a `Date` header),
-//! parsed by the real `response::parse_response`; every attempt is a real TC3-signed
-//! `http::Request` built by `call::describe_instance_backups` and checked by the core's verifier. Proves exactly-once
-//! delivery (or a reported Drift), the pacing bound, and recovery from retryable failures.
+//! The socket-free harness (quinn-proto's `Pair` idea): the production `Listing` machine
+//! (pacing, signing, classification, retries, skew correction, paging) driven against an
+//! in-memory backend on a simulated clock. The backend answers with real response bytes (JSON
+//! pages, error envelopes, truncated bodies, a `Date` header); every attempt is the machine's own
+//! TC3-signed `http::Request`, checked by the core's verifier. Proves exactly-once delivery (or a
+//! reported Drift), the pacing bound, and recovery from retryable failures. The mock crate's
+//! `sans_io_harness` drives the same machine against the real mock handler.
 
 #[path = "harness/backend.rs"]
 mod backend;
@@ -14,41 +15,49 @@ use std::time::{Duration, Instant};
 use backend::{
     Backend, DEMO_SECRET_ID, DEMO_SECRET_KEY, Fault, Mutation, SimClock, Wire, worst_window_excess,
 };
-use tcredis_core::call::{self, CallOptions};
-use tcredis_core::credentials::Credentials;
-use tcredis_core::endpoint::Endpoint;
 use tcredis_core::pacer::Pacer;
-use tcredis_core::pagination::{Drift, DriftKind, DriftPolicy, PaginationOptions, Paginator};
-use tcredis_core::random::SplitMix64;
-use tcredis_core::request::DescribeInstanceBackupsRequest;
-use tcredis_core::response::parse_response;
-use tcredis_core::retry::{AttemptOutcome, GiveUpReason, RetryBudget, RetryDecision, RetryPolicy};
-use tcredis_core::sign::tc3::SigningKeyCache;
-use tcredis_core::skew::{SkewEstimator, offset_from_date_header};
+use tcredis_core::pagination::{Drift, DriftKind, DriftPolicy};
+use tcredis_core::retry::{GiveUpReason, RetryBudget};
+use tcredis_core::skew::describe_offset;
+use tcredis_core::{
+    CallContext, CallContextBuilder, Credentials, DescribeInstanceBackupsRequest, Endpoint,
+    ErrorKind, Listing, ListingEvent, ListingOptions, Note, RetryPolicy, SharedPacer,
+};
 
-/// The client side: one per "process", shared by its calls.
+/// The client side: one per "process", shared by its calls (one `CallContext`).
 struct Client {
-    pacer: Pacer,
-    policy: RetryPolicy,
-    budget: Option<RetryBudget>,
-    rng: SplitMix64,
-    skew: SkewEstimator,
+    ctx: CallContext,
     latency: Duration,
     credentials: Credentials,
-    signing_keys: SigningKeyCache,
 }
 
 impl Client {
     fn new(pacer: Pacer) -> Self {
+        Self::with(pacer, RetryPolicy::default(), None)
+    }
+
+    fn with(pacer: Pacer, policy: RetryPolicy, budget: Option<RetryBudget>) -> Self {
+        Self::configured(pacer, policy, budget, |b| b)
+    }
+
+    fn configured(
+        pacer: Pacer,
+        policy: RetryPolicy,
+        budget: Option<RetryBudget>,
+        more: impl FnOnce(CallContextBuilder) -> CallContextBuilder,
+    ) -> Self {
+        let mut ctx = CallContext::builder(Endpoint::for_region("ap-guangzhou"))
+            .region("ap-guangzhou")
+            .retry(policy)
+            .pacer(Some(SharedPacer::new(pacer)))
+            .random_seed(0x7c3d);
+        if let Some(budget) = budget {
+            ctx = ctx.retry_budget(budget);
+        }
         Self {
-            pacer,
-            policy: RetryPolicy::default(),
-            budget: None,
-            rng: SplitMix64::new(0x7c3d),
-            skew: SkewEstimator::new(),
+            ctx: more(ctx).build(),
             latency: Duration::from_millis(3),
             credentials: Credentials::new(DEMO_SECRET_ID, DEMO_SECRET_KEY).unwrap(),
-            signing_keys: SigningKeyCache::new(),
         }
     }
 }
@@ -56,7 +65,9 @@ impl Client {
 #[derive(Debug)]
 enum RunError {
     Drift(Drift),
-    GaveUp(GiveUpReason, AttemptOutcome),
+    GaveUp(GiveUpReason, ErrorKind),
+    /// Ended by something other than the retry policy (deadline, item cap).
+    Ended(ErrorKind),
 }
 
 #[derive(Debug)]
@@ -69,15 +80,16 @@ struct Run {
     skew_corrections: Vec<i64>,
 }
 
-/// The driver loop a transport runs, minus sockets: poll a request, pace, "send", classify,
-/// retry or hand the page to the paginator.
+/// What a transport does, minus sockets: drain events, send what the machine says to send
+/// (the backend answers in simulated time), sleep until the machine's timeout.
 fn run(
     client: &mut Client,
     backend: &mut Backend,
     clock: &mut SimClock,
-    options: PaginationOptions,
+    options: ListingOptions,
 ) -> Run {
-    let mut pager = Paginator::new(DescribeInstanceBackupsRequest::default(), options).unwrap();
+    let base = DescribeInstanceBackupsRequest::default();
+    let mut listing = Listing::new(client.ctx.clone(), base, options).unwrap();
     let mut out = Run {
         items: Vec::new(),
         error: None,
@@ -86,92 +98,56 @@ fn run(
         restarts: 0,
         skew_corrections: Vec::new(),
     };
-    'pages: while let Some(request) = pager.poll_request() {
-        let mut retry = client.policy.start();
-        loop {
-            let send_at = client.pacer.reserve(clock.now());
-            clock.advance_to(send_at);
-            out.sends.push(clock.now());
-            out.attempts += 1;
-            let local_unix = clock.client_unix();
-            let signed = client.skew.corrected_timestamp(local_unix);
-            // Every attempt is built and signed afresh, with the (corrected) current time.
-            let http_request = call::describe_instance_backups(
-                &Endpoint::for_region("ap-guangzhou"),
-                &request,
-                &CallOptions {
-                    region: Some("ap-guangzhou"),
-                    ..CallOptions::default()
-                },
-                signed as u64,
-                &client.credentials,
-                &client.signing_keys,
-                false,
-            )
-            .unwrap()
-            .request;
-            let wire = backend.handle_signed(clock.now(), clock, &http_request);
-            clock.advance(client.latency);
-            // What a transport does with the bytes: status check, real parsing, Date header.
-            let (outcome, page) = match wire {
-                Wire::Broken(failure) => (AttemptOutcome::Transport(failure), None),
-                Wire::Http { status, .. } if status != 200 => {
-                    (AttemptOutcome::HttpStatus(status), None)
+    loop {
+        while let Some(event) = listing.poll() {
+            match event {
+                ListingEvent::Page(page) => out
+                    .items
+                    .extend(page.items.into_iter().map(|b| b.backup_id.clone().unwrap())),
+                ListingEvent::Note(Note::Restarted(_)) => out.restarts += 1,
+                ListingEvent::Note(Note::SkewCorrected { offset }) => {
+                    out.skew_corrections.push(offset)
                 }
-                Wire::Http { date, body, .. } => {
-                    let parsed = parse_response(&body);
-                    // Against the local clock reading, so a new offset replaces the old one.
-                    let offset = offset_from_date_header(local_unix, Some(&date));
-                    (
-                        AttemptOutcome::from_parse_result(&parsed, offset),
-                        parsed.ok(),
-                    )
+                ListingEvent::Note(_) => {}
+                ListingEvent::Done => return out,
+                ListingEvent::Failed(e) => {
+                    let reason = e.give_up_reason();
+                    out.error = Some(match (e.into_kind(), reason) {
+                        (ErrorKind::Drift(d), _) => RunError::Drift(d),
+                        (kind, Some(reason)) => RunError::GaveUp(reason, kind),
+                        (kind, None) => RunError::Ended(kind),
+                    });
+                    return out;
                 }
-            };
-            let decision = retry.handle_outcome(
-                &outcome,
-                clock.now(),
-                &mut client.rng,
-                client.budget.as_mut(),
-            );
-            match decision {
-                RetryDecision::Succeeded => {
-                    let page = page.expect("success carries a page");
-                    match pager.handle_response(page) {
-                        Ok(accepted) => {
-                            if accepted.restarted_after.is_some() {
-                                out.restarts += 1;
-                            }
-                            let ids = accepted
-                                .items
-                                .into_iter()
-                                .map(|b| b.backup_id.clone().unwrap());
-                            out.items.extend(ids);
-                        }
-                        Err(drift) => {
-                            out.error = Some(RunError::Drift(drift));
-                            break 'pages;
-                        }
-                    }
-                    continue 'pages;
-                }
-                RetryDecision::RetryAt(at) => {
-                    assert!(at >= clock.now());
-                    clock.advance_to(at);
-                }
-                RetryDecision::RetryNowWithSkew(offset) => {
-                    client.skew.set_offset(offset);
-                    out.skew_corrections.push(offset);
-                }
-                RetryDecision::GiveUp(reason) => {
-                    out.error = Some(RunError::GaveUp(reason, outcome));
-                    break 'pages;
-                }
-                other => panic!("unexpected decision {other:?}"),
+                other => panic!("unexpected event {other:?}"),
             }
         }
+        let now = clock.now();
+        if let Some(transmit) =
+            listing.poll_transmit(now, clock.client_unix(), Some(&client.credentials))
+        {
+            out.sends.push(now);
+            out.attempts += 1;
+            let wire = backend.handle_signed(now, clock, &transmit.request);
+            clock.advance(client.latency);
+            match wire {
+                Wire::Broken(failure) => listing.handle_transport_error(clock.now(), failure),
+                Wire::Http { status, date, body } => {
+                    let mut headers = http::HeaderMap::new();
+                    headers.insert(http::header::DATE, date.parse().unwrap());
+                    let status = http::StatusCode::from_u16(status).unwrap();
+                    listing.handle_response(clock.now(), status, &headers, &body);
+                }
+            }
+        } else {
+            let at = listing
+                .poll_timeout()
+                .expect("a machine with nothing to do has ended");
+            assert!(at >= now, "timeouts never lie in the past");
+            clock.advance_to(at);
+            listing.handle_timeout(clock.now());
+        }
     }
-    out
 }
 
 fn assert_no_repeats(items: &[String]) {
@@ -181,8 +157,8 @@ fn assert_no_repeats(items: &[String]) {
     }
 }
 
-fn limit(n: u32) -> PaginationOptions {
-    PaginationOptions::new().with_limit(n).unwrap()
+fn limit(n: u32) -> ListingOptions {
+    ListingOptions::new().limit(n).unwrap()
 }
 
 const UNIX_T0: i64 = 1_795_819_953;
@@ -193,12 +169,7 @@ fn stable_listing_arrives_exactly_once_and_paced() {
     let expected = backend.items().to_vec();
     let mut clock = SimClock::new(UNIX_T0);
     let mut client = Client::new(Pacer::default());
-    let run = run(
-        &mut client,
-        &mut backend,
-        &mut clock,
-        PaginationOptions::new(),
-    );
+    let run = run(&mut client, &mut backend, &mut clock, ListingOptions::new());
     assert!(run.error.is_none(), "{:?}", run.error);
     assert_eq!(run.items, expected);
     assert_eq!(run.attempts, 13);
@@ -229,12 +200,7 @@ fn retries_recover_from_every_retryable_failure() {
     let expected = backend.items().to_vec();
     let mut clock = SimClock::new(UNIX_T0);
     let mut client = Client::new(Pacer::default());
-    let run = run(
-        &mut client,
-        &mut backend,
-        &mut clock,
-        PaginationOptions::new(),
-    );
+    let run = run(&mut client, &mut backend, &mut clock, ListingOptions::new());
     assert!(run.error.is_none(), "{:?}", run.error);
     assert_eq!(run.items, expected);
     assert_eq!(run.attempts, 5 + 7, "5 pages plus 7 failed attempts");
@@ -252,12 +218,7 @@ fn a_permanent_error_gives_up_at_once_without_repeating_items() {
     let mut backend = Backend::with_items(300).script([None, Some(Fault::InvalidParameter)]);
     let mut clock = SimClock::new(UNIX_T0);
     let mut client = Client::new(Pacer::default());
-    let run = run(
-        &mut client,
-        &mut backend,
-        &mut clock,
-        PaginationOptions::new(),
-    );
+    let run = run(&mut client, &mut backend, &mut clock, ListingOptions::new());
     assert!(matches!(
         run.error,
         Some(RunError::GaveUp(GiveUpReason::NotRetryable, _))
@@ -272,16 +233,11 @@ fn attempts_are_capped_at_five_per_call() {
         Backend::with_items(300).script([None].into_iter().chain([Some(Fault::Reset); 6]));
     let mut clock = SimClock::new(UNIX_T0);
     let mut client = Client::new(Pacer::default());
-    let run = run(
-        &mut client,
-        &mut backend,
-        &mut clock,
-        PaginationOptions::new(),
-    );
+    let run = run(&mut client, &mut backend, &mut clock, ListingOptions::new());
     match run.error {
         Some(RunError::GaveUp(
             GiveUpReason::AttemptsExhausted { attempts: 5 },
-            AttemptOutcome::Transport(_),
+            ErrorKind::Transport(_),
         )) => {}
         other => panic!("unexpected {other:?}"),
     }
@@ -295,12 +251,7 @@ fn pacing_at_the_server_rate_avoids_throttling_and_unpaced_bursts_recover() {
     let mut backend = Backend::with_items(3000).server_rate_limit(20.0);
     let mut clock = SimClock::new(UNIX_T0);
     let mut client = Client::new(Pacer::new(20.0).unwrap());
-    let paced = run(
-        &mut client,
-        &mut backend,
-        &mut clock,
-        PaginationOptions::new(),
-    );
+    let paced = run(&mut client, &mut backend, &mut clock, ListingOptions::new());
     assert!(paced.error.is_none());
     assert_eq!(paced.items.len(), 3000);
     assert_eq!(paced.attempts, 30, "no request was throttled");
@@ -309,14 +260,12 @@ fn pacing_at_the_server_rate_avoids_throttling_and_unpaced_bursts_recover() {
     let mut backend = Backend::with_items(3000).server_rate_limit(5.0);
     let expected = backend.items().to_vec();
     let mut clock = SimClock::new(UNIX_T0);
-    let mut client = Client::new(Pacer::unlimited());
-    client.policy = RetryPolicy::default().with_max_retries(10);
-    let unpaced = run(
-        &mut client,
-        &mut backend,
-        &mut clock,
-        PaginationOptions::new(),
+    let mut client = Client::with(
+        Pacer::unlimited(),
+        RetryPolicy::default().with_max_retries(10),
+        None,
     );
+    let unpaced = run(&mut client, &mut backend, &mut clock, ListingOptions::new());
     assert!(unpaced.error.is_none(), "{:?}", unpaced.error);
     assert_eq!(unpaced.items, expected);
     assert!(
@@ -332,12 +281,7 @@ fn a_new_item_ahead_of_the_cursor_is_reported_as_drift_without_repeats() {
         Backend::with_items(350).mutate_after(2, Mutation::Insert(0, "bak-new".into()));
     let mut clock = SimClock::new(UNIX_T0);
     let mut client = Client::new(Pacer::default());
-    let run = run(
-        &mut client,
-        &mut backend,
-        &mut clock,
-        PaginationOptions::new(),
-    );
+    let run = run(&mut client, &mut backend, &mut clock, ListingOptions::new());
     match &run.error {
         Some(RunError::Drift(drift)) => {
             assert_eq!(
@@ -362,7 +306,7 @@ fn the_restart_policy_gives_a_complete_deduplicated_listing() {
         .mutate_after(3, Mutation::Remove(10));
     let mut clock = SimClock::new(UNIX_T0);
     let mut client = Client::new(Pacer::default());
-    let options = limit(100).with_drift_policy(DriftPolicy::Restart);
+    let options = limit(100).drift_policy(DriftPolicy::Restart);
     let run = run(&mut client, &mut backend, &mut clock, options);
     assert!(run.error.is_none(), "{:?}", run.error);
     assert_eq!(run.restarts, 1);
@@ -379,12 +323,7 @@ fn a_removed_item_behind_the_cursor_is_drift() {
     let mut backend = Backend::with_items(250).mutate_after(1, Mutation::Remove(5));
     let mut clock = SimClock::new(UNIX_T0);
     let mut client = Client::new(Pacer::default());
-    let run = run(
-        &mut client,
-        &mut backend,
-        &mut clock,
-        PaginationOptions::new(),
-    );
+    let run = run(&mut client, &mut backend, &mut clock, ListingOptions::new());
     assert!(
         matches!(run.error, Some(RunError::Drift(_))),
         "{:?}",
@@ -398,16 +337,11 @@ fn a_slow_clock_is_corrected_once_from_the_server_date() {
     let mut backend = Backend::with_items(150).server_clock_offset(412);
     let mut clock = SimClock::new(UNIX_T0);
     let mut client = Client::new(Pacer::default());
-    let run = run(
-        &mut client,
-        &mut backend,
-        &mut clock,
-        PaginationOptions::new(),
-    );
+    let run = run(&mut client, &mut backend, &mut clock, ListingOptions::new());
     assert!(run.error.is_none(), "{:?}", run.error);
     assert_eq!(run.skew_corrections, [412]);
     assert_eq!(
-        client.skew.describe(),
+        describe_offset(client.ctx.clock_skew_seconds()),
         "your clock is 412 s behind the server"
     );
     assert_eq!(run.items.len(), 150);
@@ -423,32 +357,25 @@ fn the_retry_budget_stops_retry_storms_across_calls() {
     // A dead backend: every request fails. With a budget of 20 tokens at 5 per retry, the
     // client makes 4 retries in total across all calls, then fails fast.
     let mut clock = SimClock::new(UNIX_T0);
-    let mut client = Client::new(Pacer::default());
-    client.budget = Some(RetryBudget::new(20, 5, 10, 1));
+    let mut client = Client::with(
+        Pacer::default(),
+        RetryPolicy::default(),
+        Some(RetryBudget::new(20, 5, 10, 1)),
+    );
     let mut total_attempts = 0;
     for _ in 0..5 {
         let mut backend = Backend::with_items(10).script([Some(Fault::InternalError); 10]);
-        let run = run(
-            &mut client,
-            &mut backend,
-            &mut clock,
-            PaginationOptions::new(),
-        );
+        let run = run(&mut client, &mut backend, &mut clock, ListingOptions::new());
         assert!(run.error.is_some());
         total_attempts += run.attempts;
     }
     assert_eq!(total_attempts, 5 + 4);
-    assert_eq!(client.budget.as_ref().unwrap().available(), 0);
+    assert_eq!(client.ctx.retry_budget_available().unwrap(), 0);
     // Successes refill it.
     let mut backend = Backend::with_items(10);
-    let ok = run(
-        &mut client,
-        &mut backend,
-        &mut clock,
-        PaginationOptions::new(),
-    );
+    let ok = run(&mut client, &mut backend, &mut clock, ListingOptions::new());
     assert!(ok.error.is_none());
-    assert_eq!(client.budget.as_ref().unwrap().available(), 1);
+    assert_eq!(client.ctx.retry_budget_available().unwrap(), 1);
 }
 
 #[test]
@@ -458,86 +385,84 @@ fn a_second_skew_correction_replaces_the_first() {
     let mut clock = SimClock::new(UNIX_T0);
     let mut client = Client::new(Pacer::default());
     let mut backend = Backend::with_items(50).server_clock_offset(412);
-    let first = run(
-        &mut client,
-        &mut backend,
-        &mut clock,
-        PaginationOptions::new(),
-    );
+    let first = run(&mut client, &mut backend, &mut clock, ListingOptions::new());
     assert_eq!(first.skew_corrections, [412]);
     let mut backend = Backend::with_items(50).server_clock_offset(1000);
-    let second = run(
-        &mut client,
-        &mut backend,
-        &mut clock,
-        PaginationOptions::new(),
-    );
+    let second = run(&mut client, &mut backend, &mut clock, ListingOptions::new());
     assert!(second.error.is_none(), "{:?}", second.error);
     assert_eq!(second.skew_corrections, [1000]);
-    assert_eq!(client.skew.offset(), 1000);
+    assert_eq!(client.ctx.clock_skew_seconds(), 1000);
 }
 
 #[test]
 fn concurrent_listings_sharing_one_pacer_keep_the_aggregate_rate() {
-    // Four listings (as the CLI's fan-out over instances) run concurrently in simulated time,
-    // sharing one client pacer. Discrete-event loop: each task books a slot when it is ready,
-    // the earliest booked send goes next.
+    // Four listings (as the fan-out over instances) run concurrently in simulated time, their
+    // machines sharing one client context and so one pacer. Discrete-event loop: the task that
+    // is ready earliest acts next; a task waiting for its pacer slot sleeps until it.
     struct Task {
         backend: Backend,
-        pager: Paginator,
+        listing: Listing<DescribeInstanceBackupsRequest>,
         items: Vec<String>,
-        send_at: Option<Instant>,
         ready_at: Instant,
+        done: bool,
     }
-    let clock = SimClock::new(UNIX_T0);
+    let mut clock = SimClock::new(UNIX_T0);
     let t0 = clock.now();
-    let mut pacer = Pacer::new(20.0).unwrap();
+    let client = Client::new(Pacer::new(20.0).unwrap());
     let mut tasks: Vec<Task> = [250usize, 1000, 30, 480]
         .into_iter()
         .map(|n| Task {
             backend: Backend::with_items(n),
-            pager: Paginator::new(DescribeInstanceBackupsRequest::default(), limit(50)).unwrap(),
+            listing: Listing::new(
+                client.ctx.clone(),
+                DescribeInstanceBackupsRequest::default(),
+                limit(50),
+            )
+            .unwrap(),
             items: Vec::new(),
-            send_at: None,
             ready_at: t0,
+            done: false,
         })
         .collect();
     let mut sends = Vec::new();
-    loop {
-        // Tasks that are ready and have no slot book one (in readiness order).
-        let mut waiting: Vec<usize> = (0..tasks.len())
-            .filter(|&i| tasks[i].send_at.is_none() && tasks[i].pager.poll_request().is_some())
-            .collect();
-        waiting.sort_by_key(|&i| tasks[i].ready_at);
-        for i in waiting {
-            tasks[i].send_at = Some(pacer.reserve(tasks[i].ready_at));
-        }
-        let Some(next) = (0..tasks.len())
-            .filter(|&i| tasks[i].send_at.is_some())
-            .min_by_key(|&i| tasks[i].send_at)
-        else {
-            break;
-        };
+    while let Some(next) = (0..tasks.len())
+        .filter(|&i| !tasks[i].done)
+        .min_by_key(|&i| tasks[i].ready_at)
+    {
         let task = &mut tasks[next];
-        let at = task.send_at.take().unwrap();
-        sends.push(at);
-        let request = task.pager.poll_request().unwrap();
-        let (reply, _) = task.backend.handle(
-            at,
-            &clock,
-            UNIX_T0,
-            request.offset.unwrap(),
-            request.limit.unwrap(),
-        );
-        let backend::Reply::Page { total_count, items } = reply else {
-            unreachable!()
-        };
-        let accepted = task.pager.handle_page(total_count as u64, items).unwrap();
-        task.items.extend(accepted.items);
-        task.ready_at = at + Duration::from_millis(40); // response latency
+        clock.advance_to(task.ready_at);
+        let now = task.ready_at;
+        while let Some(event) = task.listing.poll() {
+            match event {
+                ListingEvent::Page(page) => task
+                    .items
+                    .extend(page.items.into_iter().map(|b| b.backup_id.clone().unwrap())),
+                ListingEvent::Done => task.done = true,
+                other => panic!("unexpected {other:?}"),
+            }
+        }
+        if task.done {
+            continue;
+        }
+        match task
+            .listing
+            .poll_transmit(now, clock.client_unix(), Some(&client.credentials))
+        {
+            Some(transmit) => {
+                sends.push(now);
+                let wire = task.backend.handle_signed(now, &clock, &transmit.request);
+                let Wire::Http { status, body, .. } = wire else {
+                    unreachable!()
+                };
+                task.ready_at = now + Duration::from_millis(40); // response latency
+                let status = http::StatusCode::from_u16(status).unwrap();
+                task.listing
+                    .handle_response(task.ready_at, status, &http::HeaderMap::new(), &body);
+            }
+            None => task.ready_at = task.listing.poll_timeout().expect("waits for its slot"),
+        }
     }
     for task in &tasks {
-        assert!(task.pager.is_done());
         assert_eq!(task.items, task.backend.items());
     }
     let pages: usize = [5, 20, 1, 10].iter().sum();
@@ -548,5 +473,101 @@ fn concurrent_listings_sharing_one_pacer_keep_the_aggregate_rate() {
     assert_eq!(
         *sends.last().unwrap() - t0,
         Duration::from_millis(50) * (pages as u32 - 1)
+    );
+}
+
+#[test]
+fn the_deadline_stops_retrying_with_the_last_error() {
+    // A dead backend and a 2 s deadline: backoff grows until the next retry would start past
+    // the deadline; the call then ends with the last answer instead of waiting for nothing.
+    let mut backend = Backend::with_items(10).script([Some(Fault::InternalError); 50]);
+    let mut clock = SimClock::new(UNIX_T0);
+    let mut client = Client::configured(
+        Pacer::default(),
+        RetryPolicy::default().with_max_retries(40),
+        None,
+        |b| b.deadline(Duration::from_secs(2)),
+    );
+    let run = run(&mut client, &mut backend, &mut clock, ListingOptions::new());
+    match &run.error {
+        Some(RunError::Ended(ErrorKind::Api(api))) => {
+            assert_eq!(api.code().as_str(), "InternalError.DbOperationFailed")
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+    assert!(
+        run.attempts > 1 && run.attempts < 41,
+        "{} attempts",
+        run.attempts
+    );
+    assert!(
+        clock.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        clock.elapsed()
+    );
+}
+
+#[test]
+fn a_pacing_wait_past_the_deadline_ends_the_call_at_the_deadline() {
+    // One request per 10 s and a 1 s deadline: the second page's slot lies past the deadline.
+    let mut backend = Backend::with_items(150);
+    let mut clock = SimClock::new(UNIX_T0);
+    let mut client = Client::configured(
+        Pacer::new(0.1).unwrap(),
+        RetryPolicy::default(),
+        None,
+        |b| b.deadline(Duration::from_secs(1)),
+    );
+    // The first page takes the first slot; every page is a call with its own deadline.
+    let run = run(&mut client, &mut backend, &mut clock, ListingOptions::new());
+    match &run.error {
+        Some(RunError::Ended(ErrorKind::Deadline { after })) => {
+            assert_eq!(*after, Duration::from_secs(1))
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+    assert_eq!(run.items.len(), 100);
+    assert_eq!(run.attempts, 1);
+}
+
+#[test]
+fn an_implausible_server_date_is_never_trusted() {
+    // A server claiming to be ten years ahead refuses our timestamp; its Date is not a clock
+    // correction anyone should sign with, so the call gives up instead of re-signing for 2036.
+    let ten_years = 10 * 365 * 24 * 3600;
+    let mut backend = Backend::with_items(50).server_clock_offset(ten_years);
+    let mut clock = SimClock::new(UNIX_T0);
+    let mut client = Client::new(Pacer::default());
+    let run = run(&mut client, &mut backend, &mut clock, ListingOptions::new());
+    match &run.error {
+        Some(RunError::GaveUp(GiveUpReason::ClockSkewUncorrectable, ErrorKind::Api(api))) => {
+            assert_eq!(api.code().as_str(), "AuthFailure.SignatureExpire")
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+    assert!(run.skew_corrections.is_empty());
+    assert_eq!(client.ctx.clock_skew_seconds(), 0);
+    assert_eq!(run.attempts, 1);
+}
+
+#[test]
+fn the_item_cap_stops_a_listing_that_would_pass_it() {
+    let mut backend = Backend::with_items(1000);
+    let mut clock = SimClock::new(UNIX_T0);
+    let mut client = Client::new(Pacer::unlimited());
+    let run = run(
+        &mut client,
+        &mut backend,
+        &mut clock,
+        ListingOptions::new().max_items(250),
+    );
+    match &run.error {
+        Some(RunError::Ended(ErrorKind::TooManyItems { cap: 250 })) => {}
+        other => panic!("unexpected {other:?}"),
+    }
+    assert_eq!(
+        run.items,
+        backend.items()[..200].to_vec(),
+        "no page past the cap"
     );
 }

@@ -1,8 +1,8 @@
-//! The socket-free client/server harness (quinn-proto's `Pair` idea): core's drivers —
-//! Paginator, Pacer, RetryState, SkewEstimator — against the mock's sans-IO `Handler` on a
-//! simulated clock. Every attempt is a real TC3-signed request from `call`, verified by the
-//! mock; every answer is parsed by core's `parse_response`; delivery faults become what a
-//! transport would see (reset, truncated body, timeout).
+//! The socket-free client/server harness (quinn-proto's `Pair` idea): the production `Listing`
+//! machine of `tcredis-core` (pacing, signing, classification, retries, skew correction, paging)
+//! against the mock's sans-IO `Handler` on a simulated clock: the same code path as the
+//! transport, minus sockets. Every attempt is the machine's own TC3-signed request, verified by
+//! the mock; delivery faults become what a transport would see (reset, truncated body, timeout).
 
 mod common;
 
@@ -10,18 +10,12 @@ use std::collections::HashSet;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde_json::json;
-use tcredis_core::call::{self, CallOptions};
-use tcredis_core::credentials::Credentials;
-use tcredis_core::endpoint::Endpoint;
 use tcredis_core::pacer::Pacer;
-use tcredis_core::pagination::{PaginationOptions, Paginator};
-use tcredis_core::random::SplitMix64;
-use tcredis_core::request::DescribeInstanceBackupsRequest;
-use tcredis_core::response::parse_response;
-use tcredis_core::retry::{AttemptOutcome, RetryDecision, RetryPolicy, TransportFailure};
-use tcredis_core::sign::tc3::SigningKeyCache;
-use tcredis_core::skew::{SkewEstimator, offset_from_date_header};
 use tcredis_core::time::civil_from_days;
+use tcredis_core::{
+    CallContext, Credentials, DescribeInstanceBackupsRequest, Endpoint, Listing, ListingEvent,
+    ListingOptions, SharedPacer, TransportFailure,
+};
 use tcredis_mock::handler::{DeliveryMode, Handler};
 use tcredis_mock::{DEMO_SECRET_ID, DEMO_SECRET_KEY, FaultKind, MockConfig, Script, Step};
 
@@ -89,23 +83,27 @@ fn http_date(unix: i64) -> String {
 }
 
 struct Client {
-    pacer: Pacer,
-    policy: RetryPolicy,
-    rng: SplitMix64,
-    skew: SkewEstimator,
+    ctx: CallContext,
     credentials: Credentials,
-    keys: SigningKeyCache,
 }
 
 impl Client {
     fn new(pacer: Pacer) -> Self {
+        Self::with_deadline(pacer, None)
+    }
+
+    fn with_deadline(pacer: Pacer, deadline: Option<Duration>) -> Self {
+        let mut ctx = CallContext::builder(Endpoint::for_region("ap-guangzhou"))
+            .region("ap-guangzhou")
+            .pacer(Some(SharedPacer::new(pacer)))
+            .random_seed(0x5eed);
+        if let Some(d) = deadline {
+            ctx = ctx.deadline(d);
+        }
+        let ctx = ctx.build();
         Self {
-            pacer,
-            policy: RetryPolicy::default(),
-            rng: SplitMix64::new(0x5eed),
-            skew: SkewEstimator::new(),
+            ctx,
             credentials: Credentials::new(DEMO_SECRET_ID, DEMO_SECRET_KEY).unwrap(),
-            keys: SigningKeyCache::new(),
         }
     }
 }
@@ -114,109 +112,85 @@ impl Client {
 struct Run {
     items: Vec<String>,
     sends: Vec<Instant>,
-    outcomes: Vec<String>,
+    notes: Vec<String>,
     error: Option<String>,
 }
 
-/// One attempt on the "wire": sign, hand to the handler, carry out the delivery instructions.
-fn attempt(
-    client: &mut Client,
-    handler: &Handler,
-    clock: &mut SimClock,
-    request: &DescribeInstanceBackupsRequest,
-) -> (AttemptOutcome, Option<Vec<String>>, u64) {
-    let local_unix = clock.client_unix();
-    let timestamp = client.skew.corrected_timestamp(local_unix) as u64;
-    let options = CallOptions {
-        region: Some("ap-guangzhou"),
-        ..CallOptions::default()
-    };
-    let http_request = call::describe_instance_backups(
-        &Endpoint::for_region("ap-guangzhou"),
-        request,
-        &options,
-        timestamp,
-        &client.credentials,
-        &client.keys,
-        false,
-    )
-    .expect("signable")
-    .request;
-    let outcome = handler.handle(&http_request, clock.server_time());
-    clock.advance(outcome.delivery.delay + Duration::from_millis(2));
-    match outcome.delivery.mode {
-        DeliveryMode::Drop => return (AttemptOutcome::Transport(TransportFailure::Reset), None, 0),
-        DeliveryMode::Stall => {
-            clock.advance(REQUEST_TIMEOUT);
-            return (
-                AttemptOutcome::Transport(TransportFailure::Timeout),
-                None,
-                0,
-            );
-        }
-        _ => {}
-    }
-    let mut body = outcome.response.into_body();
-    if outcome.delivery.mode == DeliveryMode::Truncate {
-        body.truncate(body.len() / 2);
-    }
-    let date = http_date(clock.server_unix());
-    let parsed = parse_response(&body);
-    let offset = offset_from_date_header(local_unix, Some(&date));
-    let result = AttemptOutcome::from_parse_result(&parsed, offset);
-    match parsed {
-        Ok(page) => {
-            let ids = page
-                .backup_set
-                .iter()
-                .map(|b| b.backup_id.clone().unwrap())
-                .collect();
-            (result, Some(ids), page.total_count)
-        }
-        Err(_) => (result, None, 0),
-    }
-}
-
-/// The driver loop a transport runs, minus sockets.
+/// What a transport does, minus sockets: drain the machine's events, carry each transmit to the
+/// handler and its delivery instructions back, sleep until the machine's timeout.
 fn run(
     client: &mut Client,
     handler: &Handler,
     clock: &mut SimClock,
     base: DescribeInstanceBackupsRequest,
-    options: PaginationOptions,
+    options: ListingOptions,
 ) -> Run {
-    let mut pager = Paginator::new(base, options).unwrap();
+    let mut listing = Listing::new(client.ctx.clone(), base, options).unwrap();
     let mut out = Run::default();
-    'pages: while let Some(request) = pager.poll_request() {
-        let mut retry = client.policy.start();
-        loop {
-            let send_at = client.pacer.reserve(clock.now());
-            clock.advance_to(send_at);
-            out.sends.push(clock.now());
-            let (outcome, ids, total) = attempt(client, handler, clock, &request);
-            out.outcomes.push(format!("{outcome:?}"));
-            match retry.handle_outcome(&outcome, clock.now(), &mut client.rng, None) {
-                RetryDecision::Succeeded => {
-                    match pager.handle_page(total, ids.expect("a successful page")) {
-                        Ok(accepted) => out.items.extend(accepted.items),
-                        Err(drift) => {
-                            out.error = Some(format!("{drift}"));
-                            break 'pages;
-                        }
-                    }
-                    continue 'pages;
+    loop {
+        while let Some(event) = listing.poll() {
+            match event {
+                ListingEvent::Page(page) => out
+                    .items
+                    .extend(page.items.into_iter().map(|b| b.backup_id.clone().unwrap())),
+                ListingEvent::Note(note) => out.notes.push(format!("{note:?}")),
+                ListingEvent::Done => return out,
+                ListingEvent::Failed(e) => {
+                    out.error = Some(e.to_string());
+                    return out;
                 }
-                RetryDecision::RetryAt(at) => clock.advance_to(at),
-                RetryDecision::RetryNowWithSkew(offset) => client.skew.set_offset(offset),
-                RetryDecision::GiveUp(reason) => {
-                    out.error = Some(format!("gave up: {reason:?} after {outcome:?}"));
-                    break 'pages;
-                }
-                other => panic!("unexpected decision {other:?}"),
+                other => panic!("unexpected {other:?}"),
             }
         }
+        let now = clock.now();
+        let Some(transmit) =
+            listing.poll_transmit(now, clock.client_unix(), Some(&client.credentials))
+        else {
+            let at = listing
+                .poll_timeout()
+                .expect("a machine with nothing to do has ended");
+            clock.advance_to(at);
+            listing.handle_timeout(clock.now());
+            continue;
+        };
+        out.sends.push(now);
+        let outcome = handler.handle(&transmit.request, clock.server_time());
+        clock.advance(outcome.delivery.delay + Duration::from_millis(2));
+        match outcome.delivery.mode {
+            DeliveryMode::Drop => {
+                listing.handle_transport_error(clock.now(), TransportFailure::Reset);
+                continue;
+            }
+            DeliveryMode::Stall => {
+                // The transport waits for the request timeout or the machine's deadline,
+                // whichever comes first.
+                let timeout_at = clock.now() + REQUEST_TIMEOUT;
+                match listing.poll_timeout() {
+                    Some(deadline) if deadline < timeout_at => {
+                        clock.advance_to(deadline);
+                        listing.handle_timeout(clock.now());
+                    }
+                    _ => {
+                        clock.advance_to(timeout_at);
+                        listing.handle_transport_error(clock.now(), TransportFailure::Timeout);
+                    }
+                }
+                continue;
+            }
+            _ => {}
+        }
+        let truncate = outcome.delivery.mode == DeliveryMode::Truncate;
+        let (parts, mut body) = outcome.response.into_parts();
+        if truncate {
+            body.truncate(body.len() / 2);
+        }
+        let mut headers = parts.headers;
+        headers.insert(
+            http::header::DATE,
+            http_date(clock.server_unix()).parse().unwrap(),
+        );
+        listing.handle_response(clock.now(), parts.status, &headers, &body);
     }
-    out
 }
 
 fn handler(config: MockConfig) -> Handler {
@@ -266,7 +240,7 @@ fn stable_listing_arrives_exactly_once_in_order_and_paced() {
         &handler,
         &mut clock,
         DescribeInstanceBackupsRequest::default(),
-        PaginationOptions::new().with_limit(100).unwrap(),
+        ListingOptions::new().limit(100).unwrap(),
     );
     assert_eq!(run.error, None);
     assert_exactly_once(&run.items, &generated_ids(1234, 3));
@@ -288,7 +262,7 @@ fn server_rate_limit_below_the_client_pace_is_retried_to_completion() {
         &handler,
         &mut clock,
         DescribeInstanceBackupsRequest::default(),
-        PaginationOptions::new().with_limit(100).unwrap(),
+        ListingOptions::new().limit(100).unwrap(),
     );
     assert_eq!(run.error, None);
     assert_exactly_once(&run.items, &generated_ids(2000, 1));
@@ -333,9 +307,9 @@ fn scripted_failures_of_every_kind_are_survived_exactly_once() {
         &handler,
         &mut clock,
         DescribeInstanceBackupsRequest::default(),
-        PaginationOptions::new().with_limit(100).unwrap(),
+        ListingOptions::new().limit(100).unwrap(),
     );
-    assert_eq!(run.error, None, "{:?}", run.outcomes);
+    assert_eq!(run.error, None, "{:?}", run.notes);
     assert_exactly_once(&run.items, &generated_ids(450, 2));
     handler.verify().unwrap();
     assert_eq!(
@@ -367,9 +341,9 @@ fn a_client_clock_400_seconds_behind_recovers_through_the_date_header() {
         &handler,
         &mut clock,
         DescribeInstanceBackupsRequest::default(),
-        PaginationOptions::new().with_limit(100).unwrap(),
+        ListingOptions::new().limit(100).unwrap(),
     );
-    assert_eq!(run.error, None, "{:?}", run.outcomes);
+    assert_eq!(run.error, None, "{:?}", run.notes);
     assert_exactly_once(&run.items, &generated_ids(150, 1));
     let codes: Vec<Option<String>> = handler.journal().iter().map(|e| e.code.clone()).collect();
     assert_eq!(
@@ -401,7 +375,7 @@ fn a_total_count_that_changes_mid_listing_is_reported_as_drift() {
         &handler,
         &mut clock,
         DescribeInstanceBackupsRequest::default(),
-        PaginationOptions::new().with_limit(100).unwrap(),
+        ListingOptions::new().limit(100).unwrap(),
     );
     let error = run.error.expect("drift");
     assert!(error.to_lowercase().contains("total"), "{error}");
@@ -426,7 +400,7 @@ fn filtered_paging_over_a_window_matches_a_direct_listing() {
         &handler,
         &mut clock,
         base.clone(),
-        PaginationOptions::new().with_limit(7).unwrap(),
+        ListingOptions::new().limit(7).unwrap(),
     );
     assert_eq!(paged.error, None);
     let direct = run(
@@ -434,8 +408,39 @@ fn filtered_paging_over_a_window_matches_a_direct_listing() {
         &handler,
         &mut clock,
         base,
-        PaginationOptions::new().with_limit(100).unwrap(),
+        ListingOptions::new().limit(100).unwrap(),
     );
     assert!(paged.items.len() > 25, "{}", paged.items.len());
     assert_eq!(paged.items, direct.items);
+}
+
+#[test]
+fn a_stalled_server_ends_the_call_at_its_deadline() {
+    let handler = handler(MockConfig::new().generate(150, 1));
+    handler
+        .script(
+            Script::new()
+                .then(Step::fault(FaultKind::Stall))
+                .then(Step::fault(FaultKind::Stall))
+                .then(Step::fault(FaultKind::Stall)),
+        )
+        .unwrap();
+    let mut clock = SimClock::new();
+    let mut client = Client::with_deadline(Pacer::default(), Some(Duration::from_secs(15)));
+    let run = run(
+        &mut client,
+        &handler,
+        &mut clock,
+        DescribeInstanceBackupsRequest::default(),
+        ListingOptions::new().limit(100).unwrap(),
+    );
+    let error = run.error.expect("the deadline ends the call");
+    assert!(error.contains("deadline"), "{error}");
+    assert_eq!(
+        run.sends.len(),
+        2,
+        "one timed-out attempt, one cut by the deadline"
+    );
+    assert!(run.items.is_empty());
+    assert!(clock.elapsed <= Duration::from_secs(15) + Duration::from_millis(10));
 }

@@ -2,17 +2,14 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use tcredis_core::credentials::Credentials;
 use tcredis_core::endpoint::{ConnectAddress, Endpoint};
-use tcredis_core::pacer::Pacer;
+use tcredis_core::exchange::CallContext;
 use tcredis_core::pagination::DriftPolicy;
-use tcredis_core::random::SplitMix64;
 use tcredis_core::retry::{RetryBudget, RetryPolicy};
-use tcredis_core::sign::tc3::SigningKeyCache;
-use tcredis_core::skew::SkewEstimator;
 
 use crate::client::Client;
 use crate::connector::ConnectorSettings;
@@ -290,11 +287,11 @@ impl ClientBuilder {
         let user_agent = self
             .user_agent
             .unwrap_or_else(|| concat!("tcredis/", env!("CARGO_PKG_VERSION")).to_owned());
-        let user_agent = http::HeaderValue::from_str(&user_agent).map_err(|_| {
-            Error::config(format!(
+        if http::HeaderValue::from_str(&user_agent).is_err() {
+            return Err(Error::config(format!(
                 "user agent {user_agent:?} has characters a header cannot carry"
-            ))
-        })?;
+            )));
+        }
         for (name, d) in [
             ("connect timeout", self.connect_timeout),
             ("request timeout", self.request_timeout),
@@ -313,13 +310,6 @@ impl ClientBuilder {
         if self.deadline.is_some_and(|d| d.is_zero()) {
             return Err(Error::config("the deadline must be greater than zero"));
         }
-        let pacer = if self.rate_limit == 0.0 {
-            None
-        } else {
-            let p = Pacer::new(self.rate_limit)
-                .map_err(|e| Error::config(format!("rate limit: {e}")))?;
-            Some(Mutex::new(p))
-        };
         let tls = client_config(&TlsSettings {
             native_roots: self.native_roots,
             extra_roots_pem: self.extra_roots,
@@ -342,22 +332,26 @@ impl ClientBuilder {
                 .map(|d| d.as_nanos() as u64)
                 .unwrap_or(0x5EED)
         });
+        let mut ctx = CallContext::builder(endpoint)
+            .region(region)
+            .language(self.language.as_deref())
+            .request_client(request_client)
+            .user_agent(user_agent)
+            .retry(RetryPolicy::new().with_max_retries(self.max_retries))
+            .random_seed(seed)
+            .rate_limit(self.rate_limit)
+            .map_err(|e| Error::config(format!("rate limit: {e}")))?;
+        if let Some(d) = self.deadline {
+            ctx = ctx.deadline(d);
+        }
+        if let Some(budget) = self.retry_budget {
+            ctx = ctx.retry_budget(budget);
+        }
         let engine = Engine {
             stack,
-            endpoint,
-            region,
-            language: self.language,
-            request_client,
-            user_agent,
+            ctx: ctx.build(),
             credentials,
-            pacer,
-            retry: RetryPolicy::new().with_max_retries(self.max_retries),
-            budget: self.retry_budget.map(Mutex::new),
-            rng: Mutex::new(SplitMix64::new(seed)),
-            skew: Mutex::new(SkewEstimator::new()),
-            keys: SigningKeyCache::new(),
             request_timeout: self.request_timeout,
-            deadline: self.deadline,
             clock_offset: self.clock_offset,
         };
         Ok(Client::from_parts(Arc::new(engine), self.drift_policy))

@@ -4,16 +4,18 @@
 use std::sync::Arc;
 
 use futures_util::stream::{self, Stream, StreamExt as _};
+use tcredis_core::action::{Action, Page, PagedAction};
 use tcredis_core::endpoint::Endpoint;
-use tcredis_core::pagination::{DriftPolicy, PaginationOptions, Paginator};
+use tcredis_core::exchange::{Event, Exchange, Transmit};
+use tcredis_core::listing::{Listing, ListingEvent, ListingOptions};
+use tcredis_core::pagination::DriftPolicy;
 use tcredis_core::request::DescribeInstanceBackupsRequest;
-use tcredis_core::response::{
-    Backup, DescribeInstanceBackupsResponse, ResponseError, parse_response,
-};
+use tcredis_core::response::{Backup, DescribeInstanceBackupsResponse};
 
 use crate::builder::ClientBuilder;
-use crate::engine::{Engine, Unparseable};
+use crate::engine::Engine;
 use crate::error::Error;
+use crate::fan_out::{self, FanOut};
 
 /// The async client. Cheap to clone: clones share the connection pool, the pacer, the retry
 /// budget, the signing-key cache and the clock-skew estimate.
@@ -38,18 +40,18 @@ impl Client {
 
     /// The endpoint requests go to (the signed Host is its `host_header()`).
     pub fn endpoint(&self) -> &Endpoint {
-        &self.engine.endpoint
+        self.engine.ctx.endpoint()
     }
 
     /// The region sent as `X-TC-Region`.
     pub fn region(&self) -> &str {
-        &self.engine.region
+        self.engine.ctx.region().unwrap_or_default()
     }
 
     /// The current clock-skew correction in seconds (server minus local), learned from
     /// `AuthFailure.SignatureExpire` answers.
     pub fn clock_skew_seconds(&self) -> i64 {
-        self.engine.skew.lock().map(|s| s.offset()).unwrap_or(0)
+        self.engine.ctx.clock_skew_seconds()
     }
 
     /// One `DescribeInstanceBackups` call (validated first, then paced, signed, retried).
@@ -59,21 +61,36 @@ impl Client {
     ) -> Result<DescribeInstanceBackupsResponse, Error> {
         req.validate()
             .map_err(|e| Error::config(format!("invalid request: {e}")))?;
-        self.engine
-            .call(
-                tcredis_core::ACTION,
-                tcredis_core::VERSION,
-                req.to_json(),
-                |answer| match parse_response(&answer.body) {
-                    Ok(page) => {
-                        let id = page.request_id.clone();
-                        Ok((page, id))
-                    }
-                    Err(ResponseError::Malformed(m)) => Err(Unparseable(m.to_string())),
-                    Err(other) => Err(Unparseable(other.to_string())),
-                },
-            )
-            .await
+        self.engine.call(req).await
+    }
+
+    /// The exact first request a call of `action` would send at `unix_time` (`User-Agent`,
+    /// language and region included), with its signing stages, without sending anything:
+    /// `--dry-run` prints it. Credentials come from the client's provider.
+    pub async fn prepare<A: Action>(&self, action: &A, unix_time: i64) -> Result<Transmit, Error> {
+        let credentials =
+            self.engine
+                .credentials
+                .provide()
+                .await
+                .map_err(|e| Error::Credentials {
+                    message: e.to_string(),
+                })?;
+        let ctx = self.engine.ctx.recording_stages();
+        let now = std::time::Instant::now();
+        let mut call = Exchange::new(ctx, action, now);
+        match call.poll_transmit(now, unix_time, Some(&credentials)) {
+            Some(transmit) => Ok(transmit),
+            None => match call.poll() {
+                Some(Event::Failed(e)) => Err(crate::engine::to_error(e, &mut None)),
+                _ => Err(Error::config("the request could not be prepared")),
+            },
+        }
+    }
+
+    /// One call of any [`Action`] of this client's service (paced, signed, retried).
+    pub async fn call<A: Action>(&self, action: &A) -> Result<A::Output, Error> {
+        self.engine.call(action).await
     }
 
     /// Every page of the listing, in order, exactly once on a stable listing: `Limit` is the
@@ -85,56 +102,55 @@ impl Client {
         &self,
         req: DescribeInstanceBackupsRequest,
     ) -> impl Stream<Item = Result<DescribeInstanceBackupsResponse, Error>> + Send + 'static {
-        let client = self.clone();
-        let options = PaginationOptions::new().with_drift_policy(self.drift_policy);
-        let options = match req.limit {
-            Some(l) => u32::try_from(l)
-                .map_err(|_| Error::config(format!("Limit {l} is outside 1..=100")))
-                .and_then(|l| {
-                    options
-                        .with_limit(l)
-                        .map_err(|e| Error::config(e.to_string()))
-                }),
-            None => Ok(options),
-        };
-        let pager =
-            options.and_then(|o| Paginator::new(req, o).map_err(|e| Error::config(e.to_string())));
-        stream::unfold(Some(pager), move |state| {
-            let client = client.clone();
-            async move {
-                let mut pager = match state? {
-                    Ok(p) => p,
+        let options = ListingOptions::new().drift_policy(self.drift_policy);
+        self.listing_pages(req, options).map(|page| {
+            page.map(|p| DescribeInstanceBackupsResponse::new(p.total_count, p.items, p.request_id))
+        })
+    }
+
+    /// Every page of a listing of any [`PagedAction`] of this client's service, driven by the
+    /// core's [`Listing`] machine. The stream ends after the first error.
+    pub fn listing_pages<A>(
+        &self,
+        req: A,
+        options: ListingOptions,
+    ) -> impl Stream<Item = Result<Page<A::Item>, Error>> + Send + 'static
+    where
+        A: PagedAction + Send + 'static,
+        A::Item: Send,
+        A::Output: Send,
+    {
+        let engine = self.engine.clone();
+        let listing = Listing::new(engine.ctx.clone(), req, options)
+            .map_err(|e| Error::config(e.to_string()));
+        stream::unfold(Some((engine, listing)), |state| async move {
+            let (engine, listing) = state?;
+            let mut listing = match listing {
+                Ok(l) => l,
+                Err(e) => return Some((Err(e), None)),
+            };
+            let mut last = None;
+            loop {
+                let event = crate::engine::drive(
+                    &engine.stack,
+                    engine.request_timeout,
+                    &mut listing,
+                    Some(&engine.credentials),
+                    || engine.unix_now(),
+                    &mut last,
+                )
+                .await;
+                match event {
                     Err(e) => return Some((Err(e), None)),
-                };
-                let request = pager.poll_request()?;
-                let page = match client.describe_instance_backups(&request).await {
-                    Ok(page) => page,
-                    Err(e) => return Some((Err(e), None)),
-                };
-                let DescribeInstanceBackupsResponse {
-                    total_count,
-                    backup_set,
-                    request_id,
-                    ..
-                } = page;
-                match pager.handle_page(total_count, backup_set) {
-                    Ok(accepted) => {
-                        if let Some(drift) = &accepted.restarted_after {
-                            tracing::warn!(%drift, "the listing changed while paging; restarted from the beginning");
-                        }
-                        let page = DescribeInstanceBackupsResponse::new(
-                            total_count,
-                            accepted.items,
-                            request_id,
-                        );
-                        Some((Ok(page), Some(Ok(pager))))
+                    Ok(ListingEvent::Page(page)) => {
+                        return Some((Ok(page), Some((engine, Ok(listing)))));
                     }
-                    Err(drift) => Some((
-                        Err(Error::Drift {
-                            message: drift.to_string(),
-                        }),
-                        None,
-                    )),
+                    Ok(ListingEvent::Done) => return None,
+                    Ok(ListingEvent::Failed(e)) => {
+                        return Some((Err(crate::engine::to_error(e, &mut last)), None));
+                    }
+                    Ok(ListingEvent::Note(note)) => crate::engine::trace_note(&note),
+                    Ok(_) => {}
                 }
             }
         })
@@ -155,7 +171,8 @@ impl Client {
     /// `concurrency` listings in flight (all through the shared pacer), yielded in input order:
     /// every page of listing 0, then of listing 1, ... Each item carries its listing's index;
     /// an error ends that listing only. Each listing buffers at most two pages ahead, so memory
-    /// is bounded by `concurrency`. Needs a Tokio runtime (listings run as tasks).
+    /// is bounded by `concurrency`. Runs on the one ordered [`FanOut`](crate::fan_out::FanOut);
+    /// needs a Tokio runtime.
     pub fn pages_for_instances(
         &self,
         reqs: Vec<DescribeInstanceBackupsRequest>,
@@ -163,28 +180,19 @@ impl Client {
     ) -> impl Stream<Item = (usize, Result<DescribeInstanceBackupsResponse, Error>)> + Send + 'static
     {
         let client = self.clone();
-        stream::iter(reqs.into_iter().enumerate())
-            .map(move |(index, req)| {
+        let lanes =
+            FanOut::new(concurrency, fan_out::DEFAULT_BUFFER).spawn(reqs, move |req, out| {
                 let client = client.clone();
                 async move {
-                    let (tx, rx) = tokio::sync::mpsc::channel(2);
-                    let task = tokio::spawn(async move {
-                        let mut pages = std::pin::pin!(client.pages(req));
-                        while let Some(page) = pages.next().await {
-                            if tx.send(page).await.is_err() {
-                                break;
-                            }
+                    let mut pages = std::pin::pin!(client.pages(req));
+                    while let Some(page) = pages.next().await {
+                        if !out.send(page).await {
+                            break;
                         }
-                    });
-                    let guard = AbortOnDrop(task);
-                    stream::unfold((rx, guard), move |(mut rx, guard)| async move {
-                        let page = rx.recv().await?;
-                        Some(((index, page), (rx, guard)))
-                    })
+                    }
                 }
-            })
-            .buffered(concurrency.max(1))
-            .flatten()
+            });
+        fan_out::in_order(lanes)
     }
 
     /// The backups of several listings, as [`Client::pages_for_instances`] orders them.
@@ -203,14 +211,5 @@ impl Client {
                 ),
                 Err(e) => stream::iter(vec![(index, Err(e))]),
             })
-    }
-}
-
-/// Aborts a listing task when its stream is dropped.
-struct AbortOnDrop(tokio::task::JoinHandle<()>);
-
-impl Drop for AbortOnDrop {
-    fn drop(&mut self) {
-        self.0.abort();
     }
 }

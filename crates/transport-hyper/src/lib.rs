@@ -41,9 +41,9 @@ mod connector;
 pub mod credentials;
 mod engine;
 mod error;
+pub mod fan_out;
 mod http_stack;
 pub mod proxy;
-mod signing;
 mod tls;
 
 pub use builder::{

@@ -74,7 +74,10 @@ async fn spans_carry_call_facts_and_never_secrets() {
         "attempt",
         "latency_ms",
     ] {
-        assert!(logs.contains(needle), "{needle:?} missing from the trace");
+        assert!(
+            logs.contains(needle),
+            "{needle:?} missing from the trace: {logs}"
+        );
     }
     assert!(
         logs.contains("retrying"),

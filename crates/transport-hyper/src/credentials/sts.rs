@@ -7,16 +7,20 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use tcredis_core::credentials::sts;
-use tcredis_core::endpoint::Endpoint;
-use tcredis_core::error::ApiError;
-use tcredis_core::sign::tc3::SigningKeyCache;
+use std::sync::Arc;
 
+use tcredis_core::credentials::{Credentials, sts};
+use tcredis_core::endpoint::Endpoint;
+use tcredis_core::exchange::{CallContext, ErrorKind, Event};
+use tcredis_core::retry::RetryPolicy;
+use tcredis_core::{Action, Exchange};
+
+use super::StaticProvider;
 use super::cache::{Expiring, RefreshCache, now_unix};
 use super::fetch::FetchSettings;
 use super::{CredentialsError, ProvideCredentials, ProvideFuture, SharedProvider};
+use crate::engine::drive;
 use crate::http_stack::HttpStack;
-use crate::signing::{Auth, CallSpec, build_request};
 
 /// The variable overriding the STS endpoint (`host[:port]` or an `http(s)://` URL).
 pub const STS_ENDPOINT_VAR: &str = "TENCENTCLOUD_STS_ENDPOINT";
@@ -41,66 +45,104 @@ fn default_session_name() -> String {
     sts::default_session_name(micros)
 }
 
-/// Shared STS plumbing.
+/// Shared STS plumbing: one call through the core's exchange machine (no retries, as the
+/// SDKs' credential providers).
 #[derive(Debug)]
 struct Sts {
-    endpoint: Endpoint,
-    region: String,
+    ctx: CallContext,
     stack: Result<HttpStack, CredentialsError>,
     timeout: std::time::Duration,
-    keys: SigningKeyCache,
 }
 
 impl Sts {
     fn new(
         env: &HashMap<String, String>,
         settings: &FetchSettings,
+        region: Option<String>,
     ) -> Result<Self, CredentialsError> {
+        let region = region
+            .filter(|r| !r.is_empty())
+            .unwrap_or_else(|| sts::STS_DEFAULT_REGION.to_owned());
+        let ctx = CallContext::builder(sts_endpoint(env)?)
+            .region(region)
+            .language(None)
+            .request_client(crate::REQUEST_CLIENT)
+            .retry(RetryPolicy::no_retries())
+            .build();
         Ok(Self {
-            endpoint: sts_endpoint(env)?,
-            region: sts::STS_DEFAULT_REGION.to_owned(),
+            ctx,
             stack: settings.stack("STS", false),
             timeout: settings.timeout,
-            keys: SigningKeyCache::new(),
         })
     }
 
-    async fn call(
+    async fn call<A: Action<Output = sts::StsCredentials>>(
         &self,
         source: &str,
-        action: &str,
-        body: Vec<u8>,
+        action: &A,
         duration_seconds: u32,
-        auth: Auth<'_>,
+        signer: Option<Credentials>,
     ) -> Result<Expiring, CredentialsError> {
         let stack = self.stack.as_ref().map_err(Clone::clone)?;
-        let spec = CallSpec {
-            service: sts::STS_SERVICE,
+        let provider: Option<SharedProvider> =
+            signer.map(|c| Arc::new(StaticProvider::new(c)) as SharedProvider);
+        let mut call = Exchange::new(
+            self.ctx.clone(),
             action,
-            version: sts::STS_VERSION,
-            region: &self.region,
-            language: None,
-            request_client: crate::REQUEST_CLIENT,
-        };
-        let req = build_request(&self.endpoint, &spec, body, now_unix().max(0) as u64, auth)
-            .map_err(|e| CredentialsError::invalid(source, e))?;
-        let answer = stack.send(req, self.timeout).await.map_err(|e| {
-            CredentialsError::unavailable(source, format!("{action} at {}: {e}", self.endpoint))
-        })?;
-        if let Some(api) = ApiError::from_body(&answer.body) {
-            return Err(CredentialsError::unavailable(
-                source,
-                format!("{action} was refused: {api}"),
-            ));
-        }
-        if answer.status != http::StatusCode::OK {
-            return Err(CredentialsError::unavailable(
-                source,
-                format!("{action} answered HTTP {}", answer.status),
-            ));
-        }
-        let parsed = sts::parse_response(&answer.body)
+            tokio::time::Instant::now().into_std(),
+        );
+        let mut last = None;
+        let endpoint = self.ctx.endpoint();
+        let parsed = loop {
+            let event = drive(
+                stack,
+                self.timeout,
+                &mut call,
+                provider.as_ref(),
+                now_unix,
+                &mut last,
+            )
+            .await
             .map_err(|e| CredentialsError::unavailable(source, e.to_string()))?;
+            match event {
+                Event::Done(parsed) => break parsed,
+                Event::Failed(e) => {
+                    let name = A::NAME;
+                    return Err(match e.into_kind() {
+                        ErrorKind::Api(api) => CredentialsError::unavailable(
+                            source,
+                            format!("{name} was refused: {api}"),
+                        ),
+                        ErrorKind::InvalidResponse {
+                            status,
+                            malformed: None,
+                        } => CredentialsError::unavailable(
+                            source,
+                            format!(
+                                "{name} answered HTTP {}",
+                                http::StatusCode::from_u16(status)
+                                    .map_or_else(|_| status.to_string(), |s| s.to_string())
+                            ),
+                        ),
+                        ErrorKind::InvalidResponse {
+                            malformed: Some(m), ..
+                        } => CredentialsError::unavailable(source, m.detail().to_owned()),
+                        ErrorKind::Transport(_) => match last {
+                            Some(e) => CredentialsError::unavailable(
+                                source,
+                                format!("{name} at {endpoint}: {e}"),
+                            ),
+                            None => CredentialsError::unavailable(
+                                source,
+                                format!("{name} at {endpoint} failed"),
+                            ),
+                        },
+                        other => CredentialsError::unavailable(source, format!("{name}: {other}")),
+                    });
+                }
+                _ => {}
+            }
+        };
         let credentials = parsed
             .credentials()
             .map_err(|e| CredentialsError::invalid(source, e.to_string()))?;
@@ -138,7 +180,7 @@ impl StsAssumeRoleProvider {
             role_arn: role_arn.into(),
             session_name: session_name.unwrap_or_else(default_session_name),
             duration_seconds: DEFAULT_DURATION_SECONDS,
-            sts: Sts::new(env, &settings),
+            sts: Sts::new(env, &settings, None),
             cache: RefreshCache::default(),
         }
     }
@@ -152,22 +194,11 @@ impl StsAssumeRoleProvider {
     async fn fetch(&self) -> Result<Expiring, CredentialsError> {
         let sts = self.sts.as_ref().map_err(Clone::clone)?;
         let base = self.base.provide().await?;
-        let body = sts::AssumeRoleRequest::new(&self.role_arn, &self.session_name)
+        let request = sts::AssumeRoleRequest::new(&self.role_arn, &self.session_name)
             .and_then(|r| r.with_duration_seconds(self.duration_seconds))
-            .map_err(|e| CredentialsError::invalid(self.source(), e.to_string()))?
-            .to_json();
-        let auth = Auth::Tc3 {
-            credentials: &base,
-            cache: &sts.keys,
-        };
-        sts.call(
-            &self.source(),
-            sts::ASSUME_ROLE,
-            body,
-            self.duration_seconds,
-            auth,
-        )
-        .await
+            .map_err(|e| CredentialsError::invalid(self.source(), e.to_string()))?;
+        sts.call(&self.source(), &request, self.duration_seconds, Some(base))
+            .await
     }
 }
 
@@ -218,12 +249,7 @@ impl WebIdentityProvider {
         env: &HashMap<String, String>,
         settings: FetchSettings,
     ) -> Self {
-        let sts = Sts::new(env, &settings).map(|mut s| {
-            if let Some(r) = region.filter(|r| !r.is_empty()) {
-                s.region = r;
-            }
-            s
-        });
+        let sts = Sts::new(env, &settings, region);
         Self {
             provider_id: provider_id.into(),
             token_file: token_file.into(),
@@ -262,23 +288,16 @@ impl WebIdentityProvider {
                         e.reason(),
                     )
                 })?;
-        let body = sts::AssumeRoleWithWebIdentityRequest::new(
+        let request = sts::AssumeRoleWithWebIdentityRequest::new(
             &self.provider_id,
             token,
             &self.role_arn,
             &self.session_name,
         )
         .and_then(|r| r.with_duration_seconds(self.duration_seconds))
-        .map_err(|e| CredentialsError::invalid(self.source(), e.to_string()))?
-        .to_json();
-        sts.call(
-            &self.source(),
-            sts::ASSUME_ROLE_WITH_WEB_IDENTITY,
-            body,
-            self.duration_seconds,
-            Auth::Skip,
-        )
-        .await
+        .map_err(|e| CredentialsError::invalid(self.source(), e.to_string()))?;
+        sts.call(&self.source(), &request, self.duration_seconds, None)
+            .await
     }
 }
 

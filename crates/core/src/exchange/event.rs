@@ -1,0 +1,64 @@
+//! What the machines report: [`Transmit`] (a request to send), [`Event`] (a call's progress
+//! and end) and [`Note`] (what a driver may trace).
+
+use std::time::Instant;
+
+use super::ExchangeError;
+use crate::call::Stages;
+use crate::pagination::Drift;
+use crate::retry::AttemptOutcome;
+
+/// A request the driver must send now, exactly as it is.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Transmit {
+    /// The complete, signed request (`User-Agent` included).
+    pub request: http::Request<Vec<u8>>,
+    /// The attempt number of this call, from 1.
+    pub attempt: u32,
+    /// `X-TC-Timestamp` of the request (skew-corrected).
+    pub timestamp: u64,
+    /// The signing stages, when the context records them.
+    pub stages: Option<Stages>,
+}
+
+/// Something a driver may log; no action is needed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Note {
+    /// The attempt failed and the call will be retried at `at`.
+    Retrying {
+        /// The attempt that failed, from 1.
+        attempt: u32,
+        /// When the next attempt may start.
+        at: Instant,
+        /// How the attempt ended.
+        outcome: AttemptOutcome,
+    },
+    /// The request timestamp was refused; the next attempt is signed with the clock corrected
+    /// by `offset` seconds (server minus local), measured from the server's `Date`.
+    SkewCorrected {
+        /// Server minus local, seconds.
+        offset: i64,
+    },
+    /// A server `Date` further than [`MAX_PLAUSIBLE_SKEW_SECONDS`](super::MAX_PLAUSIBLE_SKEW_SECONDS)
+    /// from the local clock was ignored.
+    SkewIgnored {
+        /// What the `Date` claimed, server minus local, seconds.
+        offset: i64,
+    },
+    /// The listing drifted and restarted from its first page (restart policy).
+    Restarted(Drift),
+}
+
+/// The progress and the end of one call.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Event<T> {
+    /// Something to trace.
+    Note(Note),
+    /// The call succeeded with this answer. Nothing follows.
+    Done(T),
+    /// The call failed. Nothing follows.
+    Failed(ExchangeError),
+}
