@@ -18,6 +18,8 @@
 #![warn(missing_docs)]
 
 mod config;
+#[cfg(feature = "server")]
+mod connection_limits;
 mod data;
 mod exact;
 pub mod handler;
@@ -32,11 +34,21 @@ mod server;
 mod tls;
 
 pub use config::{ConfigError, FaultKind, FaultParseError, MAX_GENERATED, MockConfig};
+#[cfg(feature = "server")]
+pub use connection_limits::{
+    DEFAULT_BODY_TIMEOUT, DEFAULT_HEADER_TIMEOUT, DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_CONNECTIONS,
+};
 pub use data::backup::SeedBackup;
 pub use data::seed::{Seed, SeedError, SeedInstance};
 pub use exact::ExactRequest;
 pub use handler::{DEMO_SECRET_ID, DEMO_SECRET_KEY, ExpectationError, ScriptError};
-pub use journal::{JournalEntry, SignatureResult};
-pub use script::{ErrorReply, Expect, Matcher, Script, Step};
+pub use journal::bounded::{MAX_NAME_BYTES, MAX_PARAM_BYTES, MAX_PARAMS_BYTES};
+pub use journal::{
+    DEFAULT_JOURNAL_CAPACITY, DEFAULT_JOURNAL_MAX_BYTES, JournalEntry, ParamsTruncation,
+    SignatureResult,
+};
+pub use script::{
+    ErrorReply, Expect, MAX_SCRIPT_BYTES, MAX_SCRIPTS, MAX_STEPS, Matcher, Script, Step,
+};
 #[cfg(feature = "server")]
 pub use server::{BlockingMockServer, MockServer};

@@ -34,6 +34,10 @@ pub const DEFAULT_MAX_RETRIES: u32 = RetryPolicy::DEFAULT_MAX_RETRIES;
 /// Default `X-TC-Language`, sent on every request as the official SDKs do: core's
 /// [`language::DEFAULT`].
 pub const DEFAULT_LANGUAGE: &str = language::DEFAULT;
+/// Default cap on one answer's body: 64 MiB. A full page of 100 backups is about 60 KiB, so
+/// this is a thousand times the largest real answer, and it keeps a hostile or broken server
+/// (an endless body, a `Content-Length` of 10 GB) from taking the client's memory.
+pub const DEFAULT_MAX_RESPONSE_BODY: usize = 64 * 1024 * 1024;
 
 /// Builds a [`Client`]. Start with [`Client::builder`].
 #[derive(Clone)]
@@ -58,6 +62,7 @@ pub struct ClientBuilder {
     user_agent: Option<String>,
     drift_policy: DriftPolicy,
     clock_offset: i64,
+    max_response_body: usize,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -99,6 +104,7 @@ impl Default for ClientBuilder {
             user_agent: None,
             drift_policy: DriftPolicy::default(),
             clock_offset: 0,
+            max_response_body: DEFAULT_MAX_RESPONSE_BODY,
         }
     }
 }
@@ -216,6 +222,16 @@ impl ClientBuilder {
         self.drift_policy = policy;
         self
     }
+    /// The most bytes one answer's body may have (default [`DEFAULT_MAX_RESPONSE_BODY`],
+    /// 64 MiB). A larger answer fails the attempt while it is read (as soon as its
+    /// `Content-Length` announces it, or once the bytes read pass the cap) with
+    /// [`Error::Transport`] of kind
+    /// [`BodyTooLarge`](crate::error::TransportErrorKind::BodyTooLarge), a network failure that
+    /// is not retried.
+    pub fn max_response_body(mut self, bytes: usize) -> Self {
+        self.max_response_body = bytes;
+        self
+    }
     /// Test hook: pretends the machine's clock is off by `seconds` (positive = ahead), to
     /// exercise clock-skew correction.
     pub fn clock_offset_for_tests(mut self, seconds: i64) -> Self {
@@ -293,6 +309,11 @@ impl ClientBuilder {
                 )));
             }
         }
+        if self.max_response_body == 0 {
+            return Err(Error::config(
+                "the response body limit must be greater than zero",
+            ));
+        }
         if self.deadline.is_some_and(|d| d.is_zero()) {
             return Err(Error::config("the deadline must be greater than zero"));
         }
@@ -303,12 +324,15 @@ impl ClientBuilder {
         .map_err(Error::config)?;
         let proxy = ProxyConfig::from_settings(self.proxy.as_deref(), &self.env)
             .map_err(|e| Error::config(e.to_string()))?;
-        let stack = HttpStack::new(ConnectorSettings {
-            connect_to,
-            proxy,
-            tls,
-            connect_timeout: self.connect_timeout,
-        });
+        let stack = HttpStack::new(
+            ConnectorSettings {
+                connect_to,
+                proxy,
+                tls,
+                connect_timeout: self.connect_timeout,
+            },
+            self.max_response_body,
+        );
         let seed = self.random_seed.unwrap_or_else(|| {
             std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)

@@ -96,6 +96,8 @@ pub struct ListConfig {
     pub offset: Option<i64>,
     /// `--all`.
     pub all: bool,
+    /// `--max-items` with `--all`: items one listing may yield (0 = no cap).
+    pub max_items: u64,
     /// `--output`, when given.
     pub output: Option<Format>,
     /// `--query`.

@@ -167,7 +167,10 @@ pub fn credentials_file(g: &GlobalOptions, env: &Environment) -> Option<PathBuf>
 
 /// The `region` of an INI profile section (core's parser; files are only ever read).
 fn ini_region(path: &Path, profile: &str) -> Option<String> {
-    let text = std::fs::read_to_string(path).ok()?;
+    // Through the one bounded reader (a FIFO or /dev/zero here would hang or fill memory);
+    // a file that cannot be read is reported by the credential chain, with its path.
+    let text =
+        tcredis_files::read_regular_text(path, tcredis_files::MAX_CREDENTIALS_FILE_BYTES).ok()?;
     let file = tcredis_core::credentials::ini::parse(&text).ok()?;
     file.profile(profile)?
         .region()
@@ -178,7 +181,8 @@ fn ini_region(path: &Path, profile: &str) -> Option<String> {
 /// `_sys_param.region` of `~/.tccli/<profile>.configure` (tccli's JSON; core's parser).
 fn tccli_region(g: &GlobalOptions, env: &Environment) -> Option<(String, PathBuf)> {
     let path = locations(g, env).tccli_configure()?.to_path_buf();
-    let bytes = std::fs::read(&path).ok()?;
+    let bytes =
+        tcredis_files::read_regular_file(&path, tcredis_files::MAX_CONFIG_FILE_BYTES).ok()?;
     let configure = tcredis_core::credentials::tccli::parse_configure(&bytes).ok()?;
     let region = configure.region()?.trim();
     (!region.is_empty()).then(|| (region.to_owned(), path))

@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 
 use tcredis_core::credentials::locate::{self, CredentialLocations, SYSTEM_CREDENTIALS_FILE};
 
-use super::files::{ProfileData, parse_tccli_configure, parse_tccli_credential, read_secret_file};
+use super::files::{
+    ProfileData, parse_tccli_configure, parse_tccli_credential, read_config_file, read_secret_file,
+};
 use super::profile_file::pair_from;
 use super::{Credentials, CredentialsError, ProvideCredentials, ProvideFuture};
 
@@ -34,7 +36,7 @@ impl TccliProfileProvider {
         let mut data = parse_tccli_credential(&text)
             .map_err(|e| CredentialsError::invalid(path.display().to_string(), e))?;
         if let Some(configure) = located.tccli_configure()
-            && let Ok(text) = std::fs::read_to_string(configure)
+            && let Some(text) = read_config_file(configure)?
         {
             (data.region, data.sts_endpoint) = parse_tccli_configure(&text);
         }
