@@ -86,7 +86,10 @@ async fn run(config: Config, env: Environment) -> Result<Outcome, Failure> {
     let mut settings = settings::resolve(&config.global, &env)?;
     let now = Now::resolve(env.get(NOW_ENV)).map_err(CliError::usage)?;
     // Before anything is planned (a dry run included): a window reaching before 2015 is a typo.
-    crate::time::earliest::check(&config.command, now.unix).map_err(CliError::usage)?;
+    config
+        .command
+        .check_earliest(now.unix)
+        .map_err(CliError::usage)?;
     let is_config_show = config.command == CommandConfig::ConfigShow;
     // For --mock: the in-process mock, alive until the command ends. The client's rate limit
     // stays as configured (on by default), as against the real API.

@@ -14,7 +14,7 @@ use tcredis_transport_hyper::{Client, Error};
 use crate::backend::{Api, Page, PageFuture, PageStream};
 use crate::config::settings::{Environment, Settings, Source};
 use crate::exit::CliError;
-use crate::output::terminal;
+use crate::terminal;
 
 /// The transport client as the commands' API.
 #[derive(Debug, Clone)]

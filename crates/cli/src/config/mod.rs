@@ -155,3 +155,21 @@ pub enum CommandConfig {
     /// Help screens and man pages into a directory (hidden; `cargo xtask codegen`).
     GenerateDocs(PathBuf),
 }
+
+impl CommandConfig {
+    /// Checks every window the command would search against the earliest instant a backup can
+    /// have ([`crate::time::earliest`]).
+    pub fn check_earliest(&self, now: i64) -> Result<(), String> {
+        use crate::time::earliest::reach;
+        match self {
+            Self::List(cfg) => match cfg.time {
+                TimeSpec::Since(d) => reach("--since", d, now),
+                // `--begin-time` is checked when it is parsed.
+                TimeSpec::Absolute { .. } => Ok(()),
+            },
+            Self::Latest(cfg) => reach("--lookback", cfg.lookback, now),
+            Self::Check(cfg) => reach("--max-age", cfg.max_age, now),
+            _ => Ok(()),
+        }
+    }
+}

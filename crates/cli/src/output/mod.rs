@@ -11,7 +11,6 @@ mod json_text;
 mod ndjson;
 mod query;
 mod table;
-pub mod terminal;
 
 use std::io::{self, BufWriter, Write};
 

@@ -102,7 +102,7 @@ fn value(backup: &Backup) -> io::Result<serde_json::Value> {
             io::ErrorKind::InvalidData,
             format!(
                 "--query cannot evaluate backup {}: {}; --output json or ndjson print it unchanged",
-                super::terminal::escape(id, super::terminal::MAX_FIELD_CHARS),
+                crate::terminal::escape(id, crate::terminal::MAX_FIELD_CHARS),
                 if e.to_string().contains("recursion limit") {
                     "a field is nested deeper than 128 levels".to_owned()
                 } else {
