@@ -10,6 +10,7 @@ use tcredis_core::instances::InstanceStatus;
 use tcredis_transport_hyper::fleet::{CheckReport, CheckResult, InstanceCheck, RegionResult};
 
 use crate::exit::Outcome;
+use crate::terminal;
 use crate::time::duration::format_compact;
 
 /// The report's format (`--output`).
@@ -119,18 +120,35 @@ fn instance_name(c: &InstanceCheck) -> &str {
     c.instance.instance_name.as_deref().unwrap_or_default()
 }
 
+/// A server's value for a line of the text report: escaped and bounded, so a newline in a
+/// BackupId or an InstanceId cannot forge a report line.
+fn field(text: &str) -> std::borrow::Cow<'_, str> {
+    terminal::escape(text, terminal::MAX_FIELD_CHARS)
+}
+
+/// The first line of an error for the text report, escaped and bounded (its message may quote
+/// the server).
+fn error_line(e: &tcredis_transport_hyper::Error) -> String {
+    let text = e.to_string();
+    terminal::escape(
+        text.lines().next().unwrap_or_default(),
+        terminal::MAX_MESSAGE_CHARS,
+    )
+    .into_owned()
+}
+
 fn write_text(out: &mut dyn Write, view: &Report<'_>) -> std::io::Result<()> {
     let (report, outcome) = (view.check, view.outcome);
     let id_width = report
         .instances
         .iter()
-        .map(|c| c.instance.instance_id.len())
+        .map(|c| field(&c.instance.instance_id).chars().count())
         .max()
         .unwrap_or(1);
     let region_width = report
         .regions
         .iter()
-        .map(|r| r.region.len())
+        .map(|r| field(&r.region).chars().count())
         .max()
         .unwrap_or(0);
     let max = format_compact(view.max_age.unsigned_abs());
@@ -140,14 +158,13 @@ fn write_text(out: &mut dyn Write, view: &Report<'_>) -> std::io::Result<()> {
         if let RegionResult::Failed(e) = &region.result {
             failed_regions += 1;
             worst = worst.max(Verdict::Error);
-            let message = e.to_string();
             writeln!(
                 out,
                 "{:<7}  {:<region_width$}  {:<id_width$}  {}",
                 "ERROR",
-                region.region,
+                field(&region.region),
                 "-",
-                message.lines().next().unwrap_or_default()
+                error_line(e)
             )?;
         }
     }
@@ -158,8 +175,8 @@ fn write_text(out: &mut dyn Write, view: &Report<'_>) -> std::io::Result<()> {
             CheckResult::Judged(j) => match (&j.newest, j.age) {
                 (Some(newest), Some(age)) => format!(
                     "newest good backup {} started {} ({} old {} {max})",
-                    newest.backup_id.as_deref().unwrap_or("-"),
-                    newest.start_time,
+                    field(newest.backup_id.as_deref().unwrap_or("-")),
+                    field(&newest.start_time),
                     format_compact(age.unsigned_abs()),
                     if verdict == Verdict::Ok { "<=" } else { ">" }
                 ),
@@ -175,15 +192,15 @@ fn write_text(out: &mut dyn Write, view: &Report<'_>) -> std::io::Result<()> {
                     |s| InstanceStatus::from_code(s).name()
                 )
             ),
-            CheckResult::Failed(e) => e.to_string().lines().next().unwrap_or_default().to_owned(),
+            CheckResult::Failed(e) => error_line(e),
             _ => String::new(),
         };
         writeln!(
             out,
             "{:<7}  {:<region_width$}  {:<id_width$}  {detail}",
             verdict.to_string(),
-            c.instance.region,
-            c.instance.instance_id,
+            field(&c.instance.region),
+            field(&c.instance.instance_id),
         )?;
     }
     let count = |v: Verdict| report.instances.iter().filter(|c| c.verdict() == v).count();
