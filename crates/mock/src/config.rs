@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use tcredis_core::credentials::Secret;
 
+use crate::clock::ClockStart;
 use crate::data::seed::{Seed, SeedError};
 
 /// A fault the mock can inject, globally with a probability or per request from a script.
@@ -144,6 +145,7 @@ pub struct MockConfig {
     pub(crate) strict_signing: bool,
     pub(crate) now_override: Option<i64>,
     pub(crate) journal_capacity: usize,
+    pub(crate) world: crate::world::WorldConfig,
 }
 
 impl Default for MockConfig {
@@ -166,6 +168,7 @@ impl MockConfig {
             strict_signing: false,
             now_override: None,
             journal_capacity: 10_000,
+            world: crate::world::WorldConfig::default(),
         }
     }
     /// Serves the demo data (the default).
@@ -243,6 +246,38 @@ impl MockConfig {
         self.journal_capacity = entries;
         self
     }
+    /// How the mock clock starts (default: the real clock). See `docs/mock.md`, "Clock".
+    pub fn clock(mut self, start: ClockStart) -> Self {
+        self.world.clock = start;
+        self
+    }
+    /// Makes a non-real clock run at `speed` times real speed from its start instead of
+    /// standing still (`--clock-speed`).
+    pub fn clock_speed(mut self, speed: f64) -> Self {
+        self.world.clock_speed = Some(speed);
+        self
+    }
+    /// How long a lifecycle backup runs, StartTime to EndTime (default 2 minutes, at least 1 s).
+    pub fn backup_duration(mut self, duration: Duration) -> Self {
+        self.world.backup_duration = duration;
+        self
+    }
+    /// Enforces these CAM policies (`--policy FILE`).
+    pub fn policy(mut self, policy: crate::policy::PolicySet) -> Self {
+        self.world.policy = Some(policy);
+        self
+    }
+    /// Serves the answers of this cassette instead of the data (`--replay FILE`).
+    pub fn replay(mut self, cassette: crate::cassette::Cassette) -> Self {
+        self.world.replay = Some(cassette);
+        self
+    }
+    /// Forwards every redis request that passes authentication, rate limit and policy to
+    /// this upstream instead of answering from the data (`--record-from`; the server calls it).
+    pub fn forward_to(mut self, upstream: std::sync::Arc<dyn crate::forward::Upstream>) -> Self {
+        self.world.upstream = Some(upstream);
+        self
+    }
     /// Whether HTTPS was asked for.
     pub fn is_tls(&self) -> bool {
         self.tls
@@ -274,6 +309,7 @@ impl MockConfig {
                 "cannot generate {count} backups: at most {MAX_GENERATED}"
             )));
         }
+        self.world.validate()?;
         for (kind, probability) in &self.faults {
             if !(0.0..=1.0).contains(probability) {
                 return Err(ConfigError::Fault(format!(
@@ -299,6 +335,8 @@ pub enum ConfigError {
     Seed(SeedError),
     /// The credentials file is malformed.
     CredentialsFile(String),
+    /// A clock, policy or cassette setting is unusable.
+    World(String),
 }
 
 impl fmt::Display for ConfigError {
@@ -309,6 +347,7 @@ impl fmt::Display for ConfigError {
             Self::Data(m) => write!(f, "data: {m}"),
             Self::Seed(e) => write!(f, "{e}"),
             Self::CredentialsFile(m) => write!(f, "credentials file: {m}"),
+            Self::World(m) => f.write_str(m),
         }
     }
 }

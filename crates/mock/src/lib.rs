@@ -17,11 +17,15 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod cassette;
 mod civil;
+mod clock;
 mod config;
 mod data;
+mod forward;
 pub mod handler;
 mod journal;
+mod policy;
 mod rate_limit;
 pub mod regions;
 mod rng;
@@ -30,15 +34,22 @@ mod script;
 mod server;
 #[cfg(feature = "server")]
 mod tls;
+mod world;
 
+pub use cassette::{Cassette, CassetteEntry, CassetteError};
+pub use clock::{ClockError, ClockReading, ClockStart};
 pub use config::{ConfigError, FaultKind, FaultParseError, MAX_GENERATED, MockConfig};
+pub use data::auto_backup::AutoBackupConfig;
 pub use data::backup::SeedBackup;
 pub use data::seed::{Seed, SeedError, SeedInstance};
+pub use forward::{ForwardAnswer, ForwardFuture, ForwardRequest, Upstream};
 pub use handler::{DEMO_SECRET_ID, DEMO_SECRET_KEY, ExpectationError, ScriptError};
 pub use journal::{JournalEntry, SignatureResult};
-pub use script::{ErrorReply, Expect, Matcher, Script, Step};
+pub use policy::{DEFAULT_UIN, PolicyError, PolicySet};
+pub use script::{ErrorReply, Expect, Matcher, Script, SkipSlot, Step};
 #[cfg(feature = "server")]
 pub use server::{BlockingMockServer, MockServer};
+pub use world::DEFAULT_BACKUP_DURATION;
 
 /// Parses an RFC 3339 time (as `TCREDIS_NOW` holds it) into Unix seconds.
 pub fn parse_rfc3339(text: &str) -> Option<i64> {

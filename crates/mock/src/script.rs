@@ -160,11 +160,26 @@ impl Expect {
     }
 }
 
+/// A scheduled backup that must not happen: `{"InstanceId": ID, "date": "YYYY-MM-DD"}` (the
+/// slot's Beijing date). A missed night for monitoring tests.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SkipSlot {
+    /// The instance.
+    #[serde(rename = "InstanceId")]
+    pub instance_id: String,
+    /// The slot's Beijing date, `YYYY-MM-DD`.
+    pub date: String,
+}
+
 /// Queued answers for matching requests, and/or an expectation on how many requests match.
 ///
 /// With steps, each matching request takes the next step; once they are used up the script
 /// no longer matches. Without steps, the script only counts (and every matching request is
-/// handled normally).
+/// handled normally). With `on` (1-based numbers of matching requests, counted from when the
+/// script was added), only those requests take a step — the single step, or the step at the
+/// same position as the number — and every other matching request is handled normally: a
+/// deterministic fault sequence.
 ///
 /// ```
 /// use tcredis_mock::{Script, Step};
@@ -191,6 +206,12 @@ pub struct Script {
     /// The expectation verified on drop / `verify()`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expect: Option<Expect>,
+    /// Which matching requests take a step (1-based); empty: every one, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub on: Vec<u64>,
+    /// A scheduled backup slot to suppress (no matcher, steps or expectation then).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skip_slot: Option<SkipSlot>,
 }
 
 impl Script {
@@ -222,6 +243,23 @@ impl Script {
     pub fn param(mut self, name: impl Into<String>, value: Value) -> Self {
         self.matcher.params.insert(name.into(), value);
         self
+    }
+    /// Applies the steps only to these matching requests (1-based, counted from when the
+    /// script is added): `Script::new().on([3, 5]).then(Step::error("InternalError"))` fails
+    /// the third and fifth matching requests.
+    pub fn on(mut self, requests: impl IntoIterator<Item = u64>) -> Self {
+        self.on = requests.into_iter().collect();
+        self
+    }
+    /// A script that suppresses the scheduled backup of `instance_id` on Beijing date `date`.
+    pub fn skip_slot(instance_id: impl Into<String>, date: impl Into<String>) -> Self {
+        Self {
+            skip_slot: Some(SkipSlot {
+                instance_id: instance_id.into(),
+                date: date.into(),
+            }),
+            ..Self::default()
+        }
     }
     /// Appends a step.
     pub fn then(mut self, step: Step) -> Self {
@@ -258,6 +296,34 @@ impl Script {
     pub fn check(&self) -> Result<(), String> {
         for (i, step) in self.steps.iter().enumerate() {
             step.check().map_err(|e| format!("steps[{i}]: {e}"))?;
+        }
+        if self.skip_slot.is_some()
+            && (!self.steps.is_empty()
+                || self.expect.is_some()
+                || !self.on.is_empty()
+                || self.matcher != Matcher::default())
+        {
+            return Err(
+                "a \"skip_slot\" entry stands alone (no match, steps, on or expect)".into(),
+            );
+        }
+        if !self.on.is_empty() {
+            if self.on.contains(&0) {
+                return Err("\"on\" counts matching requests from 1".into());
+            }
+            let mut sorted = self.on.clone();
+            sorted.sort_unstable();
+            sorted.dedup();
+            if sorted.len() != self.on.len() {
+                return Err("\"on\" lists a request number twice".into());
+            }
+            if self.steps.len() != 1 && self.steps.len() != self.on.len() {
+                return Err(format!(
+                    "with \"on\" give one step (used for every listed request) or one step per listed request ({}), not {}",
+                    self.on.len(),
+                    self.steps.len()
+                ));
+            }
         }
         Ok(())
     }
@@ -316,6 +382,8 @@ pub(crate) struct ScriptState {
     pub(crate) script: Script,
     pub(crate) next_step: usize,
     pub(crate) hits: u64,
+    /// Matching requests seen since the script was added (for `on`).
+    pub(crate) seen: u64,
 }
 
 /// What a matching script decided for one request.
@@ -341,6 +409,7 @@ impl Scripts {
             script,
             next_step: 0,
             hits: 0,
+            seen: 0,
         });
         id
     }
@@ -348,12 +417,31 @@ impl Scripts {
     /// The first script with steps left that matches takes the request (consuming a step);
     /// counting-only scripts that match record the hit too.
     pub(crate) fn take(&mut self, request: &RequestView<'_>) -> Option<ScriptHit> {
-        let mut answer = None;
+        let mut answer: Option<ScriptHit> = None;
         for state in &mut self.states {
-            if !state.script.matcher.matches(request) {
+            if state.script.skip_slot.is_some() || !state.script.matcher.matches(request) {
                 continue;
             }
-            if state.script.steps.is_empty() {
+            if !state.script.on.is_empty() {
+                state.seen += 1;
+                state.hits += 1;
+                let listed = state.script.on.iter().position(|n| *n == state.seen);
+                match listed {
+                    Some(k) if answer.as_ref().is_none_or(|a| a.step.is_none()) => {
+                        let step = state.script.steps[k.min(state.script.steps.len() - 1)].clone();
+                        answer = Some(ScriptHit {
+                            id: state.id,
+                            step: Some(step),
+                        });
+                    }
+                    _ => {
+                        answer.get_or_insert(ScriptHit {
+                            id: state.id,
+                            step: None,
+                        });
+                    }
+                }
+            } else if state.script.steps.is_empty() {
                 state.hits += 1;
                 answer.get_or_insert(ScriptHit {
                     id: state.id,
@@ -498,6 +586,42 @@ mod tests {
         );
         assert!(scripts.take(&view("A", &params)).is_none());
         assert!(scripts.take(&view("B", &params)).is_none());
+    }
+
+    #[test]
+    fn on_lists_which_matching_requests_take_a_step() {
+        let mut scripts = Scripts::default();
+        scripts.add(
+            Script::new()
+                .action("A")
+                .on([3, 5])
+                .then(Step::error("InternalError")),
+        );
+        let params = json!({});
+        let failed: Vec<u64> = (1..=7)
+            .filter(|_| {
+                scripts
+                    .take(&view("A", &params))
+                    .is_some_and(|hit| hit.step.is_some_and(|s| s.error.is_some()))
+            })
+            .collect();
+        assert_eq!(failed, [3, 5]);
+        // Other actions are not counted.
+        assert!(scripts.take(&view("B", &params)).is_none());
+        let per_request: Script = serde_json::from_value(json!({
+            "on": [1, 2], "steps": [{"error": {"code": "X"}}, {"fault": "drop"}]
+        }))
+        .unwrap();
+        assert!(per_request.check().is_ok());
+        for bad in [
+            json!({"on": [0], "steps": [{}]}),
+            json!({"on": [2, 2], "steps": [{}]}),
+            json!({"on": [1, 2, 3], "steps": [{}, {}]}),
+            json!({"skip_slot": {"InstanceId": "crs-1", "date": "2026-06-01"}, "expect": {"times": 1}}),
+        ] {
+            let script: Script = serde_json::from_value(bad.clone()).unwrap();
+            assert!(script.check().is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! real Tencent Cloud domain (`redis.ap-shanghai-fsi.tencentcloudapi.com` serves only its region).
 
 use super::failure::Failure;
-use super::{ActionKind, Handler, Route};
+use super::{Handler, Route};
 use crate::regions::{self, HostKind};
 
 impl Handler {
@@ -24,7 +24,7 @@ impl Handler {
                 ),
             ));
         }
-        if route.kind != ActionKind::Describe {
+        if route.service != "redis" {
             return Ok(region.map(str::to_owned));
         }
         match regions::classify_host(host) {

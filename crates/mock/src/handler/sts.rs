@@ -35,6 +35,8 @@ pub(crate) struct Issued {
     pub(crate) secret_key: String,
     pub(crate) token: String,
     pub(crate) expires: i64,
+    /// The SecretId whose CAM policy these credentials inherit (`None`: web identity).
+    pub(crate) source: Option<String>,
 }
 
 impl std::fmt::Debug for Issued {
@@ -107,6 +109,7 @@ pub(crate) fn assume_role(
         secret_key: rng.string(ALNUM, 32),
         token: rng.string(ALNUM, 96),
         expires: now + duration,
+        source: None,
     };
     let body = super::envelope::success_body(&Answer {
         credentials: CredentialsOut {
