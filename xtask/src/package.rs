@@ -7,8 +7,8 @@ use crate::run::Context;
 /// Publishable crates, dependencies first.
 const CRATES: &[&str] = &[
     "tcredis-core",
-    "tcredis-mock",
     "tcredis-transport-hyper",
+    "tcredis-mock",
     "tcredis-cli",
 ];
 

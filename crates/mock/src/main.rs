@@ -2,6 +2,8 @@
 //! `listening on ...` line on stdout, and a graceful stop on SIGTERM, SIGINT or stdin EOF.
 
 mod args;
+#[cfg(feature = "record")]
+mod record;
 
 use std::io::Write;
 use std::process::ExitCode;
