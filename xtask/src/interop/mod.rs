@@ -8,11 +8,13 @@
 //!    from the committed lock file into `target/interop/node/`. Each is redone only when its
 //!    pin file changes.
 //! 3. Builds and starts `tcredis-mock --listen 127.0.0.1:0 --seed tests/interop/seed.json
-//!    --credentials-file <tmp> --rate-limit 0 --exit-on-stdin-eof` and reads the URL from its
-//!    first stdout line.
+//!    --credentials-file <tmp> --rate-limit 0 --exit-on-stdin-eof --clock 2026-11-21T10:00:00+08:00
+//!    --policy tests/interop/policy.json` and reads the URL from its first stdout line.
 //! 4. Runs each suite with the URL, the seed path and the credentials in the environment (never
 //!    in argv), proxies unset; every suite prints `PASS`/`FAIL` lines and ends with
-//!    `interop-summary: suite=<name> ran=<n> passed=<m>`.
+//!    `interop-summary: suite=<name> ran=<n> passed=<m>`. Every suite runs twice: with the mock
+//!    clock frozen, then with it running at 3600× (the cases pass either way; the week case
+//!    freezes the clock for itself and restores it).
 //! 5. Writes each tool's stdout/stderr (and the mock's) to the scan folder, stops the mock by
 //!    closing its stdin, and reports how many cases ran and passed.
 
@@ -27,7 +29,7 @@ use std::time::Instant;
 
 use crate::outcome::Outcome;
 use crate::run::Context;
-use crate::secrets::{INTEROP_SECRET_ID, INTEROP_SECRET_KEY};
+use crate::secrets::{INTEROP_SECRET_ID, INTEROP_SECRET_KEY, TEST_SECRET_PREFIX};
 
 use install::{check_tools, ensure_node, ensure_venv};
 use mock_process::Mock;
@@ -38,6 +40,16 @@ use suite::Suite;
 const VENVS: &[(&str, &str)] = &[
     ("venv-sdk", "tests/interop/requirements-sdk.txt"),
     ("venv-tccli", "tests/interop/requirements-tccli.txt"),
+];
+
+/// The second SecretId of the interop run: `tests/interop/policy.json` denies it one instance.
+const LIMITED_SECRET_ID: &str = "AKIDTCREDISINTEROPLIMITED00000000000";
+
+/// The clock passes: every suite runs with the mock clock frozen, then again with it running
+/// at an hour per second (`POST /_mock/clock` between the passes).
+const CLOCK_PASSES: &[(&str, Option<&str>)] = &[
+    ("frozen", None),
+    ("advancing", Some(r#"{"frozen": false, "speed": 3600}"#)),
 ];
 
 /// Set to an executable to run the suites against it instead of building `tcredis-mock`
@@ -93,10 +105,11 @@ fn run_suites(ctx: &Context) -> Result<Outcome, String> {
     let run_dir = RunDir::create(work.join(format!("run-{}", std::process::id())))?;
     let run_dir = &run_dir.0;
     let credentials = run_dir.join("credentials.json");
+    let limited_key = format!("{TEST_SECRET_PREFIX}-interop-limited-Rw4Kd8");
     write_private(
         &credentials,
         &format!(
-            "{{\"credentials\": [{{\"SecretId\": \"{INTEROP_SECRET_ID}\", \"SecretKey\": \"{INTEROP_SECRET_KEY}\"}}]}}\n"
+            "{{\"credentials\": [{{\"SecretId\": \"{INTEROP_SECRET_ID}\", \"SecretKey\": \"{INTEROP_SECRET_KEY}\"}}, {{\"SecretId\": \"{LIMITED_SECRET_ID}\", \"SecretKey\": \"{limited_key}\"}}]}}\n"
         ),
     )?;
 
@@ -108,7 +121,10 @@ fn run_suites(ctx: &Context) -> Result<Outcome, String> {
             name: "python-sdk",
             program: pythons[0].clone(),
             args: vec!["tests/interop/python/sdk_cases.py".into()],
-            extra_env: vec![],
+            extra_env: vec![
+                ("TCREDIS_INTEROP_LIMITED_ID".into(), LIMITED_SECRET_ID.into()),
+                ("TCREDIS_INTEROP_LIMITED_KEY".into(), limited_key.clone()),
+            ],
         },
         Suite {
             name: "tccli",
@@ -132,17 +148,32 @@ fn run_suites(ctx: &Context) -> Result<Outcome, String> {
     let mut ran = 0;
     let mut passed = 0;
     let mut problems = Vec::new();
-    for suite in &suites {
-        match suite.run(ctx, &mock.url) {
-            Ok((r, p)) => {
-                println!("interop: {}: {p}/{r} cases passed", suite.name);
-                ran += r;
-                passed += p;
-                if p != r {
-                    problems.push(format!("{}: {} of {r} cases failed", suite.name, r - p));
+    for (pass, clock) in CLOCK_PASSES {
+        if let Some(body) = clock {
+            match mock_process::post_clock(&mock.url, body) {
+                Ok(reading) => println!("interop: mock clock {pass}: {reading}"),
+                Err(e) => {
+                    problems.push(e);
+                    break;
                 }
             }
-            Err(e) => problems.push(format!("{}: {e}", suite.name)),
+        }
+        for suite in &suites {
+            match suite.run(ctx, &mock.url) {
+                Ok((r, p)) => {
+                    println!("interop: {} (clock {pass}): {p}/{r} cases passed", suite.name);
+                    ran += r;
+                    passed += p;
+                    if p != r {
+                        problems.push(format!(
+                            "{} (clock {pass}): {} of {r} cases failed",
+                            suite.name,
+                            r - p
+                        ));
+                    }
+                }
+                Err(e) => problems.push(format!("{} (clock {pass}): {e}", suite.name)),
+            }
         }
     }
     let mock_status = mock.stop();
