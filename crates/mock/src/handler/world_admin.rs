@@ -126,13 +126,13 @@ impl Handler {
     }
 
     /// The upstream of record mode, if configured.
-    pub fn upstream(&self) -> Option<&dyn crate::forward::Upstream> {
+    pub(crate) fn upstream(&self) -> Option<&dyn crate::forward::Upstream> {
         self.world.upstream.as_deref()
     }
 
     /// The answer for a forwarded request the upstream could not serve: `InternalError` with
     /// the reason (which never holds a secret).
-    pub fn upstream_failure(&self, request_id: &str, reason: &str) -> http::Response<Vec<u8>> {
+    pub(crate) fn upstream_failure(&self, request_id: &str, reason: &str) -> http::Response<Vec<u8>> {
         let failure = Failure::new(
             "InternalError",
             format!("record proxy: the upstream did not answer: {reason}"),
