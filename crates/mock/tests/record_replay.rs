@@ -18,9 +18,9 @@ use tcredis_mock::{
 
 const BIN: &str = env!("CARGO_BIN_EXE_tcredis-mock");
 const UPSTREAM_ID: &str = "AKIDupstream0000000000000000000000000";
-const UPSTREAM_KEY: &str = "upstream-secret-key-never-printed-7f3a";
+const UPSTREAM_KEY: &str = "tcredis-test-secret-DO-NOT-PRINT-upstream-7f3a";
 const PROXY_ID: &str = "AKIDproxyclient00000000000000000000000";
-const PROXY_KEY: &str = "proxy-client-key-never-printed-91bc";
+const PROXY_KEY: &str = "tcredis-test-secret-DO-NOT-PRINT-proxy-91bc";
 
 struct Running {
     child: Child,

@@ -235,8 +235,8 @@ def a_frozen_week_of_nightly_backups():
             check_eq(of(date, nights())[0]["Status"], 2, "done two minutes later")
         clock({"set": "2026-11-29 12:00:00"})
         statuses = {b["BackupId"][5:13]: b["Status"] for b in nights()}
-        check_eq(statuses, {"20261122": -1, "20261123": -1, "20261125": -1,
-                            "20261126": 2, "20261127": 2, "20261128": 2}, "expired after 3 days")
+        check_eq(statuses, {"20261122": -1, "20261123": -1, "20261125": -1, "20261126": -1,
+                            "20261127": 2, "20261128": 2, "20261129": 2}, "expired after 3 days")
         clock({"set": CLOCK_START})
         check_eq(nights(), [], "moving the clock back hides the nights again")
     finally:
