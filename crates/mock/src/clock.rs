@@ -309,7 +309,12 @@ mod tests {
         };
         freeze.apply(&mut clock, 21_000).unwrap();
         assert_eq!(clock.now_ms(99_000), 60_000);
-        assert!(!clock.reading(0).frozen || clock.reading(0).speed == 60.0);
+        let reading = clock.reading(99_000);
+        assert!(reading.frozen);
+        assert_eq!(
+            reading.speed, 60.0,
+            "freezing keeps the speed for a later start"
+        );
     }
 
     #[test]

@@ -39,7 +39,12 @@ impl Mock {
         .args(["--rate-limit", "0", "--exit-on-stdin-eof"])
         // The mock clock starts frozen after the seed's history (the scheduled instance's
         // nights come from it); the policy limits a second SecretId.
-        .args(["--clock", CLOCK_START, "--policy", "tests/interop/policy.json"])
+        .args([
+            "--clock",
+            CLOCK_START,
+            "--policy",
+            "tests/interop/policy.json",
+        ])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
@@ -139,5 +144,9 @@ pub(super) fn post_clock(url: &str, body: &str) -> Result<String, String> {
     if !answer.starts_with("HTTP/1.1 200") {
         return Err(format!("POST /_mock/clock {body} was refused: {answer}"));
     }
-    Ok(answer.split("\r\n\r\n").nth(1).unwrap_or_default().to_owned())
+    Ok(answer
+        .split("\r\n\r\n")
+        .nth(1)
+        .unwrap_or_default()
+        .to_owned())
 }

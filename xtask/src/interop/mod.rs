@@ -122,7 +122,10 @@ fn run_suites(ctx: &Context) -> Result<Outcome, String> {
             program: pythons[0].clone(),
             args: vec!["tests/interop/python/sdk_cases.py".into()],
             extra_env: vec![
-                ("TCREDIS_INTEROP_LIMITED_ID".into(), LIMITED_SECRET_ID.into()),
+                (
+                    "TCREDIS_INTEROP_LIMITED_ID".into(),
+                    LIMITED_SECRET_ID.into(),
+                ),
                 ("TCREDIS_INTEROP_LIMITED_KEY".into(), limited_key.clone()),
             ],
         },
@@ -161,7 +164,10 @@ fn run_suites(ctx: &Context) -> Result<Outcome, String> {
         for suite in &suites {
             match suite.run(ctx, &mock.url) {
                 Ok((r, p)) => {
-                    println!("interop: {} (clock {pass}): {p}/{r} cases passed", suite.name);
+                    println!(
+                        "interop: {} (clock {pass}): {p}/{r} cases passed",
+                        suite.name
+                    );
                     ran += r;
                     passed += p;
                     if p != r {

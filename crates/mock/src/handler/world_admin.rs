@@ -132,7 +132,11 @@ impl Handler {
 
     /// The answer for a forwarded request the upstream could not serve: `InternalError` with
     /// the reason (which never holds a secret).
-    pub(crate) fn upstream_failure(&self, request_id: &str, reason: &str) -> http::Response<Vec<u8>> {
+    pub(crate) fn upstream_failure(
+        &self,
+        request_id: &str,
+        reason: &str,
+    ) -> http::Response<Vec<u8>> {
         let failure = Failure::new(
             "InternalError",
             format!("record proxy: the upstream did not answer: {reason}"),
