@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use crate::outcome::Outcome;
 use crate::run::Context;
-use crate::{Options, bench, codegen, fuzz, interop, secrets};
+use crate::{Options, bench, codegen, fuzz, interop, public_api, secrets};
 
 /// How a stage runs: with the shared context and the command-line options.
 type StageFn = Box<dyn Fn(&Context, Options) -> Outcome>;
@@ -63,6 +63,10 @@ fn stages() -> Vec<Stage> {
             &["doc", "--workspace", "--no-deps", "--locked"],
             &[("RUSTDOCFLAGS", "-D warnings")],
         ),
+        Stage {
+            name: "public-api --check",
+            run: Box::new(|ctx, _| public_api::check_stage(ctx)),
+        },
         Stage {
             name: "codegen --check",
             run: Box::new(|ctx, opts| {

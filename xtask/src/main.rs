@@ -7,11 +7,13 @@
 //! cargo xtask bench [--check]    callgrind benchmarks; --check compares with the committed baseline
 //! cargo xtask codegen [--check]  regenerates the CLI help sections of docs/cli.md and the man page
 //! cargo xtask package            `cargo package` for every publishable crate (outside the gate)
+//! cargo xtask public-api [--check] crates/core/public-api.txt from rustdoc JSON (nightly toolchain)
 //! cargo xtask secret-scan        scans target/secret-scan/ for the test secrets (part of ci)
 //! ```
 //!
-//! No dependencies beyond `std`: `std::process` runs the tools, so the gate builds fast on a
-//! fresh clone and there is nothing between a reader and the commands that run.
+//! Few dependencies: `std::process` runs the tools, so the gate builds fast on a fresh clone and
+//! there is nothing between a reader and the commands that run; `public-api` alone reads JSON
+//! (serde_json) and prints diffs (similar).
 
 #![forbid(unsafe_code)]
 
@@ -23,6 +25,7 @@ mod interop;
 mod outcome;
 mod package;
 mod project;
+mod public_api;
 mod run;
 mod secrets;
 
@@ -34,13 +37,17 @@ const USAGE: &str = "\
 usage: cargo xtask <command> [options]
 
 commands:
-  ci [--long]          run the whole gate (fmt, clippy, test, doc, codegen --check, interop,
-                       fuzz-smoke, bench --check, secret-scan); --long runs the long forms
+  ci [--long]          run the whole gate (fmt, clippy, test, doc, public-api --check,
+                       codegen --check, interop, fuzz-smoke, bench --check, secret-scan);
+                       --long runs the long forms
   interop              official SDKs and tccli against tcredis-mock
   fuzz-smoke [--long]  run each fuzz target briefly
   bench [--check]      callgrind benchmarks; --check compares with the committed baseline
   codegen [--check]    regenerate CLI help in docs/cli.md and the man page; --check verifies
   package              cargo package for every publishable crate
+  public-api [--check] [--crate-dir DIR]
+                       write crates/core/public-api.txt from rustdoc JSON (nightly); --check
+                       fails with a diff when it is stale, and on foreign types in the API
   secret-scan          scan target/secret-scan/ for test secrets
 ";
 
@@ -59,6 +66,9 @@ fn main() -> ExitCode {
         eprint!("{USAGE}");
         return ExitCode::from(2);
     };
+    if command == "public-api" {
+        return public_api::main(rest);
+    }
     let mut options = Options::default();
     for arg in rest {
         match arg.as_str() {
