@@ -120,6 +120,16 @@ fn the_clock_admin_api_reads_sets_and_advances() {
         assert_eq!(status, 400, "{bad}");
         assert!(!answer["error"].as_str().unwrap().is_empty());
     }
+    // The keys come in the documented order.
+    let raw = handler.handle(
+        &http::Request::get("/_mock/clock").body(Vec::new()).unwrap(),
+        at(NOW),
+    );
+    assert!(
+        raw.response.body().starts_with(br#"{"now":"#),
+        "{}",
+        String::from_utf8_lossy(raw.response.body())
+    );
     // Reset keeps the clock.
     admin(&handler, "POST", "/_mock/reset", json!(null));
     assert_eq!(handler.clock(at(NOW)).now, "2026-06-01T01:00:00Z");

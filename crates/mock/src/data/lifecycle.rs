@@ -15,6 +15,7 @@
 //!   `Encrypted` false.
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use super::auto_backup::AutoBackupConfig;
 use super::backup::SeedBackup;
@@ -31,7 +32,7 @@ pub(crate) struct ScheduledInstance {
     pub(crate) id: String,
     pub(crate) name: String,
     pub(crate) region: String,
-    pub(crate) config: AutoBackupConfig,
+    pub(crate) config: Arc<AutoBackupConfig>,
 }
 
 /// Which instances have schedules.
@@ -51,7 +52,7 @@ pub(crate) struct Lifecycle {
     start: i64,
     /// Seconds from StartTime to EndTime.
     duration: i64,
-    daily: AutoBackupConfig,
+    daily: Arc<AutoBackupConfig>,
 }
 
 /// A slot whose backup must not happen: (InstanceId, Beijing date `YYYY-MM-DD`).
@@ -82,7 +83,7 @@ impl Lifecycle {
                     id: i.instance_id.clone(),
                     name: i.instance_name.clone(),
                     region: i.region.clone(),
-                    config: config.clone(),
+                    config: Arc::new(config.clone()),
                 })
             })
             .collect();
@@ -90,7 +91,7 @@ impl Lifecycle {
             scheduled: Scheduled::Listed(listed),
             start,
             duration,
-            daily: AutoBackupConfig::daily(),
+            daily: Arc::new(AutoBackupConfig::daily()),
         }
     }
 
@@ -100,19 +101,22 @@ impl Lifecycle {
             scheduled: Scheduled::Generated { instances },
             start,
             duration,
-            daily: AutoBackupConfig::daily(),
+            daily: Arc::new(AutoBackupConfig::daily()),
         }
     }
 
     /// The schedule of one instance, if it has one.
     pub(crate) fn config_for(&self, instance_id: &str) -> Option<&AutoBackupConfig> {
         match &self.scheduled {
-            Scheduled::Listed(list) => list.iter().find(|i| i.id == instance_id).map(|i| &i.config),
+            Scheduled::Listed(list) => list
+                .iter()
+                .find(|i| i.id == instance_id)
+                .map(|i| i.config.as_ref()),
             Scheduled::Generated { instances } => {
                 let index = instance_id.strip_prefix("crs-gen")?.parse::<u64>().ok()?;
                 ((1..=*instances).contains(&index)
                     && Generated::instance_id(index - 1) == instance_id)
-                    .then_some(&self.daily)
+                    .then_some(self.daily.as_ref())
             }
         }
     }

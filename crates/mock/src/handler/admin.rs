@@ -37,11 +37,17 @@ impl Handler {
                 self.reset();
                 answer(200, json!({ "reset": true }))
             }
-            ("GET", "/_mock/clock") => answer(200, json!(self.clock(now))),
+            // Serialized from the struct so the keys keep the documented order.
+            ("GET", "/_mock/clock") => json_response(
+                200,
+                serde_json::to_vec(&self.clock(now)).unwrap_or_default(),
+            ),
             ("POST", "/_mock/clock") => {
                 match serde_json::from_slice::<ClockCommand>(request.body().as_ref()) {
                     Ok(command) => match self.clock_command(now, &command) {
-                        Ok(reading) => answer(200, json!(reading)),
+                        Ok(reading) => {
+                            json_response(200, serde_json::to_vec(&reading).unwrap_or_default())
+                        }
                         Err(e) => answer(400, json!({ "error": e.to_string() })),
                     },
                     Err(e) => answer(
