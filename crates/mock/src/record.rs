@@ -87,21 +87,25 @@ impl Recorder {
         })
     }
 
-    fn client(&self, region: &str) -> Result<Client, String> {
+    /// The client for a region and `X-TC-Language` (one per pair, kept).
+    fn client(&self, region: &str, language: Option<&str>) -> Result<Client, String> {
+        let key = format!("{region}\n{}", language.unwrap_or(""));
         let mut clients = self.clients.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(client) = clients.get(region) {
+        if let Some(client) = clients.get(&key) {
             return Ok(client.clone());
         }
-        let client = Client::builder()
+        let mut builder = Client::builder()
             .shared_credentials_provider(self.credentials.clone())
             .endpoint(self.endpoint.clone())
             .region(region)
             .env(self.env.clone())
             .rate_limit(0.0)
-            .max_retries(0)
-            .build()
-            .map_err(|e| e.to_string())?;
-        clients.insert(region.to_owned(), client.clone());
+            .max_retries(0);
+        if let Some(language) = language {
+            builder = builder.language(language);
+        }
+        let client = builder.build().map_err(|e| e.to_string())?;
+        clients.insert(key, client.clone());
         Ok(client)
     }
 }
@@ -109,7 +113,7 @@ impl Recorder {
 impl Upstream for Recorder {
     fn forward(&self, request: ForwardRequest) -> ForwardFuture {
         let client = match request.region.as_deref() {
-            Some(region) => self.client(region),
+            Some(region) => self.client(region, request.language.as_deref()),
             None => Err("the request names no region (X-TC-Region); the recording proxy forwards regional requests only".to_owned()),
         };
         let cassette = self.cassette.clone();
