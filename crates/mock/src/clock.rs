@@ -79,6 +79,10 @@ pub(crate) fn parse_advance(text: &str) -> Result<i64, ClockError> {
 /// Moves larger than this (about 10,000 years) are refused.
 const MAX_MOVE_MS: i64 = 10_000 * 366 * 86_400_000;
 
+/// The clock stays within 1970-01-01T00:00:00Z ..= 9999-12-31T23:59:59Z (the times the API's
+/// formats can write); the Rust API clamps, the admin API refuses.
+pub(crate) const CLOCK_RANGE_MS: std::ops::RangeInclusive<i64> = 0..=253_402_300_799_999;
+
 /// What `GET /_mock/clock` answers.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
@@ -117,6 +121,7 @@ impl MockClock {
             ClockStart::Frozen => (false, anchor_ms),
             ClockStart::At(unix) => (false, unix.saturating_mul(1000)),
         };
+        let start_ms = start_ms.clamp(*CLOCK_RANGE_MS.start(), *CLOCK_RANGE_MS.end());
         Self {
             real,
             frozen: !real && speed.is_none(),
@@ -136,7 +141,9 @@ impl MockClock {
             return self.base_mock_ms;
         }
         let elapsed = (real_ms - self.base_real_ms) as f64 * self.speed;
-        self.base_mock_ms.saturating_add(elapsed as i64)
+        self.base_mock_ms
+            .saturating_add(elapsed as i64)
+            .clamp(*CLOCK_RANGE_MS.start(), *CLOCK_RANGE_MS.end())
     }
 
     /// The mock time the mock started at (Unix seconds).
@@ -148,7 +155,7 @@ impl MockClock {
     pub(crate) fn set(&mut self, real_ms: i64, mock_ms: i64) {
         self.real = false;
         self.base_real_ms = real_ms;
-        self.base_mock_ms = mock_ms;
+        self.base_mock_ms = mock_ms.clamp(*CLOCK_RANGE_MS.start(), *CLOCK_RANGE_MS.end());
     }
 
     /// Stops or starts the clock at real time `real_ms`.
@@ -240,6 +247,12 @@ impl ClockCommand {
             )));
         }
         if let Some(target) = target {
+            if !CLOCK_RANGE_MS.contains(&target) {
+                return Err(ClockError(format!(
+                    "that would put the clock at {}, outside 1970-01-01T00:00:00Z ..= 9999-12-31T23:59:59Z",
+                    format_rfc3339_utc(target.div_euclid(1000))
+                )));
+            }
             clock.set(real_ms, target);
         }
         if let Some(speed) = self.speed {
@@ -342,6 +355,23 @@ mod tests {
         .unwrap_err();
         assert!(err.to_string().contains("1d12h"), "{err}");
         assert!(ClockCommand::default().apply(&mut clock, 0).is_err());
+        let before_1970 = ClockCommand {
+            advance: Some(serde_json::json!("-1d")),
+            ..ClockCommand::default()
+        };
+        assert!(
+            before_1970
+                .apply(&mut clock, 0)
+                .unwrap_err()
+                .to_string()
+                .contains("outside")
+        );
+        clock.set(0, i64::MAX);
+        assert_eq!(
+            clock.reading(0).now,
+            "9999-12-31T23:59:59Z",
+            "the Rust API clamps"
+        );
         assert!(check_speed(0.0).is_err() && check_speed(f64::NAN).is_err());
     }
 }
