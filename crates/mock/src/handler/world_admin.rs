@@ -126,12 +126,14 @@ impl Handler {
     }
 
     /// The upstream of record mode, if configured.
+    #[cfg(feature = "server")]
     pub(crate) fn upstream(&self) -> Option<&dyn crate::forward::Upstream> {
         self.world.upstream.as_deref()
     }
 
     /// The answer for a forwarded request the upstream could not serve: `InternalError` with
     /// the reason (which never holds a secret).
+    #[cfg(feature = "server")]
     pub(crate) fn upstream_failure(
         &self,
         request_id: &str,
