@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::civil::{format_rfc3339_utc, parse_beijing, parse_rfc3339};
+use tcredis_core::time::{BeijingTime, rfc3339};
 
 /// How the mock's clock starts (`--clock real|frozen|TIME`).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -49,7 +49,10 @@ impl std::error::Error for ClockError {}
 
 /// Parses an RFC 3339 time or a Beijing wall time `YYYY-MM-DD HH:MM:SS` into Unix seconds.
 pub(crate) fn parse_time(text: &str) -> Result<i64, ClockError> {
-    parse_rfc3339(text).or_else(|| parse_beijing(text)).ok_or_else(|| {
+    rfc3339::parse(text)
+        .ok()
+        .or_else(|| BeijingTime::parse(text).ok().map(BeijingTime::unix))
+        .ok_or_else(|| {
         ClockError(format!(
             "{text:?} is not a time: expected RFC 3339 (2026-06-01T02:00:00Z, 2026-06-01T10:00:00+08:00) or Beijing time \"YYYY-MM-DD HH:MM:SS\""
         ))
@@ -176,7 +179,7 @@ impl MockClock {
     pub(crate) fn reading(&self, real_ms: i64) -> ClockReading {
         let unix_ms = self.now_ms(real_ms);
         ClockReading {
-            now: format_rfc3339_utc(unix_ms.div_euclid(1000)),
+            now: rfc3339::format_utc(unix_ms.div_euclid(1000)),
             frozen: self.frozen && !self.real,
             speed: self.speed,
             unix_ms,
@@ -250,7 +253,7 @@ impl ClockCommand {
             if !CLOCK_RANGE_MS.contains(&target) {
                 return Err(ClockError(format!(
                     "that would put the clock at {}, outside 1970-01-01T00:00:00Z ..= 9999-12-31T23:59:59Z",
-                    format_rfc3339_utc(target.div_euclid(1000))
+                    rfc3339::format_utc(target.div_euclid(1000))
                 )));
             }
             clock.set(real_ms, target);

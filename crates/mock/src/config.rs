@@ -145,6 +145,10 @@ pub struct MockConfig {
     pub(crate) strict_signing: bool,
     pub(crate) now_override: Option<i64>,
     pub(crate) journal_capacity: usize,
+    pub(crate) journal_exact_requests: bool,
+    pub(crate) journal_max_bytes: usize,
+    #[cfg(feature = "server")]
+    pub(crate) limits: crate::connection_limits::Limits,
     pub(crate) world: crate::world::WorldConfig,
 }
 
@@ -167,7 +171,11 @@ impl MockConfig {
             random_seed: None,
             strict_signing: false,
             now_override: None,
-            journal_capacity: 10_000,
+            journal_capacity: crate::journal::DEFAULT_JOURNAL_CAPACITY,
+            journal_max_bytes: crate::journal::DEFAULT_JOURNAL_MAX_BYTES,
+            #[cfg(feature = "server")]
+            limits: crate::connection_limits::Limits::default(),
+            journal_exact_requests: false,
             world: crate::world::WorldConfig::default(),
         }
     }
@@ -225,6 +233,13 @@ impl MockConfig {
         self.random_seed = Some(seed);
         self
     }
+    /// Also journals each request's exact signed bytes and its `Authorization` (signature
+    /// included; never a token), for signature differential tests: another signer signs the
+    /// same bytes and compares. Only with test credentials.
+    pub fn journal_exact_requests(mut self, yes: bool) -> Self {
+        self.journal_exact_requests = yes;
+        self
+    }
     /// Turns off loopback leniency (see the docs): only exact TC3 signatures are accepted.
     pub fn strict_signing(mut self, yes: bool) -> Self {
         self.strict_signing = yes;
@@ -278,6 +293,40 @@ impl MockConfig {
         self.world.upstream = Some(upstream);
         self
     }
+    /// How many bytes the journal keeps, as compact JSON (oldest dropped first; default 32 MiB).
+    /// Each entry's parameters are bounded too: a parameter over 4 KiB keeps a prefix and the
+    /// entry's `params_truncated` says so.
+    pub fn journal_max_bytes(mut self, bytes: usize) -> Self {
+        self.journal_max_bytes = bytes;
+        self
+    }
+    #[cfg(feature = "server")]
+    /// The most connections open at once (default 256). At the cap a new connection closes the
+    /// one that has been idle or sending a request head the longest; only when every open
+    /// connection is busy does it wait.
+    pub fn max_connections(mut self, n: usize) -> Self {
+        self.limits.max_connections = n;
+        self
+    }
+    #[cfg(feature = "server")]
+    /// How long a connection may take to deliver a complete request head, from its accept (TLS
+    /// handshake included) or from the first byte after an answer (default 10 s).
+    pub fn header_timeout(mut self, d: Duration) -> Self {
+        self.limits.header_timeout = d;
+        self
+    }
+    #[cfg(feature = "server")]
+    /// How long a keep-alive connection may sit idle between requests (default 60 s).
+    pub fn idle_timeout(mut self, d: Duration) -> Self {
+        self.limits.idle_timeout = d;
+        self
+    }
+    #[cfg(feature = "server")]
+    /// How long a request body may take to arrive in full (default 30 s).
+    pub fn body_timeout(mut self, d: Duration) -> Self {
+        self.limits.body_timeout = d;
+        self
+    }
     /// Whether HTTPS was asked for.
     pub fn is_tls(&self) -> bool {
         self.tls
@@ -309,11 +358,35 @@ impl MockConfig {
                 "cannot generate {count} backups: at most {MAX_GENERATED}"
             )));
         }
-        self.world.validate()?;
+        self.world.validate().map_err(ConfigError::World)?;
+        #[cfg(feature = "server")]
+        self.validate_limits()?;
         for (kind, probability) in &self.faults {
             if !(0.0..=1.0).contains(probability) {
                 return Err(ConfigError::Fault(format!(
                     "probability {probability} of fault {kind} is outside 0..=1"
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// The server's connection cap and timeouts: a cap of at least 1, timeouts above zero.
+    #[cfg(feature = "server")]
+    fn validate_limits(&self) -> Result<(), ConfigError> {
+        if self.limits.max_connections == 0 {
+            return Err(ConfigError::Server(
+                "the connection cap must be at least 1".to_owned(),
+            ));
+        }
+        for (name, d) in [
+            ("header timeout", self.limits.header_timeout),
+            ("idle timeout", self.limits.idle_timeout),
+            ("body timeout", self.limits.body_timeout),
+        ] {
+            if d.is_zero() {
+                return Err(ConfigError::Server(format!(
+                    "the {name} must be greater than zero"
                 )));
             }
         }
@@ -337,6 +410,8 @@ pub enum ConfigError {
     CredentialsFile(String),
     /// A clock, policy or cassette setting is unusable.
     World(String),
+    /// A server limit (connection cap, timeouts) is out of range.
+    Server(String),
 }
 
 impl fmt::Display for ConfigError {
@@ -348,6 +423,7 @@ impl fmt::Display for ConfigError {
             Self::Seed(e) => write!(f, "{e}"),
             Self::CredentialsFile(m) => write!(f, "credentials file: {m}"),
             Self::World(m) => f.write_str(m),
+            Self::Server(m) => write!(f, "server: {m}"),
         }
     }
 }

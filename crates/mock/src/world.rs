@@ -9,7 +9,6 @@ use std::time::Duration;
 
 use crate::cassette::Cassette;
 use crate::clock::{self, ClockStart, MockClock};
-use crate::config::ConfigError;
 use crate::data::lifecycle::{Lifecycle, SkippedSlots};
 use crate::forward::Upstream;
 use crate::policy::PolicySet;
@@ -42,25 +41,24 @@ impl Default for WorldConfig {
 }
 
 impl WorldConfig {
-    pub(crate) fn validate(&self) -> Result<(), ConfigError> {
+    /// Checks the settings; `Err` says what is wrong and what is accepted.
+    pub(crate) fn validate(&self) -> Result<(), String> {
         if let Some(speed) = self.clock_speed {
-            clock::check_speed(speed).map_err(|e| ConfigError::World(e.to_string()))?;
+            clock::check_speed(speed).map_err(|e| e.to_string())?;
             if self.clock == ClockStart::Real {
-                return Err(ConfigError::World(
+                return Err(
                     "a clock speed needs a non-real clock: add --clock frozen or --clock TIME"
                         .into(),
-                ));
+                );
             }
         }
         if self.backup_duration.is_zero() {
-            return Err(ConfigError::World(
-                "the backup duration must be at least 1 second".into(),
-            ));
+            return Err("the backup duration must be at least 1 second".into());
         }
         if self.replay.is_some() && self.upstream.is_some() {
-            return Err(ConfigError::World(
+            return Err(
                 "replay and record cannot be combined: give --replay or --record-from".into(),
-            ));
+            );
         }
         Ok(())
     }

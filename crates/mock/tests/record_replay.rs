@@ -238,6 +238,13 @@ fn a_recorded_session_replays_byte_for_byte_without_secrets() {
         );
     }
     assert!(!tape.contains("Authorization") && !tape.contains("Signature"));
+    // No test secret of any kind (the scanned prefix), in the cassette or the proxy's output.
+    assert!(!tcredis_testkit::secrets::contains_test_secret(
+        tape.as_bytes()
+    ));
+    assert!(!tcredis_testkit::secrets::contains_test_secret(
+        proxy_output.as_bytes()
+    ));
 
     // Replay: the same requests get the same bytes; the repeated one its two answers in order.
     let replay = spawn(
@@ -279,6 +286,9 @@ fn a_recorded_session_replays_byte_for_byte_without_secrets() {
     for secret in [UPSTREAM_KEY, PROXY_KEY] {
         assert!(!replay_output.contains(secret));
     }
+    assert!(!tcredis_testkit::secrets::contains_test_secret(
+        replay_output.as_bytes()
+    ));
 }
 
 #[test]

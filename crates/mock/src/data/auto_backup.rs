@@ -6,8 +6,6 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 use tcredis_core::auto_backup::Schedule;
 
-use super::seed::SeedError;
-
 /// Every weekday, in the API's spelling (the daily schedule).
 pub(crate) const EVERY_DAY: [&str; 7] = [
     "Monday",
@@ -112,28 +110,45 @@ pub(crate) struct Answer<'a> {
     request_id: &'a str,
 }
 
+/// A wrong `AutoBackupConfig` field: its JSON path and what is wrong (the seed reader turns it
+/// into a `SeedError`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct FieldProblem {
+    pub(crate) path: String,
+    pub(crate) problem: String,
+}
+
+impl FieldProblem {
+    fn new(path: impl Into<String>, problem: impl Into<String>) -> Self {
+        Self {
+            path: path.into(),
+            problem: problem.into(),
+        }
+    }
+}
+
 /// Reads a seed instance's `AutoBackupConfig` (absent or `null`: no schedule).
 pub(crate) fn parse(
     object: &Map<String, Value>,
     path: &str,
-) -> Result<Option<AutoBackupConfig>, SeedError> {
+) -> Result<Option<AutoBackupConfig>, FieldProblem> {
     let path = format!("{path}.AutoBackupConfig");
     let config = match object.get("AutoBackupConfig") {
         None | Some(Value::Null) => return Ok(None),
         Some(Value::Object(config)) => config,
         Some(_) => {
-            return Err(SeedError::new(
+            return Err(FieldProblem::new(
                 path,
                 "expected an object {\"WeekDays\": [...], \"TimePeriod\": \"HH:00-HH:00\", \"BackupStorageDays\": N}",
             ));
         }
     };
-    let integer = |key: &str, default: i64| -> Result<i64, SeedError> {
+    let integer = |key: &str, default: i64| -> Result<i64, FieldProblem> {
         match config.get(key) {
             None | Some(Value::Null) => Ok(default),
             Some(value) => value
                 .as_i64()
-                .ok_or_else(|| SeedError::new(format!("{path}.{key}"), "expected an integer")),
+                .ok_or_else(|| FieldProblem::new(format!("{path}.{key}"), "expected an integer")),
         }
     };
     let week_days: Vec<String> = match config.get("WeekDays") {
@@ -142,7 +157,7 @@ pub(crate) fn parse(
             .enumerate()
             .map(|(i, day)| {
                 day.as_str().map(str::to_owned).ok_or_else(|| {
-                    SeedError::new(
+                    FieldProblem::new(
                         format!("{path}.WeekDays[{i}]"),
                         "expected a weekday name (Monday … Sunday)",
                     )
@@ -150,13 +165,13 @@ pub(crate) fn parse(
             })
             .collect::<Result<_, _>>()?,
         None | Some(Value::Null) => {
-            return Err(SeedError::new(
+            return Err(FieldProblem::new(
                 format!("{path}.WeekDays"),
                 "missing: an array of weekday names (Monday … Sunday; [] for none)",
             ));
         }
         Some(_) => {
-            return Err(SeedError::new(
+            return Err(FieldProblem::new(
                 format!("{path}.WeekDays"),
                 "expected an array of weekday names (Monday … Sunday)",
             ));
@@ -165,7 +180,7 @@ pub(crate) fn parse(
     let time_period = match config.get("TimePeriod") {
         Some(Value::String(text)) => text.clone(),
         _ => {
-            return Err(SeedError::new(
+            return Err(FieldProblem::new(
                 format!("{path}.TimePeriod"),
                 "expected a string \"HH:00-HH:00\" (Beijing time, e.g. \"02:00-03:00\")",
             ));
@@ -177,11 +192,11 @@ pub(crate) fn parse(
             tcredis_core::auto_backup::ScheduleError::WeekDay(_) => "WeekDays",
             _ => "TimePeriod",
         };
-        SeedError::new(format!("{path}.{field}"), e.to_string())
+        FieldProblem::new(format!("{path}.{field}"), e.to_string())
     })?;
     let backup_storage_days = integer("BackupStorageDays", 7)?;
     if backup_storage_days < 1 {
-        return Err(SeedError::new(
+        return Err(FieldProblem::new(
             format!("{path}.BackupStorageDays"),
             format!("{backup_storage_days} must be 1 or more"),
         ));
@@ -200,7 +215,7 @@ pub(crate) fn parse(
 mod tests {
     use super::*;
 
-    fn parse_json(text: &str) -> Result<Option<AutoBackupConfig>, SeedError> {
+    fn parse_json(text: &str) -> Result<Option<AutoBackupConfig>, FieldProblem> {
         let value: Value = serde_json::from_str(text).unwrap();
         parse(value.as_object().unwrap(), "instances[0]")
     }
@@ -246,7 +261,7 @@ mod tests {
             ),
         ];
         for (text, path) in cases {
-            assert_eq!(parse_json(text).unwrap_err().path(), path, "{text}");
+            assert_eq!(parse_json(text).unwrap_err().path, path, "{text}");
         }
     }
 }

@@ -17,11 +17,12 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
+use tcredis_core::time::BeijingTime;
+
 use super::auto_backup::AutoBackupConfig;
 use super::backup::SeedBackup;
 use super::generate::{GENERATED_REGION, Generated};
 use super::seed::Seed;
-use crate::civil::format_beijing;
 
 const DAY: i64 = 86_400;
 const GIB: u64 = 1 << 30;
@@ -165,7 +166,7 @@ impl Lifecycle {
         }
         self.for_each_instance(selection, |instance| {
             for slot in instance.config.schedule.slots_between(self.start, now) {
-                let date = &format_beijing(slot.start)[..10];
+                let date = &BeijingTime::from_unix(slot.start).to_string()[..10];
                 if skipped.contains(&(instance.id.clone(), date.to_owned())) {
                     continue;
                 }
@@ -199,16 +200,16 @@ impl Lifecycle {
         };
         let mut backup = SeedBackup::new(
             format!("auto-{}-{}", date.replace('-', ""), instance.id),
-            format_beijing(start),
+            BeijingTime::from_unix(start).to_string(),
         )
         .backup_type("1")
         .status(status)
         .remark("")
         .locked(i64::from(status == 1))
         .backup_size((GIB + (hash >> 16) % GIB) as i64)
-        .end_time(format_beijing(end))
+        .end_time(BeijingTime::from_unix(end).to_string())
         .file_type("RDB-Redis 6.2")
-        .expire_time(format_beijing(expire))
+        .expire_time(BeijingTime::from_unix(expire).to_string())
         .encrypted(false)
         .region(instance.region.clone());
         backup.full_backup = Some(0);
@@ -245,7 +246,9 @@ mod tests {
         assert_eq!(monday.len(), 1);
         let b = &monday[0];
         assert_eq!(b.backup_id.as_deref(), Some("auto-20260601-crs-1"));
-        let start = crate::civil::parse_beijing(b.start_time.as_deref().unwrap()).unwrap();
+        let start = BeijingTime::parse(b.start_time.as_deref().unwrap())
+            .unwrap()
+            .unix();
         assert!((MONDAY + 7200..MONDAY + 7800).contains(&start));
         assert_eq!(b.status, Some(2));
         assert_eq!(lc.backups(start, &none, all)[0].status, Some(1));
@@ -269,7 +272,7 @@ mod tests {
         assert_eq!(monday_again.status, Some(-1));
         assert_eq!(
             monday_again.expire_time.as_deref(),
-            Some(format_beijing(start + 2 * DAY).as_str())
+            Some(BeijingTime::from_unix(start + 2 * DAY).to_string().as_str())
         );
         // Back in time: later slots are gone again.
         assert_eq!(lc.backups(MONDAY + 3 * 3600, &none, all).len(), 1);

@@ -171,7 +171,8 @@ mod tests {
         let base_all: Vec<SeedBackup> = (0..30).map(|i| g.item(i)).collect();
         let mut newer = g.item(29);
         newer.backup_id = Some("zzz-lifecycle".into());
-        newer.start_time = Some(crate::civil::format_beijing(1_780_100_000));
+        newer.start_time =
+            Some(tcredis_core::time::BeijingTime::from_unix(1_780_100_000).to_string());
         let mut older = g.item(3);
         older.backup_id = Some("zzz-old".into());
         check_against_sorted(&store, base_all, vec![newer, older]);

@@ -220,7 +220,8 @@ fn parse_instance(value: &Value, path: &str) -> Result<SeedInstance, SeedError> 
         required("InstanceName")?,
         required("Region")?,
     );
-    instance.auto_backup = auto_backup::parse(object, path)?;
+    instance.auto_backup =
+        auto_backup::parse(object, path).map_err(|e| SeedError::new(e.path, e.problem))?;
     match object.get("Backups") {
         None | Some(Value::Null) => {}
         Some(Value::Array(backups)) => {

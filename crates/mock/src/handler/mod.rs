@@ -21,6 +21,8 @@ mod region_scope;
 mod sts;
 mod world_admin;
 
+pub use admin::JournalCursor;
+
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::{Mutex, MutexGuard};
@@ -28,6 +30,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde_json::Value;
 use tcredis_core::credentials::Secret;
+use tcredis_core::random::{RandomSource, SplitMix64};
 
 use crate::clock::{ClockStart, MockClock};
 use crate::config::{AcceptedCredential, ConfigError, DataSource, FaultKind, MockConfig};
@@ -36,12 +39,11 @@ use crate::data::generate::Generated;
 use crate::data::lifecycle::{Lifecycle, Selection, SkippedSlots};
 use crate::data::store::Store;
 use crate::forward::ForwardRequest;
-use crate::journal::{Journal, JournalEntry, SignatureResult};
+use crate::journal::{Journal, JournalEntry, ParamsTruncation, SignatureResult};
 use crate::rate_limit::RateLimiter;
-use crate::world::{World, WorldState};
-
-use crate::rng::Rng;
+use crate::rng;
 use crate::script::{RequestView, Script, Scripts};
+use crate::world::{World, WorldState};
 use failure::Failure;
 use params::{RawParams, Schema};
 
@@ -173,7 +175,7 @@ struct State {
     journal: Journal,
     scripts: Scripts,
     limiter: RateLimiter,
-    rng: Rng,
+    rng: SplitMix64,
     issued: HashMap<String, sts::Issued>,
     world: WorldState,
 }
@@ -185,6 +187,7 @@ pub struct Handler {
     credentials: Vec<AcceptedCredential>,
     faults: Vec<(FaultKind, f64)>,
     strict_signing: bool,
+    journal_exact_requests: bool,
     world: World,
     state: Mutex<State>,
 }
@@ -203,6 +206,7 @@ struct Exchange {
     region: Option<String>,
     secret_id: Option<String>,
     params: Value,
+    params_truncated: Option<ParamsTruncation>,
     signature: SignatureResult,
     leniency: Vec<&'static str>,
     script: Option<u64>,
@@ -280,6 +284,7 @@ impl Handler {
             credentials,
             faults: config.faults.clone(),
             strict_signing: config.strict_signing,
+            journal_exact_requests: config.journal_exact_requests,
             world: World {
                 lifecycle,
                 policy: world.policy.clone(),
@@ -287,10 +292,10 @@ impl Handler {
                 upstream: world.upstream.clone(),
             },
             state: Mutex::new(State {
-                journal: Journal::new(config.journal_capacity),
+                journal: Journal::new(config.journal_capacity, config.journal_max_bytes),
                 scripts: Scripts::default(),
                 limiter: RateLimiter::new(config.rate_limit),
-                rng: Rng::new(config.random_seed.unwrap_or_else(Rng::process_seed)),
+                rng: SplitMix64::new(config.random_seed.unwrap_or_else(rng::process_seed)),
                 issued: HashMap::new(),
                 world: WorldState {
                     clock,
@@ -319,6 +324,16 @@ impl Handler {
         self.lock().journal.entries()
     }
 
+    /// Scripts queued (live or used up; at most [`crate::MAX_SCRIPTS`]).
+    pub fn script_count(&self) -> usize {
+        self.lock().scripts.len()
+    }
+
+    /// Bytes the journal holds (the measure of its byte bound: entries as compact JSON).
+    pub fn journal_bytes(&self) -> usize {
+        self.lock().journal.bytes()
+    }
+
     /// Queues a script; returns its id. A script holding only a `skip_slot` marks that slot
     /// skipped (see [`Handler::skip_slot`]).
     pub fn script(&self, script: Script) -> Result<u64, ScriptError> {
@@ -326,7 +341,7 @@ impl Handler {
         if let Some(skip) = &script.skip_slot {
             self.skip_slot(&skip.instance_id, &skip.date)?;
         }
-        Ok(self.lock().scripts.add(script))
+        self.lock().scripts.add(script).map_err(ScriptError)
     }
 
     /// Forgets the journal, the scripts (skipped slots included), the rate-limit buckets, issued
@@ -347,7 +362,7 @@ impl Handler {
         let state = self.lock();
         state
             .scripts
-            .verify(&state.journal.entries())
+            .verify(state.journal.iter())
             .map_err(ExpectationError)
     }
 
@@ -363,7 +378,7 @@ impl Handler {
                 forward: None,
             };
         }
-        let request_id = self.lock().rng.uuid();
+        let request_id = rng::uuid(&mut self.lock().rng);
         let mut x = Exchange {
             style: "none",
             action: None,
@@ -371,6 +386,7 @@ impl Handler {
             region: None,
             secret_id: None,
             params: Value::Null,
+            params_truncated: None,
             signature: SignatureResult::NotChecked,
             leniency: Vec::new(),
             script: None,
@@ -397,6 +413,9 @@ impl Handler {
             (DeliveryMode::Respond, None) => "ok".to_owned(),
             (DeliveryMode::Respond, Some(_)) => "error".to_owned(),
         };
+        let exact = self
+            .journal_exact_requests
+            .then(|| crate::exact::capture(request));
         let mut state = self.lock();
         let seq = state.journal.next_seq();
         state.journal.push(JournalEntry {
@@ -409,6 +428,7 @@ impl Handler {
             region: x.region,
             secret_id: x.secret_id,
             params: x.params,
+            params_truncated: x.params_truncated,
             code,
             verdict,
             signature: x.signature,
@@ -416,10 +436,22 @@ impl Handler {
             script: x.script,
             fault: x.fault,
             request_id,
+            exact,
         });
-        let response = match x.raw_answer {
-            Some((status, content_type)) => envelope::raw_response(status, &content_type, body),
-            None => envelope::json_response(200, body),
+        // A 2xx answer to CONNECT means "tunnel established" (RFC 9110 9.3.6), and HTTP
+        // libraries then drop the body: CONNECT alone gets 405 with the same envelope.
+        let response = if request.method() == http::Method::CONNECT {
+            let mut response = envelope::json_response(405, body);
+            response.headers_mut().insert(
+                http::header::ALLOW,
+                http::HeaderValue::from_static("GET, POST"),
+            );
+            response
+        } else {
+            match x.raw_answer {
+                Some((status, content_type)) => envelope::raw_response(status, &content_type, body),
+                None => envelope::json_response(200, body),
+            }
         };
         Outcome {
             response,
@@ -442,9 +474,13 @@ impl Handler {
         if method != http::Method::GET && method != http::Method::POST {
             return Err(Failure::new(
                 "UnsupportedProtocol",
-                format!(
-                    "The HTTP method {method} is not supported; only GET and POST requests are."
-                ),
+                if method == http::Method::CONNECT {
+                    "The HTTP method CONNECT is not supported: this is an API endpoint, not a proxy; only GET and POST requests are.".to_owned()
+                } else {
+                    format!(
+                        "The HTTP method {method} is not supported; only GET and POST requests are."
+                    )
+                },
             ));
         }
         let body = request.body().as_ref();
@@ -534,7 +570,12 @@ impl Handler {
                 ),
             ));
         };
-        x.params = params::loose_view(&raw, route.schema);
+        let received = if is_get {
+            request.uri().query().map_or(0, str::len)
+        } else {
+            body.len()
+        };
+        (x.params, x.params_truncated) = params::loose_view(&raw, route.schema, received);
         if let Some(token) = x.params.get_mut("WebIdentityToken") {
             *token = Value::String("***".into());
         }

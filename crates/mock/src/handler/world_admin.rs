@@ -38,7 +38,9 @@ pub(super) fn policy_subject(
 
 /// A `YYYY-MM-DD` date, checked.
 fn check_date(date: &str) -> Result<(), String> {
-    if date.len() == 10 && crate::civil::parse_beijing(&format!("{date} 00:00:00")).is_some() {
+    if date.len() == 10
+        && tcredis_core::time::BeijingTime::parse(&format!("{date} 00:00:00")).is_ok()
+    {
         Ok(())
     } else {
         Err(format!(
