@@ -5,6 +5,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 use tcredis_core::response::{Field, FieldKind, RedisBackupSet};
 
+use super::auto_backup::{self, AutoBackupConfig};
 use super::backup::SeedBackup;
 use super::instance_fields::{self, InstanceFields};
 pub use super::seed_error::SeedError;
@@ -24,6 +25,8 @@ pub struct SeedInstance {
     pub(crate) backups: Vec<SeedBackup>,
     /// `DescribeInstances` fields under their API names (`Status`, `ZoneId`, `InstanceTags`, ...).
     pub(crate) fields: InstanceFields,
+    /// The backup schedule (`AutoBackupConfig`), if any: it drives the backup lifecycle.
+    pub(crate) auto_backup: Option<AutoBackupConfig>,
 }
 
 impl SeedInstance {
@@ -39,6 +42,7 @@ impl SeedInstance {
             region: region.into(),
             backups: Vec::new(),
             fields: InstanceFields::default(),
+            auto_backup: None,
         }
     }
     /// Adds a backup; InstanceId, InstanceName and Region are inherited when the backup has none.
@@ -65,6 +69,16 @@ impl SeedInstance {
     /// The `DescribeInstances` (`InstanceSet`) fields as given.
     pub fn fields(&self) -> &InstanceFields {
         &self.fields
+    }
+    /// Gives the instance a backup schedule (its `DescribeAutoBackupConfig` answer); the
+    /// mock clock then adds a backup for each scheduled slot it passes.
+    pub fn auto_backup(mut self, config: AutoBackupConfig) -> Self {
+        self.auto_backup = Some(config);
+        self
+    }
+    /// The backup schedule, if any.
+    pub fn auto_backup_config(&self) -> Option<&AutoBackupConfig> {
+        self.auto_backup.as_ref()
     }
     /// The instance's `Status` (2, running, unless the seed says otherwise).
     pub fn status(&self) -> i64 {
@@ -205,6 +219,8 @@ fn parse_instance(value: &Value, path: &str) -> Result<SeedInstance, SeedError> 
         required("Region")?,
     );
     instance.fields = instance_fields::parse(object, path)?;
+    instance.auto_backup =
+        auto_backup::parse(object, path).map_err(|e| SeedError::new(e.path, e.problem))?;
     match object.get("Backups") {
         None | Some(Value::Null) => {}
         Some(Value::Array(backups)) => {
