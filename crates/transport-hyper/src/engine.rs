@@ -13,7 +13,7 @@ use tcredis_core::retry::TransportFailure;
 use tokio::time::Instant;
 use tracing::Instrument as _;
 
-use crate::credentials::SharedProvider;
+use crate::credentials::{CredentialsError, SharedProvider};
 use crate::error::{Error, TimeoutKind, TransportErrorKind};
 use crate::http_stack::{Answer, HttpStack};
 
@@ -146,9 +146,10 @@ pub(crate) fn to_error(e: ExchangeError, last_transport: &mut Option<Error>) -> 
         ErrorKind::Drift(drift) => Error::Drift {
             message: drift.to_string(),
         },
-        ErrorKind::NoCredentials => Error::Credentials {
-            message: "no credentials to sign the request with".to_owned(),
-        },
+        ErrorKind::NoCredentials => Error::Credentials(CredentialsError::Invalid {
+            source: "the client".to_owned(),
+            reason: "has no credentials to sign the request with".to_owned(),
+        }),
         other => Error::InvalidResponse {
             status: 200,
             message: other.to_string(),
@@ -178,6 +179,9 @@ pub(crate) fn trace_note(note: &Note) {
         ),
         Note::Restarted(drift) => {
             tracing::info!(%drift, "the listing changed while paging; restarted from the beginning")
+        }
+        Note::FailedOver { from, to, failure } => {
+            tracing::info!(from = %from, to = %to, failure = ?failure, "host unreachable; failing over")
         }
         _ => {}
     }
@@ -237,9 +241,7 @@ pub(crate) async fn drive<M: Machine>(
             return Ok(event);
         }
         let creds = match credentials {
-            Some(provider) => Some(provider.provide().await.map_err(|e| Error::Credentials {
-                message: e.to_string(),
-            })?),
+            Some(provider) => Some(provider.provide().await.map_err(Error::Credentials)?),
             None => None,
         };
         let now = Instant::now();

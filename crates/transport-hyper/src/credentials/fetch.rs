@@ -27,6 +27,8 @@ pub struct FetchSettings {
     pub proxy: Option<String>,
     /// Environment snapshot for `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY`.
     pub env: HashMap<String, String>,
+    /// `HOST:PORT:ADDR` address overrides (as the client's [`ClientBuilder::resolve`](crate::ClientBuilder::resolve)).
+    pub resolve: Vec<crate::ResolveOverride>,
 }
 
 impl fmt::Debug for FetchSettings {
@@ -50,6 +52,7 @@ impl Default for FetchSettings {
             native_roots: false,
             proxy: None,
             env: HashMap::new(),
+            resolve: Vec::new(),
         }
     }
 }
@@ -57,10 +60,11 @@ impl Default for FetchSettings {
 impl FetchSettings {
     /// Builds the client; `direct` ignores every proxy setting (metadata service).
     pub(crate) fn stack(&self, source: &str, direct: bool) -> Result<HttpStack, CredentialsError> {
-        let tls = client_config(&TlsSettings {
-            native_roots: self.native_roots,
-            extra_roots_pem: self.extra_roots_pem.clone(),
-        })
+        let tls = client_config(&TlsSettings::new(
+            self.native_roots,
+            &self.env,
+            self.extra_roots_pem.clone(),
+        ))
         .map_err(|e| CredentialsError::invalid(source, e))?;
         let proxy = if direct {
             ProxyConfig::none()
@@ -70,8 +74,10 @@ impl FetchSettings {
         };
         Ok(HttpStack::new(ConnectorSettings {
             connect_to: None,
+            resolve: self.resolve.clone(),
             proxy,
-            tls,
+            tls: tls.config,
+            roots: tls.roots,
             connect_timeout: self.connect_timeout,
         }))
     }
