@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use tcredis_core::response::BackupStatus;
+use tcredis_transport_hyper::ResolveOverride;
 
 use clap::{ArgAction, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
@@ -62,6 +63,12 @@ struct GlobalArgs {
         help_heading = "Global options"
     )]
     connect_to: Option<String>,
+    /// Connect to ADDR for HOST on PORT instead of what DNS says, as curl (repeatable).
+    #[arg(long = "resolve", global = true, value_name = "HOST:PORT:ADDR", value_parser = parse_resolve, help_heading = "Global options")]
+    resolve: Vec<ResolveOverride>,
+    /// Keep every request on the endpoint's host (no failover to tencentcloudapi.com.cn / .cn).
+    #[arg(long, global = true, help_heading = "Global options")]
+    no_failover: bool,
     /// `--profile` (help text in the attribute: rustdoc would read `<P>` as HTML).
     #[arg(
         long,
@@ -79,7 +86,7 @@ struct GlobalArgs {
         help_heading = "Global options"
     )]
     proxy: Option<String>,
-    /// Extra CA certificates (PEM) to trust.
+    /// Extra CA certificates (PEM) to trust, on top of the system store [env: SSL_CERT_FILE, SSL_CERT_DIR replace the store].
     #[arg(
         long,
         global = true,
@@ -106,6 +113,14 @@ struct GlobalArgs {
         help_heading = "Global options"
     )]
     role_session_name: Option<String>,
+    /// The role's ExternalId for AssumeRole [env: TENCENTCLOUD_ASSUME_ROLE_EXTERNAL_ID].
+    #[arg(
+        long,
+        global = true,
+        value_name = "ID",
+        help_heading = "Global options"
+    )]
+    external_id: Option<String>,
     /// Time limit to establish a connection.
     #[arg(long, global = true, value_name = "D", value_parser = parse_positive_duration, help_heading = "Global options")]
     connect_timeout: Option<Duration>,
@@ -141,7 +156,7 @@ struct GlobalArgs {
         help_heading = "Global options"
     )]
     timestamp: Option<i64>,
-    /// More detail on stderr (repeat for more).
+    /// Diagnostics on stderr: -v requests and decisions, -vv attempts, retries and pacing waits, -vvv connections and signing stages.
     #[arg(short, long, global = true, action = ArgAction::Count, help_heading = "Global options")]
     verbose: u8,
     /// Language of the API's messages.
@@ -161,12 +176,6 @@ enum TopCommand {
     Completions {
         /// The shell.
         shell: Shell,
-    },
-    /// Write help screens and man pages into DIR (used by `cargo xtask codegen`).
-    #[command(name = "__generate-docs", hide = true)]
-    GenerateDocs {
-        /// Output directory.
-        dir: PathBuf,
     },
 }
 
@@ -240,13 +249,13 @@ struct ListArgs {
     /// Backups started within this duration before now (e.g. 7d); longer than 30d is fine.
     #[arg(long, value_name = "DURATION", value_parser = parse_positive_duration)]
     since: Option<Duration>,
-    /// Page size, 1..=100 (a single page).
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(i64).range(1..=100), conflicts_with = "all")]
+    /// The API's Limit, the page size, 1..=100: one page, or with --all the size of every page [default: 20, with --all 100].
+    #[arg(long, value_name = "N", value_parser = parse_limit, allow_negative_numbers = true)]
     limit: Option<i64>,
-    /// Page offset, >= 0 (a single page).
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(i64).range(0..), conflicts_with = "all", allow_negative_numbers = true)]
+    /// The API's Offset, 0 or more: backups to skip (a single page).
+    #[arg(long, value_name = "N", value_parser = parse_offset, conflicts_with = "all", allow_negative_numbers = true)]
     offset: Option<i64>,
-    /// Fetch every page (Limit 100).
+    /// Fetch every page (Offset steps by --limit).
     #[arg(long)]
     all: bool,
     /// Output format [default: table on a terminal, json otherwise].
@@ -255,6 +264,9 @@ struct ListArgs {
     /// JMESPath expression over the json shape, e.g. 'BackupSet[].BackupId'.
     #[arg(long, value_name = "JMESPATH")]
     query: Option<String>,
+    /// With --query: strings without quotes and arrays one item a line (as jq -r).
+    #[arg(long, requires = "query")]
+    raw: bool,
 }
 
 #[derive(Debug, Args)]
@@ -271,6 +283,9 @@ struct LatestArgs {
     /// JMESPath expression over the json shape.
     #[arg(long, value_name = "JMESPATH")]
     query: Option<String>,
+    /// With --query: strings without quotes and arrays one item a line (as jq -r).
+    #[arg(long, requires = "query")]
+    raw: bool,
 }
 
 #[derive(Debug, Args)]
@@ -293,6 +308,57 @@ fn parse_status(text: &str) -> Result<i64, String> {
         .map_err(|e| e.to_string())
 }
 
+/// `--limit`: the API's page size.
+fn parse_limit(text: &str) -> Result<i64, String> {
+    match text.trim().parse::<i64>() {
+        Ok(n) if (1..=100).contains(&n) => Ok(n),
+        _ => Err(format!(
+            "{text:?} is not a page size; use a number from 1 to 100"
+        )),
+    }
+}
+
+/// `--offset`: backups to skip.
+fn parse_offset(text: &str) -> Result<i64, String> {
+    match text.trim().parse::<i64>() {
+        Ok(n) if n >= 0 => Ok(n),
+        _ => Err(format!(
+            "{text:?} is not an offset; use 0 or a positive number of backups to skip"
+        )),
+    }
+}
+
+/// `--resolve HOST:PORT:ADDR`.
+fn parse_resolve(text: &str) -> Result<ResolveOverride, String> {
+    ResolveOverride::parse(text).map_err(|e| e.to_string())
+}
+
+/// The instance IDs in the order given, each once (a repeated ID is fetched once).
+fn unique(ids: Vec<String>) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    ids.into_iter()
+        .filter(|id| seen.insert(id.clone()))
+        .collect()
+}
+
+/// `--query` prints JSON: it cannot be combined with a format that is not JSON.
+fn query_format(
+    query: Option<&String>,
+    output: Option<OutputArg>,
+) -> Result<(), (&'static str, String)> {
+    match (query, output) {
+        (Some(_), Some(o @ (OutputArg::Csv | OutputArg::Tsv | OutputArg::Table))) => Err((
+            "--query",
+            format!(
+                "prints JSON and cannot be combined with --output {}; use --output json (the default when piped) or ndjson, or drop --query",
+                o.to_possible_value()
+                    .map_or_else(String::new, |v| v.get_name().to_owned())
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
 fn parse_rate(text: &str) -> Result<f64, String> {
     match text.trim().parse::<f64>() {
         Ok(n) if n.is_finite() && n >= 0.0 => Ok(n),
@@ -308,9 +374,14 @@ fn parse_beijing(text: &str) -> Result<i64, String> {
         .map_err(|_| format!("{text:?} is not a time; use Beijing time (UTC+8) as YYYY-MM-DD HH:MM:SS, e.g. \"2026-06-01 02:00:00\""))
 }
 
-/// The clap command (for completions, the man page and help output).
+/// The clap command (for completions, the man page and help output). A subcommand's
+/// `--version` prints `tcredis <version>`, as the top level does.
 pub fn command() -> clap::Command {
-    Cli::command()
+    name_versions(Cli::command())
+}
+
+fn name_versions(cmd: clap::Command) -> clap::Command {
+    cmd.mut_subcommands(|sub| name_versions(sub.display_name("tcredis")))
 }
 
 /// Parses the command line; clap's own errors (and `--help`, `--version`) come back as
@@ -353,6 +424,9 @@ fn into_config(cli: Cli) -> Result<Config, (&'static str, String)> {
         region: g.region,
         endpoint: g.endpoint,
         connect_to: g.connect_to,
+        resolve: g.resolve,
+        failover: !g.no_failover,
+        external_id: g.external_id,
         profile: g.profile,
         proxy: g.proxy,
         ca_file: g.ca_file,
@@ -383,6 +457,7 @@ fn into_config(cli: Cli) -> Result<Config, (&'static str, String)> {
             if let Some(q) = &a.query {
                 crate::output::Query::compile(q).map_err(|e| ("--query", e))?;
             }
+            query_format(a.query.as_ref(), a.output)?;
             let time = match a.since {
                 Some(d) => TimeSpec::Since(d),
                 None => TimeSpec::Absolute {
@@ -391,7 +466,7 @@ fn into_config(cli: Cli) -> Result<Config, (&'static str, String)> {
                 },
             };
             CommandConfig::List(ListConfig {
-                instance_ids: a.instance_ids,
+                instance_ids: unique(a.instance_ids),
                 instance_name: a.instance_name,
                 statuses: a.statuses,
                 time,
@@ -400,21 +475,24 @@ fn into_config(cli: Cli) -> Result<Config, (&'static str, String)> {
                 all: a.all,
                 output: a.output.map(Format::from),
                 query: a.query,
+                raw: a.raw,
             })
         }
         TopCommand::Backups(BackupsCommand::Latest(a)) => {
             if let Some(q) = &a.query {
                 crate::output::Query::compile(q).map_err(|e| ("--query", e))?;
             }
+            query_format(a.query.as_ref(), a.output)?;
             CommandConfig::Latest(LatestConfig {
-                instance_ids: a.instance_ids,
+                instance_ids: unique(a.instance_ids),
                 lookback: a.lookback,
                 output: a.output.map(Format::from),
                 query: a.query,
+                raw: a.raw,
             })
         }
         TopCommand::Backups(BackupsCommand::Check(a)) => CommandConfig::Check(CheckConfig {
-            instance_ids: a.instance_ids,
+            instance_ids: unique(a.instance_ids),
             max_age: a.max_age,
             format: if a.output == "json" {
                 CheckFormat::Json
@@ -428,7 +506,6 @@ fn into_config(cli: Cli) -> Result<Config, (&'static str, String)> {
             Shell::Zsh => ShellKind::Zsh,
             Shell::Fish => ShellKind::Fish,
         }),
-        TopCommand::GenerateDocs { dir } => CommandConfig::GenerateDocs(dir),
     };
     Ok(Config { global, command })
 }
@@ -519,9 +596,25 @@ mod tests {
                 "\"0\" is not a backup status: accepted running (1), ok (2), exporting (3), exported (4), expired (-1), deleted (-2)",
             ),
             (&["backups", "list", "--limit", "101"][..], "--limit"),
-            (&["backups", "list", "--offset", "-1"][..], "--offset"),
+            (
+                &["backups", "list", "--offset", "-1"][..],
+                "\"-1\" is not an offset; use 0 or a positive number",
+            ),
+            (
+                &["backups", "list", "--limit", "0"][..],
+                "use a number from 1 to 100",
+            ),
+            (
+                &["backups", "list", "--query", "@", "-o", "csv"][..],
+                "cannot be combined with --output csv",
+            ),
+            (&["backups", "list", "--raw"][..], "--query"),
+            (
+                &["--resolve", "a.test:443", "config", "show"][..],
+                "HOST:PORT:ADDR",
+            ),
             (&["backups", "list", "--since", "yesterday"][..], "30s, 15m"),
-            (&["backups", "list", "--all", "--limit", "5"][..], "--all"),
+            (&["backups", "list", "--all", "--offset", "5"][..], "--all"),
             (
                 &["backups", "list", "--output", "yaml"][..],
                 "table, json, ndjson, csv, tsv",

@@ -55,6 +55,7 @@ pub struct ClientBuilder {
     user_agent: Option<String>,
     drift_policy: DriftPolicy,
     clock_offset: i64,
+    record_signing_stages: bool,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -98,6 +99,7 @@ impl Default for ClientBuilder {
             user_agent: None,
             drift_policy: DriftPolicy::default(),
             clock_offset: 0,
+            record_signing_stages: false,
         }
     }
 }
@@ -232,6 +234,12 @@ impl ClientBuilder {
         self.drift_policy = policy;
         self
     }
+    /// Traces every attempt's signing stages (canonical request, string to sign, signature;
+    /// never the key) at `trace` level (default off: computing them costs time).
+    pub fn record_signing_stages(mut self, on: bool) -> Self {
+        self.record_signing_stages = on;
+        self
+    }
     /// Test hook: pretends the machine's clock is off by `seconds` (positive = ahead), to
     /// exercise clock-skew correction.
     pub fn clock_offset_for_tests(mut self, seconds: i64) -> Self {
@@ -341,6 +349,7 @@ impl ClientBuilder {
             .user_agent(user_agent)
             .retry(RetryPolicy::new().with_max_retries(self.max_retries))
             .failover(self.failover)
+            .record_stages(self.record_signing_stages)
             .random_seed(seed)
             .rate_limit(self.rate_limit)
             .map_err(|e| Error::config(format!("rate limit: {e}")))?;

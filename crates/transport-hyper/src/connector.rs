@@ -151,7 +151,7 @@ async fn connect(settings: &ConnectorSettings, uri: &Uri) -> Result<Conn, Connec
                     e
                 })?;
             tunnel(&mut tcp, p, &target_host, target_port).await?;
-            tracing::debug!(proxy.host = %p.host, proxy.port = p.port, target = %target_host, "CONNECT tunnel established");
+            tracing::trace!(proxy.host = %p.host, proxy.port = p.port, target = %target_host, "CONNECT tunnel established");
             tcp
         }
         None => tcp_connect(settings, &target_host, target_port).await?,

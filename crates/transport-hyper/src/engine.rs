@@ -157,6 +157,21 @@ pub(crate) fn to_error(e: ExchangeError, last_transport: &mut Option<Error>) -> 
     }
 }
 
+/// The signing stages at trace level (`-vvv`): canonical request, string to sign and
+/// signature, never the key.
+fn trace_stages(span: &tracing::Span, stages: &tcredis_core::call::Stages) {
+    match stages {
+        tcredis_core::call::Stages::Tc3(s) => tracing::trace!(
+            parent: span,
+            canonical_request = %s.canonical_request,
+            string_to_sign = %s.string_to_sign,
+            signature = %s.signature,
+            "signed"
+        ),
+        other => tracing::trace!(parent: span, stages = ?other, "signed"),
+    }
+}
+
 pub(crate) fn trace_note(note: &Note) {
     match note {
         Note::Retrying {
@@ -167,7 +182,7 @@ pub(crate) fn trace_note(note: &Note) {
             let wait_ms = at
                 .saturating_duration_since(std::time::Instant::now())
                 .as_millis() as u64;
-            tracing::info!(attempt, wait_ms, outcome = ?outcome, "retrying");
+            tracing::debug!(attempt, wait_ms, outcome = ?outcome, "retrying");
         }
         Note::SkewCorrected { offset } => tracing::info!(
             offset,
@@ -179,6 +194,12 @@ pub(crate) fn trace_note(note: &Note) {
         ),
         Note::Restarted(drift) => {
             tracing::info!(%drift, "the listing changed while paging; restarted from the beginning")
+        }
+        Note::Paced { until } => {
+            let wait_ms = until
+                .saturating_duration_since(std::time::Instant::now())
+                .as_millis() as u64;
+            tracing::debug!(wait_ms, "pacing: waiting for the rate limit");
         }
         Note::FailedOver { from, to, failure } => {
             tracing::info!(from = %from, to = %to, failure = ?failure, "host unreachable; failing over")
@@ -253,8 +274,21 @@ pub(crate) async fn drive<M: Machine>(
                 latency_ms = tracing::field::Empty,
                 error = tracing::field::Empty,
             );
+            if transmit.attempt == 1 {
+                tracing::info!(
+                    host = transmit.request.uri().host().unwrap_or_default(),
+                    action = transmit
+                        .request
+                        .headers()
+                        .get("x-tc-action")
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or_default(),
+                    body = %String::from_utf8_lossy(transmit.request.body()),
+                    "request"
+                );
+            }
             if let Some(stages) = &transmit.stages {
-                tracing::trace!(parent: &span, ?stages, "signed");
+                trace_stages(&span, stages);
             }
             let send = stack
                 .send(transmit.request, request_timeout)

@@ -21,31 +21,35 @@ pub struct ClientApi {
     hints: Arc<HintContext>,
 }
 
-/// Builds the client. `env` is the snapshot for proxy variables.
+/// Builds the client. `env` is the snapshot for proxy variables and `SSL_CERT_FILE` /
+/// `SSL_CERT_DIR`; `verbose` 3 or more traces the signing stages.
 pub fn build(
     settings: &Settings,
     provider: SharedProvider,
     env: &Environment,
-) -> Result<ClientApi, CliError> {
+    verbose: u8,
+) -> Result<Client, CliError> {
     let region = settings.require_region()?.to_owned();
     let mut b = Client::builder()
         .shared_credentials_provider(provider)
-        .region(region.clone())
+        .region(region)
         .endpoint(settings.endpoint.value.clone())
         .rate_limit(settings.rate_limit.value)
         .max_retries(settings.max_retries.value)
+        .failover(settings.failover.value)
+        .native_roots(true)
+        .record_signing_stages(verbose >= 3)
+        .connect_timeout(settings.connect_timeout.value)
+        .request_timeout(settings.timeout.value)
         .env(proxy_env(settings, env));
+    for r in &settings.resolve {
+        b = b.resolve(r.clone());
+    }
     if let Some(a) = &settings.connect_to {
         b = b.connect_to(a.value.to_string());
     }
     if let Some(l) = &settings.language {
         b = b.language(l.value.clone());
-    }
-    if let Some(d) = &settings.connect_timeout {
-        b = b.connect_timeout(d.value);
-    }
-    if let Some(d) = &settings.timeout {
-        b = b.request_timeout(d.value);
     }
     if let Some(d) = &settings.deadline {
         b = b.deadline(d.value);
@@ -66,14 +70,19 @@ pub fn build(
         })?;
         b = b.add_root_certificate_pem(&pem);
     }
-    let client = b.build().map_err(|e| classify(e, &HintContext::new()))?;
-    let hints = HintContext::new()
-        .region(region)
-        .host(settings.endpoint.value.host());
-    Ok(ClientApi {
+    b.build().map_err(|e| classify(e, &HintContext::new()))
+}
+
+/// The commands' API over a client built by [`build`].
+pub fn api(client: Client, settings: &Settings) -> ClientApi {
+    let mut hints = HintContext::new().host(settings.endpoint.value.host());
+    if let Some(r) = &settings.region {
+        hints = hints.region(r.value.clone());
+    }
+    ClientApi {
         client,
         hints: Arc::new(hints),
-    })
+    }
 }
 
 /// The API over a client built elsewhere (tests: a loopback mock with fixed credentials).
@@ -102,8 +111,10 @@ fn to_page(r: DescribeInstanceBackupsResponse) -> Page {
     }
 }
 
-/// Maps a transport error to an exit outcome with a message for stderr (code, message,
-/// RequestId and a hint for API errors).
+/// Maps a transport error to an exit outcome with a message for stderr: API errors (STS's
+/// too) with code, message, RequestId and a hint (exit 3); network, TLS and timeout failures
+/// (reaching STS or the metadata service too) exit 4, a TLS failure with how to add a CA;
+/// unusable configuration or credentials exit 2.
 pub fn classify(e: Error, hints: &HintContext) -> CliError {
     if let Some(api) = e.api_error() {
         let mut message = e.to_string();
@@ -113,11 +124,18 @@ pub fn classify(e: Error, hints: &HintContext) -> CliError {
         }
         return CliError::api(message);
     }
+    if let Error::Tls { message } = &e
+        && message.contains("trusted roots:")
+    {
+        return CliError::network(format!(
+            "{e}\n  hint: to trust another CA, pass --ca-file PEM (added to the roots above), or set SSL_CERT_FILE / SSL_CERT_DIR (they replace the system store)"
+        ));
+    }
     if e.is_network() {
         return CliError::network(e.to_string());
     }
     match e {
-        Error::Credentials { .. } | Error::Config { .. } => CliError::usage(e.to_string()),
+        Error::Credentials(_) | Error::Config { .. } => CliError::usage(e.to_string()),
         // The listing changed under the paginator: the API's answers, not the network.
         _ => CliError::api(e.to_string()),
     }

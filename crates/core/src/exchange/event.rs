@@ -49,6 +49,12 @@ pub enum Note {
     },
     /// The listing drifted and restarted from its first page (restart policy).
     Restarted(Drift),
+    /// The shared pacer booked this call's next request for `until` (a wait of the rate
+    /// limit, not a backoff).
+    Paced {
+        /// When the request may go.
+        until: Instant,
+    },
     /// Host `from` could not be reached; the same request goes to host `to` next (endpoint
     /// failover, not a retry).
     FailedOver {

@@ -189,6 +189,8 @@ impl<A: Action> Exchange<A> {
                 let at = self.ctx.pacer().map_or(now, |p| p.reserve(now));
                 if at > now {
                     self.state = State::Paced(at);
+                    self.events
+                        .push_back(Event::Note(Note::Paced { until: at }));
                     return None;
                 }
             }
