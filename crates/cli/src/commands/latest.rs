@@ -7,7 +7,7 @@ use std::sync::Arc;
 use futures_util::StreamExt;
 use tcredis_core::response::Backup;
 use tcredis_core::time::BeijingTime;
-use tokio::sync::Semaphore;
+use tcredis_transport_hyper::fan_out::FanOut;
 
 use crate::backend::Api;
 use crate::commands::fetch::CONCURRENCY;
@@ -68,24 +68,24 @@ async fn newest_good(api: &dyn Api, plan: &Plan, target: Option<&str>) -> Found 
     Ok(None)
 }
 
-/// Runs the search for every target (bounded concurrency), results in the plan's order.
+/// Runs the search for every target on the transport's ordered fan-out, results in the plan's
+/// order.
 pub async fn find_all(api: Arc<dyn Api>, plan: Plan) -> Vec<Found> {
-    let permits = Arc::new(Semaphore::new(CONCURRENCY));
     let plan = Arc::new(plan);
-    let handles: Vec<_> = (0..plan.targets.len())
-        .map(|index| {
-            let (api, permits, plan) = (Arc::clone(&api), Arc::clone(&permits), Arc::clone(&plan));
-            tokio::spawn(async move {
-                let _permit = permits.acquire_owned().await;
-                newest_good(api.as_ref(), &plan, plan.targets[index].as_deref()).await
-            })
-        })
-        .collect();
-    let mut out = Vec::with_capacity(handles.len());
-    for h in handles {
+    let jobs = 0..plan.targets.len();
+    let lanes = FanOut::new(CONCURRENCY, 1).spawn(jobs, move |index, out| {
+        let (api, plan) = (Arc::clone(&api), Arc::clone(&plan));
+        async move {
+            let found = newest_good(api.as_ref(), &plan, plan.targets[index].as_deref()).await;
+            out.send(found).await;
+        }
+    });
+    let mut out = Vec::with_capacity(lanes.len());
+    for mut lane in lanes {
         out.push(
-            h.await
-                .unwrap_or_else(|e| Err(CliError::network(format!("internal task failed: {e}")))),
+            lane.recv()
+                .await
+                .unwrap_or_else(|| Err(CliError::network("internal task ended without a result"))),
         );
     }
     out
