@@ -5,10 +5,10 @@ use std::ffi::OsString;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use clap::builder::PossibleValuesParser;
+use clap::{ArgAction, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use tcredis_core::response::BackupStatus;
 use tcredis_transport_hyper::ResolveOverride;
-
-use clap::{ArgAction, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use crate::config::{
     CheckConfig, CommandConfig, Config, GlobalOptions, LatestConfig, ListConfig, ShellKind,
@@ -139,6 +139,7 @@ struct GlobalArgs {
         global = true,
         value_name = "N",
         allow_negative_numbers = true,
+        value_parser = |s: &str| int_in::<u32>(s, 0, u32::MAX.into()),
         help_heading = "Global options"
     )]
     max_retries: Option<u32>,
@@ -153,14 +154,15 @@ struct GlobalArgs {
         long,
         global = true,
         value_name = "UNIX",
+        value_parser = |s: &str| int_in::<i64>(s, 0, MAX_TIMESTAMP.into()),
         help_heading = "Global options"
     )]
     timestamp: Option<i64>,
     /// Diagnostics on stderr: -v requests and decisions, -vv attempts, retries and pacing waits, -vvv connections and signing stages.
     #[arg(short, long, global = true, action = ArgAction::Count, help_heading = "Global options")]
     verbose: u8,
-    /// Language of the API's messages.
-    #[arg(long, global = true, value_name = "LANG", value_parser = ["zh-CN", "en-US"], help_heading = "Global options")]
+    /// Language of the API's messages (sent as X-TC-Language; default zh-CN, as the official SDKs).
+    #[arg(long, global = true, value_name = "LANG", value_parser = PossibleValuesParser::new(tcredis_core::language::SUPPORTED), help_heading = "Global options")]
     language: Option<String>,
 }
 
@@ -250,14 +252,19 @@ struct ListArgs {
     #[arg(long, value_name = "DURATION", value_parser = parse_positive_duration)]
     since: Option<Duration>,
     /// The API's Limit, the page size, 1..=100: one page, or with --all the size of every page [default: 20, with --all 100].
-    #[arg(long, value_name = "N", value_parser = parse_limit, allow_negative_numbers = true)]
+    #[arg(long, value_name = "N", value_parser = |s: &str| int_in::<i64>(s, 1, 100), allow_negative_numbers = true)]
     limit: Option<i64>,
     /// The API's Offset, 0 or more: backups to skip (a single page).
-    #[arg(long, value_name = "N", value_parser = parse_offset, conflicts_with = "all", allow_negative_numbers = true)]
+    #[arg(long, value_name = "N", value_parser = |s: &str| int_in::<i64>(s, 0, i64::MAX.into()), conflicts_with = "all", allow_negative_numbers = true)]
     offset: Option<i64>,
     /// Fetch every page (Offset steps by --limit).
     #[arg(long)]
     all: bool,
+    /// With --all: stop with exit 4 once one listing (an instance, or the region, over one
+    /// 30-day window or the open window) passes N items, whatever the server's TotalCount
+    /// says; 0 = no cap.
+    #[arg(long, value_name = "N", requires = "all", default_value_t = crate::commands::plan::DEFAULT_LIST_MAX_ITEMS, value_parser = |s: &str| int_in::<u64>(s, 0, u64::MAX.into()))]
+    max_items: u64,
     /// Output format [default: table on a terminal, json otherwise].
     #[arg(long, short, value_name = "FORMAT", value_enum)]
     output: Option<OutputArg>,
@@ -301,31 +308,40 @@ struct CheckArgs {
     output: String,
 }
 
+/// The last second of year 9999 (UTC): the latest `--timestamp` that can be signed as a date.
+const MAX_TIMESTAMP: i64 = 253_402_300_799;
+
+/// An integer flag's value: the same message for every integer flag, whatever went wrong (not
+/// a number, past 64 bits, or outside the flag's own range). A range without a useful upper
+/// bound (`i64::MAX` or more) reads "of N or more", not a 19-digit number.
+fn int_in<T: TryFrom<i128>>(text: &str, min: i128, max: i128) -> Result<T, String> {
+    let range = if max >= i128::from(i64::MAX) {
+        format!("of {min} or more")
+    } else {
+        format!("from {min} to {max}")
+    };
+    let trimmed = text.trim();
+    let digits = trimmed.strip_prefix(['-', '+']).unwrap_or(trimmed);
+    let number = !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit());
+    let in_range = trimmed
+        .parse::<i128>()
+        .ok()
+        .filter(|v| (min..=max).contains(v))
+        .and_then(|v| T::try_from(v).ok());
+    match in_range {
+        Some(v) => Ok(v),
+        None if number => Err(format!(
+            "{text:?} is out of range; use a whole number {range}"
+        )),
+        None => Err(format!("{text:?} is not a whole number; use one {range}")),
+    }
+}
+
 /// A `--status` value: a name or its number, as core's [`BackupStatus`] reads them.
 fn parse_status(text: &str) -> Result<i64, String> {
     text.parse::<BackupStatus>()
         .map(BackupStatus::code)
         .map_err(|e| e.to_string())
-}
-
-/// `--limit`: the API's page size.
-fn parse_limit(text: &str) -> Result<i64, String> {
-    match text.trim().parse::<i64>() {
-        Ok(n) if (1..=100).contains(&n) => Ok(n),
-        _ => Err(format!(
-            "{text:?} is not a page size; use a number from 1 to 100"
-        )),
-    }
-}
-
-/// `--offset`: backups to skip.
-fn parse_offset(text: &str) -> Result<i64, String> {
-    match text.trim().parse::<i64>() {
-        Ok(n) if n >= 0 => Ok(n),
-        _ => Err(format!(
-            "{text:?} is not an offset; use 0 or a positive number of backups to skip"
-        )),
-    }
 }
 
 /// `--resolve HOST:PORT:ADDR`.
@@ -369,9 +385,11 @@ fn parse_rate(text: &str) -> Result<f64, String> {
 }
 
 fn parse_beijing(text: &str) -> Result<i64, String> {
-    tcredis_core::time::BeijingTime::parse(text.trim())
+    let unix = tcredis_core::time::BeijingTime::parse(text.trim())
         .map(|t| t.unix())
-        .map_err(|_| format!("{text:?} is not a time; use Beijing time (UTC+8) as YYYY-MM-DD HH:MM:SS, e.g. \"2026-06-01 02:00:00\""))
+        .map_err(|_| format!("{text:?} is not a time; use Beijing time (UTC+8) as YYYY-MM-DD HH:MM:SS, e.g. \"2026-06-01 02:00:00\""))?;
+    crate::time::earliest::check_begin_time(unix)?;
+    Ok(unix)
 }
 
 /// The clap command (for completions, the man page and help output). A subcommand's
@@ -473,6 +491,7 @@ fn into_config(cli: Cli) -> Result<Config, (&'static str, String)> {
                 limit: a.limit,
                 offset: a.offset,
                 all: a.all,
+                max_items: a.max_items,
                 output: a.output.map(Format::from),
                 query: a.query,
                 raw: a.raw,
@@ -598,11 +617,11 @@ mod tests {
             (&["backups", "list", "--limit", "101"][..], "--limit"),
             (
                 &["backups", "list", "--offset", "-1"][..],
-                "\"-1\" is not an offset; use 0 or a positive number",
+                "\"-1\" is out of range; use a whole number of 0 or more",
             ),
             (
                 &["backups", "list", "--limit", "0"][..],
-                "use a number from 1 to 100",
+                "use a whole number from 1 to 100",
             ),
             (
                 &["backups", "list", "--query", "@", "-o", "csv"][..],

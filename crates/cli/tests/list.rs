@@ -196,8 +196,8 @@ fn table_uses_names_and_human_sizes() {
             && lines[1].contains("537 B")
     );
     assert!(
-        lines[1].contains("tab here, newline here"),
-        "control characters flattened: {}",
+        lines[1].contains("tab\\there, newline\\nhere"),
+        "control characters shown as escapes: {}",
         lines[1]
     );
     assert!(lines[2].contains("exported") && lines[2].contains("auto"));
@@ -928,7 +928,9 @@ fn raw_query_output_and_query_with_a_non_json_format_is_refused() {
             "--raw",
         ],
     );
-    assert_eq!(one.stdout, "tab\there, newline\nhere\n");
+    // Unquoted, but a control character in the server's text is a visible escape: it cannot
+    // add a line (one item a line) or drive the terminal.
+    assert_eq!(one.stdout, "tab\\there, newline\\nhere\n");
     for format in ["csv", "tsv", "table"] {
         let out = run_seeded(
             &s,

@@ -32,7 +32,7 @@ fn bad_flags_exit_2_naming_the_flag_and_the_accepted_values() {
         ),
         (
             &["backups", "list", "--limit", "0"][..],
-            &["--limit", "a number from 1 to 100"][..],
+            &["--limit", "a whole number from 1 to 100"][..],
         ),
         (
             &["backups", "list", "--output", "xml"][..],
@@ -299,7 +299,7 @@ fn messages_say_what_is_accepted() {
     let offset = run(home.path(), &["backups", "list", "--offset", "-1"], &[]);
     offset.expect_code(2);
     assert!(
-        offset.stderr.contains("use 0 or a positive number")
+        offset.stderr.contains("use a whole number of 0 or more")
             && !offset.stderr.contains("9223372036854775807"),
         "{}",
         offset.stderr

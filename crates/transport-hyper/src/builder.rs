@@ -8,6 +8,8 @@ use std::time::Duration;
 use tcredis_core::credentials::Credentials;
 use tcredis_core::endpoint::{ConnectAddress, Endpoint};
 use tcredis_core::exchange::CallContext;
+use tcredis_core::language;
+use tcredis_core::pacer::Pacer;
 use tcredis_core::pagination::DriftPolicy;
 use tcredis_core::retry::{RetryBudget, RetryPolicy};
 
@@ -25,10 +27,18 @@ use crate::tls::{TlsSettings, client_config};
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Default per-attempt timeout (the official SDKs' 60 s).
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
-/// Default pacing rate, requests per second (the documented API limit).
-pub const DEFAULT_RATE_LIMIT: f64 = 20.0;
-/// Default retries after the first attempt.
-pub const DEFAULT_MAX_RETRIES: u32 = 4;
+/// Default pacing rate, requests per second (the documented API limit): core's
+/// [`Pacer::DEFAULT_RATE`].
+pub const DEFAULT_RATE_LIMIT: f64 = Pacer::DEFAULT_RATE;
+/// Default retries after the first attempt: core's [`RetryPolicy::DEFAULT_MAX_RETRIES`].
+pub const DEFAULT_MAX_RETRIES: u32 = RetryPolicy::DEFAULT_MAX_RETRIES;
+/// Default `X-TC-Language`, sent on every request as the official SDKs do: core's
+/// [`language::DEFAULT`].
+pub const DEFAULT_LANGUAGE: &str = language::DEFAULT;
+/// Default cap on one answer's body: 64 MiB. A full page of 100 backups is about 60 KiB, so
+/// this is a thousand times the largest real answer, and it keeps a hostile or broken server
+/// (an endless body, a `Content-Length` of 10 GB) from taking the client's memory.
+pub const DEFAULT_MAX_RESPONSE_BODY: usize = 64 * 1024 * 1024;
 
 /// Builds a [`Client`]. Start with [`Client::builder`].
 #[derive(Clone)]
@@ -56,6 +66,7 @@ pub struct ClientBuilder {
     drift_policy: DriftPolicy,
     clock_offset: i64,
     record_signing_stages: bool,
+    max_response_body: usize,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -83,7 +94,7 @@ impl Default for ClientBuilder {
             connect_to: None,
             resolve: Vec::new(),
             failover: true,
-            language: None,
+            language: Some(DEFAULT_LANGUAGE.to_owned()),
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
             deadline: None,
@@ -100,6 +111,7 @@ impl Default for ClientBuilder {
             drift_policy: DriftPolicy::default(),
             clock_offset: 0,
             record_signing_stages: false,
+            max_response_body: DEFAULT_MAX_RESPONSE_BODY,
         }
     }
 }
@@ -152,7 +164,8 @@ impl ClientBuilder {
         self.failover = on;
         self
     }
-    /// `X-TC-Language`: `zh-CN` or `en-US` (default: not sent; the server answers in zh-CN).
+    /// `X-TC-Language`: `zh-CN` or `en-US` (default [`DEFAULT_LANGUAGE`], `zh-CN`, as the
+    /// official SDKs send).
     pub fn language(mut self, l: impl Into<String>) -> Self {
         self.language = Some(l.into());
         self
@@ -240,6 +253,16 @@ impl ClientBuilder {
         self.record_signing_stages = on;
         self
     }
+    /// The most bytes one answer's body may have (default [`DEFAULT_MAX_RESPONSE_BODY`],
+    /// 64 MiB). A larger answer fails the attempt while it is read (as soon as its
+    /// `Content-Length` announces it, or once the bytes read pass the cap) with
+    /// [`Error::Transport`] of kind
+    /// [`BodyTooLarge`](crate::error::TransportErrorKind::BodyTooLarge), a network failure that
+    /// is not retried.
+    pub fn max_response_body(mut self, bytes: usize) -> Self {
+        self.max_response_body = bytes;
+        self
+    }
     /// Test hook: pretends the machine's clock is off by `seconds` (positive = ahead), to
     /// exercise clock-skew correction.
     pub fn clock_offset_for_tests(mut self, seconds: i64) -> Self {
@@ -278,7 +301,7 @@ impl ClientBuilder {
         if let Some(l) = self
             .language
             .as_deref()
-            .filter(|l| *l != "zh-CN" && *l != "en-US")
+            .filter(|l| !language::is_supported(l))
         {
             return Err(Error::config(format!(
                 "language {l:?} is not supported; use zh-CN or en-US"
@@ -317,6 +340,11 @@ impl ClientBuilder {
                 )));
             }
         }
+        if self.max_response_body == 0 {
+            return Err(Error::config(
+                "the response body limit must be greater than zero",
+            ));
+        }
         if self.deadline.is_some_and(|d| d.is_zero()) {
             return Err(Error::config("the deadline must be greater than zero"));
         }
@@ -328,14 +356,17 @@ impl ClientBuilder {
         .map_err(Error::config)?;
         let proxy = ProxyConfig::from_settings(self.proxy.as_deref(), &self.env)
             .map_err(|e| Error::config(e.to_string()))?;
-        let stack = HttpStack::new(ConnectorSettings {
-            connect_to,
-            resolve: self.resolve,
-            proxy,
-            tls: tls.config,
-            roots: tls.roots,
-            connect_timeout: self.connect_timeout,
-        });
+        let stack = HttpStack::new(
+            ConnectorSettings {
+                connect_to,
+                resolve: self.resolve,
+                proxy,
+                tls: tls.config,
+                roots: tls.roots,
+                connect_timeout: self.connect_timeout,
+            },
+            self.max_response_body,
+        );
         let seed = self.random_seed.unwrap_or_else(|| {
             std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)

@@ -197,7 +197,10 @@ fn tls_failure(host: &str, port: u16, e: &io::Error, roots: &str) -> String {
     let plain = text.contains("InvalidContentType") || text.contains("corrupt message");
     let certificate = text.contains("certificate") || text.contains("Certificate");
     if certificate {
-        format!("TLS handshake with {host} failed: {text}; trusted roots: {roots}")
+        format!(
+            "{}; trusted roots: {roots}",
+            crate::tls::explain_handshake_error(e, host)
+        )
     } else if plain {
         format!(
             "TLS handshake with {host}:{port} failed: the server did not answer in TLS ({text}); \
@@ -205,7 +208,7 @@ fn tls_failure(host: &str, port: u16, e: &io::Error, roots: &str) -> String {
             authority_host(host)
         )
     } else {
-        format!("TLS handshake with {host} failed: {text}")
+        crate::tls::explain_handshake_error(e, host)
     }
 }
 

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use crate::backend::Api;
 use crate::commands::fetch::{self, Event};
-use crate::commands::plan::{ALL_LIMIT, Filters, Paging, Plan, Search};
+use crate::commands::plan::{ALL_LIMIT, Filters, ItemCap, Paging, Plan, Search};
 use crate::config::{ListConfig, TimeSpec};
 use crate::exit::{Outcome, report_instance};
 use crate::output::Emit;
@@ -55,6 +55,10 @@ pub fn plan(cfg: &ListConfig, now: i64) -> Plan {
             ALL_LIMIT
         },
         search: Search::EveryWindow,
+        item_cap: match cfg.max_items {
+            0 => ItemCap::Unlimited,
+            n => ItemCap::PerListing(n),
+        },
     }
 }
 
@@ -181,6 +185,7 @@ mod tests {
             paging: Paging::All,
             all_limit: ALL_LIMIT,
             search: Search::EveryWindow,
+            item_cap: ItemCap::Unlimited,
         }
     }
 

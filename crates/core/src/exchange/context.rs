@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use super::failover::Failover;
+use super::lock;
 use crate::endpoint::Endpoint;
 use crate::pacer::Pacer;
 use crate::random::SplitMix64;
@@ -15,8 +16,8 @@ use crate::sign::tc3::SigningKeyCache;
 use crate::skew::SkewEstimator;
 
 /// The language sent as `X-TC-Language` unless configured otherwise (the official SDKs send
-/// `zh-CN` by default).
-pub const DEFAULT_LANGUAGE: &str = "zh-CN";
+/// `zh-CN` by default): [`crate::language::DEFAULT`].
+pub const DEFAULT_LANGUAGE: &str = crate::language::DEFAULT;
 
 /// The largest clock correction accepted from a server's `Date` header, in seconds (7 days).
 /// A `Date` further away than this is ignored (and reported as
@@ -25,10 +26,6 @@ pub const DEFAULT_LANGUAGE: &str = "zh-CN";
 /// battery: a client clock three days behind is corrected, see the transport's
 /// `reliability_clock` test) while a `Date` of year 0 or 9999 is refused.
 pub const MAX_PLAUSIBLE_SKEW_SECONDS: i64 = 7 * 24 * 60 * 60;
-
-pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
-}
 
 /// A pacer shared by every machine of one client (and by clones of the handle): each request
 /// books a distinct slot, so concurrent calls together respect the rate.

@@ -12,7 +12,7 @@
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use super::context::lock;
+use super::lock;
 use crate::endpoint::Endpoint;
 use crate::retry::TransportFailure;
 

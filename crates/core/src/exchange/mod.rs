@@ -72,6 +72,12 @@ use crate::endpoint::Endpoint;
 use crate::error::{ApiError, ResponseError};
 use crate::retry::{AttemptOutcome, GiveUpReason, RetryDecision, RetryState, TransportFailure};
 
+/// Locks a mutex of the shared context, a poisoned one included (its state is plain data that
+/// a panic elsewhere cannot leave half-written in a way that matters here).
+pub(crate) fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
     /// Ready to book a pacer slot and send.
@@ -378,7 +384,7 @@ impl<A: Action> Exchange<A> {
     /// The server-minus-local offset from the answer's `Date`, when it has a plausible one.
     fn date_offset(&mut self, headers: &http::HeaderMap) -> Option<i64> {
         let date = headers.get(http::header::DATE)?.to_str().ok()?;
-        let server = crate::skew::parse_http_date(date).ok()?;
+        let server = crate::time::http_date::parse(date).ok()?;
         let offset = crate::skew::estimate_offset(self.signed_at_local, server);
         if offset.unsigned_abs() > MAX_PLAUSIBLE_SKEW_SECONDS.unsigned_abs() {
             self.events

@@ -260,7 +260,7 @@ pub(crate) fn parse_backup(value: &Value, path: &str) -> Result<SeedBackup, Seed
         known_region(region, &format!("{path}.Region"))?;
     }
     if let Some(start) = &fields.start_time
-        && crate::civil::parse_beijing(start).is_none()
+        && tcredis_core::time::BeijingTime::parse(start).is_err()
     {
         return Err(SeedError::new(
             format!("{path}.StartTime"),
@@ -272,7 +272,7 @@ pub(crate) fn parse_backup(value: &Value, path: &str) -> Result<SeedBackup, Seed
 
 /// A region the mock serves (else every request for it would be `UnsupportedRegion`).
 fn known_region(region: &str, path: &str) -> Result<(), SeedError> {
-    if crate::regions::is_known(region) {
+    if tcredis_core::endpoint::is_known_region(region) {
         Ok(())
     } else {
         Err(SeedError::new(

@@ -24,30 +24,32 @@ use std::fmt;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use tcredis_core::credentials::locate::{self, CredentialLocations, SYSTEM_CREDENTIALS_FILE};
+
 use super::cvm::CvmRoleProvider;
 use super::env::EnvProvider;
 use super::fetch::FetchSettings;
 use super::files::{ProfileData, permission_warning};
-use super::profile_file::{IniLookup, ProfileFileProvider, SYSTEM_CREDENTIALS_FILE, pair_from};
+use super::profile_file::{IniLookup, ProfileFileProvider, pair_from};
 use super::static_provider::StaticProvider;
 use super::sts::{StsAssumeRoleProvider, WebIdentityProvider};
-use super::tccli::{LoginProvider, TccliProfileProvider};
+use super::tccli::{LoginProvider, TccliProfileProvider, source_name};
 use super::{CredentialsError, SharedProvider};
 
 /// The variable naming the CVM role to use (the Terraform provider's name); setting it asks
 /// for the CVM role and skips the metadata call that lists the bound role.
 pub const CAM_ROLE_NAME_VAR: &str = "TENCENTCLOUD_CAM_ROLE_NAME";
-/// The profile variable of the Terraform provider (read after `TCCLI_PROFILE`).
-pub const PROFILE_VAR: &str = "TENCENTCLOUD_PROFILE";
 
 /// Inputs of the chain. Nothing is read from the process environment.
 #[derive(Clone)]
 pub struct ChainConfig {
     /// Environment snapshot.
     pub env: HashMap<String, String>,
-    /// Home directory (`~`).
+    /// Home directory (`~`); an empty path means there is none (no home file is read, never
+    /// one relative to the working directory).
     pub home: PathBuf,
-    /// `--profile`; when `None`, `TCCLI_PROFILE`, then `TENCENTCLOUD_PROFILE` from `env`.
+    /// `--profile`; when `None`, `TCCLI_PROFILE`, then `TENCENTCLOUD_PROFILE` from `env`
+    /// (trimmed; blank is unset): core's `locate` rule.
     pub profile: Option<String>,
     /// `--use-cvm-role`.
     pub use_cvm_role: bool,
@@ -104,18 +106,14 @@ impl ChainConfig {
             .map(str::to_owned)
     }
 
-    /// The profile the files are read for and where its name came from: `profile`, else
-    /// `TCCLI_PROFILE`, else `TENCENTCLOUD_PROFILE`; `None` when none names one.
-    pub fn selected_profile(&self) -> Option<(String, &'static str)> {
-        if let Some(p) = &self.profile {
-            return Some((p.clone(), "--profile"));
-        }
-        [
-            ("TCCLI_PROFILE", "env TCCLI_PROFILE"),
-            (PROFILE_VAR, "env TENCENTCLOUD_PROFILE"),
-        ]
-        .into_iter()
-        .find_map(|(name, source)| self.var(name).map(|p| (p, source)))
+    /// Where the profile and its files are: core's rule, shared with the CLI's `config show`.
+    fn locate(&self) -> CredentialLocations {
+        locate::locate(
+            &self.env,
+            Some(&self.home),
+            self.profile.as_deref(),
+            &self.system_credentials_file,
+        )
     }
 }
 
@@ -215,16 +213,13 @@ impl DefaultChain {
     /// contacted at the first `provide`.
     pub fn resolve(config: &ChainConfig) -> Result<ResolvedCredentials, CredentialsError> {
         let mut steps = Vec::new();
-        let selected = config.selected_profile();
-        let profile = selected
-            .as_ref()
-            .map_or_else(|| "default".to_owned(), |(p, _)| p.clone());
-        let tccli = TccliProfileProvider::lookup(&config.home, &profile)?;
+        let located = config.locate();
+        let tccli = TccliProfileProvider::lookup(&located)?;
 
         if let Some(resolved) = Self::cvm_role(config, tccli.as_ref(), &mut steps) {
             return Ok(resolved);
         }
-        let base = Self::base_pair(config, selected.as_ref(), &profile, tccli, &mut steps)?;
+        let base = Self::base_pair(config, &located, tccli, &mut steps)?;
         let role = Self::role(config, base.as_ref())?;
         match base {
             Some(base) => Ok(Self::assume_role(config, base, role, steps)),
@@ -285,16 +280,19 @@ impl DefaultChain {
     /// Step 2: the base pair (environment, INI file, tccli file).
     fn base_pair(
         config: &ChainConfig,
-        selected: Option<&(String, &'static str)>,
-        profile: &str,
+        located: &CredentialLocations,
         tccli: Option<(PathBuf, ProfileData)>,
         steps: &mut Vec<ChainStep>,
     ) -> Result<Option<Base>, CredentialsError> {
+        let profile = located.profile().name();
         let env_source = "env TENCENTCLOUD_SECRET_ID/TENCENTCLOUD_SECRET_KEY";
-        if let Some((_, from)) = selected {
+        if located.profile().is_named() {
             steps.push(ChainStep::new(
                 env_source,
-                StepOutcome::Skipped(format!("profile {profile:?} selected ({from})")),
+                StepOutcome::Skipped(format!(
+                    "profile {profile:?} selected ({})",
+                    located.profile().origin()
+                )),
             ));
         } else if let Some(c) = EnvProvider::read(&config.env)? {
             steps.push(ChainStep::new(env_source, StepOutcome::Used));
@@ -309,12 +307,7 @@ impl DefaultChain {
                 StepOutcome::NotFound("not set".into()),
             ));
         }
-        let lookup = ProfileFileProvider::lookup(
-            &config.env,
-            &config.home,
-            &config.system_credentials_file,
-            profile,
-        )?;
+        let lookup = ProfileFileProvider::lookup(located.ini(), profile)?;
         match lookup {
             IniLookup {
                 path: Some(path),
@@ -337,24 +330,21 @@ impl DefaultChain {
                 StepOutcome::NotFound("no such section".into()),
             )),
             IniLookup { path: None, .. } => {
-                let names = ProfileFileProvider::candidates(
-                    &config.env,
-                    &config.home,
-                    &config.system_credentials_file,
-                )?
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect::<Vec<_>>()
-                .join(", ");
+                let names = located
+                    .ini()
+                    .candidates()
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ");
                 steps.push(ChainStep::new(
                     format!("INI file [{profile}] ({names})"),
                     StepOutcome::NotFound("no file exists".into()),
                 ));
             }
         }
-        let path = TccliProfileProvider::credential_path(&config.home, profile);
-        let source = path.display().to_string();
-        let Some((_, data)) = tccli else {
+        let source = source_name(located);
+        let Some((path, data)) = tccli else {
             steps.push(ChainStep::new(
                 source,
                 StepOutcome::NotFound("no such file".into()),
@@ -667,5 +657,44 @@ mod tests {
         let e =
             DefaultChain::resolve(&config(&h, &[("TENCENTCLOUD_SECRET_ID", "AKID")])).unwrap_err();
         assert!(matches!(e, CredentialsError::Invalid { .. }));
+    }
+
+    /// With `HOME` unset the CLI passes an empty home: no file relative to the working
+    /// directory may be read (core's `locate` rule, shared with `config show`).
+    #[test]
+    fn an_empty_home_reads_no_relative_path() {
+        let h = home("nohome");
+        let mut c = config(&h, &[]);
+        c.home = PathBuf::new();
+        let text = DefaultChain::resolve(&c).unwrap_err().to_string();
+        assert!(!text.contains("(.tencentcloud/credentials"), "{text}");
+        assert!(!text.contains(" .tccli/"), "{text}");
+        assert!(
+            text.contains("~/.tccli/default.credential (no home directory)"),
+            "{text}"
+        );
+    }
+
+    /// A blank `TCCLI_PROFILE` is no profile (the env pair is used), a padded one is trimmed.
+    #[tokio::test]
+    async fn a_blank_profile_variable_is_unset() {
+        let h = home("blankprofile");
+        let r = DefaultChain::resolve(&config(
+            &h,
+            &[ENV_PAIR[0], ENV_PAIR[1], ("TCCLI_PROFILE", "  ")],
+        ))
+        .unwrap();
+        assert_eq!(r.provider.provide().await.unwrap().secret_id(), "AKIDenv");
+        std::fs::write(
+            h.join(".tccli/work.credential"),
+            r#"{"secretId":"AKIDwork","secretKey":"w"}"#,
+        )
+        .unwrap();
+        let r = DefaultChain::resolve(&config(
+            &h,
+            &[ENV_PAIR[0], ENV_PAIR[1], ("TCCLI_PROFILE", " work ")],
+        ))
+        .unwrap();
+        assert_eq!(r.provider.provide().await.unwrap().secret_id(), "AKIDwork");
     }
 }

@@ -44,21 +44,21 @@ impl std::fmt::Debug for ProfileData {
     }
 }
 
-/// Reads a file as UTF-8: `Ok(None)` when it does not exist.
+/// Reads a credentials file as UTF-8 (a regular file of at most
+/// [`MAX_CREDENTIALS_FILE_BYTES`](tcredis_files::MAX_CREDENTIALS_FILE_BYTES), through the one
+/// bounded reader): `Ok(None)` when it does not exist. (A file others can read is reported
+/// by the chain, for the file that supplied the credentials: [`permission_warning`].)
 pub(crate) fn read_secret_file(path: &Path) -> Result<Option<String>, CredentialsError> {
-    let text = match std::fs::read(path) {
-        Ok(bytes) => bytes,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => {
-            return Err(CredentialsError::invalid(
-                path.display().to_string(),
-                format!("cannot be read: {e}"),
-            ));
-        }
-    };
-    String::from_utf8(text)
-        .map(Some)
-        .map_err(|_| CredentialsError::invalid(path.display().to_string(), "is not valid UTF-8"))
+    tcredis_files::read_optional_text(path, tcredis_files::MAX_CREDENTIALS_FILE_BYTES)
+        .map_err(|e| CredentialsError::invalid(path.display().to_string(), e.reason()))
+}
+
+/// Reads a tccli `<profile>.configure` file (at most
+/// [`MAX_CONFIG_FILE_BYTES`](tcredis_files::MAX_CONFIG_FILE_BYTES)): `Ok(None)` when it does
+/// not exist.
+pub(crate) fn read_config_file(path: &Path) -> Result<Option<String>, CredentialsError> {
+    tcredis_files::read_optional_text(path, tcredis_files::MAX_CONFIG_FILE_BYTES)
+        .map_err(|e| CredentialsError::invalid(path.display().to_string(), e.reason()))
 }
 
 /// The warning for a credentials file with group or world permission bits (what to run to fix
