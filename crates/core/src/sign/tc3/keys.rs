@@ -51,7 +51,7 @@ impl fmt::Debug for SigningKey {
     }
 }
 
-fn new_mac(key: &[u8]) -> HmacSha256 {
+pub(super) fn new_mac(key: &[u8]) -> HmacSha256 {
     // HMAC accepts keys of any length; this never fails.
     match HmacSha256::new_from_slice(key) {
         Ok(mac) => mac,
