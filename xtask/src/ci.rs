@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use crate::outcome::Outcome;
 use crate::run::Context;
-use crate::{Options, bench, codegen, fuzz, interop, public_api, secrets};
+use crate::{Options, bench, codegen, fuzz, interop, promtool, public_api, secrets};
 
 /// How a stage runs: with the shared context and the command-line options.
 type StageFn = Box<dyn Fn(&Context, Options) -> Outcome>;
@@ -51,6 +51,11 @@ fn stages(options: Options) -> Vec<Stage> {
             ],
             &[],
         ),
+        // Before `test`: it installs Debian's prometheus package, which tests may start.
+        Stage {
+            name: "promtool",
+            run: Box::new(|ctx, _| promtool::run(ctx)),
+        },
         Stage {
             name: "test",
             run: Box::new(|ctx, _| {
@@ -118,7 +123,11 @@ fn stages(options: Options) -> Vec<Stage> {
     if options.long {
         // Right after `test`, so the gate's order stays: build and unit tests, then the long
         // forms, then docs and the outside-world stages.
-        stages.insert(3, cargo_stage("long tests", LONG_TESTS, &[]));
+        let after_test = stages
+            .iter()
+            .position(|s| s.name == "test")
+            .map_or(stages.len(), |i| i + 1);
+        stages.insert(after_test, cargo_stage("long tests", LONG_TESTS, &[]));
     }
     stages
 }
@@ -295,7 +304,10 @@ mod tests {
         };
         assert!(!names(false).contains(&"long tests"));
         let long = names(true);
-        assert_eq!(&long[..4], ["fmt", "clippy", "test", "long tests"]);
+        assert_eq!(
+            &long[..5],
+            ["fmt", "clippy", "promtool", "test", "long tests"]
+        );
     }
 
     #[test]

@@ -12,8 +12,23 @@ use crate::exit::{CliError, Failure, Outcome};
 use crate::time::now::{NOW_ENV, Now};
 use crate::{backend, dry_run, output};
 
+/// The argument `cargo xtask codegen` runs the binary with (`tcredis __generate-docs DIR`):
+/// handled before the command line is parsed, so it is no subcommand (absent from help, usage
+/// errors and completions).
+const GENERATE_DOCS: &str = "__generate-docs";
+
 /// Runs the program over `argv` and the process environment; returns the exit code.
 pub fn main(argv: Vec<std::ffi::OsString>) -> u8 {
+    if argv.get(1).is_some_and(|a| a == GENERATE_DOCS) {
+        let Some(dir) = argv.get(2).filter(|_| argv.len() == 3) else {
+            crate::exit::stderr_line(format_args!("usage: tcredis {GENERATE_DOCS} DIR"));
+            return Outcome::Usage.code();
+        };
+        return match crate::docs_gen::generate(std::path::Path::new(dir)) {
+            Ok(()) => Outcome::Success.code(),
+            Err(e) => Failure::Io(e).report(),
+        };
+    }
     let config = match crate::args::parse(argv) {
         Ok(c) => c,
         Err(e) => {
@@ -30,9 +45,6 @@ pub fn main(argv: Vec<std::ffi::OsString>) -> u8 {
                 .map(|()| Outcome::Success)
                 .map_err(Failure::Io)
         }
-        CommandConfig::GenerateDocs(dir) => crate::docs_gen::generate(dir)
-            .map(|()| Outcome::Success)
-            .map_err(Failure::Io),
         _ => run_on_runtime(config, env),
     };
     match result {
@@ -86,7 +98,10 @@ async fn run(config: Config, env: Environment) -> Result<Outcome, Failure> {
     let mut settings = settings::resolve(&config.global, &env)?;
     let now = Now::resolve(env.get(NOW_ENV)).map_err(CliError::usage)?;
     // Before anything is planned (a dry run included): a window reaching before 2015 is a typo.
-    crate::time::earliest::check(&config.command, now.unix).map_err(CliError::usage)?;
+    config
+        .command
+        .check_earliest(now.unix)
+        .map_err(CliError::usage)?;
     let is_config_show = config.command == CommandConfig::ConfigShow;
     // For --mock: the in-process mock, alive until the command ends. The client's rate limit
     // stays as configured (on by default), as against the real API.
@@ -109,11 +124,14 @@ async fn run(config: Config, env: Environment) -> Result<Outcome, Failure> {
         return Ok(Outcome::Success);
     };
     let provider = credentials.into_provider()?;
+    let client = backend::client::build(&settings, provider, &env, config.global.verbose)?;
+    planned.warn_about_requests();
     if config.global.dry_run {
-        return dry_run::print(&config.global, &settings, provider.as_ref(), planned.plan()).await;
+        return dry_run::print(&config.global, &client, planned.plan()).await;
     }
-    let api = backend::connect(&settings, provider, &env)?;
-    planned.run(api, now.unix).await
+    planned
+        .run(backend::connect(&settings, client), now.unix)
+        .await
 }
 
 #[cfg(test)]

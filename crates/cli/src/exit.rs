@@ -134,7 +134,7 @@ impl Failure {
 pub fn report_instance(target: Option<&str>, e: &CliError) {
     match target {
         Some(id) => {
-            let id = crate::output::terminal::escape(id, crate::output::terminal::MAX_FIELD_CHARS);
+            let id = crate::terminal::escape(id, crate::terminal::MAX_FIELD_CHARS);
             stderr_line(format_args!("tcredis: {id}: {e}"))
         }
         None => stderr_line(format_args!("tcredis: {e}")),

@@ -28,8 +28,8 @@ runner = Runner("tccli")
 CHILD_ENV = {k: v for k, v in os.environ.items() if k.lower() not in ("https_proxy", "http_proxy", "all_proxy", "no_proxy")}
 
 
-def tccli(*args, region=REGION):
-    cmd = [TCCLI, "redis", "DescribeInstanceBackups", "--endpoint", URL, "--region", region, *args]
+def tccli(*args, region=REGION, action="DescribeInstanceBackups"):
+    cmd = [TCCLI, "redis", action, "--endpoint", URL, "--region", region, *args]
     proc = subprocess.run(cmd, capture_output=True, timeout=60, stdin=subprocess.DEVNULL, env=CHILD_ENV)
     stdout = proc.stdout.decode("utf-8")
     stderr = proc.stderr.decode("utf-8", "replace")
@@ -37,6 +37,14 @@ def tccli(*args, region=REGION):
     with open(os.path.join(SCAN_DIR, "interop-tccli-tool-output.log"), "a", encoding="utf-8") as log:
         log.write("$ tccli %s\n[exit %d]\n--- stdout\n%s--- stderr\n%s\n" % (" ".join(args), proc.returncode, stdout, stderr))
     return proc.returncode, stdout, stderr
+
+
+@runner.case
+def describe_auto_backup_config_of_the_scheduled_instance():
+    _, data = ok_json("--InstanceId", "crs-interop05", region="ap-chengdu", action="DescribeAutoBackupConfig")
+    check_eq(data["TimePeriod"], "02:00-03:00", "TimePeriod")
+    check_eq(len(data["WeekDays"]), 7, "WeekDays")
+    check_eq(data["BackupStorageDays"], 3, "BackupStorageDays")
 
 
 def ok_json(*args, **kw):

@@ -104,6 +104,7 @@ pub async fn run(
     emit: &mut dyn Emit,
 ) -> Result<Outcome, std::io::Error> {
     let found = find_all(api, plan).await;
+    let every_one_failed = found.iter().all(Result::is_err);
     let mut outcome = Outcome::Success;
     let mut count = 0;
     for (id, result) in cfg.instance_ids.iter().zip(found) {
@@ -125,6 +126,9 @@ pub async fn run(
             }
         }
     }
-    emit.finish(count)?;
+    // Nothing on stdout when no instance could be searched: no document claiming zero.
+    if !every_one_failed {
+        emit.finish(count)?;
+    }
     Ok(outcome)
 }

@@ -1,11 +1,10 @@
 //! The backups commands: `list`, `latest` and `check`. Each is a plan, decided from its
 //! configuration and now before any request ([`plan::Plan`]: what `--dry-run` prints), and a
 //! run that carries the plan out and writes its output through [`crate::output`]. The fan-out
-//! over instances and windows they share is [`fetch`] (and [`lanes`], the writer's side).
+//! over instances and windows they share is [`fetch`].
 
 pub mod check;
 pub mod fetch;
-pub mod lanes;
 pub mod latest;
 pub mod list;
 pub mod plan;
@@ -48,19 +47,52 @@ impl<'c> Planned<'c> {
         }
     }
 
+    /// `-v`: how the plan will be carried out.
+    fn trace_strategy(&self) {
+        let plan = self.plan();
+        if plan.windows.len() > 1 {
+            tracing::info!(
+                windows = plan.windows.len(),
+                "the time window is longer than the API's 30 days: split into windows of at most 30 days, newest first"
+            );
+        }
+        tracing::info!(
+            targets = plan.targets.len(),
+            concurrency = fetch::CONCURRENCY.min(plan.targets.len()),
+            paging = ?plan.paging,
+            page_size = plan.all_limit,
+            search = ?plan.search,
+            "plan"
+        );
+    }
+
+    /// Prints the core's validation warnings for the plan's requests (an Offset that is not a
+    /// multiple of Limit, Status values only older documentation lists) on stderr, each once.
+    pub fn warn_about_requests(&self) {
+        for w in self.plan().warnings() {
+            crate::exit::stderr_line(format_args!("tcredis: warning: {w}"));
+        }
+    }
+
     /// Carries the plan out against `api`, writing to stdout; the outcome decides the exit
     /// code. `now` is the instant the plan was made at (ages are measured from it).
     pub async fn run(self, api: Arc<dyn Api>, now: i64) -> Result<Outcome, Failure> {
         let stdout_tty = std::io::stdout().is_terminal();
+        self.trace_strategy();
         match self {
             Self::List(cfg, plan) => {
                 let mut emit =
-                    output::stdout_emitter(cfg.output, cfg.query.as_deref(), stdout_tty)?;
-                Ok(list::run(api, plan, emit.as_mut()).await?)
+                    output::stdout_emitter(cfg.output, cfg.query.as_deref(), cfg.raw, stdout_tty)?;
+                let listed = list::run(api, plan.clone(), emit.as_mut()).await?;
+                drop(emit);
+                if stdout_tty && let Some(hint) = list::more_hint(&listed, &plan) {
+                    crate::exit::stderr_line(format_args!("{hint}"));
+                }
+                Ok(listed.outcome)
             }
             Self::Latest(cfg, plan) => {
                 let mut emit =
-                    output::stdout_emitter(cfg.output, cfg.query.as_deref(), stdout_tty)?;
+                    output::stdout_emitter(cfg.output, cfg.query.as_deref(), cfg.raw, stdout_tty)?;
                 Ok(latest::run(api, plan, cfg, emit.as_mut()).await?)
             }
             Self::Check(cfg, plan) => {

@@ -6,7 +6,7 @@ use std::io::Write;
 use tcredis_core::response::Backup;
 
 use crate::exit::{CliError, Outcome, report_instance};
-use crate::output::terminal;
+use crate::terminal;
 use crate::time::duration::format_compact;
 
 /// One instance's verdict.

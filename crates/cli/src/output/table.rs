@@ -5,7 +5,8 @@ use std::io::{self, Write};
 use tcredis_core::response::{Backup, BackupType};
 use unicode_width::UnicodeWidthStr;
 
-use super::{Emit, terminal};
+use super::Emit;
+use crate::terminal;
 
 const HEADER: [&str; 9] = [
     "INSTANCE",

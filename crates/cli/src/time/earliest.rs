@@ -6,8 +6,6 @@
 
 use tcredis_core::time::BeijingTime;
 
-use crate::config::{CommandConfig, TimeSpec};
-
 /// 2015-01-01 00:00:00 UTC+8, in Unix seconds.
 pub const EARLIEST_UNIX: i64 = 1_420_041_600;
 
@@ -31,7 +29,9 @@ fn check_begin(flag: &str, given: &str, begin: i64, now: i64) -> Result<(), Stri
     ))
 }
 
-fn reach(flag: &str, d: std::time::Duration, now: i64) -> Result<(), String> {
+/// Refuses a window of length `d` ending at `now` that starts before [`EARLIEST_UNIX`]; `flag`
+/// names the option that asked for it.
+pub fn reach(flag: &str, d: std::time::Duration, now: i64) -> Result<(), String> {
     let secs = i64::try_from(d.as_secs()).unwrap_or(i64::MAX);
     check_begin(
         flag,
@@ -39,20 +39,6 @@ fn reach(flag: &str, d: std::time::Duration, now: i64) -> Result<(), String> {
         now.saturating_sub(secs),
         now,
     )
-}
-
-/// Checks every window a command would search against [`EARLIEST_UNIX`].
-pub fn check(command: &CommandConfig, now: i64) -> Result<(), String> {
-    match command {
-        CommandConfig::List(cfg) => match cfg.time {
-            TimeSpec::Since(d) => reach("--since", d, now),
-            // `--begin-time` is checked when it is parsed.
-            TimeSpec::Absolute { .. } => Ok(()),
-        },
-        CommandConfig::Latest(cfg) => reach("--lookback", cfg.lookback, now),
-        CommandConfig::Check(cfg) => reach("--max-age", cfg.max_age, now),
-        _ => Ok(()),
-    }
 }
 
 /// Refuses a `--begin-time` before [`EARLIEST_UNIX`] (at parse time: no clock needed).

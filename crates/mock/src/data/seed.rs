@@ -7,6 +7,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 use tcredis_core::response::{Field, FieldKind, RedisBackupSet};
 
+use super::auto_backup::{self, AutoBackupConfig};
 use super::backup::SeedBackup;
 
 /// Data to serve: instances, each with its backups.
@@ -22,6 +23,8 @@ pub struct SeedInstance {
     pub(crate) instance_name: String,
     pub(crate) region: String,
     pub(crate) backups: Vec<SeedBackup>,
+    /// The backup schedule (`AutoBackupConfig`), if any: it drives the backup lifecycle.
+    pub(crate) auto_backup: Option<AutoBackupConfig>,
 }
 
 impl SeedInstance {
@@ -36,6 +39,7 @@ impl SeedInstance {
             instance_name: instance_name.into(),
             region: region.into(),
             backups: Vec::new(),
+            auto_backup: None,
         }
     }
     /// Adds a backup; InstanceId, InstanceName and Region are inherited when the backup has none.
@@ -59,6 +63,16 @@ impl SeedInstance {
     pub fn backups(&self) -> &[SeedBackup] {
         &self.backups
     }
+    /// Gives the instance a backup schedule (its `DescribeAutoBackupConfig` answer); the
+    /// mock clock then adds a backup for each scheduled slot it passes.
+    pub fn auto_backup(mut self, config: AutoBackupConfig) -> Self {
+        self.auto_backup = Some(config);
+        self
+    }
+    /// The backup schedule, if any.
+    pub fn auto_backup_config(&self) -> Option<&AutoBackupConfig> {
+        self.auto_backup.as_ref()
+    }
 }
 
 /// A seed that could not be read: what was wrong and where (a JSON path such as
@@ -70,7 +84,7 @@ pub struct SeedError {
 }
 
 impl SeedError {
-    fn new(path: impl Into<String>, problem: impl Into<String>) -> Self {
+    pub(crate) fn new(path: impl Into<String>, problem: impl Into<String>) -> Self {
         Self {
             path: path.into(),
             problem: problem.into(),
@@ -201,11 +215,15 @@ fn parse_instance(value: &Value, path: &str) -> Result<SeedInstance, SeedError> 
             )),
         }
     };
-    let mut instance = SeedInstance::new(
+    let (id, name, region) = (
         required("InstanceId")?,
         required("InstanceName")?,
         required("Region")?,
     );
+    known_region(&region, &format!("{path}.Region"))?;
+    let mut instance = SeedInstance::new(id, name, region);
+    instance.auto_backup =
+        auto_backup::parse(object, path).map_err(|e| SeedError::new(e.path, e.problem))?;
     match object.get("Backups") {
         None | Some(Value::Null) => {}
         Some(Value::Array(backups)) => {
@@ -254,12 +272,46 @@ pub(crate) fn parse_backup(value: &Value, path: &str) -> Result<SeedBackup, Seed
     }
     let fields = RedisBackupSet::deserialize(value)
         .map_err(|e| SeedError::new(path, format!("not a backup: {e}")))?;
+    if let Some(region) = &fields.region {
+        known_region(region, &format!("{path}.Region"))?;
+    }
+    if let Some(start) = &fields.start_time
+        && tcredis_core::time::BeijingTime::parse(start).is_err()
+    {
+        return Err(SeedError::new(
+            format!("{path}.StartTime"),
+            format!("{start:?} is not a Beijing time YYYY-MM-DD HH:MM:SS (listing order needs it)"),
+        ));
+    }
     Ok(SeedBackup { fields, extra })
+}
+
+/// A region the mock serves (else every request for it would be `UnsupportedRegion`).
+fn known_region(region: &str, path: &str) -> Result<(), SeedError> {
+    if tcredis_core::endpoint::is_known_region(region) {
+        Ok(())
+    } else {
+        Err(SeedError::new(
+            path,
+            format!("{region:?} is not a region the mock knows (see docs/mock.md, Data)"),
+        ))
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unknown_regions_and_unreadable_start_times_name_their_path() {
+        let err = Seed::from_json(br#"{"instances":[{"InstanceId":"crs-1","InstanceName":"a","Region":"ap-nowhere","Backups":[]}]}"#).unwrap_err();
+        assert_eq!(err.path(), "instances[0].Region");
+        let err = Seed::from_json(br#"{"instances":[{"InstanceId":"crs-1","InstanceName":"a","Region":"ap-guangzhou","Backups":[{"BackupId":"b","StartTime":"yesterday"}]}]}"#).unwrap_err();
+        assert_eq!(err.path(), "instances[0].Backups[0].StartTime");
+        assert!(err.to_string().contains("YYYY-MM-DD HH:MM:SS"), "{err}");
+        let err = Seed::from_json(br#"{"instances":[{"InstanceId":"crs-1","InstanceName":"a","Region":"ap-guangzhou","Backups":[{"BackupId":"b","Region":"mars-1"}]}]}"#).unwrap_err();
+        assert_eq!(err.path(), "instances[0].Backups[0].Region");
+    }
 
     #[test]
     fn wrong_types_name_the_field_path() {
