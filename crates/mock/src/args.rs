@@ -137,7 +137,7 @@ fn parse_backups(text: &str) -> Result<(u64, u64), String> {
         Some((n, i)) => (n, Some(i)),
         None => (text, None),
     };
-    let n: u64 = n.parse().map_err(|_| bad())?;
+    let n: u64 = n.parse().ok().filter(|n| *n > 0).ok_or_else(bad)?;
     let instances: u64 = match instances {
         Some(i) => i.parse().ok().filter(|i| *i > 0).ok_or_else(bad)?,
         None => 1,

@@ -345,7 +345,16 @@ impl MockConfig {
 
     /// Checks what the builder could not: credential shapes and fault probabilities.
     pub fn validate(&self) -> Result<(), ConfigError> {
-        for credential in &self.credentials {
+        for (i, credential) in self.credentials.iter().enumerate() {
+            if self.credentials[..i]
+                .iter()
+                .any(|c| c.secret_id == credential.secret_id)
+            {
+                return Err(ConfigError::Credential(format!(
+                    "SecretId {} is given twice; give each credential once",
+                    credential.secret_id
+                )));
+            }
             let key = credential.secret_key.expose();
             if credential.secret_id.is_empty()
                 || credential.secret_id.trim() != credential.secret_id

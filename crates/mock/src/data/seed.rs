@@ -213,11 +213,13 @@ fn parse_instance(value: &Value, path: &str) -> Result<SeedInstance, SeedError> 
             )),
         }
     };
-    let mut instance = SeedInstance::new(
+    let (id, name, region) = (
         required("InstanceId")?,
         required("InstanceName")?,
         required("Region")?,
     );
+    known_region(&region, &format!("{path}.Region"))?;
+    let mut instance = SeedInstance::new(id, name, region);
     instance.fields = instance_fields::parse(object, path)?;
     instance.auto_backup =
         auto_backup::parse(object, path).map_err(|e| SeedError::new(e.path, e.problem))?;
@@ -269,12 +271,46 @@ pub(crate) fn parse_backup(value: &Value, path: &str) -> Result<SeedBackup, Seed
     }
     let fields = RedisBackupSet::deserialize(value)
         .map_err(|e| SeedError::new(path, format!("not a backup: {e}")))?;
+    if let Some(region) = &fields.region {
+        known_region(region, &format!("{path}.Region"))?;
+    }
+    if let Some(start) = &fields.start_time
+        && tcredis_core::time::BeijingTime::parse(start).is_err()
+    {
+        return Err(SeedError::new(
+            format!("{path}.StartTime"),
+            format!("{start:?} is not a Beijing time YYYY-MM-DD HH:MM:SS (listing order needs it)"),
+        ));
+    }
     Ok(SeedBackup { fields, extra })
+}
+
+/// A region the mock serves (else every request for it would be `UnsupportedRegion`).
+fn known_region(region: &str, path: &str) -> Result<(), SeedError> {
+    if tcredis_core::endpoint::is_known_region(region) {
+        Ok(())
+    } else {
+        Err(SeedError::new(
+            path,
+            format!("{region:?} is not a region the mock knows (see docs/mock.md, Data)"),
+        ))
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unknown_regions_and_unreadable_start_times_name_their_path() {
+        let err = Seed::from_json(br#"{"instances":[{"InstanceId":"crs-1","InstanceName":"a","Region":"ap-nowhere","Backups":[]}]}"#).unwrap_err();
+        assert_eq!(err.path(), "instances[0].Region");
+        let err = Seed::from_json(br#"{"instances":[{"InstanceId":"crs-1","InstanceName":"a","Region":"ap-guangzhou","Backups":[{"BackupId":"b","StartTime":"yesterday"}]}]}"#).unwrap_err();
+        assert_eq!(err.path(), "instances[0].Backups[0].StartTime");
+        assert!(err.to_string().contains("YYYY-MM-DD HH:MM:SS"), "{err}");
+        let err = Seed::from_json(br#"{"instances":[{"InstanceId":"crs-1","InstanceName":"a","Region":"ap-guangzhou","Backups":[{"BackupId":"b","Region":"mars-1"}]}]}"#).unwrap_err();
+        assert_eq!(err.path(), "instances[0].Backups[0].Region");
+    }
 
     #[test]
     fn wrong_types_name_the_field_path() {
