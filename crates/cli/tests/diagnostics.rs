@@ -184,3 +184,30 @@ fn the_cores_validation_warnings_are_printed() {
         assert!(out.stderr.contains(needle), "{needle}: {}", out.stderr);
     }
 }
+
+#[test]
+fn check_and_latest_print_no_warning_about_the_statuses_they_send_themselves() {
+    // They ask for the good statuses 2, 3 and 4 on their own; 3 and 4 are only in older
+    // documentation, which the user did not choose and cannot change.
+    let s = seeded();
+    let home = home();
+    for args in [
+        &[
+            "backups",
+            "check",
+            "--instance-id",
+            "crs-seed0002",
+            "--max-age",
+            "30d",
+        ][..],
+        &["backups", "latest", "--instance-id", "crs-seed0002"][..],
+    ] {
+        let out = run_seeded(&s, home.path(), args);
+        assert!(
+            !out.stderr.contains("warning"),
+            "{args:?} warned:\n{}",
+            out.stderr
+        );
+        assert!(out.stdout.contains("crs-seed0002"), "{}", out.stdout);
+    }
+}

@@ -122,7 +122,13 @@ impl<'c> Planned<'c> {
 
     /// Prints the core's validation warnings for the plan's requests (an Offset that is not a
     /// multiple of Limit, Status values only older documentation lists) on stderr, each once.
+    ///
+    /// Only a listing's requests carry what the user chose; `check` and `latest` send the good
+    /// statuses (2, 3, 4) themselves, so their requests are not warned about.
     pub fn warn_about_requests(&self) {
+        if !matches!(self, Self::List(..)) {
+            return;
+        }
         for w in self.plan().warnings() {
             crate::exit::stderr_line(format_args!("tcredis: warning: {w}"));
         }
