@@ -15,11 +15,18 @@ use crate::{backend, dry_run, output};
 
 /// Runs the program over `argv` and the process environment; returns the exit code.
 pub fn main(argv: Vec<std::ffi::OsString>) -> u8 {
+    // Decided before parsing: in plugin mode even a command line clap rejects is UNKNOWN (3).
+    let plugin_mode = crate::args::asks_for_plugin_mode(&argv);
     let config = match crate::args::parse(argv) {
         Ok(c) => c,
         Err(e) => {
             let code = e.exit_code();
             let _ = e.print();
+            if plugin_mode && code != 0 {
+                let message = format!("usage error: {}", crate::args::error_summary(&e));
+                return output::nagios::write_unknown(&mut io::stdout().lock(), &message)
+                    .unwrap_or(3);
+            }
             return u8::try_from(code).unwrap_or(2);
         }
     };
@@ -38,6 +45,13 @@ pub fn main(argv: Vec<std::ffi::OsString>) -> u8 {
     };
     match result {
         Ok(outcome) => outcome.code(),
+        Err(failure) if plugin_mode => {
+            let message = failure.message();
+            if failure.report() == 0 {
+                return 0;
+            }
+            output::nagios::write_unknown(&mut io::stdout().lock(), &message).unwrap_or(3)
+        }
         Err(failure) => failure.report(),
     }
 }

@@ -15,7 +15,12 @@ use crate::config::{
 };
 use crate::output::Format;
 use crate::output::check::CheckFormat;
+use crate::output::nagios::PluginThresholds;
 use crate::time::duration::parse_positive_duration;
+
+fn seconds(d: Duration) -> i64 {
+    i64::try_from(d.as_secs()).unwrap_or(i64::MAX)
+}
 
 const AFTER_HELP: &str = "\
 Times are Beijing wall time (UTC+8), as the API writes them. Durations: 30s, 15m, 26h, 7d, 2w, 1d12h.
@@ -360,14 +365,27 @@ struct CheckArgs {
     #[arg(long, conflicts_with = "instance_ids")]
     include_isolated: bool,
     /// The newest good backup must be younger than this (e.g. 26h).
-    #[arg(long, value_name = "DURATION", value_parser = parse_positive_duration)]
-    max_age: Duration,
+    #[arg(long, value_name = "DURATION", value_parser = parse_positive_duration, conflicts_with = "nagios")]
+    max_age: Option<Duration>,
     /// How far back to look for the newest good backup (STALE within it, MISSING beyond).
     #[arg(long, value_name = "DURATION", default_value = "30d", value_parser = parse_positive_duration)]
     lookback: Duration,
     /// Report format.
-    #[arg(long, short, value_name = "FORMAT", default_value = "text", value_parser = ["text", "json"])]
+    #[arg(long, short, value_name = "FORMAT", default_value = "text", value_parser = ["text", "json"], conflicts_with = "nagios")]
     output: String,
+    /// Nagios / Icinga plugin mode: one status line with perfdata, exit 0 OK, 1 WARNING,
+    /// 2 CRITICAL, 3 UNKNOWN (usage errors included); needs --warning and --critical.
+    #[arg(long, requires_all = ["warning", "critical"])]
+    nagios: bool,
+    /// With --nagios: WARNING when the newest good backup is older than this.
+    #[arg(long, value_name = "DURATION", value_parser = parse_positive_duration, requires = "nagios")]
+    warning: Option<Duration>,
+    /// With --nagios: CRITICAL when the newest good backup is older than this.
+    #[arg(long, value_name = "DURATION", value_parser = parse_positive_duration, requires = "nagios")]
+    critical: Option<Duration>,
+    /// With --nagios: the perfdata carries the ages of at most N worst instances.
+    #[arg(long, value_name = "N", default_value_t = 50, requires = "nagios")]
+    perfdata_limit: usize,
 }
 
 /// A `--status` value: a name or its number, as core's [`BackupStatus`] reads them.
@@ -432,6 +450,27 @@ fn parse_beijing(text: &str) -> Result<i64, String> {
     tcredis_core::time::BeijingTime::parse(text.trim())
         .map(|t| t.unix())
         .map_err(|_| format!("{text:?} is not a time; use Beijing time (UTC+8) as YYYY-MM-DD HH:MM:SS, e.g. \"2026-06-01 02:00:00\""))
+}
+
+/// Whether the command line asks for Nagios plugin mode (`--nagios` before any `--`), looked
+/// at before parsing so that a command line the parser rejects still ends as UNKNOWN (exit 3).
+pub fn asks_for_plugin_mode(argv: &[OsString]) -> bool {
+    argv.iter()
+        .skip(1)
+        .take_while(|a| a.as_os_str() != "--")
+        .any(|a| a.as_os_str() == "--nagios")
+}
+
+/// A parser error in one line: its text up to the first blank line, without clap's `error: `
+/// prefix and the usage.
+pub fn error_summary(e: &clap::Error) -> String {
+    let rendered = e.render().to_string();
+    rendered
+        .lines()
+        .take_while(|l| !l.trim().is_empty())
+        .map(|l| l.trim().trim_start_matches("error: "))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The clap command (for completions, the man page and help output).
@@ -547,16 +586,43 @@ fn into_config(cli: Cli) -> Result<Config, (&'static str, String)> {
         }
         TopCommand::Backups(BackupsCommand::Check(a)) => {
             single_region_for_ids(&global.regions, &a.instance_ids)?;
+            let (max_age, format) = match (a.nagios, a.warning, a.critical, a.max_age) {
+                (true, Some(warning), Some(critical), _) => {
+                    if warning > critical {
+                        return Err((
+                            "--warning",
+                            "is longer than --critical; WARNING must come before CRITICAL"
+                                .to_owned(),
+                        ));
+                    }
+                    let thresholds = PluginThresholds {
+                        warning: seconds(warning),
+                        critical: seconds(critical),
+                        perfdata_limit: a.perfdata_limit,
+                    };
+                    (warning, CheckFormat::Nagios(thresholds))
+                }
+                (false, _, _, Some(max_age)) => (
+                    max_age,
+                    if a.output == "json" {
+                        CheckFormat::Json
+                    } else {
+                        CheckFormat::Text
+                    },
+                ),
+                _ => {
+                    return Err((
+                        "--max-age",
+                        "is required: check needs the largest acceptable age of the newest good backup, e.g. --max-age 26h (or --nagios --warning D --critical D)".to_owned(),
+                    ));
+                }
+            };
             CommandConfig::Check(CheckConfig {
                 instance_ids: a.instance_ids,
                 selectors: a.selectors.into_selectors(a.include_isolated),
-                max_age: a.max_age,
+                max_age,
                 lookback: a.lookback,
-                format: if a.output == "json" {
-                    CheckFormat::Json
-                } else {
-                    CheckFormat::Text
-                },
+                format,
             })
         }
         TopCommand::Instances(InstancesCommand::List(a)) => {

@@ -17,6 +17,9 @@ pub enum Outcome {
     Api,
     /// The network, TLS or a timeout failed.
     Network,
+    /// Nagios plugin mode: the service state decides the code (0 OK, 1 WARNING, 2 CRITICAL,
+    /// 3 UNKNOWN).
+    Plugin(crate::output::nagios::PluginState),
 }
 
 impl Outcome {
@@ -28,6 +31,7 @@ impl Outcome {
             Self::Usage => 2,
             Self::Api => 3,
             Self::Network => 4,
+            Self::Plugin(state) => state.code(),
         }
     }
 
@@ -100,6 +104,14 @@ impl From<std::io::Error> for Failure {
 }
 
 impl Failure {
+    /// What went wrong, in one line for people (never a secret).
+    pub fn message(&self) -> String {
+        match self {
+            Self::Cli(e) => e.message.clone(),
+            Self::Io(e) => format!("cannot write the output: {e}"),
+        }
+    }
+
     /// Reports the failure on stderr (nothing for a closed stdout pipe) and gives the exit code.
     pub fn report(self) -> u8 {
         match self {

@@ -108,6 +108,10 @@ pub async fn run(
         lookback: run.lookback,
         outcome,
     };
+    if let CheckFormat::Nagios(thresholds) = run.format {
+        let state = crate::output::nagios::write(out, &report, &thresholds, run.lookback)?;
+        return Ok(Outcome::Plugin(state));
+    }
     crate::output::check::write(out, run.format, &view)?;
     Ok(outcome)
 }

@@ -19,6 +19,8 @@ pub enum CheckFormat {
     Text,
     /// One pretty JSON document.
     Json,
+    /// A Nagios / Icinga plugin's status line and perfdata ([`crate::output::nagios`]).
+    Nagios(crate::output::nagios::PluginThresholds),
 }
 
 /// Everything the report says.
@@ -39,6 +41,9 @@ pub fn write(out: &mut dyn Write, format: CheckFormat, report: &Report<'_>) -> s
     match format {
         CheckFormat::Text => write_text(out, report),
         CheckFormat::Json => write_json(out, report),
+        CheckFormat::Nagios(t) => {
+            crate::output::nagios::write(out, report.check, &t, report.lookback).map(|_| ())
+        }
     }
 }
 

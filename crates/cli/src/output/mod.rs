@@ -9,6 +9,7 @@ mod delimited;
 pub mod instances;
 mod json;
 mod json_text;
+pub mod nagios;
 mod ndjson;
 mod query;
 mod table;
