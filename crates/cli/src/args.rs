@@ -371,8 +371,12 @@ struct CheckArgs {
     #[arg(long, value_name = "DURATION", default_value = "30d", value_parser = parse_positive_duration)]
     lookback: Duration,
     /// Report format.
-    #[arg(long, short, value_name = "FORMAT", default_value = "text", value_parser = ["text", "json"], conflicts_with = "nagios")]
+    #[arg(long, short, value_name = "FORMAT", default_value = "text", value_parser = ["text", "json", "prometheus"], conflicts_with = "nagios")]
     output: String,
+    /// With -o prometheus: write the metrics to PATH atomically (a temporary file in the same
+    /// directory, then renamed) for the node exporter's textfile collector, not to stdout.
+    #[arg(long, value_name = "PATH")]
+    textfile: Option<PathBuf>,
     /// Nagios / Icinga plugin mode: one status line with perfdata, exit 0 OK, 1 WARNING,
     /// 2 CRITICAL, 3 UNKNOWN (usage errors included); needs --warning and --critical.
     #[arg(long, requires_all = ["warning", "critical"])]
@@ -604,10 +608,10 @@ fn into_config(cli: Cli) -> Result<Config, (&'static str, String)> {
                 }
                 (false, _, _, Some(max_age)) => (
                     max_age,
-                    if a.output == "json" {
-                        CheckFormat::Json
-                    } else {
-                        CheckFormat::Text
+                    match a.output.as_str() {
+                        "json" => CheckFormat::Json,
+                        "prometheus" => CheckFormat::Prometheus,
+                        _ => CheckFormat::Text,
                     },
                 ),
                 _ => {
@@ -617,7 +621,14 @@ fn into_config(cli: Cli) -> Result<Config, (&'static str, String)> {
                     ));
                 }
             };
+            if a.textfile.is_some() && format != CheckFormat::Prometheus {
+                return Err((
+                    "--textfile",
+                    "writes metrics: it needs -o prometheus".to_owned(),
+                ));
+            }
             CommandConfig::Check(CheckConfig {
+                textfile: a.textfile,
                 instance_ids: a.instance_ids,
                 selectors: a.selectors.into_selectors(a.include_isolated),
                 max_age,

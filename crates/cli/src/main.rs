@@ -15,6 +15,7 @@ mod docs_gen;
 mod dry_run;
 mod exit;
 mod logging;
+mod metrics;
 mod output;
 mod progress;
 mod time;

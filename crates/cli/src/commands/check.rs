@@ -7,13 +7,16 @@
 use std::io::Write;
 
 use tcredis_core::fleet::{GOOD_STATUSES, older_windows, recent_windows};
-use tcredis_transport_hyper::fleet::{CheckOptions, CheckResult, RegionResult, Selector};
+use tcredis_core::freshness::Rules;
+use tcredis_transport_hyper::fleet::{
+    CheckOptions, CheckResult, RegionResult, Selector, SurveyOptions, SurveyResult,
+};
 
 use crate::backend::client::ClientApi;
 use crate::commands::fleet::{Regions, note_regions};
 use crate::commands::plan::{Filters, Paging, Plan, Search};
 use crate::config::CheckConfig;
-use crate::exit::{Outcome, report_instance};
+use crate::exit::{CliError, Failure, Outcome, report_instance};
 use crate::output::check::{CheckFormat, Report};
 use crate::time::window::Window;
 
@@ -32,6 +35,8 @@ pub struct CheckRun {
     pub now: i64,
     /// `--output`.
     pub format: CheckFormat,
+    /// `--textfile`: with `-o prometheus`, the file the metrics replace atomically.
+    pub textfile: Option<std::path::PathBuf>,
     /// `-v` count.
     pub verbose: u8,
 }
@@ -68,11 +73,10 @@ pub fn plan(cfg: &CheckConfig, now: i64) -> Plan {
 
 /// Runs the check and writes the report; returns the worst outcome (0 all OK/SKIPPED, 1 any
 /// STALE/MISSING, 3 an API error, 4 a network failure; worst wins).
-pub async fn run(
-    api: &ClientApi,
-    run: CheckRun,
-    out: &mut dyn Write,
-) -> Result<Outcome, std::io::Error> {
+pub async fn run(api: &ClientApi, run: CheckRun, out: &mut dyn Write) -> Result<Outcome, Failure> {
+    if run.format == CheckFormat::Prometheus {
+        return run_metrics(api, run, out).await;
+    }
     let fleet = api
         .client()
         .fleet(run.regions.names.clone())
@@ -113,5 +117,76 @@ pub async fn run(
         return Ok(Outcome::Plugin(state));
     }
     crate::output::check::write(out, run.format, &view)?;
+    Ok(outcome)
+}
+
+/// `-o prometheus`: one survey (a region-wide listing over the lookback, every status), judged
+/// against `--max-age` for the exit code, its backup families written to stdout or atomically
+/// to `--textfile`.
+async fn run_metrics(
+    api: &ClientApi,
+    run: CheckRun,
+    out: &mut dyn Write,
+) -> Result<Outcome, Failure> {
+    use crate::metrics::exposition::{ExpositionFormat, render};
+    use crate::metrics::families::{backup_families, collect_success};
+    let fleet = api
+        .client()
+        .fleet(run.regions.names.clone())
+        .selector(run.selector.clone())
+        .tolerate_unavailable(run.regions.all);
+    let survey = fleet
+        .survey(SurveyOptions::new(run.now).lookback(run.lookback))
+        .await;
+    let regions: Vec<_> = survey.regions.iter().map(|r| r.report.clone()).collect();
+    note_regions(&regions, run.verbose);
+    let rules = Rules {
+        max_age: Some(run.max_age),
+        schedule: None,
+    };
+    let mut outcome = Outcome::Success;
+    for region in &regions {
+        if let RegionResult::Failed(e) = &region.result {
+            let e = api.classify(e.clone());
+            report_instance(Some(&region.region), &e);
+            outcome = outcome.worst(e.outcome);
+        }
+    }
+    for s in &survey.instances {
+        outcome = outcome.worst(match &s.result {
+            SurveyResult::Listed(census) => {
+                if rules
+                    .judge(Some(&census.good), run.now)
+                    .verdict
+                    .is_problem()
+                {
+                    Outcome::Stale
+                } else {
+                    Outcome::Success
+                }
+            }
+            SurveyResult::Failed(e) => {
+                let e = api.classify(e.clone());
+                report_instance(Some(&s.instance.instance_id), &e);
+                e.outcome
+            }
+            _ => Outcome::Success,
+        });
+    }
+    let mut families = backup_families(&survey, false, &|_| None);
+    families.push(collect_success(&survey.regions));
+    let text = render(&families, ExpositionFormat::Prometheus);
+    match &run.textfile {
+        Some(path) => crate::metrics::textfile::write_atomically(path, &text).map_err(|e| {
+            CliError::usage(format!(
+                "--textfile {}: cannot write the metrics there: {e}",
+                path.display()
+            ))
+        })?,
+        None => {
+            out.write_all(text.as_bytes())?;
+            out.flush()?;
+        }
+    }
     Ok(outcome)
 }

@@ -144,6 +144,7 @@ impl<'c> Planned<'c> {
                     lookback: seconds(cfg.lookback),
                     now: ctx.now,
                     format: cfg.format,
+                    textfile: cfg.textfile.clone(),
                     verbose: ctx.verbose,
                 };
                 Ok(check::run(&api, run, out.as_mut()).await?)

@@ -153,8 +153,10 @@ pub struct CheckConfig {
     pub max_age: Duration,
     /// `--lookback`.
     pub lookback: Duration,
-    /// `--output`: the report as text (default) or json.
+    /// `--output`: the report as text (default), json, prometheus, or the Nagios plugin's.
     pub format: CheckFormat,
+    /// `--textfile`: where `-o prometheus` writes (atomically) instead of stdout.
+    pub textfile: Option<PathBuf>,
 }
 
 /// `instances list`.

@@ -19,6 +19,8 @@ pub enum CheckFormat {
     Text,
     /// One pretty JSON document.
     Json,
+    /// The backup metric families in the Prometheus text format ([`crate::metrics`]).
+    Prometheus,
     /// A Nagios / Icinga plugin's status line and perfdata ([`crate::output::nagios`]).
     Nagios(crate::output::nagios::PluginThresholds),
 }
@@ -44,6 +46,8 @@ pub fn write(out: &mut dyn Write, format: CheckFormat, report: &Report<'_>) -> s
         CheckFormat::Nagios(t) => {
             crate::output::nagios::write(out, report.check, &t, report.lookback).map(|_| ())
         }
+        // Metrics come from a survey, not from this report: `commands::check` writes them.
+        CheckFormat::Prometheus => Ok(()),
     }
 }
 

@@ -11,7 +11,9 @@
 //!   per-instance listing over the rest of the lookback only for the instances without a good
 //!   backup there;
 //! - [`Fleet::latest`]: the newest good backup per instance, searching windows that widen back
-//!   from now (1 day, 2, 4, ...), stopping at the first that holds one.
+//!   from now (1 day, 2, 4, ...), stopping at the first that holds one;
+//! - [`Fleet::survey`]: for metrics, each instance's good backups and its backup count by status,
+//!   from one region-wide listing over the lookback without a Status filter.
 //!
 //! The three fallbacks of [`tcredis_core::fleet`] (region-wide listing refused, Status filter
 //! refused, empty region-wide answer cross-checked) are detected once per region and reported
@@ -40,6 +42,7 @@
 mod check;
 mod latest;
 mod search;
+mod survey;
 
 use std::sync::Arc;
 
@@ -55,6 +58,7 @@ use crate::error::Error;
 
 pub use check::CheckOptions;
 pub use latest::LatestOptions;
+pub use survey::{Census, InstanceSurvey, SurveyOptions, SurveyRegion, SurveyReport, SurveyResult};
 
 /// Regions looked at concurrently.
 const REGION_CONCURRENCY: usize = 4;
