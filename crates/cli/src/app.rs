@@ -99,6 +99,12 @@ async fn run(config: Config, env: Environment) -> Result<Outcome, Failure> {
         out.flush()?;
         return Ok(Outcome::Success);
     }
+    if let CommandConfig::Exporter(cfg) = &config.command {
+        let provider = credentials.into_provider()?;
+        let regions = Regions::resolve(&config.global, &settings)?;
+        let api = backend::connect(&settings, provider, &env, regions.first())?;
+        return crate::exporter::run(api, cfg, regions, now.unix).await;
+    }
     let Some(planned) = Planned::new(&config.command, now.unix) else {
         return Ok(Outcome::Success);
     };

@@ -10,8 +10,8 @@ use tcredis_core::response::BackupStatus;
 use clap::{ArgAction, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use crate::config::{
-    CheckConfig, CommandConfig, Config, GlobalOptions, InstancesListConfig, LatestConfig,
-    ListConfig, Selectors, ShellKind, TimeSpec,
+    CheckConfig, CommandConfig, Config, ExporterConfig, GlobalOptions, InstancesListConfig,
+    LatestConfig, ListConfig, Selectors, ShellKind, TimeSpec,
 };
 use crate::output::Format;
 use crate::output::check::CheckFormat;
@@ -164,6 +164,8 @@ enum TopCommand {
     /// List Redis instances (DescribeInstances).
     #[command(subcommand)]
     Instances(InstancesCommand),
+    /// Serve backup metrics for Prometheus (/metrics), /healthz and a status page (/).
+    Exporter(ExporterArgs),
     /// Show the resolved configuration.
     #[command(subcommand)]
     Config(ConfigCommand),
@@ -390,6 +392,45 @@ struct CheckArgs {
     /// With --nagios: the perfdata carries the ages of at most N worst instances.
     #[arg(long, value_name = "N", default_value_t = 50, requires = "nagios")]
     perfdata_limit: usize,
+}
+
+/// The exporter's default address: loopback only (expose it on purpose, with --web-config).
+const DEFAULT_LISTEN: &str = "127.0.0.1:9798";
+
+#[derive(Debug, Args)]
+struct ExporterArgs {
+    /// Address to serve on, HOST:PORT (port 0: any free port; the first stdout line names it).
+    #[arg(long, value_name = "ADDR", default_value = DEFAULT_LISTEN, value_parser = parse_listen)]
+    listen: std::net::SocketAddr,
+    /// Time between collections (scrapes read the last complete one).
+    #[arg(long, value_name = "D", default_value = "5m", value_parser = parse_positive_duration)]
+    refresh: Duration,
+    /// How far back each collection lists backups.
+    #[arg(long, value_name = "D", default_value = "30d", value_parser = parse_positive_duration)]
+    lookback: Duration,
+    /// How often each instance's backup schedule (DescribeAutoBackupConfig) is read again.
+    #[arg(long, value_name = "D", default_value = "6h", value_parser = parse_positive_duration)]
+    schedule_refresh: Duration,
+    /// The status page calls an instance STALE when its newest good backup is older.
+    #[arg(long, value_name = "D", default_value = "26h", value_parser = parse_positive_duration)]
+    max_age: Duration,
+    /// TLS and basic auth, in the Prometheus exporter-toolkit web config format (YAML).
+    #[arg(long, value_name = "FILE")]
+    web_config: Option<PathBuf>,
+    /// Instance ID; repeat for several. Default: every instance of each region.
+    #[arg(long = "instance-id", value_name = "ID")]
+    instance_ids: Vec<String>,
+    #[command(flatten)]
+    selectors: SelectorArgs,
+    /// Also collect instances that are not running (initialising, isolated, being deleted).
+    #[arg(long, conflicts_with = "instance_ids")]
+    include_isolated: bool,
+}
+
+fn parse_listen(text: &str) -> Result<std::net::SocketAddr, String> {
+    text.trim().parse().map_err(|_| {
+        format!("{text:?} is not an address; use IP:PORT, e.g. 127.0.0.1:9798 or [::1]:9798 (0.0.0.0:9798 exposes it: add --web-config)")
+    })
 }
 
 /// A `--status` value: a name or its number, as core's [`BackupStatus`] reads them.
@@ -653,6 +694,25 @@ fn into_config(cli: Cli) -> Result<Config, (&'static str, String)> {
                 query: a.query,
             })
         }
+        TopCommand::Exporter(a) => {
+            single_region_for_ids(&global.regions, &a.instance_ids)?;
+            if global.dry_run {
+                return Err((
+                    "--dry-run",
+                    "does not apply to the exporter (try it with backups check)".to_owned(),
+                ));
+            }
+            CommandConfig::Exporter(ExporterConfig {
+                listen: a.listen,
+                refresh: a.refresh,
+                lookback: a.lookback,
+                schedule_refresh: a.schedule_refresh,
+                max_age: a.max_age,
+                web_config: a.web_config,
+                instance_ids: a.instance_ids,
+                selectors: a.selectors.into_selectors(a.include_isolated),
+            })
+        }
         TopCommand::Config(ConfigCommand::Show) => CommandConfig::ConfigShow,
         TopCommand::Completions { shell } => CommandConfig::Completions(match shell {
             Shell::Bash => ShellKind::Bash,
@@ -886,6 +946,17 @@ mod tests {
             panic!()
         };
         assert_eq!(l.lookback, Duration::from_secs(30 * 86_400));
+    }
+
+    #[test]
+    fn the_exporter_listens_on_loopback_unless_told_otherwise() {
+        let CommandConfig::Exporter(e) = parse_ok(&["exporter"]).command else {
+            panic!("not exporter")
+        };
+        assert!(e.listen.ip().is_loopback(), "{}", e.listen);
+        assert_eq!(e.refresh, Duration::from_secs(300));
+        assert_eq!(e.schedule_refresh, Duration::from_secs(6 * 3600));
+        assert_eq!(e.lookback, Duration::from_secs(30 * 86_400));
     }
 
     #[test]

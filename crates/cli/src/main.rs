@@ -14,6 +14,7 @@ mod config;
 mod docs_gen;
 mod dry_run;
 mod exit;
+mod exporter;
 mod logging;
 mod metrics;
 mod output;

@@ -136,7 +136,7 @@ fn prometheus_output_is_one_listing_and_valid_exposition() {
     );
     assert!(
         text.contains(&format!(
-            "tcredis_instance_info{},instance_status=\"running\",type=\"\",zone_id=\"\",project_id=\"\"}} 1\n",
+            "tcredis_instance_info{},instance_status=\"2\",type=\"\",zone_id=\"\",project_id=\"\"}} 1\n",
             labels("crs-seed0001", "orders 订单")
         )),
         "{text}"

@@ -27,6 +27,8 @@ pub(crate) struct Answer {
 pub(crate) struct HttpStack {
     client: HyperClient<Connector, Full<Bytes>>,
     sent: Arc<AtomicU64>,
+    /// Hears of every attempt sent through [`crate::engine::drive`].
+    pub(crate) observer: Option<Arc<dyn crate::attempts::AttemptObserver>>,
 }
 
 impl HttpStack {
@@ -39,6 +41,7 @@ impl HttpStack {
         Self {
             client,
             sent: Arc::new(AtomicU64::new(0)),
+            observer: None,
         }
     }
 
@@ -47,6 +50,7 @@ impl HttpStack {
         Self {
             client: self.client.clone(),
             sent: Arc::new(AtomicU64::new(0)),
+            observer: self.observer.clone(),
         }
     }
 

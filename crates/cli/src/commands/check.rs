@@ -129,7 +129,7 @@ async fn run_metrics(
     out: &mut dyn Write,
 ) -> Result<Outcome, Failure> {
     use crate::metrics::exposition::{ExpositionFormat, render};
-    use crate::metrics::families::{backup_families, collect_success};
+    use crate::metrics::families::{backup_families, collect_success, region_succeeded};
     let fleet = api
         .client()
         .fleet(run.regions.names.clone())
@@ -173,8 +173,13 @@ async fn run_metrics(
             _ => Outcome::Success,
         });
     }
-    let mut families = backup_families(&survey, false, &|_| None);
-    families.push(collect_success(&survey.regions));
+    let mut families = backup_families(&survey.instances, false, &|_| None);
+    families.push(collect_success(
+        survey
+            .regions
+            .iter()
+            .map(|r| (r.report.region.as_str(), region_succeeded(r))),
+    ));
     let text = render(&families, ExpositionFormat::Prometheus);
     match &run.textfile {
         Some(path) => crate::metrics::textfile::write_atomically(path, &text).map_err(|e| {

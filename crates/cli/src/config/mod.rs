@@ -159,6 +159,27 @@ pub struct CheckConfig {
     pub textfile: Option<PathBuf>,
 }
 
+/// `exporter`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExporterConfig {
+    /// `--listen` (default loopback only).
+    pub listen: std::net::SocketAddr,
+    /// `--refresh`: time between collections.
+    pub refresh: Duration,
+    /// `--lookback`.
+    pub lookback: Duration,
+    /// `--schedule-refresh`: how often each instance's schedule is read again.
+    pub schedule_refresh: Duration,
+    /// `--max-age`: the status page's STALE threshold.
+    pub max_age: Duration,
+    /// `--web-config`.
+    pub web_config: Option<PathBuf>,
+    /// `--instance-id` (empty: every selected instance of each region).
+    pub instance_ids: Vec<String>,
+    /// Which instances without `--instance-id`.
+    pub selectors: Selectors,
+}
+
 /// `instances list`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct InstancesListConfig {
@@ -194,6 +215,8 @@ pub enum CommandConfig {
     Check(CheckConfig),
     /// `instances list`.
     InstancesList(InstancesListConfig),
+    /// `exporter`.
+    Exporter(ExporterConfig),
     /// `config show`.
     ConfigShow,
     /// `completions SHELL`.

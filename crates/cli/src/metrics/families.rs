@@ -5,10 +5,9 @@
 //! Every named status is published for each listed instance (0 when it has none), so a sum over
 //! an instance's `tcredis_backups` is 0, not absent, for an instance without backups.
 
-use tcredis_core::instances::InstanceStatus;
 use tcredis_core::response::BackupStatus;
 use tcredis_transport_hyper::fleet::{
-    FleetInstance, RegionResult, SurveyRegion, SurveyReport, SurveyResult,
+    FleetInstance, InstanceSurvey, RegionResult, SurveyRegion, SurveyResult,
 };
 
 use super::exposition::{Family, MetricType};
@@ -44,12 +43,9 @@ fn info_labels(i: &FleetInstance) -> Vec<(&'static str, String)> {
     let number = |n: Option<i64>| n.map(|n| n.to_string()).unwrap_or_default();
     let mut labels = instance_labels(i);
     labels.extend([
-        (
-            "instance_status",
-            i.status
-                .map(|s| InstanceStatus::from_code(s).name())
-                .unwrap_or_default(),
-        ),
+        // The API's number (2 running, 1 in process, 0 initialising, -2 isolated, -3 being
+        // deleted), as the alert rules select on it.
+        ("instance_status", number(i.status)),
         ("type", number(described.and_then(|d| d.instance_type))),
         ("zone_id", number(described.and_then(|d| d.zone_id))),
         ("project_id", number(described.and_then(|d| d.project_id))),
@@ -58,26 +54,27 @@ fn info_labels(i: &FleetInstance) -> Vec<(&'static str, String)> {
 }
 
 /// `tcredis_collect_success{region}`: 1 when the region's last collection succeeded.
-pub fn collect_success(regions: &[SurveyRegion]) -> Family {
+pub fn collect_success<'a>(regions: impl IntoIterator<Item = (&'a str, bool)>) -> Family {
     let mut family = Family::new(
         "tcredis_collect_success",
         MetricType::Gauge,
         "1 when the last collection of the region succeeded, 0 when it failed.",
     );
-    for r in regions {
-        let ok = !matches!(r.report.result, RegionResult::Failed(_));
-        family.push(
-            vec![("region", r.report.region.clone())],
-            f64::from(u8::from(ok)),
-        );
+    for (region, ok) in regions {
+        family.push(vec![("region", region.to_owned())], f64::from(u8::from(ok)));
     }
     family
 }
 
+/// Whether a survey's region succeeded (not [`RegionResult::Failed`]).
+pub fn region_succeeded(region: &SurveyRegion) -> bool {
+    !matches!(region.report.result, RegionResult::Failed(_))
+}
+
 /// The backup families of a survey, and `tcredis_instance_info`. `slot` gives each listed
 /// instance's schedule state; the schedule families are published only when `with_schedule`.
-pub fn backup_families(
-    survey: &SurveyReport,
+pub fn backup_families<'a>(
+    instances: impl IntoIterator<Item = &'a InstanceSurvey>,
     with_schedule: bool,
     slot: &dyn Fn(&FleetInstance) -> Option<SlotState>,
 ) -> Vec<Family> {
@@ -116,7 +113,7 @@ pub fn backup_families(
         MetricType::Info,
         "The instances looked at, as DescribeInstances describes them.",
     );
-    for s in &survey.instances {
+    for s in instances {
         let labels = instance_labels(&s.instance);
         info.push(info_labels(&s.instance), 1.0);
         let SurveyResult::Listed(census) = &s.result else {
