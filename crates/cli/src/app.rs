@@ -105,6 +105,21 @@ async fn run(config: Config, env: Environment) -> Result<Outcome, Failure> {
         let api = backend::connect(&settings, provider, &env, regions.first())?;
         return crate::exporter::run(api, cfg, regions, now.unix).await;
     }
+    if let CommandConfig::Timeline(cfg) = &config.command {
+        let provider = credentials.into_provider()?;
+        let regions = Regions::resolve(&config.global, &settings)?;
+        let api = backend::connect(&settings, provider, &env, regions.first())?;
+        let mut out = output::stdout_writer();
+        return crate::commands::timeline::run(
+            &api,
+            cfg,
+            &regions,
+            now.unix,
+            config.global.verbose,
+            out.as_mut(),
+        )
+        .await;
+    }
     let Some(planned) = Planned::new(&config.command, now.unix) else {
         return Ok(Outcome::Success);
     };

@@ -11,12 +11,12 @@ use clap::{ArgAction, Args, CommandFactory, FromArgMatches, Parser, Subcommand, 
 
 use crate::config::{
     CheckConfig, CommandConfig, Config, ExporterConfig, GlobalOptions, InstancesListConfig,
-    LatestConfig, ListConfig, Selectors, ShellKind, TimeSpec,
+    LatestConfig, ListConfig, Selectors, ShellKind, TimeSpec, TimelineConfig,
 };
 use crate::output::Format;
 use crate::output::check::CheckFormat;
 use crate::output::nagios::PluginThresholds;
-use crate::time::duration::parse_positive_duration;
+use crate::time::duration::{parse_duration, parse_positive_duration};
 
 fn seconds(d: Duration) -> i64 {
     i64::try_from(d.as_secs()).unwrap_or(i64::MAX)
@@ -190,6 +190,8 @@ enum BackupsCommand {
     Latest(LatestArgs),
     /// Check that each instance has a good backup newer than --max-age (for cron and monitoring).
     Check(CheckArgs),
+    /// A grid of the last days by instance: ok, running, expired, missed slot, none.
+    Timeline(TimelineArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -372,6 +374,13 @@ struct CheckArgs {
     /// How far back to look for the newest good backup (STALE within it, MISSING beyond).
     #[arg(long, value_name = "DURATION", default_value = "30d", value_parser = parse_positive_duration)]
     lookback: Duration,
+    /// Also judge each instance against its automatic backup schedule (DescribeAutoBackupConfig,
+    /// one request per instance): MISSED when the last expected slot has no good backup.
+    #[arg(long)]
+    schedule: bool,
+    /// With --schedule: how long after a slot's end a backup may still start.
+    #[arg(long, value_name = "DURATION", default_value = "2h", value_parser = parse_duration, requires = "schedule")]
+    grace: Duration,
     /// Report format.
     #[arg(long, short, value_name = "FORMAT", default_value = "text", value_parser = ["text", "json", "prometheus"], conflicts_with = "nagios")]
     output: String,
@@ -394,6 +403,24 @@ struct CheckArgs {
     perfdata_limit: usize,
 }
 
+#[derive(Debug, Args)]
+struct TimelineArgs {
+    /// Days to show (columns), ending today, Beijing time.
+    #[arg(long, value_name = "N", default_value_t = 14, value_parser = clap::value_parser!(u32).range(1..=90))]
+    days: u32,
+    /// How long after a scheduled slot's end a backup may still start.
+    #[arg(long, value_name = "DURATION", default_value = "2h", value_parser = parse_duration)]
+    grace: Duration,
+    /// Instance ID; repeat for several. Default: every running instance of each region.
+    #[arg(long = "instance-id", value_name = "ID")]
+    instance_ids: Vec<String>,
+    #[command(flatten)]
+    selectors: SelectorArgs,
+    /// Also show instances that are not running (initialising, isolated, being deleted).
+    #[arg(long, conflicts_with = "instance_ids")]
+    include_isolated: bool,
+}
+
 /// The exporter's default address: loopback only (expose it on purpose, with --web-config).
 const DEFAULT_LISTEN: &str = "127.0.0.1:9798";
 
@@ -411,6 +438,9 @@ struct ExporterArgs {
     /// How often each instance's backup schedule (DescribeAutoBackupConfig) is read again.
     #[arg(long, value_name = "D", default_value = "6h", value_parser = parse_positive_duration)]
     schedule_refresh: Duration,
+    /// How long after a scheduled slot's end a backup may still start (schedule_missed).
+    #[arg(long, value_name = "D", default_value = "2h", value_parser = parse_duration)]
+    grace: Duration,
     /// The status page calls an instance STALE when its newest good backup is older.
     #[arg(long, value_name = "D", default_value = "26h", value_parser = parse_positive_duration)]
     max_age: Duration,
@@ -632,6 +662,14 @@ fn into_config(cli: Cli) -> Result<Config, (&'static str, String)> {
         TopCommand::Backups(BackupsCommand::Check(a)) => {
             single_region_for_ids(&global.regions, &a.instance_ids)?;
             let (max_age, format) = match (a.nagios, a.warning, a.critical, a.max_age) {
+                (false, _, _, None) if a.schedule => (
+                    None,
+                    match a.output.as_str() {
+                        "json" => CheckFormat::Json,
+                        "prometheus" => CheckFormat::Prometheus,
+                        _ => CheckFormat::Text,
+                    },
+                ),
                 (true, Some(warning), Some(critical), _) => {
                     if warning > critical {
                         return Err((
@@ -645,10 +683,10 @@ fn into_config(cli: Cli) -> Result<Config, (&'static str, String)> {
                         critical: seconds(critical),
                         perfdata_limit: a.perfdata_limit,
                     };
-                    (warning, CheckFormat::Nagios(thresholds))
+                    (Some(warning), CheckFormat::Nagios(thresholds))
                 }
                 (false, _, _, Some(max_age)) => (
-                    max_age,
+                    Some(max_age),
                     match a.output.as_str() {
                         "json" => CheckFormat::Json,
                         "prometheus" => CheckFormat::Prometheus,
@@ -658,7 +696,7 @@ fn into_config(cli: Cli) -> Result<Config, (&'static str, String)> {
                 _ => {
                     return Err((
                         "--max-age",
-                        "is required: check needs the largest acceptable age of the newest good backup, e.g. --max-age 26h (or --nagios --warning D --critical D)".to_owned(),
+                        "is required: check needs the largest acceptable age of the newest good backup, e.g. --max-age 26h, or --schedule (or --nagios --warning D --critical D)".to_owned(),
                     ));
                 }
             };
@@ -674,6 +712,7 @@ fn into_config(cli: Cli) -> Result<Config, (&'static str, String)> {
                 selectors: a.selectors.into_selectors(a.include_isolated),
                 max_age,
                 lookback: a.lookback,
+                schedule_grace: a.schedule.then_some(a.grace),
                 format,
             })
         }
@@ -694,6 +733,21 @@ fn into_config(cli: Cli) -> Result<Config, (&'static str, String)> {
                 query: a.query,
             })
         }
+        TopCommand::Backups(BackupsCommand::Timeline(a)) => {
+            single_region_for_ids(&global.regions, &a.instance_ids)?;
+            if global.dry_run {
+                return Err((
+                    "--dry-run",
+                    "does not apply to timeline (try it with backups check)".to_owned(),
+                ));
+            }
+            CommandConfig::Timeline(TimelineConfig {
+                days: a.days,
+                grace: a.grace,
+                instance_ids: a.instance_ids,
+                selectors: a.selectors.into_selectors(a.include_isolated),
+            })
+        }
         TopCommand::Exporter(a) => {
             single_region_for_ids(&global.regions, &a.instance_ids)?;
             if global.dry_run {
@@ -707,6 +761,7 @@ fn into_config(cli: Cli) -> Result<Config, (&'static str, String)> {
                 refresh: a.refresh,
                 lookback: a.lookback,
                 schedule_refresh: a.schedule_refresh,
+                grace: a.grace,
                 max_age: a.max_age,
                 web_config: a.web_config,
                 instance_ids: a.instance_ids,
@@ -923,7 +978,7 @@ mod tests {
         let CommandConfig::Check(k) = c.command else {
             panic!()
         };
-        assert_eq!(k.max_age, Duration::from_secs(26 * 3600));
+        assert_eq!(k.max_age, Some(Duration::from_secs(26 * 3600)));
         assert_eq!(k.format, CheckFormat::Text);
         let CommandConfig::Check(k) = parse_ok(&[
             "backups",

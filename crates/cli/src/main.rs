@@ -20,6 +20,7 @@ mod metrics;
 mod output;
 mod progress;
 mod time;
+mod timeline;
 
 use std::process::ExitCode;
 

@@ -9,7 +9,7 @@ use std::io::Write;
 use tcredis_core::fleet::{GOOD_STATUSES, older_windows, recent_windows};
 use tcredis_core::freshness::Rules;
 use tcredis_transport_hyper::fleet::{
-    CheckOptions, CheckResult, RegionResult, Selector, SurveyOptions, SurveyResult,
+    CheckOptions, CheckResult, FleetInstance, RegionResult, Selector, SurveyOptions, SurveyResult,
 };
 
 use crate::backend::client::ClientApi;
@@ -27,8 +27,10 @@ pub struct CheckRun {
     pub regions: Regions,
     /// Which instances.
     pub selector: Selector,
-    /// `--max-age`, seconds.
-    pub max_age: i64,
+    /// `--max-age`, seconds (`None`: `--schedule` alone).
+    pub max_age: Option<i64>,
+    /// `--schedule`: the grace after each slot, seconds.
+    pub schedule_grace: Option<i64>,
     /// `--lookback`, seconds.
     pub lookback: i64,
     /// Now, Unix seconds.
@@ -49,7 +51,8 @@ fn seconds(d: std::time::Duration) -> i64 {
 /// instance's `[now - max_age, now]` window, good statuses only. Without `--instance-id` the
 /// first request is each region's `DescribeInstances` instead (see `Planned::discovery`).
 pub fn plan(cfg: &CheckConfig, now: i64) -> Plan {
-    let (max_age, lookback) = (seconds(cfg.max_age), seconds(cfg.lookback));
+    let lookback = seconds(cfg.lookback);
+    let max_age = cfg.max_age.map_or(lookback, seconds);
     let recent = max_age.min(lookback);
     let windows = recent_windows(now, recent)
         .into_iter()
@@ -82,9 +85,13 @@ pub async fn run(api: &ClientApi, run: CheckRun, out: &mut dyn Write) -> Result<
         .fleet(run.regions.names.clone())
         .selector(run.selector.clone())
         .tolerate_unavailable(run.regions.all);
-    let options = CheckOptions::new(run.now)
-        .max_age(run.max_age)
-        .lookback(run.lookback);
+    let mut options = CheckOptions::new(run.now).lookback(run.lookback);
+    if let Some(max_age) = run.max_age {
+        options = options.max_age(max_age);
+    }
+    if let Some(grace) = run.schedule_grace {
+        options = options.schedule(grace);
+    }
     let report = fleet.check(options).await;
     note_regions(&report.regions, run.verbose);
     let mut outcome = Outcome::Success;
@@ -109,6 +116,7 @@ pub async fn run(api: &ClientApi, run: CheckRun, out: &mut dyn Write) -> Result<
     let view = Report {
         check: &report,
         max_age: run.max_age,
+        grace: run.schedule_grace,
         lookback: run.lookback,
         outcome,
     };
@@ -129,7 +137,7 @@ async fn run_metrics(
     out: &mut dyn Write,
 ) -> Result<Outcome, Failure> {
     use crate::metrics::exposition::{ExpositionFormat, render};
-    use crate::metrics::families::{backup_families, collect_success, region_succeeded};
+    use crate::metrics::families::{SlotState, backup_families, collect_success, region_succeeded};
     let fleet = api
         .client()
         .fleet(run.regions.names.clone())
@@ -140,9 +148,18 @@ async fn run_metrics(
         .await;
     let regions: Vec<_> = survey.regions.iter().map(|r| r.report.clone()).collect();
     note_regions(&regions, run.verbose);
-    let rules = Rules {
-        max_age: Some(run.max_age),
-        schedule: None,
+    let schedules = match run.schedule_grace {
+        Some(_) => {
+            let listed: Vec<FleetInstance> = survey
+                .instances
+                .iter()
+                .filter(|s| matches!(s.result, SurveyResult::Listed(_)))
+                .map(|s| s.instance.clone())
+                .collect();
+            let report = fleet.schedules(&listed).await;
+            listed.into_iter().zip(report.results).collect()
+        }
+        None => Vec::new(),
     };
     let mut outcome = Outcome::Success;
     for region in &regions {
@@ -152,14 +169,39 @@ async fn run_metrics(
             outcome = outcome.worst(e.outcome);
         }
     }
+    let mut slots: Vec<(FleetInstance, SlotState)> = Vec::new();
     for s in &survey.instances {
+        let schedule = schedules
+            .iter()
+            .find(|(i, _)| i == &s.instance)
+            .map(|(_, r)| r);
+        let schedule = match schedule {
+            Some(Err(e)) => {
+                let e = api.classify(e.clone());
+                report_instance(Some(&s.instance.instance_id), &e);
+                outcome = outcome.worst(e.outcome);
+                continue;
+            }
+            Some(Ok(schedule)) => *schedule,
+            None => None,
+        };
+        let rules = Rules {
+            max_age: run.max_age,
+            schedule: schedule.zip(run.schedule_grace),
+        };
         outcome = outcome.worst(match &s.result {
             SurveyResult::Listed(census) => {
-                if rules
-                    .judge(Some(&census.good), run.now)
-                    .verdict
-                    .is_problem()
-                {
+                let judged = rules.judge(Some(&census.good), run.now);
+                if let Some(slot) = judged.expected_slot {
+                    slots.push((
+                        s.instance.clone(),
+                        SlotState {
+                            expected_start: slot.start,
+                            missed: judged.verdict == tcredis_core::freshness::Verdict::Missed,
+                        },
+                    ));
+                }
+                if judged.verdict.is_problem() {
                     Outcome::Stale
                 } else {
                     Outcome::Success
@@ -173,7 +215,8 @@ async fn run_metrics(
             _ => Outcome::Success,
         });
     }
-    let mut families = backup_families(&survey.instances, false, &|_| None);
+    let slot_of = |i: &FleetInstance| slots.iter().find(|(s, _)| s == i).map(|(_, state)| *state);
+    let mut families = backup_families(&survey.instances, run.schedule_grace.is_some(), &slot_of);
     families.push(collect_success(
         survey
             .regions

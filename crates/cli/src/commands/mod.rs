@@ -13,6 +13,7 @@ pub mod lanes;
 pub mod latest;
 pub mod list;
 pub mod plan;
+pub mod timeline;
 
 use std::io::IsTerminal;
 use std::sync::Arc;
@@ -140,7 +141,8 @@ impl<'c> Planned<'c> {
                 let run = check::CheckRun {
                     regions: ctx.regions,
                     selector: selector(&cfg.instance_ids, &cfg.selectors),
-                    max_age: seconds(cfg.max_age),
+                    max_age: cfg.max_age.map(seconds),
+                    schedule_grace: cfg.schedule_grace.map(seconds),
                     lookback: seconds(cfg.lookback),
                     now: ctx.now,
                     format: cfg.format,

@@ -149,14 +149,29 @@ pub struct CheckConfig {
     pub instance_ids: Vec<String>,
     /// Which instances without `--instance-id`.
     pub selectors: Selectors,
-    /// `--max-age`.
-    pub max_age: Duration,
+    /// `--max-age` (`--warning` in Nagios mode); `None` with `--schedule` alone.
+    pub max_age: Option<Duration>,
     /// `--lookback`.
     pub lookback: Duration,
+    /// `--schedule`: the `--grace` after each slot.
+    pub schedule_grace: Option<Duration>,
     /// `--output`: the report as text (default), json, prometheus, or the Nagios plugin's.
     pub format: CheckFormat,
     /// `--textfile`: where `-o prometheus` writes (atomically) instead of stdout.
     pub textfile: Option<PathBuf>,
+}
+
+/// `backups timeline`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimelineConfig {
+    /// `--days`: columns, ending today (Beijing time).
+    pub days: u32,
+    /// `--grace` after each scheduled slot.
+    pub grace: Duration,
+    /// `--instance-id` (empty: every selected instance of each region).
+    pub instance_ids: Vec<String>,
+    /// Which instances without `--instance-id`.
+    pub selectors: Selectors,
 }
 
 /// `exporter`.
@@ -170,6 +185,8 @@ pub struct ExporterConfig {
     pub lookback: Duration,
     /// `--schedule-refresh`: how often each instance's schedule is read again.
     pub schedule_refresh: Duration,
+    /// `--grace` after each scheduled slot.
+    pub grace: Duration,
     /// `--max-age`: the status page's STALE threshold.
     pub max_age: Duration,
     /// `--web-config`.
@@ -217,6 +234,8 @@ pub enum CommandConfig {
     InstancesList(InstancesListConfig),
     /// `exporter`.
     Exporter(ExporterConfig),
+    /// `backups timeline`.
+    Timeline(TimelineConfig),
     /// `config show`.
     ConfigShow,
     /// `completions SHELL`.

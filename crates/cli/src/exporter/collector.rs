@@ -1,19 +1,24 @@
 //! The exporter's background collection: every `--refresh`, one fleet survey through the
-//! client's shared pacer, merged into the snapshot scrapes read. A region whose collection
-//! fails keeps its previous instances (and series) and is marked failed; an instance whose own
-//! listing fails keeps its previous result. Scrapes never trigger a request.
+//! client's shared pacer, merged into the snapshot scrapes read. Each instance's automatic backup
+//! schedule (`DescribeAutoBackupConfig`) is read again only every `--schedule-refresh` (cached in
+//! between), and judged at each collection: the last expected slot and whether it was missed. A
+//! region whose collection fails keeps its previous instances (and series) and is marked failed;
+//! an instance whose own listing fails keeps its previous result. Scrapes never send a request.
 
+use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
+use tcredis_core::auto_backup::Schedule;
+use tcredis_core::freshness::{Rules, Verdict};
 use tcredis_transport_hyper::fleet::{
-    Fleet, InstanceSurvey, RegionResult, SurveyOptions, SurveyResult,
+    Fleet, FleetInstance, InstanceSurvey, RegionResult, SurveyOptions, SurveyReport, SurveyResult,
 };
 use tokio::sync::watch;
 
 use super::counters::ApiCounters;
 use crate::metrics::exposition::{ExpositionFormat, Family, MetricType, render};
-use crate::metrics::families::{backup_families, collect_success};
+use crate::metrics::families::{SlotState, backup_families, collect_success};
 
 /// "Now" for collections: the start instant (the real clock, or `TCREDIS_NOW`) plus the time
 /// elapsed since the exporter started.
@@ -48,6 +53,10 @@ pub struct RegionState {
     pub duration: Duration,
     /// When a collection last succeeded, Unix seconds.
     pub last_success: Option<i64>,
+    /// Each scheduled instance's last expected slot, by InstanceId.
+    pub slots: HashMap<String, SlotState>,
+    /// Each scheduled instance's schedule (for the page's grid), by InstanceId.
+    pub schedules: HashMap<String, Schedule>,
 }
 
 /// What scrapes read.
@@ -94,8 +103,16 @@ impl Shared {
             .clone()
     }
 
-    /// Merges one survey (taken at `now`, finished at `completed_at`) into the snapshot.
-    fn merge(&self, survey: tcredis_transport_hyper::fleet::SurveyReport, completed_at: i64) {
+    /// Merges one survey (finished at `completed_at`), the slot states judged from it and the
+    /// schedule failures (by region) into the snapshot.
+    fn merge(
+        &self,
+        survey: SurveyReport,
+        completed_at: i64,
+        mut slots: HashMap<(String, String), SlotState>,
+        schedule_failures: &HashMap<String, String>,
+        schedules: &HashMap<(String, String), CachedSchedule>,
+    ) {
         let previous = self.snapshot();
         let mut instances = survey.instances;
         let mut regions = Vec::new();
@@ -116,11 +133,30 @@ impl Shared {
             instances = rest;
             let mut error = match &region.report.result {
                 RegionResult::Failed(e) => Some(e.to_string()),
-                _ => None,
+                _ => schedule_failures.get(&name).cloned(),
             };
-            if error.is_some() {
+            let mut region_slots: HashMap<String, SlotState> = mine
+                .iter()
+                .filter_map(|i| {
+                    let key = (name.clone(), i.instance.instance_id.clone());
+                    slots.remove(&key).map(|s| (key.1, s))
+                })
+                .collect();
+            let mut region_schedules: HashMap<String, Schedule> = mine
+                .iter()
+                .filter_map(|i| {
+                    let key = (name.clone(), i.instance.instance_id.clone());
+                    schedules
+                        .get(&key)
+                        .and_then(|c| c.schedule)
+                        .map(|s| (key.1, s))
+                })
+                .collect();
+            if matches!(region.report.result, RegionResult::Failed(_)) {
                 // Keep the previous series of a failed region.
                 mine = before.map(|b| b.instances.clone()).unwrap_or_default();
+                region_slots = before.map(|b| b.slots.clone()).unwrap_or_default();
+                region_schedules = before.map(|b| b.schedules.clone()).unwrap_or_default();
             } else {
                 for instance in &mut mine {
                     if let SurveyResult::Failed(e) = &instance.result {
@@ -147,6 +183,8 @@ impl Shared {
                 success,
                 error: error.map(|e| e.lines().next().unwrap_or_default().to_owned()),
                 duration: region.duration,
+                slots: region_slots,
+                schedules: region_schedules,
                 last_success: if success {
                     Some(completed_at)
                 } else {
@@ -175,7 +213,15 @@ impl Shared {
         );
         let mut success = collect_success([]);
         if let Some(snapshot) = self.snapshot() {
-            families.extend(backup_families(snapshot.instances(), false, &|_| None));
+            let slot_of = |i: &FleetInstance| {
+                snapshot
+                    .regions
+                    .iter()
+                    .find(|r| r.region == i.region)
+                    .and_then(|r| r.slots.get(&i.instance_id))
+                    .copied()
+            };
+            families.extend(backup_families(snapshot.instances(), true, &slot_of));
             success = collect_success(
                 snapshot
                     .regions
@@ -203,6 +249,93 @@ pub struct CollectorSettings {
     pub refresh: Duration,
     /// `--lookback`, seconds.
     pub lookback: i64,
+    /// `--schedule-refresh`.
+    pub schedule_refresh: Duration,
+    /// `--grace` after each scheduled slot, seconds.
+    pub grace: i64,
+}
+
+/// A schedule read at `fetched` (`None`: the instance expects no backup).
+#[derive(Debug, Clone, Copy)]
+pub struct CachedSchedule {
+    fetched: Instant,
+    schedule: Option<Schedule>,
+}
+
+/// Reads the schedules that are missing or older than `--schedule-refresh` (at most one
+/// request per instance per refresh), then judges every listed instance's last slot. Returns
+/// the slot states and, per region, the first schedule failure.
+async fn judge_slots(
+    fleet: &Fleet,
+    survey: &SurveyReport,
+    cache: &mut HashMap<(String, String), CachedSchedule>,
+    settings: &CollectorSettings,
+    now: i64,
+) -> (
+    HashMap<(String, String), SlotState>,
+    HashMap<String, String>,
+) {
+    let key = |i: &FleetInstance| (i.region.clone(), i.instance_id.clone());
+    let listed: Vec<(&FleetInstance, &tcredis_core::freshness::InstanceBackups)> = survey
+        .instances
+        .iter()
+        .filter_map(|s| match &s.result {
+            SurveyResult::Listed(census) => Some((&s.instance, &census.good)),
+            _ => None,
+        })
+        .collect();
+    let due: Vec<FleetInstance> = listed
+        .iter()
+        .filter(|(i, _)| {
+            cache
+                .get(&key(i))
+                .is_none_or(|c| c.fetched.elapsed() >= settings.schedule_refresh)
+        })
+        .map(|(i, _)| (*i).clone())
+        .collect();
+    let mut failures: HashMap<String, String> = HashMap::new();
+    if !due.is_empty() {
+        let report = fleet.schedules(&due).await;
+        for (instance, result) in due.iter().zip(report.results) {
+            match result {
+                Ok(schedule) => {
+                    cache.insert(
+                        key(instance),
+                        CachedSchedule {
+                            fetched: Instant::now(),
+                            schedule,
+                        },
+                    );
+                }
+                Err(e) => {
+                    failures.entry(instance.region.clone()).or_insert_with(|| {
+                        format!("{}: DescribeAutoBackupConfig: {e}", instance.instance_id)
+                    });
+                }
+            }
+        }
+    }
+    let mut slots = HashMap::new();
+    for (instance, good) in listed {
+        let Some(schedule) = cache.get(&key(instance)).and_then(|c| c.schedule) else {
+            continue;
+        };
+        let rules = Rules {
+            max_age: None,
+            schedule: Some((schedule, settings.grace)),
+        };
+        let judged = rules.judge(Some(good), now);
+        if let Some(slot) = judged.expected_slot {
+            slots.insert(
+                key(instance),
+                SlotState {
+                    expected_start: slot.start,
+                    missed: judged.verdict == Verdict::Missed,
+                },
+            );
+        }
+    }
+    (slots, failures)
 }
 
 /// Collects every `settings.refresh` until `stop` turns true (a collection under way is
@@ -214,14 +347,21 @@ pub async fn collect_forever(
     clock: Clock,
     mut stop: watch::Receiver<bool>,
 ) {
+    let mut cache = HashMap::new();
     loop {
         let now = clock.now();
-        let survey = fleet.survey(SurveyOptions::new(now).lookback(settings.lookback));
-        let report = tokio::select! {
-            report = survey => report,
+        let collection = async {
+            let survey = fleet
+                .survey(SurveyOptions::new(now).lookback(settings.lookback))
+                .await;
+            let (slots, failures) = judge_slots(&fleet, &survey, &mut cache, &settings, now).await;
+            (survey, slots, failures)
+        };
+        let (report, slots, failures) = tokio::select! {
+            collected = collection => collected,
             _ = stop.changed() => return,
         };
-        shared.merge(report, clock.now());
+        shared.merge(report, clock.now(), slots, &failures, &cache);
         tokio::select! {
             () = tokio::time::sleep(settings.refresh) => {}
             _ = stop.changed() => return,

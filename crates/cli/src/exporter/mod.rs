@@ -72,6 +72,8 @@ pub async fn run(
         CollectorSettings {
             refresh: cfg.refresh,
             lookback: seconds(cfg.lookback),
+            schedule_refresh: cfg.schedule_refresh,
+            grace: seconds(cfg.grace),
         },
         clock,
         stop_rx.clone(),
@@ -83,6 +85,7 @@ pub async fn run(
             max_age: Some(seconds(cfg.max_age)),
             schedule: None,
         },
+        grace: seconds(cfg.grace),
         clock,
     });
     let serving = tokio::spawn(server::serve(listener, site, stop_rx));

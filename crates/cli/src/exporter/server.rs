@@ -34,6 +34,8 @@ pub struct Site {
     pub web: WebConfig,
     /// The verdict rules of the status page.
     pub rules: Rules,
+    /// `--grace` after each scheduled slot, seconds.
+    pub grace: i64,
     /// Now.
     pub clock: Clock,
 }
@@ -110,6 +112,7 @@ fn handle(site: &Site, request: &Request<hyper::body::Incoming>) -> Response<Ful
                 site.shared.snapshot().as_deref(),
                 &site.rules,
                 site.clock.now(),
+                site.grace,
             ),
         ),
         _ => text(

@@ -13,6 +13,7 @@ pub mod nagios;
 mod ndjson;
 mod query;
 mod table;
+pub mod timeline;
 
 use std::io::{self, BufWriter, Write};
 

@@ -12,6 +12,8 @@
 //!   backup there;
 //! - [`Fleet::latest`]: the newest good backup per instance, searching windows that widen back
 //!   from now (1 day, 2, 4, ...), stopping at the first that holds one;
+//! - [`Fleet::schedules`]: each instance's automatic backup schedule (`DescribeAutoBackupConfig`);
+//!   a check with [`CheckOptions::schedule`] also reports MISSED slots;
 //! - [`Fleet::survey`]: for metrics, each instance's good backups and its backup count by status,
 //!   from one region-wide listing over the lookback without a Status filter.
 //!
@@ -41,6 +43,7 @@
 
 mod check;
 mod latest;
+mod schedules;
 mod search;
 mod survey;
 
@@ -58,6 +61,7 @@ use crate::error::Error;
 
 pub use check::CheckOptions;
 pub use latest::LatestOptions;
+pub use schedules::{ScheduleResult, SchedulesReport};
 pub use survey::{Census, InstanceSurvey, SurveyOptions, SurveyRegion, SurveyReport, SurveyResult};
 
 /// Regions looked at concurrently.

@@ -52,6 +52,9 @@ pub struct Census {
     pub good: InstanceBackups,
     /// How many backups it has in each `Status` (every status, good or not).
     pub by_status: BTreeMap<i64, u64>,
+    /// Every backup with a readable StartTime and a Status: `(StartTime in Unix seconds,
+    /// Status)`, in listing order (for pictures by day).
+    pub starts: Vec<(i64, i64)>,
 }
 
 /// One instance's survey result.
@@ -123,11 +126,18 @@ impl Fleet {
 struct Tally {
     good: GoodBackups,
     by_status: HashMap<String, BTreeMap<i64, u64>>,
+    starts: HashMap<String, Vec<(i64, i64)>>,
 }
 
 impl Tally {
     fn observe(&mut self, id: &str, backup: &tcredis_core::response::Backup) {
         self.good.observe_for(id, backup);
+        if let (Some(status), Some(start)) = (backup.status, super::search::start_of(backup)) {
+            self.starts
+                .entry(id.to_owned())
+                .or_default()
+                .push((start, status));
+        }
         if let Some(status) = backup.status {
             *self
                 .by_status
@@ -142,6 +152,7 @@ impl Tally {
         Census {
             good: self.good.get(id).cloned().unwrap_or_default(),
             by_status: self.by_status.get(id).cloned().unwrap_or_default(),
+            starts: self.starts.get(id).cloned().unwrap_or_default(),
         }
     }
 }
