@@ -7,6 +7,7 @@ use crate::run::Context;
 /// Publishable crates, dependencies first.
 const CRATES: &[&str] = &[
     "tcredis-core",
+    "tcredis-files",
     "tcredis-mock",
     "tcredis-transport-hyper",
     "tcredis-cli",

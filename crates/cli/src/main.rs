@@ -19,6 +19,7 @@ mod logging;
 mod metrics;
 mod output;
 mod progress;
+mod terminal;
 mod time;
 mod timeline;
 

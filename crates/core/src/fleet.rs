@@ -43,6 +43,40 @@ pub const GOOD_STATUSES: [i64; 3] = [2, 3, 4];
 /// The first window of a per-instance `latest` search: the last day.
 pub const FIRST_LATEST_WINDOW: i64 = DAY;
 
+/// The most backups one instance makes in a day (it makes one or two; a thousand is generous):
+/// with [`listing_cap`], a bound on a listing that does not come from the server, so a
+/// `TotalCount` that lies (or never ends) cannot keep a search paging for ever.
+pub const MAX_BACKUPS_PER_DAY: u64 = 1_000;
+
+/// The days a listing of `window` spans, started days rounded up (31 for an open window: the
+/// API's 30-day cap).
+pub fn window_days(window: Window) -> u64 {
+    match (window.begin, window.end) {
+        (Some(begin), Some(end)) => {
+            u64::try_from(end.saturating_sub(begin)).unwrap_or(0) / 86_400 + 1
+        }
+        _ => 31,
+    }
+}
+
+/// The most items a listing of `window` over `instances` instances may yield:
+/// [`MAX_BACKUPS_PER_DAY`] per instance per day of the window (at least one instance).
+///
+/// ```
+/// use tcredis_core::fleet::{listing_cap, DAY};
+/// use tcredis_core::window::Window;
+///
+/// // One instance over one day (two started calendar days): 2,000 items.
+/// assert_eq!(listing_cap(Window::closed(0, DAY), 1), 2_000);
+/// // A region-wide listing of 1,010 instances over the same window.
+/// assert_eq!(listing_cap(Window::closed(0, DAY), 1_010), 2_020_000);
+/// ```
+pub fn listing_cap(window: Window, instances: u64) -> u64 {
+    MAX_BACKUPS_PER_DAY
+        .saturating_mul(window_days(window))
+        .saturating_mul(instances.max(1))
+}
+
 /// Whether a check looks at an instance of this `Status`: running (2) and in process (1) are
 /// checked; initialising (0), isolated (-2) and being deleted (-3) are skipped unless
 /// `include_isolated`. An instance whose status the server did not send, or sent as an unknown
@@ -162,6 +196,27 @@ mod tests {
             r#"{{"Response":{{"Error":{{"Code":"{code}","Message":"{message}"}},"RequestId":"r"}}}}"#
         );
         ApiError::from_body(body.as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn listing_caps_grow_with_days_and_instances() {
+        assert_eq!(window_days(Window::closed(0, DAY - 1)), 1);
+        assert_eq!(window_days(Window::closed(0, DAY)), 2);
+        assert_eq!(window_days(Window::closed(0, MAX_WINDOW_SECS)), 31);
+        assert_eq!(
+            window_days(Window {
+                begin: None,
+                end: None
+            }),
+            31
+        );
+        assert_eq!(listing_cap(Window::closed(0, DAY - 1), 0), 1_000);
+        assert_eq!(listing_cap(Window::closed(0, 2 * DAY), 3), 9_000);
+        assert_eq!(
+            listing_cap(Window::closed(0, i64::MAX), u64::MAX),
+            u64::MAX,
+            "saturates"
+        );
     }
 
     #[test]

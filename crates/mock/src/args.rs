@@ -3,6 +3,7 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::Parser;
 use tcredis_mock::{FaultKind, FleetSpec, MockConfig, Seed};
@@ -51,9 +52,39 @@ struct Args {
     /// Refuse the loopback leniencies (signatures over the Host without port, Node's scope service).
     #[arg(long)]
     strict_signing: bool,
+    /// Journal each request's exact signed bytes and Authorization (signature included, never a
+    /// token), for signature differential tests; use only with test credentials.
+    #[arg(long)]
+    journal_exact_requests: bool,
     /// Shut down when standard input reaches end of file (for parent processes that may die).
     #[arg(long)]
     exit_on_stdin_eof: bool,
+    /// The most connections open at once; at the cap a new one closes the connection idle or
+    /// sending its request head the longest.
+    #[arg(long, value_name = "N", default_value_t = tcredis_mock::DEFAULT_MAX_CONNECTIONS)]
+    max_connections: usize,
+    /// Close a connection whose request head is not complete this long after its accept or its
+    /// first byte (slow or silent clients).
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_duration)]
+    header_timeout: Duration,
+    /// Close a keep-alive connection idle this long between requests.
+    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_duration)]
+    idle_timeout: Duration,
+    /// Close a connection whose request body has not arrived in full this long after its head.
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_duration)]
+    body_timeout: Duration,
+    /// The most bytes the request journal keeps (as JSON; oldest entries dropped first).
+    #[arg(long, value_name = "BYTES", default_value_t = tcredis_mock::DEFAULT_JOURNAL_MAX_BYTES)]
+    journal_max_bytes: usize,
+}
+
+fn parse_duration(text: &str) -> Result<Duration, String> {
+    let d = humantime::parse_duration(text)
+        .map_err(|e| format!("{text:?} is not a duration such as 500ms, 10s or 2m: {e}"))?;
+    if d.is_zero() {
+        return Err(format!("{text:?}: the duration must be greater than zero"));
+    }
+    Ok(d)
 }
 
 /// What `--generate` asked for.
@@ -128,9 +159,16 @@ pub(crate) fn settings(env_now: Option<String>) -> Result<Settings, String> {
         .listen(args.listen)
         .rate_limit(args.rate_limit)
         .tls(args.tls)
-        .strict_signing(args.strict_signing);
+        .strict_signing(args.strict_signing)
+        .journal_exact_requests(args.journal_exact_requests)
+        .max_connections(args.max_connections)
+        .header_timeout(args.header_timeout)
+        .idle_timeout(args.idle_timeout)
+        .body_timeout(args.body_timeout)
+        .journal_max_bytes(args.journal_max_bytes);
     if let Some(path) = &args.seed {
-        let bytes = std::fs::read(path).map_err(|e| format!("--seed {}: {e}", path.display()))?;
+        let bytes = tcredis_files::read_regular_file(path, tcredis_files::MAX_SEED_FILE_BYTES)
+            .map_err(|e| format!("--seed {e}"))?;
         let seed =
             Seed::from_json(&bytes).map_err(|e| format!("--seed {}: {e}", path.display()))?;
         config = config.seed(seed);
@@ -145,8 +183,9 @@ pub(crate) fn settings(env_now: Option<String>) -> Result<Settings, String> {
         config = config.credential(id, key, token.as_deref());
     }
     if let Some(path) = &args.credentials_file {
-        let bytes = std::fs::read(path)
-            .map_err(|e| format!("--credentials-file {}: {e}", path.display()))?;
+        let bytes =
+            tcredis_files::read_regular_file(path, tcredis_files::MAX_CREDENTIALS_FILE_BYTES)
+                .map_err(|e| format!("--credentials-file {e}"))?;
         config = config
             .credentials_json(&bytes)
             .map_err(|e| format!("--credentials-file {}: {e}", path.display()))?;
@@ -158,9 +197,8 @@ pub(crate) fn settings(env_now: Option<String>) -> Result<Settings, String> {
         config = config.random_seed(seed);
     }
     if let Some(now) = env_now.filter(|n| !n.is_empty()) {
-        let unix = tcredis_mock::parse_rfc3339(&now).ok_or_else(|| {
-            format!("TCREDIS_NOW {now:?} is not an RFC 3339 time such as 2026-05-01T10:00:00Z")
-        })?;
+        let unix =
+            tcredis_core::time::rfc3339::parse(&now).map_err(|e| format!("TCREDIS_NOW: {e}"))?;
         config = config.now_override(unix);
     }
     config.validate().map_err(|e| e.to_string())?;

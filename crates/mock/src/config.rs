@@ -149,6 +149,9 @@ pub struct MockConfig {
     pub(crate) strict_signing: bool,
     pub(crate) now_override: Option<i64>,
     pub(crate) journal_capacity: usize,
+    pub(crate) journal_exact_requests: bool,
+    pub(crate) journal_max_bytes: usize,
+    pub(crate) limits: crate::connection_limits::Limits,
 }
 
 impl Default for MockConfig {
@@ -170,7 +173,10 @@ impl MockConfig {
             random_seed: None,
             strict_signing: false,
             now_override: None,
-            journal_capacity: 10_000,
+            journal_capacity: crate::journal::DEFAULT_JOURNAL_CAPACITY,
+            journal_max_bytes: crate::journal::DEFAULT_JOURNAL_MAX_BYTES,
+            limits: crate::connection_limits::Limits::default(),
+            journal_exact_requests: false,
         }
     }
     /// Serves the demo data (the default).
@@ -233,6 +239,13 @@ impl MockConfig {
         self.random_seed = Some(seed);
         self
     }
+    /// Also journals each request's exact signed bytes and its `Authorization` (signature
+    /// included; never a token), for signature differential tests: another signer signs the
+    /// same bytes and compares. Only with test credentials.
+    pub fn journal_exact_requests(mut self, yes: bool) -> Self {
+        self.journal_exact_requests = yes;
+        self
+    }
     /// Turns off loopback leniency (see the docs): only exact TC3 signatures are accepted.
     pub fn strict_signing(mut self, yes: bool) -> Self {
         self.strict_signing = yes;
@@ -252,6 +265,36 @@ impl MockConfig {
     /// How many requests the journal keeps (oldest dropped first; default 10,000).
     pub fn journal_capacity(mut self, entries: usize) -> Self {
         self.journal_capacity = entries;
+        self
+    }
+    /// How many bytes the journal keeps, as compact JSON (oldest dropped first; default 32 MiB).
+    /// Each entry's parameters are bounded too: a parameter over 4 KiB keeps a prefix and the
+    /// entry's `params_truncated` says so.
+    pub fn journal_max_bytes(mut self, bytes: usize) -> Self {
+        self.journal_max_bytes = bytes;
+        self
+    }
+    /// The most connections open at once (default 256). At the cap a new connection closes the
+    /// one that has been idle or sending a request head the longest; only when every open
+    /// connection is busy does it wait.
+    pub fn max_connections(mut self, n: usize) -> Self {
+        self.limits.max_connections = n;
+        self
+    }
+    /// How long a connection may take to deliver a complete request head, from its accept (TLS
+    /// handshake included) or from the first byte after an answer (default 10 s).
+    pub fn header_timeout(mut self, d: Duration) -> Self {
+        self.limits.header_timeout = d;
+        self
+    }
+    /// How long a keep-alive connection may sit idle between requests (default 60 s).
+    pub fn idle_timeout(mut self, d: Duration) -> Self {
+        self.limits.idle_timeout = d;
+        self
+    }
+    /// How long a request body may take to arrive in full (default 30 s).
+    pub fn body_timeout(mut self, d: Duration) -> Self {
+        self.limits.body_timeout = d;
         self
     }
     /// Whether HTTPS was asked for.
@@ -288,6 +331,22 @@ impl MockConfig {
         if let DataSource::Fleet(spec) = &self.data {
             spec.validate().map_err(ConfigError::Data)?;
         }
+        if self.limits.max_connections == 0 {
+            return Err(ConfigError::Server(
+                "the connection cap must be at least 1".to_owned(),
+            ));
+        }
+        for (name, d) in [
+            ("header timeout", self.limits.header_timeout),
+            ("idle timeout", self.limits.idle_timeout),
+            ("body timeout", self.limits.body_timeout),
+        ] {
+            if d.is_zero() {
+                return Err(ConfigError::Server(format!(
+                    "the {name} must be greater than zero"
+                )));
+            }
+        }
         for (kind, probability) in &self.faults {
             if !(0.0..=1.0).contains(probability) {
                 return Err(ConfigError::Fault(format!(
@@ -313,6 +372,8 @@ pub enum ConfigError {
     Seed(SeedError),
     /// The credentials file is malformed.
     CredentialsFile(String),
+    /// A server limit (connection cap, timeouts) is out of range.
+    Server(String),
 }
 
 impl fmt::Display for ConfigError {
@@ -323,6 +384,7 @@ impl fmt::Display for ConfigError {
             Self::Data(m) => write!(f, "data: {m}"),
             Self::Seed(e) => write!(f, "{e}"),
             Self::CredentialsFile(m) => write!(f, "credentials file: {m}"),
+            Self::Server(m) => write!(f, "server: {m}"),
         }
     }
 }

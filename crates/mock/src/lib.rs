@@ -17,13 +17,15 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-mod civil;
 mod config;
+#[cfg(feature = "server")]
+mod connection_limits;
 mod data;
+mod exact;
 pub mod handler;
 mod journal;
 mod rate_limit;
-pub mod regions;
+mod regions;
 mod rng;
 mod script;
 #[cfg(feature = "server")]
@@ -32,17 +34,23 @@ mod server;
 mod tls;
 
 pub use config::{ConfigError, FaultKind, FaultParseError, MAX_GENERATED, MockConfig};
+#[cfg(feature = "server")]
+pub use connection_limits::{
+    DEFAULT_BODY_TIMEOUT, DEFAULT_HEADER_TIMEOUT, DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_CONNECTIONS,
+};
 pub use data::backup::SeedBackup;
 pub use data::fleet::{FleetSpec, MAX_FLEET_INSTANCES};
 pub use data::instance_fields::InstanceFields;
 pub use data::seed::{Seed, SeedError, SeedInstance};
+pub use exact::ExactRequest;
 pub use handler::{DEMO_SECRET_ID, DEMO_SECRET_KEY, ExpectationError, ScriptError};
-pub use journal::{JournalEntry, SignatureResult};
-pub use script::{ErrorReply, Expect, Matcher, Script, Step};
+pub use journal::bounded::{MAX_NAME_BYTES, MAX_PARAM_BYTES, MAX_PARAMS_BYTES};
+pub use journal::{
+    DEFAULT_JOURNAL_CAPACITY, DEFAULT_JOURNAL_MAX_BYTES, JournalEntry, ParamsTruncation,
+    SignatureResult,
+};
+pub use script::{
+    ErrorReply, Expect, MAX_SCRIPT_BYTES, MAX_SCRIPTS, MAX_STEPS, Matcher, Script, Step,
+};
 #[cfg(feature = "server")]
 pub use server::{BlockingMockServer, MockServer};
-
-/// Parses an RFC 3339 time (as `TCREDIS_NOW` holds it) into Unix seconds.
-pub fn parse_rfc3339(text: &str) -> Option<i64> {
-    civil::parse_rfc3339(text)
-}

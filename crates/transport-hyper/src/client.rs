@@ -75,6 +75,11 @@ impl Client {
         Ok(Self::from_parts(Arc::new(engine), self.drift_policy))
     }
 
+    /// How this client's listings treat a listing that changes while paging.
+    pub(crate) fn drift_policy(&self) -> DriftPolicy {
+        self.drift_policy
+    }
+
     /// The same client (pool, pacer, credentials, region) with a request count of its own,
     /// starting at 0: [`requests_sent`](Self::requests_sent) of the copy and of its
     /// [`for_region`](Self::for_region) clients counts only their requests.

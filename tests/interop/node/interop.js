@@ -76,9 +76,11 @@ function assertEq(actual, expected, what) {
   if (a !== e) throw new Error(`${what}: expected ${e}, got ${a}`);
 }
 
+// Each item is exactly the seed's: the same keys (extra ones included) and every value.
 function assertItems(items, expected, what) {
   assertEq(items.map((i) => i.BackupId), expected.map((e) => e.BackupId), `${what} BackupIds in order`);
   items.forEach((got, n) => {
+    assertEq(Object.keys(got).sort(), Object.keys(expected[n]).sort(), `${what} ${got.BackupId} keys`);
     for (const [k, v] of Object.entries(expected[n])) assertEq(got[k], v, `${what} ${got.BackupId}.${k}`);
   });
 }

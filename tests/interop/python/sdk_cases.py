@@ -1,7 +1,7 @@
 """The official Python SDK (tencentcloud-sdk-python-redis RedisClient) against tcredis-mock.
 
-Run by `cargo xtask interop` in target/interop/venv-sdk; see interop_common.py for the
-environment it reads. Covers TC3 over POST and GET, the legacy v1 signatures (HmacSHA256 over
+Run by `cargo xtask interop` in target/interop/venv-sdk, against a mock with `--strict-signing`
+(no loopback leniency); see interop_common.py for the environment it reads. Covers TC3 over POST and GET, the legacy v1 signatures (HmacSHA256 over
 POST form, HmacSHA1 over GET), errors surfacing as TencentCloudSDKException with the right code
 and a RequestId, a full pagination loop, non-ASCII names, and region scoping.
 """

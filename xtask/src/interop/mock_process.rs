@@ -1,6 +1,8 @@
-//! The `tcredis-mock` child process: started with the interop seed and credentials file, its
-//! URL read from the first stdout line (with a timeout), its output logged to the scan folder,
-//! and stopped by closing its stdin (`--exit-on-stdin-eof`).
+//! The `tcredis-mock` child process: started with the interop seed, the credentials file and
+//! the extra flags of its role (strict signing and exact journal for the SDK and tccli; the
+//! documented loopback leniency for Node), its URL read from the first stdout line (with a
+//! timeout), its output logged to the scan folder, and stopped by closing its stdin
+//! (`--exit-on-stdin-eof`).
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
@@ -18,11 +20,18 @@ const STARTUP_TIMEOUT: Duration = Duration::from_secs(30);
 pub(super) struct Mock {
     child: Child,
     pub(super) url: String,
-    log_threads: Vec<thread::JoinHandle<Vec<u8>>>,
+    log_threads: Vec<thread::JoinHandle<std::io::Result<Vec<u8>>>>,
+    log_path: std::path::PathBuf,
 }
 
 impl Mock {
-    pub(super) fn start(ctx: &Context, binary: &Path, credentials: &Path) -> Result<Mock, String> {
+    pub(super) fn start(
+        ctx: &Context,
+        binary: &Path,
+        credentials: &Path,
+        name: &str,
+        extra_args: &[&str],
+    ) -> Result<Mock, String> {
         let mut cmd = ctx.command(binary);
         cmd.args([
             "--listen",
@@ -33,6 +42,7 @@ impl Mock {
         ])
         .arg(credentials)
         .args(["--rate-limit", "0", "--exit-on-stdin-eof"])
+        .args(extra_args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
@@ -73,8 +83,12 @@ impl Mock {
                 first.trim()
             ));
         };
-        let log = run::open_log(&ctx.log_path("interop-mock"))?;
-        writeln!(log.lock().unwrap_or_else(|p| p.into_inner()), "{first}").ok();
+        let log_path = ctx.log_path(&format!("interop-mock-{name}"));
+        let log = run::open_log(&log_path)?;
+        if let Err(e) = writeln!(log.lock().unwrap_or_else(|p| p.into_inner()), "{first}") {
+            run::kill_and_reap(&mut child);
+            return Err(format!("cannot write {}: {e}", log_path.display()));
+        }
         let log_threads = vec![
             run::tee(Some(stdout), log.clone(), Echo::Quiet),
             run::tee(child.stderr.take(), log, Echo::Quiet),
@@ -83,6 +97,7 @@ impl Mock {
             child,
             url,
             log_threads,
+            log_path,
         })
     }
 
@@ -104,8 +119,11 @@ impl Mock {
                 Err(e) => break Err(format!("waiting for tcredis-mock: {e}")),
             }
         };
+        let mut result = result;
         for t in self.log_threads.drain(..) {
-            let _ = t.join();
+            if let Err(e) = run::join_tee(t, &self.log_path) {
+                result = result.and(Err(e));
+            }
         }
         result
     }

@@ -14,11 +14,10 @@ use tcredis_transport_hyper::fleet::{
 
 use crate::backend::client::ClientApi;
 use crate::commands::fleet::{Regions, note_regions};
-use crate::commands::plan::{Filters, Paging, Plan, Search};
+use crate::commands::plan::{Filters, ItemCap, MAX_BACKUPS_PER_DAY, Paging, Plan, Search};
 use crate::config::CheckConfig;
 use crate::exit::{CliError, Failure, Outcome, report_instance};
 use crate::output::check::{CheckFormat, Report};
-use crate::time::window::Window;
 
 /// What a check run needs besides the client.
 #[derive(Debug, Clone)]
@@ -57,10 +56,6 @@ pub fn plan(cfg: &CheckConfig, now: i64) -> Plan {
     let windows = recent_windows(now, recent)
         .into_iter()
         .chain(older_windows(now, recent, lookback))
-        .map(|w| Window {
-            begin: w.begin,
-            end: w.end,
-        })
         .collect();
     Plan {
         targets: cfg.instance_ids.iter().cloned().map(Some).collect(),
@@ -71,6 +66,7 @@ pub fn plan(cfg: &CheckConfig, now: i64) -> Plan {
         },
         paging: Paging::All,
         search: Search::UntilGood,
+        item_cap: ItemCap::PerDay(MAX_BACKUPS_PER_DAY),
     }
 }
 

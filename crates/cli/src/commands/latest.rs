@@ -8,12 +8,11 @@ use tcredis_transport_hyper::fleet::{LatestOptions, LatestResult, RegionResult, 
 
 use crate::backend::client::ClientApi;
 use crate::commands::fleet::{Regions, note_regions};
-use crate::commands::plan::{Filters, Paging, Plan, Search};
+use crate::commands::plan::{Filters, ItemCap, MAX_BACKUPS_PER_DAY, Paging, Plan, Search};
 use crate::config::LatestConfig;
 use crate::exit::{Outcome, report_instance};
 use crate::output::Emit;
 use crate::time::duration::format_compact;
-use crate::time::window::Window;
 
 /// What a latest run needs besides the client.
 #[derive(Debug, Clone)]
@@ -35,13 +34,7 @@ pub struct LatestRun {
 /// is each region's `DescribeInstances` instead (see `Planned::discovery`).
 pub fn plan(cfg: &LatestConfig, now: i64) -> Plan {
     let lookback = i64::try_from(cfg.lookback.as_secs()).unwrap_or(i64::MAX);
-    let windows = widening_windows(now, FIRST_LATEST_WINDOW, lookback)
-        .into_iter()
-        .map(|w| Window {
-            begin: w.begin,
-            end: w.end,
-        })
-        .collect();
+    let windows = widening_windows(now, FIRST_LATEST_WINDOW, lookback);
     Plan {
         targets: cfg.instance_ids.iter().cloned().map(Some).collect(),
         windows,
@@ -51,6 +44,7 @@ pub fn plan(cfg: &LatestConfig, now: i64) -> Plan {
         },
         paging: Paging::All,
         search: Search::UntilGood,
+        item_cap: ItemCap::PerDay(MAX_BACKUPS_PER_DAY),
     }
 }
 

@@ -121,6 +121,8 @@ pub struct ListConfig {
     pub offset: Option<i64>,
     /// `--all`.
     pub all: bool,
+    /// `--max-items` with `--all`: items one listing may yield (0 = no cap).
+    pub max_items: u64,
     /// `--output`, when given.
     pub output: Option<Format>,
     /// `--query`.
@@ -242,4 +244,32 @@ pub enum CommandConfig {
     Completions(ShellKind),
     /// Help screens and man pages into a directory (hidden; `cargo xtask codegen`).
     GenerateDocs(PathBuf),
+}
+
+impl CommandConfig {
+    /// Checks every window the command would search against the earliest instant a backup can
+    /// have ([`crate::time::earliest`]).
+    pub fn check_earliest(&self, now: i64) -> Result<(), String> {
+        use crate::time::earliest::reach;
+        match self {
+            Self::List(cfg) => match cfg.time {
+                TimeSpec::Since(d) => reach("--since", d, now),
+                // `--begin-time` is checked when it is parsed.
+                TimeSpec::Absolute { .. } => Ok(()),
+            },
+            Self::Latest(cfg) => reach("--lookback", cfg.lookback, now),
+            // Without `--instance-id` the older windows reach back `--lookback`.
+            Self::Check(cfg) => cfg
+                .max_age
+                .map_or(Ok(()), |max_age| reach("--max-age", max_age, now))
+                .and_then(|()| reach("--lookback", cfg.lookback, now)),
+            Self::Exporter(cfg) => reach("--lookback", cfg.lookback, now),
+            Self::Timeline(cfg) => reach(
+                "--days",
+                std::time::Duration::from_secs(u64::from(cfg.days) * 86_400),
+                now,
+            ),
+            _ => Ok(()),
+        }
+    }
 }

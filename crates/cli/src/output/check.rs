@@ -12,6 +12,7 @@ use tcredis_transport_hyper::fleet::{CheckReport, CheckResult, InstanceCheck, Re
 use tcredis_core::time::BeijingTime;
 
 use crate::exit::Outcome;
+use crate::terminal;
 use crate::time::duration::format_compact;
 
 /// The report's format (`--output`).
@@ -135,18 +136,35 @@ fn instance_name(c: &InstanceCheck) -> &str {
     c.instance.instance_name.as_deref().unwrap_or_default()
 }
 
+/// A server's value for a line of the text report: escaped and bounded, so a newline in a
+/// BackupId or an InstanceId cannot forge a report line.
+fn field(text: &str) -> std::borrow::Cow<'_, str> {
+    terminal::escape(text, terminal::MAX_FIELD_CHARS)
+}
+
+/// The first line of an error for the text report, escaped and bounded (its message may quote
+/// the server).
+fn error_line(e: &tcredis_transport_hyper::Error) -> String {
+    let text = e.to_string();
+    terminal::escape(
+        text.lines().next().unwrap_or_default(),
+        terminal::MAX_MESSAGE_CHARS,
+    )
+    .into_owned()
+}
+
 fn write_text(out: &mut dyn Write, view: &Report<'_>) -> std::io::Result<()> {
     let (report, outcome) = (view.check, view.outcome);
     let id_width = report
         .instances
         .iter()
-        .map(|c| c.instance.instance_id.len())
+        .map(|c| field(&c.instance.instance_id).chars().count())
         .max()
         .unwrap_or(1);
     let region_width = report
         .regions
         .iter()
-        .map(|r| r.region.len())
+        .map(|r| field(&r.region).chars().count())
         .max()
         .unwrap_or(0);
     let max = view
@@ -158,14 +176,13 @@ fn write_text(out: &mut dyn Write, view: &Report<'_>) -> std::io::Result<()> {
         if let RegionResult::Failed(e) = &region.result {
             failed_regions += 1;
             worst = worst.max(Verdict::Error);
-            let message = e.to_string();
             writeln!(
                 out,
                 "{:<7}  {:<region_width$}  {:<id_width$}  {}",
                 "ERROR",
-                region.region,
+                field(&region.region),
                 "-",
-                message.lines().next().unwrap_or_default()
+                error_line(e)
             )?;
         }
     }
@@ -185,15 +202,15 @@ fn write_text(out: &mut dyn Write, view: &Report<'_>) -> std::io::Result<()> {
                     format!(
                         "no good backup started in the scheduled slot {slot} (+{} grace); newest good backup {} started {} ({} old)",
                         format_compact(view.grace.unwrap_or(0).unsigned_abs()),
-                        newest.backup_id.as_deref().unwrap_or("-"),
-                        newest.start_time,
+                        field(newest.backup_id.as_deref().unwrap_or("-")),
+                        field(&newest.start_time),
                         format_compact(age.unsigned_abs()),
                     )
                 }
                 (Some(newest), Some(age)) => format!(
                     "newest good backup {} started {} ({} old{})",
-                    newest.backup_id.as_deref().unwrap_or("-"),
-                    newest.start_time,
+                    field(newest.backup_id.as_deref().unwrap_or("-")),
+                    field(&newest.start_time),
                     format_compact(age.unsigned_abs()),
                     match view.max_age {
                         Some(_) if verdict == Verdict::Ok => format!(" <= {max}"),
@@ -213,15 +230,15 @@ fn write_text(out: &mut dyn Write, view: &Report<'_>) -> std::io::Result<()> {
                     |s| InstanceStatus::from_code(s).name()
                 )
             ),
-            CheckResult::Failed(e) => e.to_string().lines().next().unwrap_or_default().to_owned(),
+            CheckResult::Failed(e) => error_line(e),
             _ => String::new(),
         };
         writeln!(
             out,
             "{:<7}  {:<region_width$}  {:<id_width$}  {detail}",
             verdict.to_string(),
-            c.instance.region,
-            c.instance.instance_id,
+            field(&c.instance.region),
+            field(&c.instance.instance_id),
         )?;
     }
     let count = |v: Verdict| report.instances.iter().filter(|c| c.verdict() == v).count();

@@ -180,11 +180,10 @@ fn label(text: &str) -> String {
         .collect()
 }
 
-/// Plugin output text must not carry `|` outside the perfdata separator, nor line breaks.
+/// Plugin output text must not carry `|` outside the perfdata separator, nor line breaks (or
+/// any control or bidi character: [`crate::terminal::escape`]).
 fn text(s: &str) -> String {
-    s.chars()
-        .map(|c| if c == '|' || c.is_control() { ' ' } else { c })
-        .collect()
+    crate::terminal::escape(s, crate::terminal::MAX_MESSAGE_CHARS).replace('|', " ")
 }
 
 /// Writes the plugin output; returns the service state (its code is the exit code).
@@ -294,6 +293,6 @@ mod tests {
     #[test]
     fn labels_and_text_stay_inside_the_format() {
         assert_eq!(label("crs-a b='x'"), "crs-a_b__x_");
-        assert_eq!(text("a|b\nc"), "a b c");
+        assert_eq!(text("a|b\nc"), "a b\\nc");
     }
 }

@@ -19,11 +19,9 @@ fn colour(state: DayState) -> &'static str {
 
 const RESET: &str = "\x1b[0m";
 
-/// Control characters (a name from the API) never reach the terminal.
+/// A name from the API, made safe for a terminal (controls and bidi marks escaped, bounded).
 fn printable(text: &str) -> String {
-    text.chars()
-        .map(|c| if c.is_control() { '?' } else { c })
-        .collect()
+    crate::terminal::escape(text, crate::terminal::MAX_FIELD_CHARS).into_owned()
 }
 
 fn cell(state: DayState, colour_on: bool) -> String {

@@ -3,11 +3,16 @@
 //! demo instance, `crs-demo0005` (no backups yet), is still initialising (Status 0).
 
 use serde_json::json;
+use tcredis_core::time::BeijingTime;
 
 use super::seed::{Seed, SeedInstance};
-use crate::civil::format_beijing;
 
 const DAY: i64 = 86_400;
+
+/// `unix` as the API writes times: `YYYY-MM-DD HH:MM:SS`, Beijing time (core's rule).
+fn beijing(unix: i64) -> String {
+    BeijingTime::from_unix(unix).to_string()
+}
 
 /// (InstanceId, Status, ZoneId, ProjectId, Type, Size MB, days since creation, env tag, team tag)
 type Fields = (
@@ -106,7 +111,7 @@ fn decorate(
         .field("Type", json!(kind))
         .field("Engine", json!("Redis"))
         .field("Size", json!(size))
-        .field("Createtime", json!(format_beijing(created)))
+        .field("Createtime", json!(beijing(created)))
         .tag("env", env)
         .tag("team", team)
 }

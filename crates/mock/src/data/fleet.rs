@@ -17,15 +17,21 @@ use std::fmt;
 
 use serde_json::json;
 use tcredis_core::endpoint::KNOWN_REGIONS;
+use tcredis_core::random::{RandomSource as _, SplitMix64};
+use tcredis_core::time::BeijingTime;
 
 use super::backup::SeedBackup;
 use super::seed::{Seed, SeedInstance};
-use crate::civil::format_beijing;
 
 const HOUR: i64 = 3_600;
 const DAY: i64 = 86_400;
 /// The most instances per region a fleet may have.
 pub const MAX_FLEET_INSTANCES: u32 = 100_000;
+
+/// `unix` as the API writes times: `YYYY-MM-DD HH:MM:SS`, Beijing time (core's rule).
+fn beijing(unix: i64) -> String {
+    BeijingTime::from_unix(unix).to_string()
+}
 
 /// A fleet to generate (see the module documentation for what each instance holds).
 ///
@@ -180,7 +186,7 @@ impl FleetSpec {
             .field("Size", json!((1024 * (1 + k % 4)) as f64))
             .field(
                 "Createtime",
-                json!(format_beijing(anchor - 400 * DAY + (k as i64) * HOUR)),
+                json!(beijing(anchor - 400 * DAY + (k as i64) * HOUR)),
             )
             .tag(
                 "env",
@@ -226,17 +232,17 @@ impl FleetSpec {
             serial
         );
         let size = (mix(k * 1_000 + serial) % 4_000_000_000 + 1_048_576) as i64;
-        let mut backup = SeedBackup::new(id, format_beijing(start))
+        let mut backup = SeedBackup::new(id, beijing(start))
             .backup_type("1")
             .status(status)
             .remark("")
             .locked(i64::from(status == 1))
             .backup_size(size)
             .file_type("RDB-Redis 6.2")
-            .expire_time(format_beijing(start + i64::from(self.retention_days) * DAY))
+            .expire_time(beijing(start + i64::from(self.retention_days) * DAY))
             .encrypted(false);
         if status != 1 {
-            backup = backup.end_time(format_beijing(start + 90 + (k % 60) as i64));
+            backup = backup.end_time(beijing(start + 90 + (k % 60) as i64));
         }
         backup.full_backup = Some(0);
         backup.instance_type = Some(instance_type);
@@ -244,12 +250,9 @@ impl FleetSpec {
     }
 }
 
-/// SplitMix64's finaliser: a fixed, well-spread hash of `x`.
+/// A fixed, well-spread hash of `x`: the first output of core's SplitMix64 seeded with it.
 fn mix(x: u64) -> u64 {
-    let mut z = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
+    SplitMix64::new(x).next_u64()
 }
 
 impl std::str::FromStr for FleetSpec {
@@ -317,7 +320,11 @@ mod tests {
             .backups()
             .iter()
             .filter(|b| matches!(b.status, Some(2..=4)))
-            .filter_map(|b| crate::civil::parse_beijing(b.start_time.as_deref()?))
+            .filter_map(|b| {
+                BeijingTime::parse(b.start_time.as_deref()?)
+                    .ok()
+                    .map(BeijingTime::unix)
+            })
             .max()
             .map(|start| NOW - start)
     }

@@ -6,7 +6,7 @@
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Map, Value};
 
-use super::seed::SeedError;
+use super::seed_error::SeedError;
 
 /// Keys of a seed instance object that are not `InstanceSet` fields: the instance's identity
 /// (served from the instance itself), its backups, and its backup schedule (the

@@ -8,4 +8,5 @@ pub(crate) mod fleet;
 pub(crate) mod generate;
 pub(crate) mod instance_fields;
 pub(crate) mod seed;
+pub(crate) mod seed_error;
 pub(crate) mod store;

@@ -1,14 +1,13 @@
 //! The seed format (`{"instances": [{"InstanceId", "InstanceName", "Region", "Backups": [...]}]}`),
 //! parsed with the JSON path of any wrongly typed field, and built from code.
 
-use std::fmt;
-
 use serde::Deserialize;
 use serde_json::{Map, Value};
 use tcredis_core::response::{Field, FieldKind, RedisBackupSet};
 
 use super::backup::SeedBackup;
 use super::instance_fields::{self, InstanceFields};
+pub use super::seed_error::SeedError;
 
 /// Data to serve: instances, each with its backups.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -88,35 +87,6 @@ impl SeedInstance {
         self
     }
 }
-
-/// A seed that could not be read: what was wrong and where (a JSON path such as
-/// `instances[0].Backups[2].Status`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SeedError {
-    path: String,
-    problem: String,
-}
-
-impl SeedError {
-    pub(crate) fn new(path: impl Into<String>, problem: impl Into<String>) -> Self {
-        Self {
-            path: path.into(),
-            problem: problem.into(),
-        }
-    }
-    /// The JSON path of the offending field (`$` for the document itself).
-    pub fn path(&self) -> &str {
-        &self.path
-    }
-}
-
-impl fmt::Display for SeedError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "seed {}: {}", self.path, self.problem)
-    }
-}
-
-impl std::error::Error for SeedError {}
 
 fn type_name(value: &Value) -> &'static str {
     match value {

@@ -8,9 +8,9 @@ use serde_json::{Map, Value};
 
 use super::failure::Failure;
 use super::params::{ParamType, Schema};
-use crate::civil::parse_beijing;
 use crate::data::backup::SeedBackup;
 use crate::data::store::{Query, Store};
+use tcredis_core::time::BeijingTime;
 
 /// The action's parameters in model order.
 pub(crate) const SCHEMA: Schema = &[
@@ -53,9 +53,9 @@ fn window_bound<'p>(
 ) -> Result<Option<(&'p str, i64)>, Failure> {
     match string_param(params, name) {
         None => Ok(None),
-        Some(text) => match parse_beijing(text) {
-            Some(unix) => Ok(Some((text, unix))),
-            None => Err(business(format!(
+        Some(text) => match BeijingTime::parse(text) {
+            Ok(time) => Ok(Some((text, time.unix()))),
+            Err(_) => Err(business(format!(
                 "{name} {text:?} is not a time of the form YYYY-MM-DD HH:MM:SS (Beijing time, UTC+8)."
             ))),
         },

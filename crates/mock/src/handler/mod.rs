@@ -20,6 +20,8 @@ mod params;
 mod region_scope;
 mod sts;
 
+pub use admin::JournalCursor;
+
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::{Mutex, MutexGuard};
@@ -27,15 +29,15 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde_json::Value;
 use tcredis_core::credentials::Secret;
+use tcredis_core::random::{RandomSource, SplitMix64};
 
 use crate::config::{AcceptedCredential, ConfigError, DataSource, FaultKind, MockConfig};
 use crate::data::demo::demo_seed;
 use crate::data::generate::Generated;
 use crate::data::store::Store;
-use crate::journal::{Journal, JournalEntry, SignatureResult};
+use crate::journal::{Journal, JournalEntry, ParamsTruncation, SignatureResult};
 use crate::rate_limit::RateLimiter;
-
-use crate::rng::Rng;
+use crate::rng;
 use crate::script::{RequestView, Script, Scripts};
 use failure::Failure;
 use params::{RawParams, Schema};
@@ -165,7 +167,7 @@ struct State {
     journal: Journal,
     scripts: Scripts,
     limiter: RateLimiter,
-    rng: Rng,
+    rng: SplitMix64,
     issued: HashMap<String, sts::Issued>,
 }
 
@@ -176,6 +178,7 @@ pub struct Handler {
     credentials: Vec<AcceptedCredential>,
     faults: Vec<(FaultKind, f64)>,
     strict_signing: bool,
+    journal_exact_requests: bool,
     state: Mutex<State>,
 }
 
@@ -193,6 +196,7 @@ struct Exchange {
     region: Option<String>,
     secret_id: Option<String>,
     params: Value,
+    params_truncated: Option<ParamsTruncation>,
     signature: SignatureResult,
     leniency: Vec<&'static str>,
     script: Option<u64>,
@@ -252,11 +256,12 @@ impl Handler {
             credentials,
             faults: config.faults.clone(),
             strict_signing: config.strict_signing,
+            journal_exact_requests: config.journal_exact_requests,
             state: Mutex::new(State {
-                journal: Journal::new(config.journal_capacity),
+                journal: Journal::new(config.journal_capacity, config.journal_max_bytes),
                 scripts: Scripts::default(),
                 limiter: RateLimiter::new(config.rate_limit),
-                rng: Rng::new(config.random_seed.unwrap_or_else(Rng::process_seed)),
+                rng: SplitMix64::new(config.random_seed.unwrap_or_else(rng::process_seed)),
                 issued: HashMap::new(),
             }),
         })
@@ -280,10 +285,20 @@ impl Handler {
         self.lock().journal.entries()
     }
 
+    /// Scripts queued (live or used up; at most [`crate::MAX_SCRIPTS`]).
+    pub fn script_count(&self) -> usize {
+        self.lock().scripts.len()
+    }
+
+    /// Bytes the journal holds (the measure of its byte bound: entries as compact JSON).
+    pub fn journal_bytes(&self) -> usize {
+        self.lock().journal.bytes()
+    }
+
     /// Queues a script; returns its id.
     pub fn script(&self, script: Script) -> Result<u64, ScriptError> {
         script.check().map_err(ScriptError)?;
-        Ok(self.lock().scripts.add(script))
+        self.lock().scripts.add(script).map_err(ScriptError)
     }
 
     /// Forgets the journal, the scripts, the rate-limit buckets and issued STS credentials (the
@@ -301,7 +316,7 @@ impl Handler {
         let state = self.lock();
         state
             .scripts
-            .verify(&state.journal.entries())
+            .verify(state.journal.iter())
             .map_err(ExpectationError)
     }
 
@@ -316,7 +331,7 @@ impl Handler {
                 },
             };
         }
-        let request_id = self.lock().rng.uuid();
+        let request_id = rng::uuid(&mut self.lock().rng);
         let mut x = Exchange {
             style: "none",
             action: None,
@@ -324,6 +339,7 @@ impl Handler {
             region: None,
             secret_id: None,
             params: Value::Null,
+            params_truncated: None,
             signature: SignatureResult::NotChecked,
             leniency: Vec::new(),
             script: None,
@@ -346,6 +362,9 @@ impl Handler {
             (DeliveryMode::Respond, None) => "ok".to_owned(),
             (DeliveryMode::Respond, Some(_)) => "error".to_owned(),
         };
+        let exact = self
+            .journal_exact_requests
+            .then(|| crate::exact::capture(request));
         let mut state = self.lock();
         let seq = state.journal.next_seq();
         state.journal.push(JournalEntry {
@@ -358,6 +377,7 @@ impl Handler {
             region: x.region,
             secret_id: x.secret_id,
             params: x.params,
+            params_truncated: x.params_truncated,
             code,
             verdict,
             signature: x.signature,
@@ -365,9 +385,22 @@ impl Handler {
             script: x.script,
             fault: x.fault,
             request_id,
+            exact,
         });
+        // A 2xx answer to CONNECT means "tunnel established" (RFC 9110 9.3.6), and HTTP
+        // libraries then drop the body: CONNECT alone gets 405 with the same envelope.
+        let response = if request.method() == http::Method::CONNECT {
+            let mut response = envelope::json_response(405, body);
+            response.headers_mut().insert(
+                http::header::ALLOW,
+                http::HeaderValue::from_static("GET, POST"),
+            );
+            response
+        } else {
+            envelope::json_response(200, body)
+        };
         Outcome {
-            response: envelope::json_response(200, body),
+            response,
             delivery: Delivery {
                 delay: x.delay,
                 mode: x.mode,
@@ -386,9 +419,13 @@ impl Handler {
         if method != http::Method::GET && method != http::Method::POST {
             return Err(Failure::new(
                 "UnsupportedProtocol",
-                format!(
-                    "The HTTP method {method} is not supported; only GET and POST requests are."
-                ),
+                if method == http::Method::CONNECT {
+                    "The HTTP method CONNECT is not supported: this is an API endpoint, not a proxy; only GET and POST requests are.".to_owned()
+                } else {
+                    format!(
+                        "The HTTP method {method} is not supported; only GET and POST requests are."
+                    )
+                },
             ));
         }
         let body = request.body().as_ref();
@@ -478,7 +515,12 @@ impl Handler {
                 ),
             ));
         };
-        x.params = params::loose_view(&raw, route.schema);
+        let received = if is_get {
+            request.uri().query().map_or(0, str::len)
+        } else {
+            body.len()
+        };
+        (x.params, x.params_truncated) = params::loose_view(&raw, route.schema, received);
         if let Some(token) = x.params.get_mut("WebIdentityToken") {
             *token = Value::String("***".into());
         }

@@ -3,10 +3,11 @@
 
 use serde::Serialize;
 use serde_json::{Map, Value};
+use tcredis_core::random::SplitMix64;
 
 use super::failure::Failure;
 use super::params::{ParamType, Schema};
-use crate::rng::Rng;
+use crate::rng;
 
 pub(crate) const ASSUME_ROLE_SCHEMA: Schema = &[
     ("RoleArn", ParamType::String),
@@ -77,7 +78,7 @@ pub(crate) fn assume_role(
     params: &Map<String, Value>,
     required: &[&str],
     now: i64,
-    rng: &mut Rng,
+    rng: &mut SplitMix64,
     request_id: &str,
 ) -> Result<(Vec<u8>, Issued), Failure> {
     for name in required {
@@ -103,9 +104,9 @@ pub(crate) fn assume_role(
         ));
     }
     let issued = Issued {
-        secret_id: format!("AKIDTMP{}", rng.string(ALNUM, 29)),
-        secret_key: rng.string(ALNUM, 32),
-        token: rng.string(ALNUM, 96),
+        secret_id: format!("AKIDTMP{}", rng::string(rng, ALNUM, 29)),
+        secret_key: rng::string(rng, ALNUM, 32),
+        token: rng::string(rng, ALNUM, 96),
         expires: now + duration,
     };
     let body = super::envelope::success_body(&Answer {
@@ -115,7 +116,7 @@ pub(crate) fn assume_role(
             tmp_secret_key: &issued.secret_key,
         },
         expired_time: issued.expires,
-        expiration: crate::civil::format_rfc3339_utc(issued.expires),
+        expiration: tcredis_core::time::rfc3339::format_utc(issued.expires),
         request_id,
     });
     Ok((body, issued))

@@ -141,7 +141,7 @@ async fn check_region(
     let explicit = !fleet.selector.instance_ids.is_empty();
     let mut mode = Mode::PerInstance;
     if !explicit && !checked.is_empty() && matches!(report.result, RegionResult::Ok) {
-        match search.region_wide(&recent).await {
+        match search.region_wide(&recent, instances.len() as u64).await {
             Ok((found, items)) => {
                 let running = checked.iter().copied().find(|&i| {
                     instances[i].status.map(InstanceStatus::from_code)

@@ -6,8 +6,11 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use futures_util::StreamExt as _;
-use tcredis_core::fleet::{Fallback, GOOD_STATUSES, refuses_status_filter};
+use tcredis_core::fleet::{
+    Fallback, GOOD_STATUSES, MAX_BACKUPS_PER_DAY, listing_cap, refuses_status_filter,
+};
 use tcredis_core::freshness::GoodBackups;
+use tcredis_core::listing::ListingOptions;
 use tcredis_core::request::DescribeInstanceBackupsRequest;
 use tcredis_core::response::Backup;
 use tcredis_core::time::BeijingTime;
@@ -15,6 +18,36 @@ use tcredis_core::window::Window;
 
 use crate::client::Client;
 use crate::error::Error;
+
+/// A listing stopped at its item cap, said as what it is: the server's `TotalCount` cannot be
+/// right (an invalid answer, as the core's [`TooManyItems`] already reads). Other errors pass
+/// unchanged.
+///
+/// [`TooManyItems`]: tcredis_core::exchange::ErrorKind::TooManyItems
+fn over_cap(e: Error, cap: u64, window: Window) -> Error {
+    match e {
+        Error::InvalidResponse { status, message }
+            if message.contains(&format!("the listing passed {cap} items")) =>
+        {
+            let span = match (window.begin, window.end) {
+                (Some(b), Some(e)) => format!(
+                    " from {} to {}",
+                    BeijingTime::from_unix(b),
+                    BeijingTime::from_unix(e)
+                ),
+                _ => String::new(),
+            };
+            Error::InvalidResponse {
+                status,
+                message: format!(
+                    "stopped after {cap} items in the window{span}: no instance makes more than \
+                     {MAX_BACKUPS_PER_DAY} backups a day, so the server's TotalCount cannot be right"
+                ),
+            }
+        }
+        other => other,
+    }
+}
 
 /// The page size of every fleet backup listing (the API's largest).
 pub(super) const BACKUPS_LIMIT: i64 = 100;
@@ -79,22 +112,31 @@ impl RegionSearch {
 
     /// Every backup of one window (every page), given to `each`; with the good-status filter
     /// unless the region refused it (then again without, once, recording the fallback).
+    /// `instances` is how many instances the listing covers: it may yield at most
+    /// [`listing_cap`] items, whatever the server's `TotalCount` says.
     async fn list_window(
         &self,
         instance: Option<&str>,
+        instances: u64,
         window: Window,
         each: &mut (dyn FnMut(&Backup) + Send),
     ) -> Result<(), Error> {
+        let cap = listing_cap(window, instances);
         loop {
             let filtered = self.status_filter.load(Ordering::Relaxed);
-            let mut pages =
-                std::pin::pin!(self.client.pages(self.request(instance, window, filtered)));
+            let options = ListingOptions::new()
+                .drift_policy(self.client.drift_policy())
+                .max_items(cap);
+            let mut pages = std::pin::pin!(
+                self.client
+                    .listing_pages(self.request(instance, window, filtered), options)
+            );
             let mut failure = None;
             while let Some(page) = pages.next().await {
                 match page {
-                    Ok(page) => page.backup_set.iter().for_each(&mut *each),
+                    Ok(page) => page.items.iter().for_each(&mut *each),
                     Err(e) => {
-                        failure = Some(e);
+                        failure = Some(over_cap(e, cap, window));
                         break;
                     }
                 }
@@ -128,16 +170,17 @@ impl RegionSearch {
         Ok(())
     }
 
-    /// The region-wide listing (no InstanceId) of `windows`: good backups grouped by
-    /// InstanceId, and how many items the server returned.
+    /// The region-wide listing (no InstanceId) of `windows` over a region of `instances`
+    /// instances: good backups grouped by InstanceId, and how many items the server returned.
     pub(super) async fn region_wide(
         &self,
         windows: &[Window],
+        instances: u64,
     ) -> Result<(GoodBackups, u64), Error> {
         let mut found = GoodBackups::new();
         let mut items = 0u64;
         for &window in windows {
-            self.list_window(None, window, &mut |backup| {
+            self.list_window(None, instances, window, &mut |backup| {
                 items += 1;
                 found.observe(backup);
             })
@@ -156,7 +199,7 @@ impl RegionSearch {
     ) -> Result<Option<Backup>, Error> {
         for &window in windows {
             let mut best: Option<(i64, Backup)> = None;
-            self.list_window(Some(instance), window, &mut |backup| {
+            self.list_window(Some(instance), 1, window, &mut |backup| {
                 if !backup.is_good() {
                     return;
                 }
