@@ -87,10 +87,9 @@ pub fn write(out: &mut dyn Write, grid: &Grid<'_>, colour_on: bool) -> std::io::
     writeln!(out, "{:pad$}{tens}", "")?;
     writeln!(
         out,
-        "{:<region_w$}  {:<id_w$}  {}{}  {ones}",
+        "{:<region_w$}  {:<id_w$}  NAME{}  {ones}",
         "REGION",
         "INSTANCE",
-        "NAME",
         " ".repeat(name_w - 4)
     )?;
     for (row, name) in grid.rows.iter().zip(&names) {

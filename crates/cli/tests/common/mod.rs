@@ -6,6 +6,8 @@
 //! seeded mock with its expected listings.
 #![allow(dead_code)] // each test file uses a different part
 
+pub mod exporter;
+
 use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
