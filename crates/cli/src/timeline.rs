@@ -126,41 +126,7 @@ pub fn build<'a>(
             _ => None,
         })
         .map(|(s, census)| {
-            let schedule = schedule(&s.instance);
-            let cells = days
-                .iter()
-                .map(|&day| {
-                    let slot = schedule.and_then(|sch| sch.slot_on_day(day));
-                    if let Some(slot) = slot {
-                        let until = slot.end.saturating_add(grace);
-                        let kept = census
-                            .starts
-                            .iter()
-                            .any(|&(t, _)| t >= slot.start && t <= until);
-                        if until <= now && !kept {
-                            return DayState::Missed;
-                        }
-                    }
-                    let statuses: Vec<BackupStatus> = census
-                        .starts
-                        .iter()
-                        .filter(|&&(t, _)| beijing_day(t) == day)
-                        .map(|&(_, code)| BackupStatus::from_code(code))
-                        .collect();
-                    if statuses.iter().any(|s| s.is_good()) {
-                        DayState::Ok
-                    } else if statuses.contains(&BackupStatus::Running) {
-                        DayState::Running
-                    } else if statuses
-                        .iter()
-                        .any(|s| matches!(s, BackupStatus::Expired | BackupStatus::Deleted))
-                    {
-                        DayState::Expired
-                    } else {
-                        DayState::None
-                    }
-                })
-                .collect();
+            let cells = cells(&census.starts, schedule(&s.instance), &days, now, grace);
             Row {
                 instance: &s.instance,
                 cells,
@@ -168,6 +134,44 @@ pub fn build<'a>(
         })
         .collect();
     Grid { days, rows }
+}
+
+/// The cells of one instance: `starts` are its backups' `(StartTime, Status)`.
+pub fn cells(
+    starts: &[(i64, i64)],
+    schedule: Option<Schedule>,
+    days: &[i64],
+    now: i64,
+    grace: i64,
+) -> Vec<DayState> {
+    days.iter()
+        .map(|&day| {
+            if let Some(slot) = schedule.and_then(|sch| sch.slot_on_day(day)) {
+                let until = slot.end.saturating_add(grace);
+                let kept = starts.iter().any(|&(t, _)| t >= slot.start && t <= until);
+                if until <= now && !kept {
+                    return DayState::Missed;
+                }
+            }
+            let statuses: Vec<BackupStatus> = starts
+                .iter()
+                .filter(|&&(t, _)| beijing_day(t) == day)
+                .map(|&(_, code)| BackupStatus::from_code(code))
+                .collect();
+            if statuses.iter().any(|s| s.is_good()) {
+                DayState::Ok
+            } else if statuses.contains(&BackupStatus::Running) {
+                DayState::Running
+            } else if statuses
+                .iter()
+                .any(|s| matches!(s, BackupStatus::Expired | BackupStatus::Deleted))
+            {
+                DayState::Expired
+            } else {
+                DayState::None
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -185,5 +189,44 @@ mod tests {
             1800,
             "today only: since Beijing midnight"
         );
+    }
+
+    #[test]
+    fn a_missed_slot_stands_out_and_other_days_show_their_best_state() {
+        let daily = Schedule::parse(
+            &[
+                "Monday",
+                "Tuesday",
+                "Wednesday",
+                "Thursday",
+                "Friday",
+                "Saturday",
+                "Sunday",
+            ],
+            "02:00-03:00",
+        )
+        .unwrap();
+        let at = |t: &str| BeijingTime::parse(t).unwrap().unix();
+        let now = at("2026-06-06 12:00:00");
+        let days: Vec<i64> = (beijing_day(now) - 5..=beijing_day(now)).collect();
+        let starts = [
+            (at("2026-06-01 02:05:00"), -1), // kept its slot, expired since
+            (at("2026-06-02 02:05:00"), 2),
+            // 2026-06-03: nothing in the slot; a manual backup in the evening
+            (at("2026-06-03 20:00:00"), 2),
+            (at("2026-06-04 02:05:00"), 1), // still running
+            (at("2026-06-05 04:30:00"), 2), // after the slot, within 2 h of grace
+            (at("2026-06-06 02:05:00"), 2),
+        ];
+        use DayState::*;
+        let with_schedule = cells(&starts, Some(daily), &days, now, 2 * 3600);
+        assert_eq!(with_schedule, [Expired, Ok, Missed, Running, Ok, Ok]);
+        let with_less_grace = cells(&starts, Some(daily), &days, now, 3600);
+        assert_eq!(with_less_grace[4], Missed, "04:30 is after 03:00 + 1 h");
+        let no_schedule = cells(&starts, Option::None, &days, now, 2 * 3600);
+        assert_eq!(no_schedule, [Expired, Ok, Ok, Running, Ok, Ok]);
+        let early = at("2026-06-06 04:00:00");
+        let today_not_due = cells(&[], Some(daily), &days[5..], early, 2 * 3600);
+        assert_eq!(today_not_due, [None], "the slot's grace has not passed yet");
     }
 }
