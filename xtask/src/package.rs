@@ -8,8 +8,8 @@ use crate::run::Context;
 const CRATES: &[&str] = &[
     "tcredis-core",
     "tcredis-files",
-    "tcredis-mock",
     "tcredis-transport-hyper",
+    "tcredis-mock",
     "tcredis-cli",
 ];
 

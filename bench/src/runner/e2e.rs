@@ -468,11 +468,49 @@ pub fn memory(ctx: &Context) -> Result<Section, String> {
         "<= 1.25x",
         (max as f64) <= 1.25 * min as f64,
     );
+    split_and_fan_out_json(ctx, &cli, &mut s)?;
     if !ctx.long {
         s.notes
             .push("1,000,000 backups only with `--long` (`cargo xtask bench --long`).".into());
     }
     Ok(s)
+}
+
+/// Issue 15: `--output json` over a window split in 24 (`--since 700d`) and over more
+/// instances than the fan-out runs at once stays within 1.25x of ndjson's peak RSS.
+fn split_and_fan_out_json(ctx: &Context, cli: &Path, s: &mut Section) -> Result<(), String> {
+    let six: Vec<String> = (1..=6).map(|i| format!("crs-gen{i:05}")).collect();
+    for (label, generate, instances) in [
+        ("125000, --since 700d", "125000", Vec::new()),
+        ("6 x 125000, --since 700d", "750000:6", six),
+    ] {
+        let mock = Server::mock(ctx, &["--generate", generate, "--rate-limit", "0"])?;
+        let mut rss = Vec::new();
+        for output in ["ndjson", "json"] {
+            let mut argv = cli_list(cli, &mock.url, true, output, "0");
+            argv.extend(["--since".to_owned(), "700d".to_owned()]);
+            for id in &instances {
+                argv.extend(["--instance-id".to_owned(), id.clone()]);
+            }
+            let (kib, count, wall) = peak_rss(ctx, &argv, "\"BackupId\"")?;
+            rss.push(kib);
+            s.row(&[
+                label,
+                output,
+                &mib(kib),
+                &secs(wall),
+                &format!("{:.0}", count as f64 / wall),
+            ]);
+        }
+        let ratio = rss[1] as f64 / rss[0].max(1) as f64;
+        s.check(
+            &format!("json / ndjson peak RSS, {label}"),
+            format!("{ratio:.2}x"),
+            "<= 1.25x",
+            ratio <= 1.25,
+        );
+    }
+    Ok(())
 }
 
 const PACED_PAGES: usize = 300;

@@ -13,8 +13,23 @@ use crate::exit::{CliError, Failure, Outcome};
 use crate::time::now::{NOW_ENV, Now};
 use crate::{backend, dry_run, output};
 
+/// The argument `cargo xtask codegen` runs the binary with (`tcredis __generate-docs DIR`):
+/// handled before the command line is parsed, so it is no subcommand (absent from help, usage
+/// errors and completions).
+const GENERATE_DOCS: &str = "__generate-docs";
+
 /// Runs the program over `argv` and the process environment; returns the exit code.
 pub fn main(argv: Vec<std::ffi::OsString>) -> u8 {
+    if argv.get(1).is_some_and(|a| a == GENERATE_DOCS) {
+        let Some(dir) = argv.get(2).filter(|_| argv.len() == 3) else {
+            crate::exit::stderr_line(format_args!("usage: tcredis {GENERATE_DOCS} DIR"));
+            return Outcome::Usage.code();
+        };
+        return match crate::docs_gen::generate(std::path::Path::new(dir)) {
+            Ok(()) => Outcome::Success.code(),
+            Err(e) => Failure::Io(e).report(),
+        };
+    }
     // Decided before parsing: in plugin mode even a command line clap rejects is UNKNOWN (3).
     let plugin_mode = crate::args::asks_for_plugin_mode(&argv);
     let config = match crate::args::parse(argv) {
@@ -38,9 +53,6 @@ pub fn main(argv: Vec<std::ffi::OsString>) -> u8 {
                 .map(|()| Outcome::Success)
                 .map_err(Failure::Io)
         }
-        CommandConfig::GenerateDocs(dir) => crate::docs_gen::generate(dir)
-            .map(|()| Outcome::Success)
-            .map_err(Failure::Io),
         _ => run_on_runtime(config, env),
     };
     match result {
@@ -123,63 +135,65 @@ async fn run(config: Config, env: Environment) -> Result<Outcome, Failure> {
         out.flush()?;
         return Ok(Outcome::Success);
     }
-    if let CommandConfig::Exporter(cfg) = &config.command {
-        let provider = credentials.into_provider()?;
-        let regions = Regions::resolve(&config.global, &settings)?;
-        let api = backend::connect(&settings, provider, &env, regions.first())?;
-        return crate::exporter::run(api, cfg, regions, now.unix).await;
+    let monitor = matches!(
+        config.command,
+        CommandConfig::Exporter(_) | CommandConfig::Timeline(_)
+    );
+    let planned = Planned::new(&config.command, now.unix);
+    if planned.is_none() && !monitor {
+        return Ok(Outcome::Success);
     }
-    if let CommandConfig::Timeline(cfg) = &config.command {
-        let provider = credentials.into_provider()?;
-        let regions = Regions::resolve(&config.global, &settings)?;
-        let api = backend::connect(&settings, provider, &env, regions.first())?;
-        let mut out = output::stdout_writer();
-        return crate::commands::timeline::run(
-            &api,
-            cfg,
-            &regions,
-            now.unix,
-            config.global.verbose,
-            out.as_mut(),
-        )
-        .await;
+    let provider = credentials.into_provider()?;
+    let regions = Regions::resolve(&config.global, &settings)?;
+    let client = backend::client::build(
+        &settings,
+        provider,
+        &env,
+        config.global.verbose,
+        regions.first(),
+    )?;
+    match &config.command {
+        CommandConfig::Exporter(cfg) => {
+            return crate::exporter::run(backend::connect(client), cfg, regions, now.unix).await;
+        }
+        CommandConfig::Timeline(cfg) => {
+            let mut out = output::stdout_writer();
+            return crate::commands::timeline::run(
+                &backend::connect(client),
+                cfg,
+                &regions,
+                now.unix,
+                config.global.verbose,
+                out.as_mut(),
+            )
+            .await;
+        }
+        _ => {}
     }
-    let Some(planned) = Planned::new(&config.command, now.unix) else {
+    let Some(planned) = planned else {
         return Ok(Outcome::Success);
     };
-    let provider = credentials.into_provider()?;
+    planned.warn_about_requests();
     if config.global.dry_run {
         if let Some(describe) = planned.discovery() {
-            return dry_run::print_each_region(
-                &config.global,
-                &settings,
-                provider,
-                &env,
-                &[describe],
-            )
-            .await;
+            return dry_run::print_each_region(&config.global, &client, &regions, &[describe])
+                .await;
         }
-        if config.global.regions.len() > 1 || config.global.regions.iter().any(|r| r == "all") {
+        if regions.names.len() > 1 || regions.all {
             let requests = planned.plan().first_requests();
-            return dry_run::print_each_region(
-                &config.global,
-                &settings,
-                provider,
-                &env,
-                &requests,
-            )
-            .await;
+            for req in &requests {
+                dry_run::validate(req)?;
+            }
+            return dry_run::print_each_region(&config.global, &client, &regions, &requests).await;
         }
-        return dry_run::print(&config.global, &settings, provider.as_ref(), planned.plan()).await;
+        return dry_run::print(&config.global, &client, planned.plan()).await;
     }
-    let regions = Regions::resolve(&config.global, &settings)?;
-    let api = backend::connect(&settings, provider, &env, regions.first())?;
     let ctx = RunContext {
         now: now.unix,
         regions,
         verbose: config.global.verbose,
     };
-    planned.run(api, ctx).await
+    planned.run(backend::connect(client), ctx).await
 }
 
 #[cfg(test)]

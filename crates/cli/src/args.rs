@@ -8,6 +8,7 @@ use std::time::Duration;
 use clap::builder::PossibleValuesParser;
 use clap::{ArgAction, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use tcredis_core::response::BackupStatus;
+use tcredis_transport_hyper::ResolveOverride;
 
 use crate::config::{
     CheckConfig, CommandConfig, Config, ExporterConfig, GlobalOptions, InstancesListConfig,
@@ -69,6 +70,12 @@ struct GlobalArgs {
         help_heading = "Global options"
     )]
     connect_to: Option<String>,
+    /// Connect to ADDR for HOST on PORT instead of what DNS says, as curl (repeatable).
+    #[arg(long = "resolve", global = true, value_name = "HOST:PORT:ADDR", value_parser = parse_resolve, help_heading = "Global options")]
+    resolve: Vec<ResolveOverride>,
+    /// Keep every request on the endpoint's host (no failover to tencentcloudapi.com.cn / .cn).
+    #[arg(long, global = true, help_heading = "Global options")]
+    no_failover: bool,
     /// `--profile` (help text in the attribute: rustdoc would read `<P>` as HTML).
     #[arg(
         long,
@@ -86,7 +93,7 @@ struct GlobalArgs {
         help_heading = "Global options"
     )]
     proxy: Option<String>,
-    /// Extra CA certificates (PEM) to trust.
+    /// Extra CA certificates (PEM) to trust, on top of the system store [env: SSL_CERT_FILE, SSL_CERT_DIR replace the store].
     #[arg(
         long,
         global = true,
@@ -113,6 +120,14 @@ struct GlobalArgs {
         help_heading = "Global options"
     )]
     role_session_name: Option<String>,
+    /// The role's ExternalId for AssumeRole [env: TENCENTCLOUD_ASSUME_ROLE_EXTERNAL_ID].
+    #[arg(
+        long,
+        global = true,
+        value_name = "ID",
+        help_heading = "Global options"
+    )]
+    external_id: Option<String>,
     /// Time limit to establish a connection.
     #[arg(long, global = true, value_name = "D", value_parser = parse_positive_duration, help_heading = "Global options")]
     connect_timeout: Option<Duration>,
@@ -150,7 +165,7 @@ struct GlobalArgs {
         help_heading = "Global options"
     )]
     timestamp: Option<i64>,
-    /// More detail on stderr (repeat for more).
+    /// Diagnostics on stderr: -v requests and decisions, -vv attempts, retries and pacing waits, -vvv connections and signing stages.
     #[arg(short, long, global = true, action = ArgAction::Count, help_heading = "Global options")]
     verbose: u8,
     /// Language of the API's messages (sent as X-TC-Language; default zh-CN, as the official SDKs).
@@ -175,12 +190,6 @@ enum TopCommand {
     Completions {
         /// The shell.
         shell: Shell,
-    },
-    /// Write help screens and man pages into DIR (used by `cargo xtask codegen`).
-    #[command(name = "__generate-docs", hide = true)]
-    GenerateDocs {
-        /// Output directory.
-        dir: PathBuf,
     },
 }
 
@@ -258,6 +267,9 @@ struct InstancesListArgs {
     /// JMESPath expression over the json shape, e.g. 'InstanceSet[].InstanceId'.
     #[arg(long, value_name = "JMESPATH")]
     query: Option<String>,
+    /// With --query: strings without quotes and arrays one item a line (as jq -r).
+    #[arg(long, requires = "query")]
+    raw: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -322,13 +334,13 @@ struct ListArgs {
     /// Backups started within this duration before now (e.g. 7d); longer than 30d is fine.
     #[arg(long, value_name = "DURATION", value_parser = parse_positive_duration)]
     since: Option<Duration>,
-    /// Page size, 1..=100 (a single page).
-    #[arg(long, value_name = "N", value_parser = |s: &str| int_in::<i64>(s, 1, 100), conflicts_with = "all")]
+    /// The API's Limit, the page size, 1..=100: one page, or with --all the size of every page [default: 20, with --all 100].
+    #[arg(long, value_name = "N", value_parser = |s: &str| int_in::<i64>(s, 1, 100), allow_negative_numbers = true)]
     limit: Option<i64>,
-    /// Page offset, >= 0 (a single page).
+    /// The API's Offset, 0 or more: backups to skip (a single page).
     #[arg(long, value_name = "N", value_parser = |s: &str| int_in::<i64>(s, 0, i64::MAX.into()), conflicts_with = "all", allow_negative_numbers = true)]
     offset: Option<i64>,
-    /// Fetch every page (Limit 100).
+    /// Fetch every page (Offset steps by --limit).
     #[arg(long)]
     all: bool,
     /// With --all: stop with exit 4 once one listing (an instance, or the region, over one
@@ -342,6 +354,9 @@ struct ListArgs {
     /// JMESPath expression over the json shape, e.g. 'BackupSet[].BackupId'.
     #[arg(long, value_name = "JMESPATH")]
     query: Option<String>,
+    /// With --query: strings without quotes and arrays one item a line (as jq -r).
+    #[arg(long, requires = "query")]
+    raw: bool,
 }
 
 #[derive(Debug, Args)]
@@ -363,6 +378,9 @@ struct LatestArgs {
     /// JMESPath expression over the json shape.
     #[arg(long, value_name = "JMESPATH")]
     query: Option<String>,
+    /// With --query: strings without quotes and arrays one item a line (as jq -r).
+    #[arg(long, requires = "query")]
+    raw: bool,
 }
 
 #[derive(Debug, Args)]
@@ -474,8 +492,14 @@ fn parse_listen(text: &str) -> Result<std::net::SocketAddr, String> {
 const MAX_TIMESTAMP: i64 = 253_402_300_799;
 
 /// An integer flag's value: the same message for every integer flag, whatever went wrong (not
-/// a number, past 64 bits, or outside the flag's own range).
+/// a number, past 64 bits, or outside the flag's own range). A range without a useful upper
+/// bound (`i64::MAX` or more) reads "of N or more", not a 19-digit number.
 fn int_in<T: TryFrom<i128>>(text: &str, min: i128, max: i128) -> Result<T, String> {
+    let range = if max >= i128::from(i64::MAX) {
+        format!("of {min} or more")
+    } else {
+        format!("from {min} to {max}")
+    };
     let trimmed = text.trim();
     let digits = trimmed.strip_prefix(['-', '+']).unwrap_or(trimmed);
     let number = !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit());
@@ -487,11 +511,9 @@ fn int_in<T: TryFrom<i128>>(text: &str, min: i128, max: i128) -> Result<T, Strin
     match in_range {
         Some(v) => Ok(v),
         None if number => Err(format!(
-            "{text:?} is out of range; use a whole number from {min} to {max}"
+            "{text:?} is out of range; use a whole number {range}"
         )),
-        None => Err(format!(
-            "{text:?} is not a whole number; use one from {min} to {max}"
-        )),
+        None => Err(format!("{text:?} is not a whole number; use one {range}")),
     }
 }
 
@@ -500,6 +522,37 @@ fn parse_status(text: &str) -> Result<i64, String> {
     text.parse::<BackupStatus>()
         .map(BackupStatus::code)
         .map_err(|e| e.to_string())
+}
+
+/// `--resolve HOST:PORT:ADDR`.
+fn parse_resolve(text: &str) -> Result<ResolveOverride, String> {
+    ResolveOverride::parse(text).map_err(|e| e.to_string())
+}
+
+/// The instance IDs in the order given, each once (a repeated ID is fetched once).
+fn unique(ids: Vec<String>) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    ids.into_iter()
+        .filter(|id| seen.insert(id.clone()))
+        .collect()
+}
+
+/// `--query` prints JSON: it cannot be combined with a format that is not JSON.
+fn query_format(
+    query: Option<&String>,
+    output: Option<OutputArg>,
+) -> Result<(), (&'static str, String)> {
+    match (query, output) {
+        (Some(_), Some(o @ (OutputArg::Csv | OutputArg::Tsv | OutputArg::Table))) => Err((
+            "--query",
+            format!(
+                "prints JSON and cannot be combined with --output {}; use --output json (the default when piped) or ndjson, or drop --query",
+                o.to_possible_value()
+                    .map_or_else(String::new, |v| v.get_name().to_owned())
+            ),
+        )),
+        _ => Ok(()),
+    }
 }
 
 fn parse_rate(text: &str) -> Result<f64, String> {
@@ -582,9 +635,14 @@ pub fn error_summary(e: &clap::Error) -> String {
         .join(" ")
 }
 
-/// The clap command (for completions, the man page and help output).
+/// The clap command (for completions, the man page and help output). A subcommand's
+/// `--version` prints `tcredis <version>`, as the top level does.
 pub fn command() -> clap::Command {
-    Cli::command()
+    name_versions(Cli::command())
+}
+
+fn name_versions(cmd: clap::Command) -> clap::Command {
+    cmd.mut_subcommands(|sub| name_versions(sub.display_name("tcredis")))
 }
 
 /// Parses the command line; clap's own errors (and `--help`, `--version`) come back as
@@ -629,6 +687,9 @@ fn into_config(cli: Cli) -> Result<Config, (&'static str, String)> {
         regions: g.region,
         endpoint: g.endpoint,
         connect_to: g.connect_to,
+        resolve: g.resolve,
+        failover: !g.no_failover,
+        external_id: g.external_id,
         profile: g.profile,
         proxy: g.proxy,
         ca_file: g.ca_file,
@@ -659,6 +720,7 @@ fn into_config(cli: Cli) -> Result<Config, (&'static str, String)> {
             if let Some(q) = &a.query {
                 crate::output::Query::compile(q).map_err(|e| ("--query", e))?;
             }
+            query_format(a.query.as_ref(), a.output)?;
             let time = match a.since {
                 Some(d) => TimeSpec::Since(d),
                 None => TimeSpec::Absolute {
@@ -668,7 +730,7 @@ fn into_config(cli: Cli) -> Result<Config, (&'static str, String)> {
             };
             single_region_for_ids(&global.regions, &a.instance_ids)?;
             CommandConfig::List(ListConfig {
-                instance_ids: a.instance_ids,
+                instance_ids: unique(a.instance_ids),
                 selectors: a.selectors.into_selectors(false),
                 instance_name: a.instance_name,
                 statuses: a.statuses,
@@ -679,19 +741,22 @@ fn into_config(cli: Cli) -> Result<Config, (&'static str, String)> {
                 max_items: a.max_items,
                 output: a.output.map(Format::from),
                 query: a.query,
+                raw: a.raw,
             })
         }
         TopCommand::Backups(BackupsCommand::Latest(a)) => {
             if let Some(q) = &a.query {
                 crate::output::Query::compile(q).map_err(|e| ("--query", e))?;
             }
+            query_format(a.query.as_ref(), a.output)?;
             single_region_for_ids(&global.regions, &a.instance_ids)?;
             CommandConfig::Latest(LatestConfig {
-                instance_ids: a.instance_ids,
+                instance_ids: unique(a.instance_ids),
                 selectors: a.selectors.into_selectors(a.include_isolated),
                 lookback: a.lookback,
                 output: a.output.map(Format::from),
                 query: a.query,
+                raw: a.raw,
             })
         }
         TopCommand::Backups(BackupsCommand::Check(a)) => {
@@ -743,7 +808,7 @@ fn into_config(cli: Cli) -> Result<Config, (&'static str, String)> {
             }
             CommandConfig::Check(CheckConfig {
                 textfile: a.textfile,
-                instance_ids: a.instance_ids,
+                instance_ids: unique(a.instance_ids),
                 selectors: a.selectors.into_selectors(a.include_isolated),
                 max_age,
                 lookback: a.lookback,
@@ -755,17 +820,20 @@ fn into_config(cli: Cli) -> Result<Config, (&'static str, String)> {
             if let Some(q) = &a.query {
                 crate::output::Query::compile(q).map_err(|e| ("--query", e))?;
             }
+            let output = a.output.map(|o| match o {
+                InstancesOutputArg::Table => OutputArg::Table,
+                InstancesOutputArg::Json => OutputArg::Json,
+                InstancesOutputArg::Ndjson => OutputArg::Ndjson,
+                InstancesOutputArg::Csv => OutputArg::Csv,
+                InstancesOutputArg::Tsv => OutputArg::Tsv,
+            });
+            query_format(a.query.as_ref(), output)?;
             CommandConfig::InstancesList(InstancesListConfig {
-                instance_ids: a.instance_ids,
+                instance_ids: unique(a.instance_ids),
                 selectors: a.selectors.into_selectors(a.include_isolated),
-                output: a.output.map(|o| match o {
-                    InstancesOutputArg::Table => Format::Table,
-                    InstancesOutputArg::Json => Format::Json,
-                    InstancesOutputArg::Ndjson => Format::Ndjson,
-                    InstancesOutputArg::Csv => Format::Csv,
-                    InstancesOutputArg::Tsv => Format::Tsv,
-                }),
+                output: output.map(Format::from),
                 query: a.query,
+                raw: a.raw,
             })
         }
         TopCommand::Backups(BackupsCommand::Timeline(a)) => {
@@ -779,7 +847,7 @@ fn into_config(cli: Cli) -> Result<Config, (&'static str, String)> {
             CommandConfig::Timeline(TimelineConfig {
                 days: a.days,
                 grace: a.grace,
-                instance_ids: a.instance_ids,
+                instance_ids: unique(a.instance_ids),
                 selectors: a.selectors.into_selectors(a.include_isolated),
             })
         }
@@ -799,7 +867,7 @@ fn into_config(cli: Cli) -> Result<Config, (&'static str, String)> {
                 grace: a.grace,
                 max_age: a.max_age,
                 web_config: a.web_config,
-                instance_ids: a.instance_ids,
+                instance_ids: unique(a.instance_ids),
                 selectors: a.selectors.into_selectors(a.include_isolated),
             })
         }
@@ -809,7 +877,6 @@ fn into_config(cli: Cli) -> Result<Config, (&'static str, String)> {
             Shell::Zsh => ShellKind::Zsh,
             Shell::Fish => ShellKind::Fish,
         }),
-        TopCommand::GenerateDocs { dir } => CommandConfig::GenerateDocs(dir),
     };
     Ok(Config { global, command })
 }
@@ -900,9 +967,25 @@ mod tests {
                 "\"0\" is not a backup status: accepted running (1), ok (2), exporting (3), exported (4), expired (-1), deleted (-2)",
             ),
             (&["backups", "list", "--limit", "101"][..], "--limit"),
-            (&["backups", "list", "--offset", "-1"][..], "--offset"),
+            (
+                &["backups", "list", "--offset", "-1"][..],
+                "\"-1\" is out of range; use a whole number of 0 or more",
+            ),
+            (
+                &["backups", "list", "--limit", "0"][..],
+                "use a whole number from 1 to 100",
+            ),
+            (
+                &["backups", "list", "--query", "@", "-o", "csv"][..],
+                "cannot be combined with --output csv",
+            ),
+            (&["backups", "list", "--raw"][..], "--query"),
+            (
+                &["--resolve", "a.test:443", "config", "show"][..],
+                "HOST:PORT:ADDR",
+            ),
             (&["backups", "list", "--since", "yesterday"][..], "30s, 15m"),
-            (&["backups", "list", "--all", "--limit", "5"][..], "--all"),
+            (&["backups", "list", "--all", "--offset", "5"][..], "--all"),
             (
                 &["backups", "list", "--output", "yaml"][..],
                 "table, json, ndjson, csv, tsv",

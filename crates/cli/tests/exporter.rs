@@ -30,8 +30,9 @@ fn scrapes_serve_the_snapshot_and_send_no_request() {
     exporter.wait_for("/healthz", |status, _| status == 200);
     let journal = s.server.journal();
     let before = journal.len();
-    // ceil(4/1000) DescribeInstances + ceil(108/100) listing pages.
-    assert_eq!(before, 3, "{journal:?}");
+    // ceil(4/1000) DescribeInstances + ceil(108/100) listing pages + one
+    // DescribeAutoBackupConfig per instance (the first read of the schedules).
+    assert_eq!(before, 3 + 4, "{journal:?}");
     let mut last = String::new();
     for _ in 0..5 {
         let (status, answer) = exporter.get("/metrics", &[]);
@@ -69,6 +70,13 @@ fn scrapes_serve_the_snapshot_and_send_no_request() {
             "tcredis_api_requests_total{action=\"DescribeInstanceBackups\",region=\"ap-guangzhou\",code=\"ok\"}"
         ),
         Some(2.0)
+    );
+    assert_eq!(
+        sample(
+            &last,
+            "tcredis_api_requests_total{action=\"DescribeAutoBackupConfig\",region=\"ap-guangzhou\",code=\"ok\"}"
+        ),
+        Some(4.0)
     );
     assert_eq!(
         sample(&last, "tcredis_collect_success{region=\"ap-guangzhou\"}"),

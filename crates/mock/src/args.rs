@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::Parser;
-use tcredis_mock::{FaultKind, FleetSpec, MockConfig, Seed};
+use tcredis_mock::{Cassette, ClockStart, FaultKind, FleetSpec, MockConfig, PolicySet, Seed};
 
 /// A faithful fake of the Tencent Cloud Redis DescribeInstanceBackups endpoint (plus STS
 /// AssumeRole / AssumeRoleWithWebIdentity). Prints `listening on http://127.0.0.1:PORT` first.
@@ -76,6 +76,30 @@ struct Args {
     /// The most bytes the request journal keeps (as JSON; oldest entries dropped first).
     #[arg(long, value_name = "BYTES", default_value_t = tcredis_mock::DEFAULT_JOURNAL_MAX_BYTES)]
     journal_max_bytes: usize,
+    /// The mock clock for the data (lifecycles): real, frozen (at the start instant), or a TIME
+    /// to start frozen at (RFC 3339, or Beijing "YYYY-MM-DD HH:MM:SS"). Signatures, the Date
+    /// header and STS expiry always use the real clock.
+    #[arg(long, value_name = "real|frozen|TIME", value_parser = parse_clock)]
+    clock: Option<ClockStart>,
+    /// Make a non-real clock run at N times real speed (N > 0) instead of standing still.
+    #[arg(long, value_name = "N")]
+    clock_speed: Option<f64>,
+    /// How long a scheduled (lifecycle) backup runs, StartTime to EndTime.
+    #[arg(long, value_name = "DURATION", default_value = "2m", value_parser = humantime::parse_duration)]
+    backup_duration: Duration,
+    /// Enforce the CAM policies of this JSON file (see docs/mock.md, "Permissions").
+    #[arg(long, value_name = "FILE")]
+    policy: Option<PathBuf>,
+    /// Serve the recorded answers of this cassette (see docs/mock.md, "Record and replay").
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["record_from", "record_to"])]
+    replay: Option<PathBuf>,
+    /// Record mode: forward redis requests to this endpoint, re-signed with real credentials
+    /// (the usual chain), and answer with what it says.
+    #[arg(long, value_name = "URL", requires = "record_to")]
+    record_from: Option<String>,
+    /// Record mode: append every forwarded exchange to this cassette.
+    #[arg(long, value_name = "FILE", requires = "record_from")]
+    record_to: Option<PathBuf>,
 }
 
 fn parse_duration(text: &str) -> Result<Duration, String> {
@@ -85,6 +109,10 @@ fn parse_duration(text: &str) -> Result<Duration, String> {
         return Err(format!("{text:?}: the duration must be greater than zero"));
     }
     Ok(d)
+}
+
+fn parse_clock(text: &str) -> Result<ClockStart, String> {
+    ClockStart::parse(text).map_err(|e| e.to_string())
 }
 
 /// What `--generate` asked for.
@@ -109,7 +137,7 @@ fn parse_backups(text: &str) -> Result<(u64, u64), String> {
         Some((n, i)) => (n, Some(i)),
         None => (text, None),
     };
-    let n: u64 = n.parse().map_err(|_| bad())?;
+    let n: u64 = n.parse().ok().filter(|n| *n > 0).ok_or_else(bad)?;
     let instances: u64 = match instances {
         Some(i) => i.parse().ok().filter(|i| *i > 0).ok_or_else(bad)?,
         None => 1,
@@ -141,6 +169,17 @@ fn parse_fault(text: &str) -> Result<(FaultKind, f64), String> {
         .filter(|p: &f64| (0.0..=1.0).contains(p))
         .ok_or_else(|| format!("probability {probability:?} must be a number from 0 to 1"))?;
     Ok((kind, probability))
+}
+
+#[cfg(feature = "record")]
+fn record(config: MockConfig, url: &str, cassette: &std::path::Path) -> Result<MockConfig, String> {
+    let recorder = crate::record::Recorder::new(url, cassette)?;
+    Ok(config.forward_to(std::sync::Arc::new(recorder)))
+}
+
+#[cfg(not(feature = "record"))]
+fn record(_: MockConfig, _: &str, _: &std::path::Path) -> Result<MockConfig, String> {
+    Err("--record-from needs the `record` feature of tcredis-mock (on by default)".to_owned())
 }
 
 /// What the binary runs.
@@ -200,6 +239,30 @@ pub(crate) fn settings(env_now: Option<String>) -> Result<Settings, String> {
         let unix =
             tcredis_core::time::rfc3339::parse(&now).map_err(|e| format!("TCREDIS_NOW: {e}"))?;
         config = config.now_override(unix);
+    }
+    if let Some(start) = args.clock {
+        config = config.clock(start);
+    }
+    if let Some(speed) = args.clock_speed {
+        config = config.clock_speed(speed);
+    }
+    config = config.backup_duration(args.backup_duration);
+    if let Some(path) = &args.policy {
+        let bytes = tcredis_files::read_regular_file(path, tcredis_files::MAX_CONFIG_FILE_BYTES)
+            .map_err(|e| format!("--policy {e}"))?;
+        let policy = PolicySet::from_json(&bytes)
+            .map_err(|e| format!("--policy {}: {e}", path.display()))?;
+        config = config.policy(policy);
+    }
+    if let Some(path) = &args.replay {
+        let bytes = tcredis_files::read_regular_file(path, tcredis_files::MAX_SEED_FILE_BYTES)
+            .map_err(|e| format!("--replay {e}"))?;
+        let cassette = Cassette::from_jsonl(&bytes)
+            .map_err(|e| format!("--replay {}: {e}", path.display()))?;
+        config = config.replay(cassette);
+    }
+    if let (Some(url), Some(path)) = (&args.record_from, &args.record_to) {
+        config = record(config, url, path)?;
     }
     config.validate().map_err(|e| e.to_string())?;
     Ok(Settings {

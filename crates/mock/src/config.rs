@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use tcredis_core::credentials::Secret;
 
+use crate::clock::ClockStart;
 use crate::data::seed::{Seed, SeedError};
 
 /// A fault the mock can inject, globally with a probability or per request from a script.
@@ -151,7 +152,9 @@ pub struct MockConfig {
     pub(crate) journal_capacity: usize,
     pub(crate) journal_exact_requests: bool,
     pub(crate) journal_max_bytes: usize,
+    #[cfg(feature = "server")]
     pub(crate) limits: crate::connection_limits::Limits,
+    pub(crate) world: crate::world::WorldConfig,
 }
 
 impl Default for MockConfig {
@@ -175,8 +178,10 @@ impl MockConfig {
             now_override: None,
             journal_capacity: crate::journal::DEFAULT_JOURNAL_CAPACITY,
             journal_max_bytes: crate::journal::DEFAULT_JOURNAL_MAX_BYTES,
+            #[cfg(feature = "server")]
             limits: crate::connection_limits::Limits::default(),
             journal_exact_requests: false,
+            world: crate::world::WorldConfig::default(),
         }
     }
     /// Serves the demo data (the default).
@@ -267,6 +272,38 @@ impl MockConfig {
         self.journal_capacity = entries;
         self
     }
+    /// How the mock clock starts (default: the real clock). See `docs/mock.md`, "Clock".
+    pub fn clock(mut self, start: ClockStart) -> Self {
+        self.world.clock = start;
+        self
+    }
+    /// Makes a non-real clock run at `speed` times real speed from its start instead of
+    /// standing still (`--clock-speed`).
+    pub fn clock_speed(mut self, speed: f64) -> Self {
+        self.world.clock_speed = Some(speed);
+        self
+    }
+    /// How long a lifecycle backup runs, StartTime to EndTime (default 2 minutes, at least 1 s).
+    pub fn backup_duration(mut self, duration: Duration) -> Self {
+        self.world.backup_duration = duration;
+        self
+    }
+    /// Enforces these CAM policies (`--policy FILE`).
+    pub fn policy(mut self, policy: crate::policy::PolicySet) -> Self {
+        self.world.policy = Some(policy);
+        self
+    }
+    /// Serves the answers of this cassette instead of the data (`--replay FILE`).
+    pub fn replay(mut self, cassette: crate::cassette::Cassette) -> Self {
+        self.world.replay = Some(cassette);
+        self
+    }
+    /// Forwards every redis request that passes authentication, rate limit and policy to
+    /// this upstream instead of answering from the data (`--record-from`; the server calls it).
+    pub fn forward_to(mut self, upstream: std::sync::Arc<dyn crate::forward::Upstream>) -> Self {
+        self.world.upstream = Some(upstream);
+        self
+    }
     /// How many bytes the journal keeps, as compact JSON (oldest dropped first; default 32 MiB).
     /// Each entry's parameters are bounded too: a parameter over 4 KiB keeps a prefix and the
     /// entry's `params_truncated` says so.
@@ -274,6 +311,7 @@ impl MockConfig {
         self.journal_max_bytes = bytes;
         self
     }
+    #[cfg(feature = "server")]
     /// The most connections open at once (default 256). At the cap a new connection closes the
     /// one that has been idle or sending a request head the longest; only when every open
     /// connection is busy does it wait.
@@ -281,17 +319,20 @@ impl MockConfig {
         self.limits.max_connections = n;
         self
     }
+    #[cfg(feature = "server")]
     /// How long a connection may take to deliver a complete request head, from its accept (TLS
     /// handshake included) or from the first byte after an answer (default 10 s).
     pub fn header_timeout(mut self, d: Duration) -> Self {
         self.limits.header_timeout = d;
         self
     }
+    #[cfg(feature = "server")]
     /// How long a keep-alive connection may sit idle between requests (default 60 s).
     pub fn idle_timeout(mut self, d: Duration) -> Self {
         self.limits.idle_timeout = d;
         self
     }
+    #[cfg(feature = "server")]
     /// How long a request body may take to arrive in full (default 30 s).
     pub fn body_timeout(mut self, d: Duration) -> Self {
         self.limits.body_timeout = d;
@@ -304,7 +345,16 @@ impl MockConfig {
 
     /// Checks what the builder could not: credential shapes and fault probabilities.
     pub fn validate(&self) -> Result<(), ConfigError> {
-        for credential in &self.credentials {
+        for (i, credential) in self.credentials.iter().enumerate() {
+            if self.credentials[..i]
+                .iter()
+                .any(|c| c.secret_id == credential.secret_id)
+            {
+                return Err(ConfigError::Credential(format!(
+                    "SecretId {} is given twice; give each credential once",
+                    credential.secret_id
+                )));
+            }
             let key = credential.secret_key.expose();
             if credential.secret_id.is_empty()
                 || credential.secret_id.trim() != credential.secret_id
@@ -331,6 +381,22 @@ impl MockConfig {
         if let DataSource::Fleet(spec) = &self.data {
             spec.validate().map_err(ConfigError::Data)?;
         }
+        self.world.validate().map_err(ConfigError::World)?;
+        #[cfg(feature = "server")]
+        self.validate_limits()?;
+        for (kind, probability) in &self.faults {
+            if !(0.0..=1.0).contains(probability) {
+                return Err(ConfigError::Fault(format!(
+                    "probability {probability} of fault {kind} is outside 0..=1"
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// The server's connection cap and timeouts: a cap of at least 1, timeouts above zero.
+    #[cfg(feature = "server")]
+    fn validate_limits(&self) -> Result<(), ConfigError> {
         if self.limits.max_connections == 0 {
             return Err(ConfigError::Server(
                 "the connection cap must be at least 1".to_owned(),
@@ -344,13 +410,6 @@ impl MockConfig {
             if d.is_zero() {
                 return Err(ConfigError::Server(format!(
                     "the {name} must be greater than zero"
-                )));
-            }
-        }
-        for (kind, probability) in &self.faults {
-            if !(0.0..=1.0).contains(probability) {
-                return Err(ConfigError::Fault(format!(
-                    "probability {probability} of fault {kind} is outside 0..=1"
                 )));
             }
         }
@@ -372,6 +431,8 @@ pub enum ConfigError {
     Seed(SeedError),
     /// The credentials file is malformed.
     CredentialsFile(String),
+    /// A clock, policy or cassette setting is unusable.
+    World(String),
     /// A server limit (connection cap, timeouts) is out of range.
     Server(String),
 }
@@ -384,6 +445,7 @@ impl fmt::Display for ConfigError {
             Self::Data(m) => write!(f, "data: {m}"),
             Self::Seed(e) => write!(f, "{e}"),
             Self::CredentialsFile(m) => write!(f, "credentials file: {m}"),
+            Self::World(m) => f.write_str(m),
             Self::Server(m) => write!(f, "server: {m}"),
         }
     }

@@ -17,13 +17,17 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod cassette;
+mod clock;
 mod config;
 #[cfg(feature = "server")]
 mod connection_limits;
 mod data;
 mod exact;
+mod forward;
 pub mod handler;
 mod journal;
+mod policy;
 mod rate_limit;
 mod regions;
 mod rng;
@@ -32,25 +36,32 @@ mod script;
 mod server;
 #[cfg(feature = "server")]
 mod tls;
+mod world;
 
+pub use cassette::{Cassette, CassetteEntry, CassetteError};
+pub use clock::{ClockError, ClockReading, ClockStart};
 pub use config::{ConfigError, FaultKind, FaultParseError, MAX_GENERATED, MockConfig};
 #[cfg(feature = "server")]
 pub use connection_limits::{
     DEFAULT_BODY_TIMEOUT, DEFAULT_HEADER_TIMEOUT, DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_CONNECTIONS,
 };
+pub use data::auto_backup::AutoBackupConfig;
 pub use data::backup::SeedBackup;
 pub use data::fleet::{FleetSpec, MAX_FLEET_INSTANCES};
 pub use data::instance_fields::InstanceFields;
 pub use data::seed::{Seed, SeedError, SeedInstance};
 pub use exact::ExactRequest;
+pub use forward::{ForwardAnswer, ForwardFuture, ForwardRequest, Upstream};
 pub use handler::{DEMO_SECRET_ID, DEMO_SECRET_KEY, ExpectationError, ScriptError};
 pub use journal::bounded::{MAX_NAME_BYTES, MAX_PARAM_BYTES, MAX_PARAMS_BYTES};
 pub use journal::{
     DEFAULT_JOURNAL_CAPACITY, DEFAULT_JOURNAL_MAX_BYTES, JournalEntry, ParamsTruncation,
     SignatureResult,
 };
+pub use policy::{DEFAULT_UIN, PolicyError, PolicySet};
 pub use script::{
-    ErrorReply, Expect, MAX_SCRIPT_BYTES, MAX_SCRIPTS, MAX_STEPS, Matcher, Script, Step,
+    ErrorReply, Expect, MAX_SCRIPT_BYTES, MAX_SCRIPTS, MAX_STEPS, Matcher, Script, SkipSlot, Step,
 };
 #[cfg(feature = "server")]
 pub use server::{BlockingMockServer, MockServer};
+pub use world::DEFAULT_BACKUP_DURATION;

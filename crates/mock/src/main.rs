@@ -2,6 +2,8 @@
 //! `listening on ...` line on stdout, and a graceful stop on SIGTERM, SIGINT or stdin EOF.
 
 mod args;
+#[cfg(feature = "record")]
+mod record;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -34,6 +36,13 @@ async fn run(settings: args::Settings) -> ExitCode {
     let signals = StopSignals::install();
     let server = match MockServer::start_with(settings.config).await {
         Ok(server) => server,
+        Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => {
+            // A bad flag: another address (or port 0) is the fix.
+            eprintln!(
+                "tcredis-mock: --listen: the address is already in use ({e}); choose another port, or 127.0.0.1:0 for a free one"
+            );
+            return ExitCode::from(2);
+        }
         Err(e) => {
             eprintln!("tcredis-mock: cannot start: {e}");
             return ExitCode::from(if e.kind() == std::io::ErrorKind::InvalidInput {
@@ -63,6 +72,16 @@ async fn run(settings: args::Settings) -> ExitCode {
     eprintln!(
         "tcredis-mock: serving {} backups",
         server.handler().backup_count()
+    );
+    let clock = server.clock();
+    eprintln!(
+        "tcredis-mock: mock clock at {} ({})",
+        clock.now,
+        if clock.frozen {
+            "frozen".to_owned()
+        } else {
+            format!("running at {}x", clock.speed)
+        }
     );
     signals.wait(settings.exit_on_stdin_eof).await;
     match server.shutdown().await {

@@ -186,11 +186,26 @@ impl Expect {
     }
 }
 
+/// A scheduled backup that must not happen: `{"InstanceId": ID, "date": "YYYY-MM-DD"}` (the
+/// slot's Beijing date). A missed night for monitoring tests.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SkipSlot {
+    /// The instance.
+    #[serde(rename = "InstanceId")]
+    pub instance_id: String,
+    /// The slot's Beijing date, `YYYY-MM-DD`.
+    pub date: String,
+}
+
 /// Queued answers for matching requests, and/or an expectation on how many requests match.
 ///
 /// With steps, each matching request takes the next step; once they are used up the script
 /// no longer matches. Without steps, the script only counts (and every matching request is
-/// handled normally).
+/// handled normally). With `on` (1-based numbers of matching requests, counted from when the
+/// script was added), only those requests take a step — the single step, or the step at the
+/// same position as the number — and every other matching request is handled normally: a
+/// deterministic fault sequence.
 ///
 /// ```
 /// use tcredis_mock::{Script, Step};
@@ -217,6 +232,12 @@ pub struct Script {
     /// The expectation verified on drop / `verify()`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expect: Option<Expect>,
+    /// Which matching requests take a step (1-based); empty: every one, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub on: Vec<u64>,
+    /// A scheduled backup slot to suppress (no matcher, steps or expectation then).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skip_slot: Option<SkipSlot>,
 }
 
 impl Script {
@@ -248,6 +269,23 @@ impl Script {
     pub fn param(mut self, name: impl Into<String>, value: Value) -> Self {
         self.matcher.params.insert(name.into(), value);
         self
+    }
+    /// Applies the steps only to these matching requests (1-based, counted from when the
+    /// script is added): `Script::new().on([3, 5]).then(Step::error("InternalError"))` fails
+    /// the third and fifth matching requests.
+    pub fn on(mut self, requests: impl IntoIterator<Item = u64>) -> Self {
+        self.on = requests.into_iter().collect();
+        self
+    }
+    /// A script that suppresses the scheduled backup of `instance_id` on Beijing date `date`.
+    pub fn skip_slot(instance_id: impl Into<String>, date: impl Into<String>) -> Self {
+        Self {
+            skip_slot: Some(SkipSlot {
+                instance_id: instance_id.into(),
+                date: date.into(),
+            }),
+            ..Self::default()
+        }
     }
     /// Appends a step.
     pub fn then(mut self, step: Step) -> Self {
@@ -281,8 +319,8 @@ impl Script {
     }
 
     /// Checks the script: at most [`MAX_STEPS`] steps, each of one shape (one action per step,
-    /// `reply` an object), a consistent expectation, and something to do (steps or an
-    /// expectation).
+    /// `reply` an object), a consistent expectation, a consistent `on` list, and something to
+    /// do (steps, an expectation, or a `skip_slot` standing alone).
     pub fn check(&self) -> Result<(), String> {
         if self.steps.len() > MAX_STEPS {
             return Err(format!(
@@ -292,6 +330,36 @@ impl Script {
         }
         for (i, step) in self.steps.iter().enumerate() {
             step.check().map_err(|e| format!("steps[{i}]: {e}"))?;
+        }
+        if self.skip_slot.is_some() {
+            if !self.steps.is_empty()
+                || self.expect.is_some()
+                || !self.on.is_empty()
+                || self.matcher != Matcher::default()
+            {
+                return Err(
+                    "a \"skip_slot\" entry stands alone (no match, steps, on or expect)".into(),
+                );
+            }
+            return Ok(());
+        }
+        if !self.on.is_empty() {
+            if self.on.contains(&0) {
+                return Err("\"on\" counts matching requests from 1".into());
+            }
+            let mut sorted = self.on.clone();
+            sorted.sort_unstable();
+            sorted.dedup();
+            if sorted.len() != self.on.len() {
+                return Err("\"on\" lists a request number twice".into());
+            }
+            if self.steps.len() != 1 && self.steps.len() != self.on.len() {
+                return Err(format!(
+                    "with \"on\" give one step (used for every listed request) or one step per listed request ({}), not {}",
+                    self.on.len(),
+                    self.steps.len()
+                ));
+            }
         }
         match &self.expect {
             Some(expect) => expect.check()?,
@@ -387,6 +455,8 @@ pub(crate) struct ScriptState {
     pub(crate) script: Script,
     pub(crate) next_step: usize,
     pub(crate) hits: u64,
+    /// Matching requests seen since the script was added (for `on`).
+    pub(crate) seen: u64,
 }
 
 /// What a matching script decided for one request.
@@ -422,6 +492,8 @@ impl Scripts {
         let id = self.next_id;
         let position = self.states.len();
         match &script.matcher.action {
+            // A skip_slot entry marks a slot in the world; it never matches a request.
+            _ if script.skip_slot.is_some() => {}
             Some(action) => self
                 .live_by_action
                 .entry(action.clone())
@@ -434,6 +506,7 @@ impl Scripts {
             script,
             next_step: 0,
             hits: 0,
+            seen: 0,
         });
         Ok(id)
     }
@@ -462,14 +535,33 @@ impl Scripts {
     /// The first script with steps left that matches takes the request (consuming a step);
     /// counting-only scripts that match record the hit too.
     pub(crate) fn take(&mut self, request: &RequestView<'_>) -> Option<ScriptHit> {
-        let mut answer = None;
+        let mut answer: Option<ScriptHit> = None;
         let mut used_up = Vec::new();
         for position in self.candidates(request.action) {
             let state = &mut self.states[position];
             if !state.script.matcher.matches(request) {
                 continue;
             }
-            if state.script.steps.is_empty() {
+            if !state.script.on.is_empty() {
+                state.seen += 1;
+                state.hits += 1;
+                let listed = state.script.on.iter().position(|n| *n == state.seen);
+                match listed {
+                    Some(k) if answer.as_ref().is_none_or(|a| a.step.is_none()) => {
+                        let step = state.script.steps[k.min(state.script.steps.len() - 1)].clone();
+                        answer = Some(ScriptHit {
+                            id: state.id,
+                            step: Some(step),
+                        });
+                    }
+                    _ => {
+                        answer.get_or_insert(ScriptHit {
+                            id: state.id,
+                            step: None,
+                        });
+                    }
+                }
+            } else if state.script.steps.is_empty() {
                 state.hits += 1;
                 answer.get_or_insert(ScriptHit {
                     id: state.id,
@@ -639,6 +731,56 @@ mod tests {
         );
         assert!(scripts.take(&view("A", &params)).is_none());
         assert!(scripts.take(&view("B", &params)).is_none());
+    }
+
+    #[test]
+    fn on_lists_which_matching_requests_take_a_step() {
+        let mut scripts = Scripts::default();
+        scripts
+            .add(
+                Script::new()
+                    .action("A")
+                    .on([3, 5])
+                    .then(Step::error("InternalError")),
+            )
+            .unwrap();
+        let params = json!({});
+        let failed: Vec<u64> = (1..=7)
+            .filter(|_| {
+                scripts
+                    .take(&view("A", &params))
+                    .is_some_and(|hit| hit.step.is_some_and(|s| s.error.is_some()))
+            })
+            .collect();
+        assert_eq!(failed, [3, 5]);
+        // Other actions are not counted.
+        assert!(scripts.take(&view("B", &params)).is_none());
+        let per_request: Script = serde_json::from_value(json!({
+            "on": [1, 2], "steps": [{"error": {"code": "X"}}, {"fault": "drop"}]
+        }))
+        .unwrap();
+        assert!(per_request.check().is_ok());
+        for bad in [
+            json!({"on": [0], "steps": [{}]}),
+            json!({"on": [2, 2], "steps": [{}]}),
+            json!({"on": [1, 2, 3], "steps": [{}, {}]}),
+            json!({"skip_slot": {"InstanceId": "crs-1", "date": "2026-06-01"}, "expect": {"times": 1}}),
+        ] {
+            let script: Script = serde_json::from_value(bad.clone()).unwrap();
+            assert!(script.check().is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_skip_slot_entry_stands_alone_and_never_matches_a_request() {
+        let skip = Script::skip_slot("crs-1", "2026-06-01");
+        assert_eq!(skip.check(), Ok(()), "no steps and no expect, yet not idle");
+        let mut scripts = Scripts::default();
+        scripts.add(skip).unwrap();
+        let params = json!({});
+        assert!(scripts.take(&view("A", &params)).is_none());
+        assert!(scripts.candidates(Some("A")).is_empty(), "not in the index");
+        assert_eq!(scripts.len(), 1);
     }
 
     #[test]

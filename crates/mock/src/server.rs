@@ -20,8 +20,10 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+use crate::clock::ClockReading;
 use crate::config::MockConfig;
 use crate::connection_limits::{Limits, Registry, RequestGuard, Watched};
+use crate::forward::ForwardRequest;
 use crate::handler::{
     DeliveryMode, ExpectationError, Handler, JournalCursor, MAX_BODY_BYTES, ScriptError,
 };
@@ -179,9 +181,12 @@ async fn serve_one(
         .map_err(io::Error::other)?;
     guard.body_received();
     let request = http::Request::from_parts(parts, body);
-    let outcome = handler.handle(&request, SystemTime::now());
+    let mut outcome = handler.handle(&request, SystemTime::now());
     if !outcome.delivery.delay.is_zero() {
         tokio::time::sleep(outcome.delivery.delay).await;
+    }
+    if let Some(forward) = outcome.forward.take() {
+        outcome.response = forwarded(&handler, forward).await;
     }
     let (mut parts, body) = outcome.response.into_parts();
     let body = Bytes::from(body);
@@ -217,6 +222,28 @@ async fn serve_one(
             parts,
             MockBody::Whole(Some(body)),
         )),
+    }
+}
+
+/// Record mode: sends the request upstream and answers with its status, Content-Type and body.
+async fn forwarded(handler: &Handler, request: ForwardRequest) -> http::Response<Vec<u8>> {
+    let request_id = request.request_id.clone();
+    let Some(upstream) = handler.upstream() else {
+        return handler.upstream_failure(&request_id, "no upstream is configured");
+    };
+    match upstream.forward(request).await {
+        Ok(answer) => {
+            let mut response = http::Response::new(answer.body);
+            *response.status_mut() =
+                http::StatusCode::from_u16(answer.status).unwrap_or(http::StatusCode::BAD_GATEWAY);
+            if let Ok(value) = http::HeaderValue::from_str(&answer.content_type) {
+                response
+                    .headers_mut()
+                    .insert(http::header::CONTENT_TYPE, value);
+            }
+            response
+        }
+        Err(reason) => handler.upstream_failure(&request_id, &reason),
     }
 }
 
@@ -319,6 +346,26 @@ impl MockServer {
     /// The sans-IO handler behind the server.
     pub fn handler(&self) -> &Handler {
         &self.handler
+    }
+
+    /// The mock clock now (see `docs/mock.md`, "Clock").
+    pub fn clock(&self) -> ClockReading {
+        self.handler.clock(SystemTime::now())
+    }
+
+    /// Sets the mock clock to Unix time `unix` (backwards too).
+    pub fn set_clock(&self, unix: i64) -> ClockReading {
+        self.handler.set_clock(SystemTime::now(), unix)
+    }
+
+    /// Moves the mock clock forward by `by`.
+    pub fn advance_clock(&self, by: Duration) -> ClockReading {
+        self.handler.advance_clock(SystemTime::now(), by)
+    }
+
+    /// Suppresses the scheduled backup of `instance_id` on Beijing date `date` (`YYYY-MM-DD`).
+    pub fn skip_slot(&self, instance_id: &str, date: &str) -> Result<(), ScriptError> {
+        self.handler.skip_slot(instance_id, date)
     }
 
     /// Connections open right now (at most the configured cap).
@@ -508,6 +555,22 @@ impl BlockingMockServer {
     /// See [`MockServer::handler`].
     pub fn handler(&self) -> &Handler {
         self.server().handler()
+    }
+    /// See [`MockServer::clock`].
+    pub fn clock(&self) -> ClockReading {
+        self.server().clock()
+    }
+    /// See [`MockServer::set_clock`].
+    pub fn set_clock(&self, unix: i64) -> ClockReading {
+        self.server().set_clock(unix)
+    }
+    /// See [`MockServer::advance_clock`].
+    pub fn advance_clock(&self, by: Duration) -> ClockReading {
+        self.server().advance_clock(by)
+    }
+    /// See [`MockServer::skip_slot`].
+    pub fn skip_slot(&self, instance_id: &str, date: &str) -> Result<(), ScriptError> {
+        self.server().skip_slot(instance_id, date)
     }
     /// See [`MockServer::open_connections`].
     pub fn open_connections(&self) -> usize {

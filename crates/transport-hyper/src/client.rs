@@ -128,14 +128,12 @@ impl Client {
     /// language and region included), with its signing stages, without sending anything:
     /// `--dry-run` prints it. Credentials come from the client's provider.
     pub async fn prepare<A: Action>(&self, action: &A, unix_time: i64) -> Result<Transmit, Error> {
-        let credentials =
-            self.engine
-                .credentials
-                .provide()
-                .await
-                .map_err(|e| Error::Credentials {
-                    message: e.to_string(),
-                })?;
+        let credentials = self
+            .engine
+            .credentials
+            .provide()
+            .await
+            .map_err(Error::Credentials)?;
         let ctx = self.engine.ctx.recording_stages();
         let now = std::time::Instant::now();
         let mut call = Exchange::new(ctx, action, now);

@@ -62,10 +62,10 @@ function assertInstances(items, expected, what) {
   });
 }
 
-function client(key = secretKey) {
+function client(key = secretKey, region = REGION) {
   return new Client({
     credential: { secretId, secretKey: key },
-    region: REGION,
+    region,
     profile: { httpProfile: { endpoint: hostPort, protocol: "http://", reqTimeout: 10 } },
   });
 }
@@ -142,6 +142,14 @@ const cases = [
     const resp = await client().DescribeInstances({ ProjectIds: [1], Status: [2], Limit: 50 });
     assertInstances(resp.InstanceSet, described(REGION, (i) => i.ProjectId === 1 && i.Status === 2),
       "ProjectIds [1], Status [2]");
+  },
+  async function describe_auto_backup_config_of_the_scheduled_instance() {
+    const resp = await client(secretKey, "ap-chengdu").DescribeAutoBackupConfig({ InstanceId: "crs-interop05" });
+    assertEq(resp.TimePeriod, "02:00-03:00", "TimePeriod");
+    assertEq(resp.WeekDays.length, 7, "WeekDays");
+    assertEq(resp.BackupStorageDays, 3, "BackupStorageDays");
+    const none = await client().DescribeAutoBackupConfig({ InstanceId: "crs-interop01" });
+    assertEq(none.WeekDays, [], "no schedule");
   },
   async function limit_over_100_is_invalid_parameter() {
     await expectError(client().DescribeInstanceBackups({ InstanceId: "crs-interop01", Limit: 101 }),

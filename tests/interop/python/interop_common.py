@@ -10,6 +10,7 @@ import os
 import sys
 import traceback
 import urllib.parse
+import urllib.request
 
 REGION = "ap-guangzhou"
 
@@ -28,6 +29,22 @@ def mock_url():
     if parsed.scheme != "http" or not parsed.port:
         sys.exit("interop: TCREDIS_MOCK_URL must be http://127.0.0.1:PORT, got %r" % url)
     return url, "%s:%d" % (parsed.hostname, parsed.port)
+
+
+def admin(path, body=None):
+    """The mock's admin API (never signed): GET without a body, POST with one; the JSON answer."""
+    url, _ = mock_url()
+    data = None if body is None else json.dumps(body).encode("utf-8")
+    req = urllib.request.Request(url + path, data=data, method="GET" if body is None else "POST",
+                                 headers={"Content-Type": "application/json"})
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    with opener.open(req, timeout=10) as resp:
+        return json.loads(resp.read().decode("utf-8"))
+
+
+def clock(body=None):
+    """GET /_mock/clock, or POST it with {"set": TIME} / {"advance": D} (+ "frozen", "speed")."""
+    return admin("/_mock/clock", body)
 
 
 class Seed:

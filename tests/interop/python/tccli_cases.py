@@ -41,6 +41,14 @@ def tccli(*args, region=REGION, action="DescribeInstanceBackups"):
     return proc.returncode, stdout, stderr
 
 
+@runner.case
+def describe_auto_backup_config_of_the_scheduled_instance():
+    _, data = ok_json("--InstanceId", "crs-interop05", region="ap-chengdu", action="DescribeAutoBackupConfig")
+    check_eq(data["TimePeriod"], "02:00-03:00", "TimePeriod")
+    check_eq(len(data["WeekDays"]), 7, "WeekDays")
+    check_eq(data["BackupStorageDays"], 3, "BackupStorageDays")
+
+
 def ok_json(*args, **kw):
     code, out, err = tccli(*args, **kw)
     check_eq(code, 0, "tccli exit code (stderr: %s)" % err.strip()[-300:])

@@ -9,14 +9,12 @@ pub mod mock;
 use std::future::Future;
 use std::pin::Pin;
 
+use crate::config::settings::{Settings, Source, Sourced};
+use crate::exit::CliError;
+use crate::time::now::Now;
 use futures_util::Stream;
 use tcredis_core::request::DescribeInstanceBackupsRequest;
 use tcredis_core::response::Backup;
-use tcredis_transport_hyper::credentials::SharedProvider;
-
-use crate::config::settings::{Environment, Settings, Source, Sourced};
-use crate::exit::CliError;
-use crate::time::now::Now;
 
 /// One page of results.
 #[derive(Debug, Clone, Default)]
@@ -65,13 +63,9 @@ pub async fn start_mock(
     Ok(Some(server))
 }
 
-/// The API over the resolved settings and credentials, for `region` (the first of the
-/// command's regions; the others are reached through [`client::ClientApi::for_region`]).
-pub fn connect(
-    settings: &Settings,
-    provider: SharedProvider,
-    env: &Environment,
-    region: &str,
-) -> Result<client::ClientApi, CliError> {
-    client::build(settings, provider, env, region)
+/// The API over a client built from the resolved settings and credentials
+/// ([`client::build`], for the first of the command's regions; the others are reached through
+/// [`client::ClientApi::for_region`]).
+pub fn connect(client: tcredis_transport_hyper::Client) -> client::ClientApi {
+    client::api(client)
 }

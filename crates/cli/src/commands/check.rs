@@ -14,7 +14,9 @@ use tcredis_transport_hyper::fleet::{
 
 use crate::backend::client::ClientApi;
 use crate::commands::fleet::{Regions, note_regions};
-use crate::commands::plan::{Filters, ItemCap, MAX_BACKUPS_PER_DAY, Paging, Plan, Search};
+use crate::commands::plan::{
+    ALL_LIMIT, Filters, ItemCap, MAX_BACKUPS_PER_DAY, Paging, Plan, Search,
+};
 use crate::config::CheckConfig;
 use crate::exit::{CliError, Failure, Outcome, report_instance};
 use crate::output::check::{CheckFormat, Report};
@@ -46,11 +48,17 @@ fn seconds(d: std::time::Duration) -> i64 {
     i64::try_from(d.as_secs()).unwrap_or(i64::MAX)
 }
 
+/// How far back a check looks: `--lookback`, or `--max-age` when that is longer (a backup
+/// within the max age is OK, so it must be searched for).
+pub fn lookback(cfg: &CheckConfig) -> i64 {
+    seconds(cfg.lookback).max(cfg.max_age.map_or(0, seconds))
+}
+
 /// What a check of `--instance-id`s is sure to ask first (what `--dry-run` prints): each
 /// instance's `[now - max_age, now]` window, good statuses only. Without `--instance-id` the
 /// first request is each region's `DescribeInstances` instead (see `Planned::discovery`).
 pub fn plan(cfg: &CheckConfig, now: i64) -> Plan {
-    let lookback = seconds(cfg.lookback);
+    let lookback = lookback(cfg);
     let max_age = cfg.max_age.map_or(lookback, seconds);
     let recent = max_age.min(lookback);
     let windows = recent_windows(now, recent)
@@ -65,6 +73,7 @@ pub fn plan(cfg: &CheckConfig, now: i64) -> Plan {
             statuses: GOOD_STATUSES.to_vec(),
         },
         paging: Paging::All,
+        all_limit: ALL_LIMIT,
         search: Search::UntilGood,
         item_cap: ItemCap::PerDay(MAX_BACKUPS_PER_DAY),
     }

@@ -10,7 +10,7 @@ use tcredis_core::response::Backup;
 use tcredis_transport_hyper::fan_out::{self, FanOut, Lane, Reporter};
 
 use crate::backend::{Api, Page};
-use crate::commands::plan::{ALL_LIMIT, Paging, Plan, base_request};
+use crate::commands::plan::{Paging, Plan, base_request};
 use crate::exit::CliError;
 
 /// Instances fetched at the same time.
@@ -63,7 +63,7 @@ async fn run_target(
         Paging::All => {
             for &window in &plan.windows {
                 let mut req = base_request(&plan.filters, target, window);
-                req.limit = Some(ALL_LIMIT);
+                req.limit = Some(plan.all_limit);
                 req.offset = Some(0);
                 let cap = plan.item_cap;
                 let mut pages = api.pages(

@@ -11,7 +11,7 @@ use crate::backend::client::ClientApi;
 use crate::commands::fleet::{Regions, note_regions, selector};
 use crate::config::InstancesListConfig;
 use crate::exit::Outcome;
-use crate::output::{Format, Query};
+use crate::output::{Format, Query, QueryStyle};
 
 /// Whether `instances list` shows an instance: not isolated or being deleted, unless asked.
 pub fn shown(instance: &FleetInstance, include_isolated: bool) -> bool {
@@ -28,7 +28,7 @@ pub async fn run(
     regions: &Regions,
     cfg: &InstancesListConfig,
     format: Format,
-    query: Option<&Query>,
+    query: Option<(&Query, QueryStyle)>,
     verbose: u8,
     out: &mut dyn Write,
 ) -> Result<Outcome, std::io::Error> {

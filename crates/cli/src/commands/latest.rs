@@ -8,7 +8,9 @@ use tcredis_transport_hyper::fleet::{LatestOptions, LatestResult, RegionResult, 
 
 use crate::backend::client::ClientApi;
 use crate::commands::fleet::{Regions, note_regions};
-use crate::commands::plan::{Filters, ItemCap, MAX_BACKUPS_PER_DAY, Paging, Plan, Search};
+use crate::commands::plan::{
+    ALL_LIMIT, Filters, ItemCap, MAX_BACKUPS_PER_DAY, Paging, Plan, Search,
+};
 use crate::config::LatestConfig;
 use crate::exit::{Outcome, report_instance};
 use crate::output::Emit;
@@ -43,6 +45,7 @@ pub fn plan(cfg: &LatestConfig, now: i64) -> Plan {
             statuses: GOOD_STATUSES.to_vec(),
         },
         paging: Paging::All,
+        all_limit: ALL_LIMIT,
         search: Search::UntilGood,
         item_cap: ItemCap::PerDay(MAX_BACKUPS_PER_DAY),
     }
@@ -63,6 +66,21 @@ pub async fn run(
         .latest(LatestOptions::new(run.now).lookback(run.lookback))
         .await;
     note_regions(&found.regions, run.verbose);
+    // Nothing on stdout when something failed and no instance could be searched: no document
+    // claiming zero.
+    let searched_any = found
+        .instances
+        .iter()
+        .any(|i| matches!(i.result, LatestResult::Found(_) | LatestResult::NotFound));
+    let failed_any = found
+        .regions
+        .iter()
+        .any(|r| matches!(r.result, RegionResult::Failed(_)))
+        || found
+            .instances
+            .iter()
+            .any(|i| matches!(i.result, LatestResult::Failed(_)));
+    let every_one_failed = failed_any && !searched_any;
     let mut outcome = Outcome::Success;
     for region in &found.regions {
         if let RegionResult::Failed(e) = &region.result {
@@ -99,6 +117,8 @@ pub async fn run(
             _ => {}
         }
     }
-    emit.finish(count)?;
+    if !every_one_failed {
+        emit.finish(count)?;
+    }
     Ok(outcome)
 }

@@ -2,14 +2,13 @@
 //! a plan, decided from its configuration and now before any request ([`plan::Plan`]: what
 //! `--dry-run` prints; a command over every instance of each region starts with each region's
 //! `DescribeInstances` instead, [`Planned::discovery`]), and a run that carries it out and writes
-//! its output through [`crate::output`]. The fan-out over instances and windows is [`fetch`]
-//! (and [`lanes`], the writer's side); what the fleet commands share is [`fleet`].
+//! its output through [`crate::output`]. The fan-out over instances and windows is [`fetch`]; what
+//! the fleet commands share is [`fleet`].
 
 pub mod check;
 pub mod fetch;
 pub mod fleet;
 pub mod instances;
-pub mod lanes;
 pub mod latest;
 pub mod list;
 pub mod plan;
@@ -103,10 +102,38 @@ impl<'c> Planned<'c> {
         }
     }
 
+    /// `-v`: how the plan will be carried out.
+    fn trace_strategy(&self) {
+        let plan = self.plan();
+        if plan.windows.len() > 1 {
+            tracing::info!(
+                windows = plan.windows.len(),
+                "the time window is longer than the API's 30 days: split into windows of at most 30 days, newest first"
+            );
+        }
+        tracing::info!(
+            targets = plan.targets.len(),
+            concurrency = fetch::CONCURRENCY.min(plan.targets.len()),
+            paging = ?plan.paging,
+            page_size = plan.all_limit,
+            search = ?plan.search,
+            "plan"
+        );
+    }
+
+    /// Prints the core's validation warnings for the plan's requests (an Offset that is not a
+    /// multiple of Limit, Status values only older documentation lists) on stderr, each once.
+    pub fn warn_about_requests(&self) {
+        for w in self.plan().warnings() {
+            crate::exit::stderr_line(format_args!("tcredis: warning: {w}"));
+        }
+    }
+
     /// Carries the plan out against `api`, writing to stdout; the outcome decides the exit
     /// code.
     pub async fn run(self, api: ClientApi, ctx: RunContext) -> Result<Outcome, Failure> {
         let stdout_tty = std::io::stdout().is_terminal();
+        self.trace_strategy();
         match self {
             Self::List(cfg, mut plan) => {
                 let fleet_wide = cfg.instance_ids.is_empty()
@@ -121,12 +148,17 @@ impl<'c> Planned<'c> {
                     (vec![api], Outcome::Success)
                 };
                 let mut emit =
-                    output::stdout_emitter(cfg.output, cfg.query.as_deref(), stdout_tty)?;
-                Ok(list::run(apis, plan, emit.as_mut()).await?.worst(outcome))
+                    output::stdout_emitter(cfg.output, cfg.query.as_deref(), cfg.raw, stdout_tty)?;
+                let listed = list::run(apis, plan.clone(), emit.as_mut()).await?;
+                drop(emit);
+                if stdout_tty && let Some(hint) = list::more_hint(&listed, &plan) {
+                    crate::exit::stderr_line(format_args!("{hint}"));
+                }
+                Ok(listed.outcome.worst(outcome))
             }
             Self::Latest(cfg, _) => {
                 let mut emit =
-                    output::stdout_emitter(cfg.output, cfg.query.as_deref(), stdout_tty)?;
+                    output::stdout_emitter(cfg.output, cfg.query.as_deref(), cfg.raw, stdout_tty)?;
                 let run = latest::LatestRun {
                     regions: ctx.regions,
                     selector: selector(&cfg.instance_ids, &cfg.selectors),
@@ -143,7 +175,7 @@ impl<'c> Planned<'c> {
                     selector: selector(&cfg.instance_ids, &cfg.selectors),
                     max_age: cfg.max_age.map(seconds),
                     schedule_grace: cfg.schedule_grace.map(seconds),
-                    lookback: seconds(cfg.lookback),
+                    lookback: check::lookback(cfg),
                     now: ctx.now,
                     format: cfg.format,
                     textfile: cfg.textfile.clone(),
@@ -167,7 +199,9 @@ impl<'c> Planned<'c> {
                     &ctx.regions,
                     cfg,
                     format,
-                    query.as_ref(),
+                    query
+                        .as_ref()
+                        .map(|q| (q, output::query_style(format, cfg.raw))),
                     ctx.verbose,
                     out.as_mut(),
                 )

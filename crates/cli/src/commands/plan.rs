@@ -9,7 +9,8 @@ use tcredis_core::time::BeijingTime;
 
 use crate::time::window::Window;
 
-/// The page size of `--all` and of the searches for the newest good backup.
+/// The default page size of `--all` and the page size of the searches for the newest good
+/// backup.
 pub const ALL_LIMIT: i64 = 100;
 /// The server's default Limit, which the merged single page of several windows asks for
 /// explicitly.
@@ -77,7 +78,7 @@ pub struct Filters {
 /// How to page through each (instance, window) query.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Paging {
-    /// Every page (`--all`).
+    /// Every page (`--all`), `Plan::all_limit` at a time.
     All,
     /// One page of the merged windows: `Limit`/`Offset` as given (None: not sent when there is
     /// one window; the server's default 20 otherwise).
@@ -110,6 +111,8 @@ pub struct Plan {
     pub filters: Filters,
     /// Paging.
     pub paging: Paging,
+    /// The page size when every page is read (`--all --limit N`, default 100).
+    pub all_limit: i64,
     /// How the windows are read.
     pub search: Search,
     /// How many items each listing may yield (only `Paging::All` pages).
@@ -125,6 +128,7 @@ impl Plan {
             windows,
             filters: Filters::default(),
             paging: Paging::All,
+            all_limit: ALL_LIMIT,
             search: Search::UntilGood,
             item_cap: ItemCap::PerDay(MAX_BACKUPS_PER_DAY),
         }
@@ -143,7 +147,7 @@ impl Plan {
             for &window in windows {
                 let mut request = base_request(&self.filters, target.as_deref(), window);
                 (request.limit, request.offset) = match self.paging {
-                    Paging::All => (Some(ALL_LIMIT), Some(0)),
+                    Paging::All => (Some(self.all_limit), Some(0)),
                     Paging::Single { limit, offset } if self.windows.len() == 1 => (limit, offset),
                     Paging::Single { limit, offset } => (
                         Some(limit.unwrap_or(DEFAULT_LIMIT)),
@@ -151,6 +155,23 @@ impl Plan {
                     ),
                 };
                 out.push(request);
+            }
+        }
+        out
+    }
+}
+
+impl Plan {
+    /// The core's validation warnings for the plan's requests, each once, in order (errors are
+    /// the client's to report).
+    pub fn warnings(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for request in self.first_requests() {
+            for w in request.validate().unwrap_or_default() {
+                let text = w.to_string();
+                if !out.contains(&text) {
+                    out.push(text);
+                }
             }
         }
         out
@@ -186,6 +207,7 @@ mod tests {
                 statuses: vec![2, -1],
             },
             paging,
+            all_limit: ALL_LIMIT,
             search: Search::EveryWindow,
             item_cap: ItemCap::Unlimited,
         }

@@ -23,7 +23,7 @@ pub struct Config {
 }
 
 /// The GLOBAL flags, as given (resolution against env and files happens in `settings`).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GlobalOptions {
     /// The first `--region` (what settings resolve; `all` stays `all`).
     pub region: Option<String>,
@@ -33,6 +33,12 @@ pub struct GlobalOptions {
     pub endpoint: Option<String>,
     /// `--connect-to HOST:PORT`.
     pub connect_to: Option<String>,
+    /// `--resolve HOST:PORT:ADDR`, in the order given.
+    pub resolve: Vec<tcredis_transport_hyper::ResolveOverride>,
+    /// Endpoint failover (off with `--no-failover`).
+    pub failover: bool,
+    /// `--external-id`.
+    pub external_id: Option<String>,
     /// `--profile`.
     pub profile: Option<String>,
     /// `--proxy`.
@@ -65,6 +71,36 @@ pub struct GlobalOptions {
     pub verbose: u8,
     /// `--language`.
     pub language: Option<String>,
+}
+
+impl Default for GlobalOptions {
+    fn default() -> Self {
+        Self {
+            region: None,
+            regions: Vec::new(),
+            endpoint: None,
+            connect_to: None,
+            resolve: Vec::new(),
+            failover: true,
+            external_id: None,
+            profile: None,
+            proxy: None,
+            ca_file: None,
+            use_cvm_role: false,
+            role_arn: None,
+            role_session_name: None,
+            connect_timeout: None,
+            timeout: None,
+            deadline: None,
+            rate_limit: None,
+            max_retries: None,
+            mock: false,
+            dry_run: false,
+            timestamp: None,
+            verbose: 0,
+            language: None,
+        }
+    }
 }
 
 /// A window on StartTime as the command line gave it.
@@ -127,6 +163,8 @@ pub struct ListConfig {
     pub output: Option<Format>,
     /// `--query`.
     pub query: Option<String>,
+    /// `--raw`: the query's strings unquoted, arrays one item a line.
+    pub raw: bool,
 }
 
 /// `backups latest`.
@@ -142,6 +180,8 @@ pub struct LatestConfig {
     pub output: Option<Format>,
     /// `--query`.
     pub query: Option<String>,
+    /// `--raw`: the query's strings unquoted, arrays one item a line.
+    pub raw: bool,
 }
 
 /// `backups check`.
@@ -210,6 +250,8 @@ pub struct InstancesListConfig {
     pub output: Option<Format>,
     /// `--query`.
     pub query: Option<String>,
+    /// `--raw`: `--query` strings unquoted, arrays one item a line.
+    pub raw: bool,
 }
 
 /// Shells `completions` knows.
@@ -242,8 +284,6 @@ pub enum CommandConfig {
     ConfigShow,
     /// `completions SHELL`.
     Completions(ShellKind),
-    /// Help screens and man pages into a directory (hidden; `cargo xtask codegen`).
-    GenerateDocs(PathBuf),
 }
 
 impl CommandConfig {

@@ -10,7 +10,7 @@ use tcredis_core::instances::InstanceStatus;
 use tcredis_transport_hyper::fleet::FleetInstance;
 use unicode_width::UnicodeWidthStr;
 
-use super::{Format, Query};
+use super::{Format, Query, QueryStyle};
 use crate::output::json_text::{Layout, relayout};
 
 /// The csv/tsv header.
@@ -141,17 +141,17 @@ fn into_io(e: csv::Error) -> io::Error {
 pub fn write(
     out: &mut dyn Write,
     format: Format,
-    query: Option<&Query>,
+    query: Option<(&Query, QueryStyle)>,
     instances: &[FleetInstance],
 ) -> io::Result<()> {
-    if let Some(query) = query {
+    if let Some((query, style)) = query {
         let items: Vec<serde_json::Value> = instances
             .iter()
             .map(|i| serde_json::from_str(&raw(i)).unwrap_or_default())
             .collect();
         let document = serde_json::json!({ "TotalCount": instances.len(), "InstanceSet": items });
         let text = query
-            .render(document)
+            .render(document, style)
             .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, format!("--query: {e}")))?;
         writeln!(out, "{text}")?;
         return out.flush();
@@ -288,8 +288,17 @@ mod tests {
         assert!(lines[2].contains("isolated"), "{text}");
         let mut buf = Vec::new();
         let query = Query::compile("InstanceSet[?Status==`-2`].InstanceId").unwrap();
-        write(&mut buf, Format::Json, Some(&query), &instances()).unwrap();
+        let style = QueryStyle::Pretty;
+        write(&mut buf, Format::Json, Some((&query, style)), &instances()).unwrap();
         let ids: Vec<String> = serde_json::from_slice(&buf).unwrap();
         assert_eq!(ids, ["crs-b"]);
+        // --raw: one id a line, unquoted.
+        let mut buf = Vec::new();
+        let query = Query::compile("InstanceSet[].InstanceId").unwrap();
+        let style = QueryStyle::Raw;
+        write(&mut buf, Format::Json, Some((&query, style)), &instances()).unwrap();
+        let text = String::from_utf8(buf).unwrap();
+        assert_eq!(text.lines().count(), instances().len(), "{text}");
+        assert!(text.lines().all(|l| l.starts_with("crs-")), "{text}");
     }
 }

@@ -1,8 +1,10 @@
 //! The deterministic demo data set served by default: several instances across regions (one in
 //! a financial zone), months of daily automatic backups plus manual ones, every Status and
 //! BackupType, non-ASCII names and remarks, sizes above 2^32 — all anchored to "now" so the
-//! newest backups are always recent.
+//! newest backups are always recent. Every demo instance backs up daily between 02:00 and 03:00
+//! Beijing time (its `AutoBackupConfig`), so advancing the mock clock adds nights.
 
+use super::auto_backup::AutoBackupConfig;
 use super::backup::SeedBackup;
 use super::seed::{Seed, SeedInstance};
 use tcredis_core::time::BeijingTime;
@@ -152,7 +154,8 @@ pub(crate) fn demo_seed(now: i64) -> Seed {
     let today = (now + 8 * 3600).div_euclid(DAY) * DAY - 8 * 3600;
     let mut seed = Seed::new();
     for instance in INSTANCES {
-        let mut entry = SeedInstance::new(instance.id, instance.name, instance.region);
+        let mut entry = SeedInstance::new(instance.id, instance.name, instance.region)
+            .auto_backup(AutoBackupConfig::daily());
         let mut serial = 0;
         for day in instance.newest_day..instance.days {
             let start = today - day * DAY

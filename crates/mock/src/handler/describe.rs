@@ -1,5 +1,5 @@
 //! `DescribeInstanceBackups` (redis 2018-04-12): business rules, instance lookup within the
-//! request's region scope, and the listing.
+//! request's region scope, and the listing (the data's backups with the lifecycle's merged in).
 
 use std::borrow::Cow;
 
@@ -65,6 +65,7 @@ fn window_bound<'p>(
 /// Answers the listing, or the first business-rule or lookup failure.
 pub(crate) fn describe(
     store: &Store,
+    lifecycle_backups: Vec<SeedBackup>,
     params: &Map<String, Value>,
     region: Option<&str>,
     request_id: &str,
@@ -121,7 +122,7 @@ pub(crate) fn describe(
         offset: offset as u64,
         limit: limit as u64,
     };
-    let page = store.list(&query);
+    let page = crate::data::merged::list(store, lifecycle_backups, &query);
     Ok(super::envelope::success_body(&Answer {
         total_count: page.total,
         backup_set: page.items,

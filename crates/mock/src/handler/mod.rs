@@ -13,12 +13,14 @@ mod admin;
 mod auth;
 mod authenticate;
 mod describe;
+mod describe_auto_backup;
 mod describe_instances;
 mod envelope;
 mod failure;
 mod params;
 mod region_scope;
 mod sts;
+mod world_admin;
 
 pub use admin::JournalCursor;
 
@@ -31,14 +33,18 @@ use serde_json::Value;
 use tcredis_core::credentials::Secret;
 use tcredis_core::random::{RandomSource, SplitMix64};
 
+use crate::clock::{ClockStart, MockClock};
 use crate::config::{AcceptedCredential, ConfigError, DataSource, FaultKind, MockConfig};
 use crate::data::demo::demo_seed;
 use crate::data::generate::Generated;
+use crate::data::lifecycle::{Lifecycle, Selection, SkippedSlots};
 use crate::data::store::Store;
+use crate::forward::ForwardRequest;
 use crate::journal::{Journal, JournalEntry, ParamsTruncation, SignatureResult};
 use crate::rate_limit::RateLimiter;
 use crate::rng;
 use crate::script::{RequestView, Script, Scripts};
+use crate::world::{World, WorldState};
 use failure::Failure;
 use params::{RawParams, Schema};
 
@@ -81,6 +87,9 @@ pub struct Outcome {
     pub response: http::Response<Vec<u8>>,
     /// How to deliver it.
     pub delivery: Delivery,
+    /// Record mode: send this request upstream and answer with what comes back (the
+    /// `response` is then a placeholder).
+    pub forward: Option<ForwardRequest>,
 }
 
 /// A script that cannot be accepted (the message says which step and why).
@@ -110,6 +119,7 @@ impl std::error::Error for ExpectationError {}
 enum ActionKind {
     Describe,
     DescribeInstances,
+    DescribeAutoBackupConfig,
     AssumeRole,
     WebIdentity,
 }
@@ -142,6 +152,15 @@ const ROUTES: &[(&str, Route)] = &[
         },
     ),
     (
+        "DescribeAutoBackupConfig",
+        Route {
+            kind: ActionKind::DescribeAutoBackupConfig,
+            service: "redis",
+            version: "2018-04-12",
+            schema: describe_auto_backup::SCHEMA,
+        },
+    ),
+    (
         "AssumeRole",
         Route {
             kind: ActionKind::AssumeRole,
@@ -169,6 +188,7 @@ struct State {
     limiter: RateLimiter,
     rng: SplitMix64,
     issued: HashMap<String, sts::Issued>,
+    world: WorldState,
 }
 
 /// The sans-IO mock endpoint.
@@ -179,6 +199,7 @@ pub struct Handler {
     faults: Vec<(FaultKind, f64)>,
     strict_signing: bool,
     journal_exact_requests: bool,
+    world: World,
     state: Mutex<State>,
 }
 
@@ -203,6 +224,9 @@ struct Exchange {
     fault: Option<String>,
     delay: Duration,
     mode: DeliveryMode,
+    /// A replayed answer's status and Content-Type.
+    raw_answer: Option<(u16, String)>,
+    forward: Option<ForwardRequest>,
 }
 
 fn header<'r, B>(request: &'r http::Request<B>, name: &str) -> Option<&'r str> {
@@ -232,16 +256,36 @@ impl Handler {
     /// `now` (or the configured `now_override`).
     pub fn new(config: &MockConfig, now: SystemTime) -> Result<Self, ConfigError> {
         config.validate()?;
-        let anchor = config
-            .now_override
-            .unwrap_or_else(|| unix_f64(now).floor() as i64);
-        let store = match &config.data {
-            DataSource::Demo => Store::from_seed(demo_seed(anchor)),
-            DataSource::Seed(seed) => Store::from_seed(seed.clone()),
-            DataSource::Generate { count, instances } => {
-                Store::Generated(Generated::new(*count, *instances, anchor))
+        let real_ms = (unix_f64(now) * 1000.0).floor() as i64;
+        let world = &config.world;
+        let anchor = match world.clock {
+            ClockStart::At(unix) => unix,
+            _ => config
+                .now_override
+                .unwrap_or_else(|| unix_f64(now).floor() as i64),
+        };
+        let clock = MockClock::new(world.clock, world.clock_speed, real_ms, anchor * 1000);
+        let start = clock.start_unix();
+        let duration = crate::world::duration_seconds(world);
+        let (store, lifecycle) = match &config.data {
+            DataSource::Demo => {
+                let seed = demo_seed(anchor);
+                let lifecycle = Lifecycle::from_seed(&seed, start, duration);
+                (Store::from_seed(seed), lifecycle)
             }
-            DataSource::Fleet(spec) => Store::from_seed(spec.seed(anchor)),
+            DataSource::Fleet(spec) => {
+                let seed = spec.seed(anchor);
+                let lifecycle = Lifecycle::from_seed(&seed, start, duration);
+                (Store::from_seed(seed), lifecycle)
+            }
+            DataSource::Seed(seed) => (
+                Store::from_seed(seed.clone()),
+                Lifecycle::from_seed(seed, start, duration),
+            ),
+            DataSource::Generate { count, instances } => (
+                Store::Generated(Generated::new(*count, *instances, anchor)),
+                Lifecycle::generated(*instances, start, duration),
+            ),
         };
         let mut credentials = config.credentials.clone();
         if credentials.is_empty() {
@@ -257,12 +301,23 @@ impl Handler {
             faults: config.faults.clone(),
             strict_signing: config.strict_signing,
             journal_exact_requests: config.journal_exact_requests,
+            world: World {
+                lifecycle,
+                policy: world.policy.clone(),
+                replay: world.replay.clone(),
+                upstream: world.upstream.clone(),
+            },
             state: Mutex::new(State {
                 journal: Journal::new(config.journal_capacity, config.journal_max_bytes),
                 scripts: Scripts::default(),
                 limiter: RateLimiter::new(config.rate_limit),
                 rng: SplitMix64::new(config.random_seed.unwrap_or_else(rng::process_seed)),
                 issued: HashMap::new(),
+                world: WorldState {
+                    clock,
+                    skipped: SkippedSlots::new(),
+                    replay_cursors: HashMap::new(),
+                },
             }),
         })
     }
@@ -295,20 +350,27 @@ impl Handler {
         self.lock().journal.bytes()
     }
 
-    /// Queues a script; returns its id.
+    /// Queues a script; returns its id. A script holding only a `skip_slot` marks that slot
+    /// skipped (see [`Handler::skip_slot`]).
     pub fn script(&self, script: Script) -> Result<u64, ScriptError> {
         script.check().map_err(ScriptError)?;
+        if let Some(skip) = &script.skip_slot {
+            self.skip_slot(&skip.instance_id, &skip.date)?;
+        }
         self.lock().scripts.add(script).map_err(ScriptError)
     }
 
-    /// Forgets the journal, the scripts, the rate-limit buckets and issued STS credentials (the
-    /// data set and configured credentials stay).
+    /// Forgets the journal, the scripts (skipped slots included), the rate-limit buckets, issued
+    /// STS credentials and the replay position (the data set, configured credentials and the
+    /// clock stay).
     pub fn reset(&self) {
         let mut state = self.lock();
         state.journal.clear();
         state.scripts.clear();
         state.limiter.reset();
         state.issued.clear();
+        state.world.skipped.clear();
+        state.world.replay_cursors.clear();
     }
 
     /// Checks every script's expectation against what was received.
@@ -324,11 +386,12 @@ impl Handler {
     pub fn handle<B: AsRef<[u8]>>(&self, request: &http::Request<B>, now: SystemTime) -> Outcome {
         if request.uri().path().starts_with("/_mock/") {
             return Outcome {
-                response: self.admin(request),
+                response: self.admin(request, now),
                 delivery: Delivery {
                     delay: Duration::ZERO,
                     mode: DeliveryMode::Respond,
                 },
+                forward: None,
             };
         }
         let request_id = rng::uuid(&mut self.lock().rng);
@@ -346,6 +409,8 @@ impl Handler {
             fault: None,
             delay: Duration::ZERO,
             mode: DeliveryMode::Respond,
+            raw_answer: None,
+            forward: None,
         };
         let result = self.process(request, now, &request_id, &mut x);
         let (body, code) = match result {
@@ -356,6 +421,8 @@ impl Handler {
             ),
         };
         let verdict = match (x.mode, &code) {
+            _ if x.forward.is_some() => "forwarded".to_owned(),
+            _ if x.raw_answer.is_some() => "replayed".to_owned(),
             (DeliveryMode::Drop, _) => "drop".to_owned(),
             (DeliveryMode::Stall, _) => "stall".to_owned(),
             (DeliveryMode::Truncate, _) => "truncate".to_owned(),
@@ -397,7 +464,10 @@ impl Handler {
             );
             response
         } else {
-            envelope::json_response(200, body)
+            match x.raw_answer {
+                Some((status, content_type)) => envelope::raw_response(status, &content_type, body),
+                None => envelope::json_response(200, body),
+            }
         };
         Outcome {
             response,
@@ -405,6 +475,7 @@ impl Handler {
                 delay: x.delay,
                 mode: x.mode,
             },
+            forward: x.forward,
         }
     }
 
@@ -511,7 +582,7 @@ impl Handler {
             return Err(Failure::new(
                 "InvalidAction",
                 format!(
-                    "The action `{action}` is invalid or not found; this endpoint serves DescribeInstanceBackups and DescribeInstances (redis 2018-04-12), AssumeRole and AssumeRoleWithWebIdentity (sts 2018-08-13)."
+                    "The action `{action}` is invalid or not found; this endpoint serves DescribeInstanceBackups, DescribeInstances and DescribeAutoBackupConfig (redis 2018-04-12), AssumeRole and AssumeRoleWithWebIdentity (sts 2018-08-13)."
                 ),
             ));
         };
@@ -623,14 +694,52 @@ impl Handler {
             }
         }
 
+        if route.service == "redis" {
+            if let Some(secret_id) = &authenticated {
+                self.check_policy(secret_id, &action, region.as_deref(), &x.params, request_id)?;
+            }
+            if self.world.replay.is_some() || self.world.upstream.is_some() {
+                let typed = params::typed(&raw, &action, route.schema)?;
+                let language = header(request, "x-tc-language").map(str::to_owned);
+                return self.replay_or_forward(
+                    ForwardRequest {
+                        action,
+                        version,
+                        region,
+                        params: typed,
+                        language,
+                        request_id: request_id.to_owned(),
+                    },
+                    x,
+                );
+            }
+        }
+
         let scope = self.region_scope(route, region.as_deref(), &host)?;
         let typed = params::typed(&raw, &action, route.schema)?;
         match route.kind {
             ActionKind::Describe => {
-                describe::describe(&self.store, &typed, scope.as_deref(), request_id)
+                let extra = self.lifecycle_backups(
+                    now,
+                    Selection {
+                        instance_id: typed
+                            .get("InstanceId")
+                            .and_then(Value::as_str)
+                            .filter(|s| !s.is_empty()),
+                        region: scope.as_deref(),
+                    },
+                );
+                describe::describe(&self.store, extra, &typed, scope.as_deref(), request_id)
             }
             ActionKind::DescribeInstances => describe_instances::describe_instances(
                 &self.store,
+                &typed,
+                scope.as_deref(),
+                request_id,
+            ),
+            ActionKind::DescribeAutoBackupConfig => describe_auto_backup::describe(
+                &self.store,
+                &self.world.lifecycle,
                 &typed,
                 scope.as_deref(),
                 request_id,
@@ -655,6 +764,10 @@ impl Handler {
                     &mut state.rng,
                     request_id,
                 )?;
+                let mut issued = issued;
+                issued.source = authenticated
+                    .as_deref()
+                    .map(|id| world_admin::policy_subject(&self.credentials, &state.issued, id));
                 state.issued.insert(issued.secret_id.clone(), issued);
                 Ok(body)
             }

@@ -2,7 +2,7 @@
 //! real Tencent Cloud domain (`redis.ap-shanghai-fsi.tencentcloudapi.com` serves only its region).
 
 use super::failure::Failure;
-use super::{ActionKind, Handler, Route};
+use super::{Handler, Route};
 use tcredis_core::endpoint::{KNOWN_REGIONS, is_financial_region, is_known_region};
 
 use crate::regions::{HostKind, classify_host};
@@ -26,10 +26,7 @@ impl Handler {
                 ),
             ));
         }
-        if !matches!(
-            route.kind,
-            ActionKind::Describe | ActionKind::DescribeInstances
-        ) {
+        if route.service != "redis" {
             return Ok(region.map(str::to_owned));
         }
         match classify_host(host) {

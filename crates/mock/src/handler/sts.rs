@@ -36,6 +36,8 @@ pub(crate) struct Issued {
     pub(crate) secret_key: String,
     pub(crate) token: String,
     pub(crate) expires: i64,
+    /// The SecretId whose CAM policy these credentials inherit (`None`: web identity).
+    pub(crate) source: Option<String>,
 }
 
 impl std::fmt::Debug for Issued {
@@ -108,6 +110,7 @@ pub(crate) fn assume_role(
         secret_key: rng::string(rng, ALNUM, 32),
         token: rng::string(rng, ALNUM, 96),
         expires: now + duration,
+        source: None,
     };
     let body = super::envelope::success_body(&Answer {
         credentials: CredentialsOut {
