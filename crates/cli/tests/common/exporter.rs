@@ -26,6 +26,15 @@ impl Exporter {
 
     /// As [`start`](Self::start) with `TCREDIS_NOW` = `now` (RFC 3339).
     pub fn start_at(endpoint: &str, extra: &[&str], now: &str) -> Self {
+        Self::start_with_now(endpoint, extra, Some(now))
+    }
+
+    /// As [`start`](Self::start) on the real clock (no `TCREDIS_NOW`).
+    pub fn start_real(endpoint: &str, extra: &[&str]) -> Self {
+        Self::start_with_now(endpoint, extra, None)
+    }
+
+    fn start_with_now(endpoint: &str, extra: &[&str], now: Option<&str>) -> Self {
         let home = home();
         let mut args = vec![
             "--endpoint",
@@ -39,13 +48,17 @@ impl Exporter {
             "127.0.0.1:0",
         ];
         args.extend_from_slice(extra);
-        let mut child = Command::new(env!("CARGO_BIN_EXE_tcredis"))
+        let mut command = Command::new(env!("CARGO_BIN_EXE_tcredis"));
+        command
             .args(&args)
             .env_clear()
             .env("HOME", home.path())
             .env("TENCENTCLOUD_SECRET_ID", DOC_SECRET_ID)
-            .env("TENCENTCLOUD_SECRET_KEY", DOC_SECRET_KEY)
-            .env("TCREDIS_NOW", now)
+            .env("TENCENTCLOUD_SECRET_KEY", DOC_SECRET_KEY);
+        if let Some(now) = now {
+            command.env("TCREDIS_NOW", now);
+        }
+        let mut child = command
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

@@ -7,6 +7,8 @@
 #![allow(dead_code)] // each test file uses a different part
 
 pub mod exporter;
+pub mod missed_night;
+pub mod prometheus;
 
 use std::path::Path;
 use std::process::Command;
