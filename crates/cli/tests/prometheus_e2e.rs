@@ -69,10 +69,7 @@ fn prometheus_scrapes_the_exporter_and_sees_the_missed_night() {
             .rate_limit(0),
     )
     .unwrap();
-    let exporter = Exporter::start_real(
-        &server.uri(),
-        &["--refresh", "1h", "--grace", GRACE, "--lookback", "10d"],
-    );
+    let exporter = Exporter::start_real(&server.uri(), &["--refresh", "1h", "--grace", GRACE]);
     exporter.wait_for("/healthz", |status, _| status == 200);
     let prometheus = Prometheus::start(&exporter.addr, &alert_rules());
 

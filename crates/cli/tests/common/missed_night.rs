@@ -1,6 +1,7 @@
 //! A small fleet with one missed night, built relative to any "now": four instances on the same
 //! daily schedule (every weekday, a one-hour slot that ended 3 to 4 hours before now, Beijing
-//! time), each with a good nightly backup in each of its last seven slots — except
+//! time), each with a good nightly backup in each of its last sixteen slots (more than the
+//! status page's and the timeline's 14 days) — except
 //! `crs-night003`, whose last slot has none (its newest good backup is the night before, 27 to
 //! 29 hours old). Shared by the Prometheus end-to-end test (real clock), the status page in
 //! Chromium and the timeline (both at a fixed now).
@@ -18,6 +19,10 @@ pub const FRESH: [&str; 3] = ["crs-night001", "crs-night002", "crs-night004"];
 pub const GRACE: &str = "1h";
 const GRACE_SECONDS: i64 = 3600;
 const DAY: i64 = 86_400;
+/// Nights with a backup (the missed instance: all but the last).
+pub const NIGHTS: i64 = 16;
+/// Days a backup is kept: every seeded backup is still good.
+const STORAGE_DAYS: i64 = 30;
 const WEEK_DAYS: [&str; 7] = [
     "Monday",
     "Tuesday",
@@ -68,7 +73,7 @@ pub fn around(now: i64) -> MissedNight {
         .iter()
         .chain(std::iter::once(&MISSED))
         .map(|&id| {
-            let backups: Vec<Value> = (0..7)
+            let backups: Vec<Value> = (0..NIGHTS)
                 .filter(|&night| !(id == MISSED && night == 0))
                 .map(|night| {
                     let start = slot.start - night * DAY + 300;
@@ -76,7 +81,7 @@ pub fn around(now: i64) -> MissedNight {
                         "BackupId": format!("night-{night}-{id}"),
                         "StartTime": beijing_wall_time(start),
                         "EndTime": beijing_wall_time(start + 120),
-                        "ExpireTime": beijing_wall_time(start + 7 * DAY),
+                        "ExpireTime": beijing_wall_time(start + STORAGE_DAYS * DAY),
                         "BackupType": "1",
                         "Status": 2,
                         "BackupSize": 1_073_741_824_i64,
@@ -91,7 +96,7 @@ pub fn around(now: i64) -> MissedNight {
                     "AutoBackupType": 1,
                     "WeekDays": WEEK_DAYS,
                     "TimePeriod": time_period,
-                    "BackupStorageDays": 7,
+                    "BackupStorageDays": STORAGE_DAYS,
                     "BinlogStorageDays": 7
                 },
                 "Backups": backups,
