@@ -204,7 +204,7 @@ impl Shared {
         let mut duration = Family::new(
             "tcredis_collect_duration_seconds",
             MetricType::Gauge,
-            "How long the region's last collection took, seconds.",
+            "How long the region's last listing (DescribeInstances and backup pages) took, seconds; schedule reads are not included.",
         );
         let mut last_success = Family::new(
             "tcredis_collect_last_success_timestamp_seconds",
