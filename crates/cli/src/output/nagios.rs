@@ -32,40 +32,7 @@ pub struct PluginThresholds {
     pub perfdata_limit: usize,
 }
 
-/// A plugin state, declared from best to worst so that `max` picks the service state
-/// (CRITICAL > UNKNOWN > WARNING > OK).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum PluginState {
-    /// 0.
-    Ok,
-    /// 1.
-    Warning,
-    /// 3.
-    Unknown,
-    /// 2.
-    Critical,
-}
-
-impl PluginState {
-    /// The plugin's exit code.
-    pub fn code(self) -> u8 {
-        match self {
-            Self::Ok => 0,
-            Self::Warning => 1,
-            Self::Critical => 2,
-            Self::Unknown => 3,
-        }
-    }
-    /// `OK`, `WARNING`, `CRITICAL`, `UNKNOWN`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Ok => "OK",
-            Self::Warning => "WARNING",
-            Self::Critical => "CRITICAL",
-            Self::Unknown => "UNKNOWN",
-        }
-    }
-}
+pub use crate::exit::PluginState;
 
 /// The state of one instance.
 pub fn state_of(check: &InstanceCheck, t: &PluginThresholds) -> PluginState {
