@@ -48,7 +48,8 @@ impl CheckOptions {
     }
     /// Also check each instance against its automatic backup schedule
     /// (`DescribeAutoBackupConfig`): MISSED when the last expected slot has no good backup
-    /// started in `[slot start, slot end + grace]` (see [`super::schedules`]).
+    /// started in `[slot start, slot end + grace]` (the schedules are read as
+    /// [`Fleet::schedules`](super::Fleet::schedules) reads them).
     pub fn schedule(mut self, grace_seconds: i64) -> Self {
         self.schedule_grace = Some(grace_seconds);
         self

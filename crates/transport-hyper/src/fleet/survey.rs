@@ -102,7 +102,10 @@ pub struct SurveyReport {
 }
 
 impl Fleet {
-    /// Surveys every selected instance of every region. See the [module documentation](self).
+    /// Surveys every selected instance of every region: one region-wide listing over the
+    /// lookback with no Status filter (`ceil(N/1000)` `DescribeInstances` requests plus
+    /// `ceil(B/100)` listing pages per 30-day window); one listing per instance where the
+    /// region-wide listing is refused or IDs were given.
     pub async fn survey(&self, options: SurveyOptions) -> SurveyReport {
         let per_region = self
             .per_region(|fleet, region| async move { survey_region(fleet, region, options).await })
