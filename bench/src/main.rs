@@ -6,8 +6,8 @@
 //! ```
 //!
 //! Sections (in run order): callgrind, sign, parse, python-sign, mock-throughput, end-to-end,
-//! cold-start, memory, pacing, fleet. Each section's figures are stored with the commit, machine and
-//! date that produced them in `bench/results.json`; `docs/benchmarks.md` is rendered from that
+//! cold-start, memory, pacing, fleet, exporter. Each section's figures are stored with the commit,
+//! machine and date that produced them in `bench/results.json`; `docs/benchmarks.md` is rendered from that
 //! file plus the hand-written analysis in `bench/notes/`, so `--only` refreshes some sections
 //! and keeps the others' (labelled) figures. Tools that are missing (valgrind, hyperfine, wrk,
 //! GNU time) are installed with `apt-get` as the gate installs its own tools.

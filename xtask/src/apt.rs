@@ -24,6 +24,22 @@ pub const PROMTOOL: DebianTool = DebianTool {
     package: "prometheus",
 };
 
+/// The Prometheus server (Debian's `prometheus` package): the exporter's end-to-end test scrapes
+/// it with a real one.
+pub const PROMETHEUS: DebianTool = DebianTool {
+    program: "prometheus",
+    probe: &["--version"],
+    package: "prometheus",
+};
+
+/// Headless Chromium (Debian's `chromium`): the exporter's status page is rendered by it in a
+/// test (`--dump-dom`, `--screenshot`).
+pub const CHROMIUM: DebianTool = DebianTool {
+    program: "chromium",
+    probe: &["--version"],
+    package: "chromium",
+};
+
 /// Makes every tool work: installs the packages of the missing ones with one `apt-get update`
 /// and one `apt-get install`, logged as `apt-<stage>`.
 pub fn ensure(ctx: &Context, stage: &str, tools: &[DebianTool]) -> Result<(), String> {

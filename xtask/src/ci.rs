@@ -56,6 +56,20 @@ fn stages(options: Options) -> Vec<Stage> {
             name: "promtool",
             run: Box::new(|ctx, _| promtool::run(ctx)),
         },
+        // The tools the monitoring tests start (a Prometheus server, headless Chromium).
+        Stage {
+            name: "test tools",
+            run: Box::new(|ctx, _| {
+                match crate::apt::ensure(
+                    ctx,
+                    "test-tools",
+                    &[crate::apt::PROMETHEUS, crate::apt::CHROMIUM],
+                ) {
+                    Ok(()) => Outcome::Pass(Some("prometheus, chromium".to_owned())),
+                    Err(e) => Outcome::Fail(e),
+                }
+            }),
+        },
         Stage {
             name: "test",
             run: Box::new(|ctx, _| {
@@ -305,8 +319,15 @@ mod tests {
         assert!(!names(false).contains(&"long tests"));
         let long = names(true);
         assert_eq!(
-            &long[..5],
-            ["fmt", "clippy", "promtool", "test", "long tests"]
+            &long[..6],
+            [
+                "fmt",
+                "clippy",
+                "promtool",
+                "test tools",
+                "test",
+                "long tests"
+            ]
         );
     }
 

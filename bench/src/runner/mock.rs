@@ -97,8 +97,16 @@ pub struct Server {
 impl Server {
     /// Starts `program args` and waits for its first stdout line.
     pub fn start(program: &PathBuf, args: &[&str]) -> Result<Self, String> {
-        let mut child = Command::new(program)
-            .args(args)
+        let mut cmd = Command::new(program);
+        cmd.args(args);
+        Self::spawn(cmd)
+    }
+
+    /// Starts `cmd` (its program and arguments as given, stdio replaced) and waits for its
+    /// first stdout line.
+    pub fn spawn(mut cmd: Command) -> Result<Self, String> {
+        let program = PathBuf::from(cmd.get_program());
+        let mut child = cmd
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())

@@ -3,6 +3,7 @@
 pub mod callgrind;
 mod divan;
 mod e2e;
+mod exporter;
 mod fleet;
 mod mock;
 mod python;
@@ -27,6 +28,7 @@ pub const SECTIONS: &[&str] = &[
     "memory",
     "pacing",
     "fleet",
+    "exporter",
 ];
 
 /// Paths and facts shared by the sections.
@@ -227,6 +229,7 @@ pub fn run_all(ctx: &Context, only: Option<&[String]>) -> Result<(), String> {
             "memory" => e2e::memory(ctx),
             "pacing" => e2e::pacing(ctx),
             "fleet" => fleet::fleet(ctx),
+            "exporter" => exporter::exporter(ctx),
             _ => unreachable!("SECTIONS lists every id"),
         };
         let date = now_utc();

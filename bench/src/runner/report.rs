@@ -23,6 +23,7 @@ fn title(id: &str) -> &'static str {
         "memory" => "6. Memory",
         "pacing" => "7. Pacing accuracy",
         "fleet" => "8. A fleet of 1,010 instances: fewest requests",
+        "exporter" => "8b. The exporter over 1,010 instances: requests per refresh and per scrape",
         _ => "?",
     }
 }

@@ -30,11 +30,18 @@ pub fn main(argv: Vec<std::ffi::OsString>) -> u8 {
             Err(e) => Failure::Io(e).report(),
         };
     }
+    // Decided before parsing: in plugin mode even a command line clap rejects is UNKNOWN (3).
+    let plugin_mode = crate::args::asks_for_plugin_mode(&argv);
     let config = match crate::args::parse(argv) {
         Ok(c) => c,
         Err(e) => {
             let code = e.exit_code();
             let _ = e.print();
+            if plugin_mode && code != 0 {
+                let message = format!("usage error: {}", crate::args::error_summary(&e));
+                return output::nagios::write_unknown(&mut io::stdout().lock(), &message)
+                    .unwrap_or(3);
+            }
             return u8::try_from(code).unwrap_or(2);
         }
     };
@@ -50,6 +57,13 @@ pub fn main(argv: Vec<std::ffi::OsString>) -> u8 {
     };
     match result {
         Ok(outcome) => outcome.code(),
+        Err(failure) if plugin_mode => {
+            let message = failure.message();
+            if failure.report() == 0 {
+                return 0;
+            }
+            output::nagios::write_unknown(&mut io::stdout().lock(), &message).unwrap_or(3)
+        }
         Err(failure) => failure.report(),
     }
 }
@@ -121,9 +135,14 @@ async fn run(config: Config, env: Environment) -> Result<Outcome, Failure> {
         out.flush()?;
         return Ok(Outcome::Success);
     }
-    let Some(planned) = Planned::new(&config.command, now.unix) else {
+    let monitor = matches!(
+        config.command,
+        CommandConfig::Exporter(_) | CommandConfig::Timeline(_)
+    );
+    let planned = Planned::new(&config.command, now.unix);
+    if planned.is_none() && !monitor {
         return Ok(Outcome::Success);
-    };
+    }
     let provider = credentials.into_provider()?;
     let regions = Regions::resolve(&config.global, &settings)?;
     let client = backend::client::build(
@@ -133,6 +152,27 @@ async fn run(config: Config, env: Environment) -> Result<Outcome, Failure> {
         config.global.verbose,
         regions.first(),
     )?;
+    match &config.command {
+        CommandConfig::Exporter(cfg) => {
+            return crate::exporter::run(backend::connect(client), cfg, regions, now.unix).await;
+        }
+        CommandConfig::Timeline(cfg) => {
+            let mut out = output::stdout_writer();
+            return crate::commands::timeline::run(
+                &backend::connect(client),
+                cfg,
+                &regions,
+                now.unix,
+                config.global.verbose,
+                out.as_mut(),
+            )
+            .await;
+        }
+        _ => {}
+    }
+    let Some(planned) = planned else {
+        return Ok(Outcome::Success);
+    };
     planned.warn_about_requests();
     if config.global.dry_run {
         if let Some(describe) = planned.discovery() {

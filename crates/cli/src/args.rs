@@ -11,12 +11,17 @@ use tcredis_core::response::BackupStatus;
 use tcredis_transport_hyper::ResolveOverride;
 
 use crate::config::{
-    CheckConfig, CommandConfig, Config, GlobalOptions, InstancesListConfig, LatestConfig,
-    ListConfig, Selectors, ShellKind, TimeSpec,
+    CheckConfig, CommandConfig, Config, ExporterConfig, GlobalOptions, InstancesListConfig,
+    LatestConfig, ListConfig, Selectors, ShellKind, TimeSpec, TimelineConfig,
 };
 use crate::output::Format;
 use crate::output::check::CheckFormat;
-use crate::time::duration::parse_positive_duration;
+use crate::output::nagios::PluginThresholds;
+use crate::time::duration::{parse_duration, parse_positive_duration};
+
+fn seconds(d: Duration) -> i64 {
+    i64::try_from(d.as_secs()).unwrap_or(i64::MAX)
+}
 
 const AFTER_HELP: &str = "\
 Times are Beijing wall time (UTC+8), as the API writes them. Durations: 30s, 15m, 26h, 7d, 2w, 1d12h.
@@ -176,6 +181,8 @@ enum TopCommand {
     /// List Redis instances (DescribeInstances).
     #[command(subcommand)]
     Instances(InstancesCommand),
+    /// Serve backup metrics for Prometheus (/metrics), /healthz and a status page (/).
+    Exporter(ExporterArgs),
     /// Show the resolved configuration.
     #[command(subcommand)]
     Config(ConfigCommand),
@@ -194,6 +201,8 @@ enum BackupsCommand {
     Latest(LatestArgs),
     /// Check that each instance has a good backup newer than --max-age (for cron and monitoring).
     Check(CheckArgs),
+    /// A grid of the last days by instance: ok, running, expired, missed slot, none.
+    Timeline(TimelineArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -385,14 +394,98 @@ struct CheckArgs {
     #[arg(long, conflicts_with = "instance_ids")]
     include_isolated: bool,
     /// The newest good backup must be younger than this (e.g. 26h).
-    #[arg(long, value_name = "DURATION", value_parser = parse_positive_duration)]
-    max_age: Duration,
+    #[arg(long, value_name = "DURATION", value_parser = parse_positive_duration, conflicts_with = "nagios")]
+    max_age: Option<Duration>,
     /// How far back to look for the newest good backup (STALE within it, MISSING beyond).
     #[arg(long, value_name = "DURATION", default_value = "30d", value_parser = parse_positive_duration)]
     lookback: Duration,
+    /// Also judge each instance against its automatic backup schedule (DescribeAutoBackupConfig,
+    /// one request per instance): MISSED when the last expected slot has no good backup.
+    #[arg(long)]
+    schedule: bool,
+    /// With --schedule: how long after a slot's end a backup may still start.
+    #[arg(long, value_name = "DURATION", default_value = "2h", value_parser = parse_duration, requires = "schedule")]
+    grace: Duration,
     /// Report format.
-    #[arg(long, short, value_name = "FORMAT", default_value = "text", value_parser = ["text", "json"])]
+    #[arg(long, short, value_name = "FORMAT", default_value = "text", value_parser = ["text", "json", "prometheus"], conflicts_with = "nagios")]
     output: String,
+    /// With -o prometheus: write the metrics to PATH atomically (a temporary file in the same
+    /// directory, then renamed) for the node exporter's textfile collector, not to stdout.
+    #[arg(long, value_name = "PATH")]
+    textfile: Option<PathBuf>,
+    /// Nagios / Icinga plugin mode: one status line with perfdata, exit 0 OK, 1 WARNING,
+    /// 2 CRITICAL, 3 UNKNOWN (usage errors included); needs --warning and --critical.
+    #[arg(long, requires_all = ["warning", "critical"])]
+    nagios: bool,
+    /// With --nagios: WARNING when the newest good backup is older than this.
+    #[arg(long, value_name = "DURATION", value_parser = parse_positive_duration, requires = "nagios")]
+    warning: Option<Duration>,
+    /// With --nagios: CRITICAL when the newest good backup is older than this.
+    #[arg(long, value_name = "DURATION", value_parser = parse_positive_duration, requires = "nagios")]
+    critical: Option<Duration>,
+    /// With --nagios: the perfdata carries the ages of at most N worst instances.
+    #[arg(long, value_name = "N", default_value_t = 50, requires = "nagios")]
+    perfdata_limit: usize,
+}
+
+#[derive(Debug, Args)]
+struct TimelineArgs {
+    /// Days to show (columns), ending today, Beijing time.
+    #[arg(long, value_name = "N", default_value_t = 14, value_parser = clap::value_parser!(u32).range(1..=90))]
+    days: u32,
+    /// How long after a scheduled slot's end a backup may still start.
+    #[arg(long, value_name = "DURATION", default_value = "2h", value_parser = parse_duration)]
+    grace: Duration,
+    /// Instance ID; repeat for several. Default: every running instance of each region.
+    #[arg(long = "instance-id", value_name = "ID")]
+    instance_ids: Vec<String>,
+    #[command(flatten)]
+    selectors: SelectorArgs,
+    /// Also show instances that are not running (initialising, isolated, being deleted).
+    #[arg(long, conflicts_with = "instance_ids")]
+    include_isolated: bool,
+}
+
+/// The exporter's default address: loopback only (expose it on purpose, with --web-config).
+const DEFAULT_LISTEN: &str = "127.0.0.1:9798";
+
+#[derive(Debug, Args)]
+struct ExporterArgs {
+    /// Address to serve on, HOST:PORT (port 0: any free port; the first stdout line names it).
+    #[arg(long, value_name = "ADDR", default_value = DEFAULT_LISTEN, value_parser = parse_listen)]
+    listen: std::net::SocketAddr,
+    /// Time between collections (scrapes read the last complete one).
+    #[arg(long, value_name = "D", default_value = "5m", value_parser = parse_positive_duration)]
+    refresh: Duration,
+    /// How far back each collection lists backups.
+    #[arg(long, value_name = "D", default_value = "30d", value_parser = parse_positive_duration)]
+    lookback: Duration,
+    /// How often each instance's backup schedule (DescribeAutoBackupConfig) is read again.
+    #[arg(long, value_name = "D", default_value = "6h", value_parser = parse_positive_duration)]
+    schedule_refresh: Duration,
+    /// How long after a scheduled slot's end a backup may still start (schedule_missed).
+    #[arg(long, value_name = "D", default_value = "2h", value_parser = parse_duration)]
+    grace: Duration,
+    /// The status page calls an instance STALE when its newest good backup is older.
+    #[arg(long, value_name = "D", default_value = "26h", value_parser = parse_positive_duration)]
+    max_age: Duration,
+    /// TLS and basic auth, in the Prometheus exporter-toolkit web config format (YAML).
+    #[arg(long, value_name = "FILE")]
+    web_config: Option<PathBuf>,
+    /// Instance ID; repeat for several. Default: every instance of each region.
+    #[arg(long = "instance-id", value_name = "ID")]
+    instance_ids: Vec<String>,
+    #[command(flatten)]
+    selectors: SelectorArgs,
+    /// Also collect instances that are not running (initialising, isolated, being deleted).
+    #[arg(long, conflicts_with = "instance_ids")]
+    include_isolated: bool,
+}
+
+fn parse_listen(text: &str) -> Result<std::net::SocketAddr, String> {
+    text.trim().parse().map_err(|_| {
+        format!("{text:?} is not an address; use IP:PORT, e.g. 127.0.0.1:9798 or [::1]:9798 (0.0.0.0:9798 exposes it: add --web-config)")
+    })
 }
 
 /// The last second of year 9999 (UTC): the latest `--timestamp` that can be signed as a date.
@@ -521,6 +614,27 @@ fn parse_beijing(text: &str) -> Result<i64, String> {
     Ok(unix)
 }
 
+/// Whether the command line asks for Nagios plugin mode (`--nagios` before any `--`), looked
+/// at before parsing so that a command line the parser rejects still ends as UNKNOWN (exit 3).
+pub fn asks_for_plugin_mode(argv: &[OsString]) -> bool {
+    argv.iter()
+        .skip(1)
+        .take_while(|a| a.as_os_str() != "--")
+        .any(|a| a.as_os_str() == "--nagios")
+}
+
+/// A parser error in one line: its text up to the first blank line, without clap's `error: `
+/// prefix and the usage.
+pub fn error_summary(e: &clap::Error) -> String {
+    let rendered = e.render().to_string();
+    rendered
+        .lines()
+        .take_while(|l| !l.trim().is_empty())
+        .map(|l| l.trim().trim_start_matches("error: "))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// The clap command (for completions, the man page and help output). A subcommand's
 /// `--version` prints `tcredis <version>`, as the top level does.
 pub fn command() -> clap::Command {
@@ -647,16 +761,59 @@ fn into_config(cli: Cli) -> Result<Config, (&'static str, String)> {
         }
         TopCommand::Backups(BackupsCommand::Check(a)) => {
             single_region_for_ids(&global.regions, &a.instance_ids)?;
+            let (max_age, format) = match (a.nagios, a.warning, a.critical, a.max_age) {
+                (false, _, _, None) if a.schedule => (
+                    None,
+                    match a.output.as_str() {
+                        "json" => CheckFormat::Json,
+                        "prometheus" => CheckFormat::Prometheus,
+                        _ => CheckFormat::Text,
+                    },
+                ),
+                (true, Some(warning), Some(critical), _) => {
+                    if warning > critical {
+                        return Err((
+                            "--warning",
+                            "is longer than --critical; WARNING must come before CRITICAL"
+                                .to_owned(),
+                        ));
+                    }
+                    let thresholds = PluginThresholds {
+                        warning: seconds(warning),
+                        critical: seconds(critical),
+                        perfdata_limit: a.perfdata_limit,
+                    };
+                    (Some(warning), CheckFormat::Nagios(thresholds))
+                }
+                (false, _, _, Some(max_age)) => (
+                    Some(max_age),
+                    match a.output.as_str() {
+                        "json" => CheckFormat::Json,
+                        "prometheus" => CheckFormat::Prometheus,
+                        _ => CheckFormat::Text,
+                    },
+                ),
+                _ => {
+                    return Err((
+                        "--max-age",
+                        "is required: check needs the largest acceptable age of the newest good backup, e.g. --max-age 26h, or --schedule (or --nagios --warning D --critical D)".to_owned(),
+                    ));
+                }
+            };
+            if a.textfile.is_some() && format != CheckFormat::Prometheus {
+                return Err((
+                    "--textfile",
+                    "writes metrics: it needs -o prometheus".to_owned(),
+                ));
+            }
             CommandConfig::Check(CheckConfig {
+                textfile: a.textfile,
                 instance_ids: unique(a.instance_ids),
                 selectors: a.selectors.into_selectors(a.include_isolated),
-                max_age: a.max_age,
+                max_age,
                 lookback: a.lookback,
-                format: if a.output == "json" {
-                    CheckFormat::Json
-                } else {
-                    CheckFormat::Text
-                },
+                schedule_grace: a.schedule.then_some(a.grace),
+                format,
             })
         }
         TopCommand::Instances(InstancesCommand::List(a)) => {
@@ -677,6 +834,41 @@ fn into_config(cli: Cli) -> Result<Config, (&'static str, String)> {
                 output: output.map(Format::from),
                 query: a.query,
                 raw: a.raw,
+            })
+        }
+        TopCommand::Backups(BackupsCommand::Timeline(a)) => {
+            single_region_for_ids(&global.regions, &a.instance_ids)?;
+            if global.dry_run {
+                return Err((
+                    "--dry-run",
+                    "does not apply to timeline (try it with backups check)".to_owned(),
+                ));
+            }
+            CommandConfig::Timeline(TimelineConfig {
+                days: a.days,
+                grace: a.grace,
+                instance_ids: unique(a.instance_ids),
+                selectors: a.selectors.into_selectors(a.include_isolated),
+            })
+        }
+        TopCommand::Exporter(a) => {
+            single_region_for_ids(&global.regions, &a.instance_ids)?;
+            if global.dry_run {
+                return Err((
+                    "--dry-run",
+                    "does not apply to the exporter (try it with backups check)".to_owned(),
+                ));
+            }
+            CommandConfig::Exporter(ExporterConfig {
+                listen: a.listen,
+                refresh: a.refresh,
+                lookback: a.lookback,
+                schedule_refresh: a.schedule_refresh,
+                grace: a.grace,
+                max_age: a.max_age,
+                web_config: a.web_config,
+                instance_ids: unique(a.instance_ids),
+                selectors: a.selectors.into_selectors(a.include_isolated),
             })
         }
         TopCommand::Config(ConfigCommand::Show) => CommandConfig::ConfigShow,
@@ -904,7 +1096,7 @@ mod tests {
         let CommandConfig::Check(k) = c.command else {
             panic!()
         };
-        assert_eq!(k.max_age, Duration::from_secs(26 * 3600));
+        assert_eq!(k.max_age, Some(Duration::from_secs(26 * 3600)));
         assert_eq!(k.format, CheckFormat::Text);
         let CommandConfig::Check(k) = parse_ok(&[
             "backups",
@@ -927,6 +1119,17 @@ mod tests {
             panic!()
         };
         assert_eq!(l.lookback, Duration::from_secs(30 * 86_400));
+    }
+
+    #[test]
+    fn the_exporter_listens_on_loopback_unless_told_otherwise() {
+        let CommandConfig::Exporter(e) = parse_ok(&["exporter"]).command else {
+            panic!("not exporter")
+        };
+        assert!(e.listen.ip().is_loopback(), "{}", e.listen);
+        assert_eq!(e.refresh, Duration::from_secs(300));
+        assert_eq!(e.schedule_refresh, Duration::from_secs(6 * 3600));
+        assert_eq!(e.lookback, Duration::from_secs(30 * 86_400));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Exit codes and the CLI's error type. 0 success; 1 a stale or missing backup (`check`,
 //! `latest`); 2 usage or configuration; 3 the API answered an error; 4 network, TLS or timeout.
-//! With several instances the worst outcome wins (4 > 3 > 1 > 0).
+//! With several instances the worst outcome wins (4 > 3 > 1 > 0). In Nagios plugin mode the
+//! service state ([`PluginState`]) decides instead (0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN).
 
 use std::fmt;
 
@@ -17,6 +18,44 @@ pub enum Outcome {
     Api,
     /// The network, TLS or a timeout failed.
     Network,
+    /// Nagios plugin mode: the service state decides the code (0 OK, 1 WARNING, 2 CRITICAL,
+    /// 3 UNKNOWN).
+    Plugin(PluginState),
+}
+
+/// A plugin state, declared from best to worst so that `max` picks the service state
+/// (CRITICAL > UNKNOWN > WARNING > OK).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum PluginState {
+    /// 0.
+    Ok,
+    /// 1.
+    Warning,
+    /// 3.
+    Unknown,
+    /// 2.
+    Critical,
+}
+
+impl PluginState {
+    /// The plugin's exit code.
+    pub fn code(self) -> u8 {
+        match self {
+            Self::Ok => 0,
+            Self::Warning => 1,
+            Self::Critical => 2,
+            Self::Unknown => 3,
+        }
+    }
+    /// `OK`, `WARNING`, `CRITICAL`, `UNKNOWN`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Ok => "OK",
+            Self::Warning => "WARNING",
+            Self::Critical => "CRITICAL",
+            Self::Unknown => "UNKNOWN",
+        }
+    }
 }
 
 impl Outcome {
@@ -28,6 +67,7 @@ impl Outcome {
             Self::Usage => 2,
             Self::Api => 3,
             Self::Network => 4,
+            Self::Plugin(state) => state.code(),
         }
     }
 
@@ -100,6 +140,14 @@ impl From<std::io::Error> for Failure {
 }
 
 impl Failure {
+    /// What went wrong, in one line for people (never a secret).
+    pub fn message(&self) -> String {
+        match self {
+            Self::Cli(e) => e.message.clone(),
+            Self::Io(e) => format!("cannot write the output: {e}"),
+        }
+    }
+
     /// Reports the failure on stderr (nothing for a closed stdout pipe) and gives the exit code.
     pub fn report(self) -> u8 {
         match self {

@@ -14,11 +14,14 @@ mod config;
 mod docs_gen;
 mod dry_run;
 mod exit;
+mod exporter;
 mod logging;
+mod metrics;
 mod output;
 mod progress;
 mod terminal;
 mod time;
+mod timeline;
 
 use std::process::ExitCode;
 

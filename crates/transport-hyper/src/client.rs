@@ -89,6 +89,18 @@ impl Client {
         Self::from_parts(Arc::new(engine), self.drift_policy)
     }
 
+    /// The same client (and every client derived from it: [`for_region`](Self::for_region),
+    /// [`with_request_counter`](Self::with_request_counter), fleets) reporting each request
+    /// attempt to `observer` ([`crate::attempts`]).
+    pub fn with_attempt_observer(
+        &self,
+        observer: Arc<dyn crate::attempts::AttemptObserver>,
+    ) -> Client {
+        let mut engine = Engine::clone(&self.engine);
+        engine.stack.observer = Some(observer);
+        Self::from_parts(Arc::new(engine), self.drift_policy)
+    }
+
     /// HTTP requests this client and the clients sharing its count have sent: every attempt,
     /// retries included (what the API's rate limit and bill count). Credential (STS, metadata)
     /// requests are not included.

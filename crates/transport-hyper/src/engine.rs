@@ -9,6 +9,8 @@ use tcredis_core::action::{Action, PagedAction};
 use tcredis_core::credentials::Credentials;
 use tcredis_core::exchange::{CallContext, ErrorKind, Event, ExchangeError, Note, Transmit};
 use tcredis_core::listing::{Listing, ListingEvent};
+
+use crate::attempts::{AttemptOutcome, AttemptRecord};
 use tcredis_core::retry::TransportFailure;
 use tokio::time::Instant;
 use tracing::Instrument as _;
@@ -294,6 +296,20 @@ pub(crate) async fn drive<M: Machine>(
             if let Some(stages) = &transmit.stages {
                 trace_stages(&span, stages);
             }
+            let header = |name: &str| {
+                transmit
+                    .request
+                    .headers()
+                    .get(name)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or_default()
+                    .to_owned()
+            };
+            let observed = stack
+                .observer
+                .as_ref()
+                .map(|o| (o, header("X-TC-Action"), header("X-TC-Region")));
+            let attempt = transmit.attempt;
             let send = stack
                 .send(transmit.request, request_timeout)
                 .instrument(span.clone());
@@ -305,6 +321,25 @@ pub(crate) async fn drive<M: Machine>(
                 },
             };
             let done = Instant::now();
+            if let Some((observer, action, region)) = &observed {
+                let code = match &result {
+                    Some(Ok(answer)) if answer.status == http::StatusCode::OK => {
+                        crate::attempts::error_code(&answer.body)
+                    }
+                    _ => Err(()),
+                };
+                let outcome = match &code {
+                    Ok(None) => AttemptOutcome::Ok,
+                    Ok(Some(code)) => AttemptOutcome::Api(code),
+                    Err(()) => AttemptOutcome::Network,
+                };
+                observer.attempt(&AttemptRecord {
+                    action,
+                    region,
+                    attempt,
+                    outcome,
+                });
+            }
             let latency_ms = done.saturating_duration_since(now).as_millis() as u64;
             span.record("latency_ms", latency_ms);
             match result {

@@ -30,6 +30,8 @@ pub(crate) struct HttpStack {
     sent: Arc<AtomicU64>,
     /// The most body bytes one answer may have.
     max_body_bytes: usize,
+    /// Hears of every attempt sent through [`crate::engine::drive`].
+    pub(crate) observer: Option<Arc<dyn crate::attempts::AttemptObserver>>,
 }
 
 impl HttpStack {
@@ -43,6 +45,7 @@ impl HttpStack {
             client,
             sent: Arc::new(AtomicU64::new(0)),
             max_body_bytes,
+            observer: None,
         }
     }
 
@@ -52,6 +55,7 @@ impl HttpStack {
             client: self.client.clone(),
             sent: Arc::new(AtomicU64::new(0)),
             max_body_bytes: self.max_body_bytes,
+            observer: self.observer.clone(),
         }
     }
 

@@ -35,6 +35,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod attempts;
 mod builder;
 mod client;
 mod connector;

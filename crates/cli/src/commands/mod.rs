@@ -12,6 +12,7 @@ pub mod instances;
 pub mod latest;
 pub mod list;
 pub mod plan;
+pub mod timeline;
 
 use std::io::IsTerminal;
 use std::sync::Arc;
@@ -178,10 +179,12 @@ impl<'c> Planned<'c> {
                 let run = check::CheckRun {
                     regions: ctx.regions,
                     selector: selector(&cfg.instance_ids, &cfg.selectors),
-                    max_age: seconds(cfg.max_age),
+                    max_age: cfg.max_age.map(seconds),
+                    schedule_grace: cfg.schedule_grace.map(seconds),
                     lookback: check::lookback(cfg),
                     now: ctx.now,
                     format: cfg.format,
+                    textfile: cfg.textfile.clone(),
                     verbose: ctx.verbose,
                 };
                 Ok(check::run(&api, run, out.as_mut()).await?)

@@ -191,12 +191,52 @@ pub struct CheckConfig {
     pub instance_ids: Vec<String>,
     /// Which instances without `--instance-id`.
     pub selectors: Selectors,
-    /// `--max-age`.
-    pub max_age: Duration,
+    /// `--max-age` (`--warning` in Nagios mode); `None` with `--schedule` alone.
+    pub max_age: Option<Duration>,
     /// `--lookback`.
     pub lookback: Duration,
-    /// `--output`: the report as text (default) or json.
+    /// `--schedule`: the `--grace` after each slot.
+    pub schedule_grace: Option<Duration>,
+    /// `--output`: the report as text (default), json, prometheus, or the Nagios plugin's.
     pub format: CheckFormat,
+    /// `--textfile`: where `-o prometheus` writes (atomically) instead of stdout.
+    pub textfile: Option<PathBuf>,
+}
+
+/// `backups timeline`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimelineConfig {
+    /// `--days`: columns, ending today (Beijing time).
+    pub days: u32,
+    /// `--grace` after each scheduled slot.
+    pub grace: Duration,
+    /// `--instance-id` (empty: every selected instance of each region).
+    pub instance_ids: Vec<String>,
+    /// Which instances without `--instance-id`.
+    pub selectors: Selectors,
+}
+
+/// `exporter`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExporterConfig {
+    /// `--listen` (default loopback only).
+    pub listen: std::net::SocketAddr,
+    /// `--refresh`: time between collections.
+    pub refresh: Duration,
+    /// `--lookback`.
+    pub lookback: Duration,
+    /// `--schedule-refresh`: how often each instance's schedule is read again.
+    pub schedule_refresh: Duration,
+    /// `--grace` after each scheduled slot.
+    pub grace: Duration,
+    /// `--max-age`: the status page's STALE threshold.
+    pub max_age: Duration,
+    /// `--web-config`.
+    pub web_config: Option<PathBuf>,
+    /// `--instance-id` (empty: every selected instance of each region).
+    pub instance_ids: Vec<String>,
+    /// Which instances without `--instance-id`.
+    pub selectors: Selectors,
 }
 
 /// `instances list`.
@@ -236,6 +276,10 @@ pub enum CommandConfig {
     Check(CheckConfig),
     /// `instances list`.
     InstancesList(InstancesListConfig),
+    /// `exporter`.
+    Exporter(ExporterConfig),
+    /// `backups timeline`.
+    Timeline(TimelineConfig),
     /// `config show`.
     ConfigShow,
     /// `completions SHELL`.
@@ -255,8 +299,16 @@ impl CommandConfig {
             },
             Self::Latest(cfg) => reach("--lookback", cfg.lookback, now),
             // Without `--instance-id` the older windows reach back `--lookback`.
-            Self::Check(cfg) => reach("--max-age", cfg.max_age, now)
+            Self::Check(cfg) => cfg
+                .max_age
+                .map_or(Ok(()), |max_age| reach("--max-age", max_age, now))
                 .and_then(|()| reach("--lookback", cfg.lookback, now)),
+            Self::Exporter(cfg) => reach("--lookback", cfg.lookback, now),
+            Self::Timeline(cfg) => reach(
+                "--days",
+                std::time::Duration::from_secs(u64::from(cfg.days) * 86_400),
+                now,
+            ),
             _ => Ok(()),
         }
     }

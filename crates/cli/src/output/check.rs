@@ -9,6 +9,8 @@ use tcredis_core::freshness::Verdict;
 use tcredis_core::instances::InstanceStatus;
 use tcredis_transport_hyper::fleet::{CheckReport, CheckResult, InstanceCheck, RegionResult};
 
+use tcredis_core::time::BeijingTime;
+
 use crate::exit::Outcome;
 use crate::terminal;
 use crate::time::duration::format_compact;
@@ -20,6 +22,10 @@ pub enum CheckFormat {
     Text,
     /// One pretty JSON document.
     Json,
+    /// The backup metric families in the Prometheus text format ([`crate::metrics`]).
+    Prometheus,
+    /// A Nagios / Icinga plugin's status line and perfdata ([`crate::output::nagios`]).
+    Nagios(crate::output::nagios::PluginThresholds),
 }
 
 /// Everything the report says.
@@ -27,8 +33,10 @@ pub enum CheckFormat {
 pub struct Report<'a> {
     /// The fleet check: regions, instances, requests.
     pub check: &'a CheckReport,
-    /// `--max-age` in seconds.
-    pub max_age: i64,
+    /// `--max-age` in seconds (`None`: `--schedule` alone).
+    pub max_age: Option<i64>,
+    /// `--schedule`'s grace in seconds.
+    pub grace: Option<i64>,
     /// `--lookback` in seconds.
     pub lookback: i64,
     /// The worst outcome (the exit code).
@@ -40,6 +48,11 @@ pub fn write(out: &mut dyn Write, format: CheckFormat, report: &Report<'_>) -> s
     match format {
         CheckFormat::Text => write_text(out, report),
         CheckFormat::Json => write_json(out, report),
+        CheckFormat::Nagios(t) => {
+            crate::output::nagios::write(out, report.check, &t, report.lookback).map(|_| ())
+        }
+        // Metrics come from a survey, not from this report: `commands::check` writes them.
+        CheckFormat::Prometheus => Ok(()),
     }
 }
 
@@ -102,6 +115,8 @@ struct InstanceJson<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     age_seconds: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    expected_slot: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<ErrorJson>,
 }
 
@@ -109,7 +124,8 @@ struct InstanceJson<'a> {
 #[serde(rename_all = "PascalCase")]
 struct ReportJson<'a> {
     exit_code: u8,
-    max_age_seconds: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    max_age_seconds: Option<i64>,
     requests: u64,
     regions: Vec<RegionJson<'a>>,
     instances: Vec<InstanceJson<'a>>,
@@ -151,7 +167,9 @@ fn write_text(out: &mut dyn Write, view: &Report<'_>) -> std::io::Result<()> {
         .map(|r| field(&r.region).chars().count())
         .max()
         .unwrap_or(0);
-    let max = format_compact(view.max_age.unsigned_abs());
+    let max = view
+        .max_age
+        .map_or_else(|| "none".to_owned(), |m| format_compact(m.unsigned_abs()));
     let mut worst = Verdict::Ok;
     let mut failed_regions = 0;
     for region in &report.regions {
@@ -173,12 +191,32 @@ fn write_text(out: &mut dyn Write, view: &Report<'_>) -> std::io::Result<()> {
         worst = worst.max(verdict);
         let detail = match &c.result {
             CheckResult::Judged(j) => match (&j.newest, j.age) {
+                (Some(newest), Some(age)) if verdict == Verdict::Missed => {
+                    let slot = j.expected_slot.map_or_else(String::new, |s| {
+                        format!(
+                            "{} to {}",
+                            BeijingTime::from_unix(s.start),
+                            BeijingTime::from_unix(s.end)
+                        )
+                    });
+                    format!(
+                        "no good backup started in the scheduled slot {slot} (+{} grace); newest good backup {} started {} ({} old)",
+                        format_compact(view.grace.unwrap_or(0).unsigned_abs()),
+                        field(newest.backup_id.as_deref().unwrap_or("-")),
+                        field(&newest.start_time),
+                        format_compact(age.unsigned_abs()),
+                    )
+                }
                 (Some(newest), Some(age)) => format!(
-                    "newest good backup {} started {} ({} old {} {max})",
+                    "newest good backup {} started {} ({} old{})",
                     field(newest.backup_id.as_deref().unwrap_or("-")),
                     field(&newest.start_time),
                     format_compact(age.unsigned_abs()),
-                    if verdict == Verdict::Ok { "<=" } else { ">" }
+                    match view.max_age {
+                        Some(_) if verdict == Verdict::Ok => format!(" <= {max}"),
+                        Some(_) => format!(" > {max}"),
+                        None => String::new(),
+                    }
                 ),
                 _ => format!(
                     "no good backup in the last {}",
@@ -246,10 +284,14 @@ fn write_json(out: &mut dyn Write, view: &Report<'_>) -> std::io::Result<()> {
                 backup_id: None,
                 start_time: None,
                 age_seconds: None,
+                expected_slot: None,
                 error: None,
             };
             match &c.result {
                 CheckResult::Judged(j) => {
+                    item.expected_slot = j
+                        .expected_slot
+                        .map(|s| BeijingTime::from_unix(s.start).to_string());
                     if let Some(newest) = &j.newest {
                         item.backup_id = newest.backup_id.as_deref();
                         item.start_time = Some(&newest.start_time);

@@ -10,9 +10,11 @@ mod delimited;
 pub mod instances;
 mod json;
 mod json_text;
+pub mod nagios;
 mod ndjson;
 mod query;
 mod table;
+pub mod timeline;
 
 use std::io::{self, BufWriter, Write};
 

@@ -6,6 +6,10 @@
 //! seeded mock with its expected listings.
 #![allow(dead_code)] // each test file uses a different part
 
+pub mod exporter;
+pub mod missed_night;
+pub mod prometheus;
+
 use std::path::Path;
 use std::process::Command;
 use std::time::Duration;

@@ -32,6 +32,8 @@ pub struct CheckOptions {
     pub max_age: Option<i64>,
     /// How far back to look for the newest good backup (seconds; default 30 days).
     pub lookback: i64,
+    /// With a schedule check: the grace after each slot's end (seconds).
+    pub schedule_grace: Option<i64>,
 }
 
 impl CheckOptions {
@@ -41,7 +43,16 @@ impl CheckOptions {
             now,
             max_age: None,
             lookback: 30 * tcredis_core::fleet::DAY,
+            schedule_grace: None,
         }
+    }
+    /// Also check each instance against its automatic backup schedule
+    /// (`DescribeAutoBackupConfig`): MISSED when the last expected slot has no good backup
+    /// started in `[slot start, slot end + grace]` (the schedules are read as
+    /// [`Fleet::schedules`](super::Fleet::schedules) reads them).
+    pub fn schedule(mut self, grace_seconds: i64) -> Self {
+        self.schedule_grace = Some(grace_seconds);
+        self
     }
     /// The largest acceptable age of the newest good backup, seconds.
     pub fn max_age(mut self, seconds: i64) -> Self {
@@ -74,6 +85,9 @@ enum Mode {
 impl Fleet {
     /// Checks every selected instance of every region. See the [module documentation](super).
     pub async fn check(&self, options: CheckOptions) -> CheckReport {
+        if let Some(grace) = options.schedule_grace {
+            return self.check_with_schedules(options, grace).await;
+        }
         let per_region = self
             .per_region(|fleet, region| async move { check_region(fleet, region, options).await })
             .await;

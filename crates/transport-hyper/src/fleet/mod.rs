@@ -11,7 +11,11 @@
 //!   per-instance listing over the rest of the lookback only for the instances without a good
 //!   backup there;
 //! - [`Fleet::latest`]: the newest good backup per instance, searching windows that widen back
-//!   from now (1 day, 2, 4, ...), stopping at the first that holds one.
+//!   from now (1 day, 2, 4, ...), stopping at the first that holds one;
+//! - [`Fleet::schedules`]: each instance's automatic backup schedule (`DescribeAutoBackupConfig`);
+//!   a check with [`CheckOptions::schedule`] also reports MISSED slots;
+//! - [`Fleet::survey`]: for metrics, each instance's good backups and its backup count by status,
+//!   from one region-wide listing over the lookback without a Status filter.
 //!
 //! The three fallbacks of [`tcredis_core::fleet`] (region-wide listing refused, Status filter
 //! refused, empty region-wide answer cross-checked) are detected once per region and reported
@@ -39,7 +43,9 @@
 
 mod check;
 mod latest;
+mod schedules;
 mod search;
+mod survey;
 
 use std::sync::Arc;
 
@@ -55,6 +61,8 @@ use crate::error::Error;
 
 pub use check::CheckOptions;
 pub use latest::LatestOptions;
+pub use schedules::{ScheduleResult, SchedulesReport};
+pub use survey::{Census, InstanceSurvey, SurveyOptions, SurveyRegion, SurveyReport, SurveyResult};
 
 /// Regions looked at concurrently.
 const REGION_CONCURRENCY: usize = 4;

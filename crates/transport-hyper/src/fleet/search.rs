@@ -147,6 +147,24 @@ impl RegionSearch {
         }
     }
 
+    /// Every backup of `windows` (every page, no Status filter), of one instance or (`None`)
+    /// region-wide, given to `each`.
+    pub(super) async fn every_backup(
+        &self,
+        instance: Option<&str>,
+        windows: &[Window],
+        each: &mut (dyn FnMut(&Backup) + Send),
+    ) -> Result<(), Error> {
+        for &window in windows {
+            let mut pages =
+                std::pin::pin!(self.client.pages(self.request(instance, window, false)));
+            while let Some(page) = pages.next().await {
+                page?.backup_set.iter().for_each(&mut *each);
+            }
+        }
+        Ok(())
+    }
+
     /// The region-wide listing (no InstanceId) of `windows` over a region of `instances`
     /// instances: good backups grouped by InstanceId, and how many items the server returned.
     pub(super) async fn region_wide(
