@@ -54,6 +54,11 @@ struct Args {
     exit_on_stdin_eof: bool,
 }
 
+/// The clap definition of the flags (for the generated man page and completions).
+pub(crate) fn command() -> clap::Command {
+    <Args as clap::CommandFactory>::command()
+}
+
 fn parse_generate(text: &str) -> Result<(u64, u64), String> {
     let bad = || format!("{text:?} is not N or N:INSTANCES (positive integers, e.g. 1000000:8)");
     let (n, instances) = match text.split_once(':') {
