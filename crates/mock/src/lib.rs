@@ -5,6 +5,12 @@
 //! - With the default `server` feature, [`MockServer`] (async) and [`BlockingMockServer`]
 //!   serve it over real loopback HTTP/1.1 and HTTP/2, optionally HTTPS with a CA made at start.
 //!
+//! # Features
+//!
+//! - `server` (default): the hyper/tokio/rustls server types above and the `tcredis-mock`
+//!   binary. Without it the crate is the sans-IO handler, data and scripts only (no tokio, no
+//!   sockets), for in-memory harnesses.
+//!
 //! ```no_run
 //! # #[cfg(feature = "server")]
 //! # async fn demo() -> std::io::Result<()> {
@@ -16,6 +22,7 @@
 //! ```
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod civil;
 mod config;
@@ -44,3 +51,8 @@ pub use server::{BlockingMockServer, MockServer};
 pub fn parse_rfc3339(text: &str) -> Option<i64> {
     civil::parse_rfc3339(text)
 }
+
+/// The README's examples, compiled and run as doctests (`cargo test --doc`).
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
