@@ -16,7 +16,7 @@
 //! 5. Writes each tool's stdout/stderr (and the mock's) to the scan folder, stops the mock by
 //!    closing its stdin, and reports how many cases ran and passed.
 
-mod install;
+pub(crate) mod install;
 mod mock_process;
 mod scratch;
 mod suite;
