@@ -9,7 +9,9 @@ use std::time::{Duration, Instant};
 
 use crate::outcome::Outcome;
 use crate::run::Context;
-use crate::{Options, bench, codegen, dist, fuzz, interop, npm, package, release, secrets, wheel};
+use crate::{
+    Options, bench, codegen, dist, fuzz, interop, npm, package, public_api, release, secrets, wheel,
+};
 
 /// How a stage runs: with the shared context and the command-line options.
 type StageFn = Box<dyn Fn(&Context, Options) -> Outcome>;
@@ -63,6 +65,10 @@ fn stages() -> Vec<Stage> {
             &["doc", "--workspace", "--no-deps", "--locked"],
             &[("RUSTDOCFLAGS", "-D warnings")],
         ),
+        Stage {
+            name: "public-api --check",
+            run: Box::new(|ctx, _| public_api::check_stage(ctx)),
+        },
         Stage {
             name: "codegen --check",
             run: Box::new(|ctx, opts| {

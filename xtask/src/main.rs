@@ -10,11 +10,13 @@
 //! cargo xtask dist               release archive + .sha256 in target/dist/, unpacked and run
 //! cargo xtask wheel              the tcredis-mock Python wheel (maturin), pytest in a fresh venv
 //! cargo xtask npm                the tcredis-mock npm package, packed, installed, node --test
+//! cargo xtask public-api [--check] crates/core/public-api.txt from rustdoc JSON (nightly toolchain)
 //! cargo xtask secret-scan        scans target/secret-scan/ for the test secrets (part of ci)
 //! ```
 //!
-//! No dependencies beyond `std`: `std::process` runs the tools, so the gate builds fast on a
-//! fresh clone and there is nothing between a reader and the commands that run.
+//! Few dependencies: `std::process` runs the tools, so the gate builds fast on a fresh clone and
+//! there is nothing between a reader and the commands that run; `public-api` alone reads JSON
+//! (serde_json) and prints diffs (similar).
 
 #![forbid(unsafe_code)]
 
@@ -28,6 +30,7 @@ mod npm;
 mod outcome;
 mod package;
 mod project;
+mod public_api;
 mod release;
 mod run;
 mod secrets;
@@ -41,9 +44,9 @@ const USAGE: &str = "\
 usage: cargo xtask <command> [options]
 
 commands:
-  ci [--long]          run the whole gate (fmt, clippy, test, doc, codegen --check, interop,
-                       fuzz-smoke, bench --check, release build, package, dist, wheel, npm,
-                       secret-scan); --long runs the long forms
+  ci [--long]          run the whole gate (fmt, clippy, test, doc, public-api --check,
+                       codegen --check, interop, fuzz-smoke, bench --check, release build,
+                       package, dist, wheel, npm, secret-scan); --long runs the long forms
   interop              official SDKs and tccli against tcredis-mock
   fuzz-smoke [--long]  run each fuzz target briefly
   bench [--check]      callgrind benchmarks; --check compares with the committed baseline
@@ -52,6 +55,9 @@ commands:
   dist                 release archive of tcredis + tcredis-mock in target/dist/, then unpacked and run
   wheel                the tcredis-mock Python wheel, installed into a fresh venv, pytest
   npm                  the tcredis-mock npm package, packed, installed, type-checked, node --test
+  public-api [--check] [--crate-dir DIR]
+                       write crates/core/public-api.txt from rustdoc JSON (nightly); --check
+                       fails with a diff when it is stale, and on foreign types in the API
   secret-scan          scan target/secret-scan/ for test secrets
 ";
 
@@ -70,6 +76,9 @@ fn main() -> ExitCode {
         eprint!("{USAGE}");
         return ExitCode::from(2);
     };
+    if command == "public-api" {
+        return public_api::main(rest);
+    }
     let mut options = Options::default();
     for arg in rest {
         match arg.as_str() {

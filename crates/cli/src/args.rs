@@ -5,15 +5,17 @@ use std::ffi::OsString;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use tcredis_core::response::BackupStatus;
+
 use clap::{ArgAction, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use crate::config::{
     CheckConfig, CommandConfig, Config, GlobalOptions, LatestConfig, ListConfig, ShellKind,
     TimeSpec,
 };
-use crate::duration::parse_positive_duration;
 use crate::output::Format;
-use crate::status::parse_status;
+use crate::output::check::CheckFormat;
+use crate::time::duration::parse_positive_duration;
 
 const AFTER_HELP: &str = "\
 Times are Beijing wall time (UTC+8), as the API writes them. Durations: 30s, 15m, 26h, 7d, 2w, 1d12h.
@@ -284,6 +286,13 @@ struct CheckArgs {
     output: String,
 }
 
+/// A `--status` value: a name or its number, as core's [`BackupStatus`] reads them.
+fn parse_status(text: &str) -> Result<i64, String> {
+    text.parse::<BackupStatus>()
+        .map(BackupStatus::code)
+        .map_err(|e| e.to_string())
+}
+
 fn parse_rate(text: &str) -> Result<f64, String> {
     match text.trim().parse::<f64>() {
         Ok(n) if n.is_finite() && n >= 0.0 => Ok(n),
@@ -407,7 +416,11 @@ fn into_config(cli: Cli) -> Result<Config, (&'static str, String)> {
         TopCommand::Backups(BackupsCommand::Check(a)) => CommandConfig::Check(CheckConfig {
             instance_ids: a.instance_ids,
             max_age: a.max_age,
-            json: a.output == "json",
+            format: if a.output == "json" {
+                CheckFormat::Json
+            } else {
+                CheckFormat::Text
+            },
         }),
         TopCommand::Config(ConfigCommand::Show) => CommandConfig::ConfigShow,
         TopCommand::Completions { shell } => CommandConfig::Completions(match shell {
@@ -501,6 +514,10 @@ mod tests {
                 &["backups", "list", "--status", "good"][..],
                 "running (1), ok (2)",
             ),
+            (
+                &["backups", "list", "--status", "0"][..],
+                "\"0\" is not a backup status: accepted running (1), ok (2), exporting (3), exported (4), expired (-1), deleted (-2)",
+            ),
             (&["backups", "list", "--limit", "101"][..], "--limit"),
             (&["backups", "list", "--offset", "-1"][..], "--offset"),
             (&["backups", "list", "--since", "yesterday"][..], "30s, 15m"),
@@ -552,7 +569,22 @@ mod tests {
             panic!()
         };
         assert_eq!(k.max_age, Duration::from_secs(26 * 3600));
-        assert!(!k.json);
+        assert_eq!(k.format, CheckFormat::Text);
+        let CommandConfig::Check(k) = parse_ok(&[
+            "backups",
+            "check",
+            "--instance-id",
+            "crs-a",
+            "--max-age",
+            "1d",
+            "-o",
+            "json",
+        ])
+        .command
+        else {
+            panic!()
+        };
+        assert_eq!(k.format, CheckFormat::Json);
         let CommandConfig::Latest(l) =
             parse_ok(&["backups", "latest", "--instance-id", "crs-a"]).command
         else {

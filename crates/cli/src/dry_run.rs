@@ -2,10 +2,63 @@
 //! would be sent, printed instead of sent. `X-TC-Token` is redacted; `-v` adds the canonical
 //! request and the string-to-sign (never the key) on stderr.
 
+use std::io::{self, Write};
+
 use tcredis_core::call::{self, CallSpec, Payload, SigningMethod, Stages};
 use tcredis_core::credentials::Credentials;
 use tcredis_core::endpoint::Endpoint;
 use tcredis_core::sign::tc3::SigningKeyCache;
+use tcredis_transport_hyper::credentials::ProvideCredentials;
+
+use crate::commands::plan::Plan;
+use crate::config::GlobalOptions;
+use crate::config::settings::Settings;
+use crate::exit::{CliError, Failure, Outcome};
+use crate::time::now::system_unix;
+
+/// Prints the plan's first requests ([`Plan::first_requests`]) instead of sending them, each
+/// validated, then signed with the resolved credentials at `--timestamp` (else the real clock);
+/// requests are separated by a blank line. `-v` adds each one's signing stages on stderr.
+pub async fn print(
+    global: &GlobalOptions,
+    settings: &Settings,
+    provider: &dyn ProvideCredentials,
+    plan: &Plan,
+) -> Result<Outcome, Failure> {
+    let region = settings.require_region()?.to_owned();
+    let creds = provider
+        .provide()
+        .await
+        .map_err(|e| CliError::usage(format!("credentials: {e}")))?;
+    let timestamp = global.timestamp.unwrap_or_else(system_unix);
+    let timestamp = u64::try_from(timestamp)
+        .map_err(|_| CliError::usage("--timestamp must not be negative"))?;
+    let target = Target {
+        endpoint: &settings.endpoint.value,
+        region: Some(&region),
+        language: settings.language.as_ref().map(|l| l.value.as_str()),
+    };
+    let mut out = crate::output::stdout_writer();
+    for (i, req) in plan.first_requests().iter().enumerate() {
+        req.validate()
+            .map_err(|e| CliError::usage(format!("the request would be refused: {e}")))?;
+        let prepared = build(target, &creds, &req.to_json(), timestamp).map_err(CliError::usage)?;
+        if i > 0 {
+            out.write_all(b"\n")?;
+        }
+        out.write_all(render(&prepared.request).as_bytes())?;
+        if global.verbose > 0
+            && let Some(stages) = &prepared.stages
+        {
+            out.flush()?;
+            let _ = io::stderr()
+                .lock()
+                .write_all(render_stages(stages).as_bytes());
+        }
+    }
+    out.flush()?;
+    Ok(Outcome::Success)
+}
 
 /// A built request and its signing stages.
 #[derive(Debug)]

@@ -78,6 +78,58 @@ impl fmt::Display for CliError {
 
 impl std::error::Error for CliError {}
 
+/// Why the program stopped early: a classified error, or writing the output failed.
+#[derive(Debug)]
+pub enum Failure {
+    /// A usage, API or network error with its exit class.
+    Cli(CliError),
+    /// Writing stdout failed (a closed pipe is success; see [`is_broken_pipe`]).
+    Io(std::io::Error),
+}
+
+impl From<CliError> for Failure {
+    fn from(e: CliError) -> Self {
+        Self::Cli(e)
+    }
+}
+
+impl From<std::io::Error> for Failure {
+    fn from(e: std::io::Error) -> Self {
+        Self::Io(e)
+    }
+}
+
+impl Failure {
+    /// Reports the failure on stderr (nothing for a closed stdout pipe) and gives the exit code.
+    pub fn report(self) -> u8 {
+        match self {
+            Self::Io(e) if is_broken_pipe(&e) => 0,
+            // A --query that fails on the data is a usage error.
+            Self::Io(e) if e.kind() == std::io::ErrorKind::InvalidInput => {
+                stderr_line(format_args!("tcredis: error: {e}"));
+                Outcome::Usage.code()
+            }
+            Self::Io(e) => {
+                // Writing stdout failed (disk full, closed terminal): an I/O failure, exit 4.
+                stderr_line(format_args!("tcredis: error: cannot write the output: {e}"));
+                Outcome::Network.code()
+            }
+            Self::Cli(e) => {
+                stderr_line(format_args!("tcredis: error: {e}"));
+                e.outcome.code()
+            }
+        }
+    }
+}
+
+/// Prints one instance's error on stderr (`target` None: the region-wide query).
+pub fn report_instance(target: Option<&str>, e: &CliError) {
+    match target {
+        Some(id) => stderr_line(format_args!("tcredis: {id}: {e}")),
+        None => stderr_line(format_args!("tcredis: {e}")),
+    }
+}
+
 /// Writes one line to stderr; a closed stderr is ignored (where `eprintln!` would panic).
 pub fn stderr_line(line: fmt::Arguments<'_>) {
     use std::io::Write;

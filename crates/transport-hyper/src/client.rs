@@ -15,6 +15,7 @@ use tcredis_core::response::{Backup, DescribeInstanceBackupsResponse};
 use crate::builder::ClientBuilder;
 use crate::engine::Engine;
 use crate::error::Error;
+use crate::fan_out::{self, FanOut};
 
 /// The async client. Cheap to clone: clones share the connection pool, the pacer, the retry
 /// budget, the signing-key cache and the clock-skew estimate.
@@ -170,7 +171,8 @@ impl Client {
     /// `concurrency` listings in flight (all through the shared pacer), yielded in input order:
     /// every page of listing 0, then of listing 1, ... Each item carries its listing's index;
     /// an error ends that listing only. Each listing buffers at most two pages ahead, so memory
-    /// is bounded by `concurrency`. Needs a Tokio runtime (listings run as tasks).
+    /// is bounded by `concurrency`. Runs on the one ordered [`FanOut`](crate::fan_out::FanOut);
+    /// needs a Tokio runtime.
     pub fn pages_for_instances(
         &self,
         reqs: Vec<DescribeInstanceBackupsRequest>,
@@ -178,28 +180,19 @@ impl Client {
     ) -> impl Stream<Item = (usize, Result<DescribeInstanceBackupsResponse, Error>)> + Send + 'static
     {
         let client = self.clone();
-        stream::iter(reqs.into_iter().enumerate())
-            .map(move |(index, req)| {
+        let lanes =
+            FanOut::new(concurrency, fan_out::DEFAULT_BUFFER).spawn(reqs, move |req, out| {
                 let client = client.clone();
                 async move {
-                    let (tx, rx) = tokio::sync::mpsc::channel(2);
-                    let task = tokio::spawn(async move {
-                        let mut pages = std::pin::pin!(client.pages(req));
-                        while let Some(page) = pages.next().await {
-                            if tx.send(page).await.is_err() {
-                                break;
-                            }
+                    let mut pages = std::pin::pin!(client.pages(req));
+                    while let Some(page) = pages.next().await {
+                        if !out.send(page).await {
+                            break;
                         }
-                    });
-                    let guard = AbortOnDrop(task);
-                    stream::unfold((rx, guard), move |(mut rx, guard)| async move {
-                        let page = rx.recv().await?;
-                        Some(((index, page), (rx, guard)))
-                    })
+                    }
                 }
-            })
-            .buffered(concurrency.max(1))
-            .flatten()
+            });
+        fan_out::in_order(lanes)
     }
 
     /// The backups of several listings, as [`Client::pages_for_instances`] orders them.
@@ -218,14 +211,5 @@ impl Client {
                 ),
                 Err(e) => stream::iter(vec![(index, Err(e))]),
             })
-    }
-}
-
-/// Aborts a listing task when its stream is dropped.
-struct AbortOnDrop(tokio::task::JoinHandle<()>);
-
-impl Drop for AbortOnDrop {
-    fn drop(&mut self) {
-        self.0.abort();
     }
 }

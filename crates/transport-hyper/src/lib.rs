@@ -41,6 +41,7 @@ mod connector;
 pub mod credentials;
 mod engine;
 mod error;
+pub mod fan_out;
 mod http_stack;
 pub mod proxy;
 mod tls;

@@ -1,55 +1,22 @@
-//! Fan-out: one job per instance (bounded concurrency, sharing the client and so its pacer),
-//! each walking its windows newest first; results come back in the order the instances were
-//! given, page by page, through small bounded channels, so output order is deterministic and
-//! memory stays flat however long the listing.
+//! What each instance's job does on the transport's ordered fan-out
+//! ([`FanOut`], bounded concurrency, sharing the client and so its pacer): walk its windows
+//! newest first and report page by page; results come back in the order the instances were
+//! given, so output order is deterministic and memory stays flat however long the listing.
 
 use std::sync::Arc;
 
 use futures_util::StreamExt;
-use tcredis_core::request::DescribeInstanceBackupsRequest;
-use tcredis_core::time::BeijingTime;
-use tokio::sync::{Semaphore, mpsc, oneshot};
+use tcredis_core::response::Backup;
+use tcredis_transport_hyper::fan_out::{self, FanOut, Lane, Reporter};
 
-use crate::api::{Api, Page};
+use crate::backend::{Api, Page};
+use crate::commands::plan::{ALL_LIMIT, Paging, Plan, base_request};
 use crate::exit::CliError;
-use crate::window::Window;
 
 /// Instances fetched at the same time.
-pub const CONCURRENCY: usize = 4;
+pub const CONCURRENCY: usize = fan_out::DEFAULT_CONCURRENCY;
 /// Pages buffered per instance ahead of the writer.
 const PREFETCH_PAGES: usize = 2;
-/// The page size of `--all`.
-pub const ALL_LIMIT: i64 = 100;
-
-/// How to page through each (instance, window) query.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Paging {
-    /// Every page (`--all`).
-    All,
-    /// One page of the merged windows: `Limit`/`Offset` as given (None: not sent when there is
-    /// one window; the server's default 20 otherwise).
-    Single {
-        /// `--limit`.
-        limit: Option<i64>,
-        /// `--offset`.
-        offset: Option<i64>,
-    },
-}
-
-/// One query to fan out: the filters that stay the same for every instance and window.
-#[derive(Debug, Clone)]
-pub struct Plan {
-    /// `None` means no InstanceId (every instance of the region).
-    pub targets: Vec<Option<String>>,
-    /// Windows, newest first.
-    pub windows: Vec<Window>,
-    /// `--instance-name`.
-    pub instance_name: Option<String>,
-    /// `--status` values.
-    pub statuses: Vec<i64>,
-    /// Paging.
-    pub paging: Paging,
-}
 
 /// What a job reports, in order, for its instance.
 #[derive(Debug)]
@@ -60,71 +27,36 @@ pub enum Event {
         /// it; the listing's TotalCount is the sum of these.
         total_count: Option<i64>,
         /// Items in server order.
-        items: Vec<crate::backup::Backup>,
+        items: Vec<Backup>,
     },
     /// The instance failed; nothing more comes for it.
     Failed(CliError),
 }
 
-/// The request for one (instance, window).
-pub fn base_request(
-    plan: &Plan,
-    target: Option<&str>,
-    window: Window,
-) -> DescribeInstanceBackupsRequest {
-    let mut r = DescribeInstanceBackupsRequest::new();
-    r.instance_id = target.map(str::to_owned);
-    r.begin_time = window.begin.map(|t| BeijingTime::from_unix(t).to_string());
-    r.end_time = window.end.map(|t| BeijingTime::from_unix(t).to_string());
-    r.status = (!plan.statuses.is_empty()).then(|| plan.statuses.clone());
-    r.instance_name = plan.instance_name.clone();
-    r
-}
-
-/// Starts every job; the receivers come back in target order.
-pub fn start(api: Arc<dyn Api>, plan: Arc<Plan>) -> Vec<mpsc::Receiver<Event>> {
-    let permits = Arc::new(Semaphore::new(CONCURRENCY));
-    let mut receivers = Vec::with_capacity(plan.targets.len());
-    let mut previous_started: Option<oneshot::Receiver<()>> = None;
-    for index in 0..plan.targets.len() {
-        let (tx, rx) = mpsc::channel(PREFETCH_PAGES);
-        receivers.push(rx);
-        let api = Arc::clone(&api);
-        let plan = Arc::clone(&plan);
-        let permits = Arc::clone(&permits);
-        let (started_tx, started_rx) = oneshot::channel();
-        let turn = previous_started.replace(started_rx);
-        tokio::spawn(async move {
-            // Permits are granted first come, first served, and each job asks only after the
-            // previous one got its permit (spawned tasks do not run in spawn order), so jobs
-            // start in target order and the writer, which drains them in that order, never
-            // waits on a job without one (else: a deadlock once later jobs fill their channels).
-            if let Some(turn) = turn {
-                let _ = turn.await;
-            }
-            let Ok(_permit) = permits.acquire_owned().await else {
-                return;
-            };
-            let _ = started_tx.send(());
+/// Starts every job on the transport's ordered fan-out; the lanes come back in target order.
+pub fn start(api: Arc<dyn Api>, plan: Arc<Plan>) -> Vec<Lane<Event>> {
+    let jobs = 0..plan.targets.len();
+    FanOut::new(CONCURRENCY, PREFETCH_PAGES).spawn(jobs, move |index, out| {
+        let (api, plan) = (Arc::clone(&api), Arc::clone(&plan));
+        async move {
             let target = plan.targets[index].as_deref();
-            if let Err(e) = run_target(api.as_ref(), &plan, target, &tx).await {
-                let _ = tx.send(Event::Failed(e)).await;
+            if let Err(e) = run_target(api.as_ref(), &plan, target, &out).await {
+                out.send(Event::Failed(e)).await;
             }
-        });
-    }
-    receivers
+        }
+    })
 }
 
 async fn run_target(
     api: &dyn Api,
     plan: &Plan,
     target: Option<&str>,
-    tx: &mpsc::Sender<Event>,
+    tx: &Reporter<Event>,
 ) -> Result<(), CliError> {
     match plan.paging {
         Paging::All => {
             for &window in &plan.windows {
-                let mut req = base_request(plan, target, window);
+                let mut req = base_request(&plan.filters, target, window);
                 req.limit = Some(ALL_LIMIT);
                 req.offset = Some(0);
                 let mut pages = api.pages(req);
@@ -133,13 +65,12 @@ async fn run_target(
                     let page = page?;
                     let total_count = first.then_some(page.total_count);
                     first = false;
-                    if tx
+                    if !tx
                         .send(Event::Page {
                             total_count,
                             items: page.items,
                         })
                         .await
-                        .is_err()
                     {
                         return Ok(()); // the writer stopped (closed pipe)
                     }
@@ -159,25 +90,24 @@ async fn single_page(
     target: Option<&str>,
     limit: Option<i64>,
     offset: Option<i64>,
-    tx: &mpsc::Sender<Event>,
+    tx: &Reporter<Event>,
 ) -> Result<(), CliError> {
     if let [window] = plan.windows[..] {
-        let mut req = base_request(plan, target, window);
+        let mut req = base_request(&plan.filters, target, window);
         req.limit = limit;
         req.offset = offset;
         let page: Page = api.page(req).await?;
-        let _ = tx
-            .send(Event::Page {
-                total_count: Some(page.total_count),
-                items: page.items,
-            })
-            .await;
+        tx.send(Event::Page {
+            total_count: Some(page.total_count),
+            items: page.items,
+        })
+        .await;
         return Ok(());
     }
     let mut want = limit.unwrap_or(20);
     let mut skip = offset.unwrap_or(0);
     for &window in &plan.windows {
-        let mut req = base_request(plan, target, window);
+        let mut req = base_request(&plan.filters, target, window);
         // A window after the page is full is asked only for its TotalCount.
         req.limit = Some(want.max(1));
         req.offset = Some(skip);
@@ -192,13 +122,12 @@ async fn single_page(
         };
         want -= i64::try_from(items.len()).unwrap_or(0);
         skip = (skip - page.total_count).max(0);
-        if tx
+        if !tx
             .send(Event::Page {
                 total_count: Some(page.total_count),
                 items,
             })
             .await
-            .is_err()
         {
             return Ok(());
         }

@@ -4,14 +4,14 @@
 use std::collections::VecDeque;
 use std::task::Poll;
 
-use tokio::sync::mpsc;
+use tcredis_transport_hyper::fan_out;
 
 use crate::commands::fetch::Event;
 
 /// One instance's results as the writer reads them: events read ahead while learning the
 /// TotalCount first, then the rest from the channel.
 pub struct Lane {
-    rx: mpsc::Receiver<Event>,
+    rx: fan_out::Lane<Event>,
     read_ahead: VecDeque<Event>,
     /// Windows whose TotalCount has arrived.
     totals_seen: usize,
@@ -23,7 +23,7 @@ pub struct Lane {
 
 impl Lane {
     /// A lane reading one job's channel.
-    pub fn new(rx: mpsc::Receiver<Event>) -> Self {
+    pub fn new(rx: fan_out::Lane<Event>) -> Self {
         Self {
             rx,
             read_ahead: VecDeque::new(),

@@ -5,14 +5,15 @@
 
 use std::sync::Arc;
 
-use crate::api::Api;
-use crate::commands::fetch::{self, Event, Paging, Plan};
+use crate::backend::Api;
+use crate::commands::fetch::{self, Event};
 use crate::commands::lanes::{Lane, learn_total};
+use crate::commands::plan::{Filters, Paging, Plan, Search};
 use crate::config::{ListConfig, TimeSpec};
-use crate::exit::{CliError, Outcome};
+use crate::exit::{Outcome, report_instance};
 use crate::output::Emit;
 use crate::progress::Progress;
-use crate::window::Window;
+use crate::time::window::Window;
 
 /// The window a list asks for, split at 30 days.
 pub fn windows(time: TimeSpec, now: i64) -> Vec<Window> {
@@ -26,7 +27,7 @@ pub fn windows(time: TimeSpec, now: i64) -> Vec<Window> {
     whole.split(now)
 }
 
-/// The fan-out plan of a list.
+/// Every target and window of the listing, with its filters and paging.
 pub fn plan(cfg: &ListConfig, now: i64) -> Plan {
     let targets = if cfg.instance_ids.is_empty() {
         vec![None]
@@ -36,8 +37,10 @@ pub fn plan(cfg: &ListConfig, now: i64) -> Plan {
     Plan {
         targets,
         windows: windows(cfg.time, now),
-        instance_name: cfg.instance_name.clone(),
-        statuses: cfg.statuses.clone(),
+        filters: Filters {
+            instance_name: cfg.instance_name.clone(),
+            statuses: cfg.statuses.clone(),
+        },
         paging: if cfg.all {
             Paging::All
         } else {
@@ -46,6 +49,7 @@ pub fn plan(cfg: &ListConfig, now: i64) -> Plan {
                 offset: cfg.offset,
             }
         },
+        search: Search::EveryWindow,
     }
 }
 
@@ -87,7 +91,7 @@ pub async fn run(
                 }
                 Event::Failed(e) => {
                     progress.finish();
-                    report(target.as_deref(), &e);
+                    report_instance(target.as_deref(), &e);
                     outcome = outcome.worst(e.outcome);
                     incomplete |= received;
                 }
@@ -101,14 +105,6 @@ pub async fn run(
         emit.finish(total)?;
     }
     Ok(outcome)
-}
-
-/// Prints one instance's error on stderr.
-pub fn report(target: Option<&str>, e: &CliError) {
-    match target {
-        Some(id) => crate::exit::stderr_line(format_args!("tcredis: {id}: {e}")),
-        None => crate::exit::stderr_line(format_args!("tcredis: {e}")),
-    }
 }
 
 #[cfg(test)]
@@ -134,7 +130,7 @@ mod tests {
             .max_retries(0)
             .build()
             .unwrap();
-        Arc::new(crate::client::from_client(client))
+        Arc::new(crate::backend::client::from_client(client))
     }
 
     fn plan(targets: &[&str], windows: Vec<Window>) -> Plan {
@@ -145,9 +141,9 @@ mod tests {
                 targets.iter().map(|t| Some((*t).to_owned())).collect()
             },
             windows,
-            instance_name: None,
-            statuses: Vec::new(),
+            filters: Filters::default(),
             paging: Paging::All,
+            search: Search::EveryWindow,
         }
     }
 

@@ -3,8 +3,10 @@
 
 use std::io::{self, Write};
 
+use tcredis_core::response::Backup;
+
 use super::Emit;
-use crate::backup::{Backup, FIELDS, cell_text};
+use super::cells::{FIELD_NAMES, row};
 
 pub(super) struct DelimitedWriter<'w> {
     inner: csv::Writer<Box<dyn Write + 'w>>,
@@ -26,7 +28,7 @@ impl<'w> DelimitedWriter<'w> {
 
     fn header(&mut self) -> io::Result<()> {
         if !self.header_written {
-            self.inner.write_record(FIELDS).map_err(into_io)?;
+            self.inner.write_record(FIELD_NAMES).map_err(into_io)?;
             self.header_written = true;
         }
         Ok(())
@@ -43,9 +45,7 @@ fn into_io(e: csv::Error) -> io::Error {
 impl Emit for DelimitedWriter<'_> {
     fn item(&mut self, backup: &Backup) -> io::Result<()> {
         self.header()?;
-        let value = crate::backup::value(backup);
-        let record = FIELDS.map(|name| cell_text(value.get(name)));
-        self.inner.write_record(&record).map_err(into_io)
+        self.inner.write_record(row(backup)).map_err(into_io)
     }
 
     fn end_page(&mut self) -> io::Result<()> {
@@ -114,7 +114,7 @@ mod tests {
             .unwrap();
         assert_eq!(
             String::from_utf8(buf).unwrap(),
-            format!("{}\r\n", FIELDS.join(","))
+            format!("{}\r\n", FIELD_NAMES.join(","))
         );
     }
 }

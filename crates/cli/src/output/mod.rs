@@ -1,16 +1,22 @@
-//! Output writers for backup listings. Each format gets items in final order and the total at
-//! the end; ndjson, csv and tsv write each item at once; json streams too once it was given the
-//! total up front ([`Emit::begin`]), and buffers otherwise; table and `--query` buffer.
+//! Every output format. Backup listings (`list`, `latest`): each format gets items in final
+//! order and the total at the end; ndjson, csv and tsv write each item at once; json streams
+//! too once it was given the total up front ([`Emit::begin`]), and buffers otherwise; table and
+//! `--query` buffer. `check`'s report: [`check`].
 
+mod cells;
+pub mod check;
 mod delimited;
 mod json;
+mod json_text;
 mod ndjson;
 mod query;
 mod table;
 
-use std::io::{self, Write};
+use std::io::{self, BufWriter, Write};
 
-use crate::backup::Backup;
+use tcredis_core::response::Backup;
+
+use crate::exit::CliError;
 
 pub use query::Query;
 
@@ -86,6 +92,26 @@ pub fn emitter<'w>(
     }
 }
 
+/// Standard output, buffered (64 KiB): writers flush at page ends and at the finish.
+pub fn stdout_writer() -> Box<dyn Write> {
+    Box::new(BufWriter::with_capacity(64 * 1024, io::stdout()))
+}
+
+/// The writer for `--output`/`--query` on stdout: without `--output`, a table on a terminal and
+/// json otherwise. A query that does not compile is a usage error.
+pub fn stdout_emitter(
+    output: Option<Format>,
+    query: Option<&str>,
+    stdout_is_terminal: bool,
+) -> Result<Box<dyn Emit>, CliError> {
+    let format = output.unwrap_or_else(|| Format::default_for(stdout_is_terminal));
+    let query = query
+        .map(Query::compile)
+        .transpose()
+        .map_err(CliError::usage)?;
+    Ok(emitter(format, query, stdout_writer()))
+}
+
 /// The json writer that never streams, whatever the runner knows (tests compare it with the
 /// streaming path).
 #[cfg(test)]
@@ -96,7 +122,7 @@ pub(crate) fn buffered_json<'w>(out: Box<dyn Write + 'w>) -> Box<dyn Emit + 'w> 
 #[cfg(test)]
 pub(crate) mod test_support {
     //! Shared test data: a few backups with unusual content.
-    use crate::backup::Backup;
+    use tcredis_core::response::Backup;
 
     pub fn backup(raw: &str) -> Backup {
         Backup::from_json(raw).unwrap()

@@ -2,9 +2,10 @@
 
 use std::io::{self, Write};
 
+use tcredis_core::response::Backup;
+
 use super::Emit;
-use crate::backup::Backup;
-use crate::json_text::{Layout, relayout};
+use super::json_text::{Layout, relayout};
 
 pub(super) struct NdjsonWriter<'w> {
     out: Box<dyn Write + 'w>,

@@ -3,8 +3,9 @@
 
 use std::io::{self, Write};
 
+use tcredis_core::response::Backup;
+
 use super::Emit;
-use crate::backup::Backup;
 
 /// A compiled JMESPath expression.
 pub struct Query {
@@ -38,6 +39,11 @@ impl Query {
     }
 }
 
+/// The raw object of a backup as a JSON value: the server's fields, unknown ones included.
+fn value(backup: &Backup) -> serde_json::Value {
+    serde_json::from_str(backup.raw_json()).unwrap_or(serde_json::Value::Null)
+}
+
 pub(super) struct QueryWriter<'w> {
     query: Query,
     out: Box<dyn Write + 'w>,
@@ -56,7 +62,7 @@ impl<'w> QueryWriter<'w> {
 
 impl Emit for QueryWriter<'_> {
     fn item(&mut self, backup: &Backup) -> io::Result<()> {
-        self.items.push(crate::backup::value(backup));
+        self.items.push(value(backup));
         Ok(())
     }
 

@@ -1,12 +1,11 @@
-//! `table`: aligned columns for people, with status and type names and human sizes.
+//! `table`: aligned columns for people, with core's status and type names and human sizes.
 
 use std::io::{self, Write};
 
+use tcredis_core::response::{Backup, BackupType};
 use unicode_width::UnicodeWidthStr;
 
 use super::Emit;
-use crate::backup::Backup;
-use crate::status::{backup_type_name, status_name};
 
 const HEADER: [&str; 9] = [
     "INSTANCE",
@@ -71,8 +70,9 @@ impl Emit for TableWriter<'_> {
             text_or_dash(f.backup_id.as_deref()),
             text_or_dash(f.start_time.as_deref()),
             text_or_dash(f.end_time.as_deref()),
-            text_or_dash(f.backup_type.as_deref().map(backup_type_name)),
-            f.status.map_or_else(|| "-".to_owned(), status_name),
+            text_or_dash(f.parsed_backup_type().as_ref().map(BackupType::short_name)),
+            f.parsed_status()
+                .map_or_else(|| "-".to_owned(), |s| s.to_string()),
             f.backup_size.map_or_else(|| "-".to_owned(), human_size),
             text_or_dash(f.file_type.as_deref()),
             text_or_dash(f.remark.as_deref()),

@@ -7,7 +7,7 @@
 //! handles the success shape; anything else (an error envelope, a wrong type, a duplicate key,
 //! bad JSON) returns `None` and the caller takes the slow path, which decides and explains.
 
-use super::borrowed::CowStr;
+use super::strings::CowStr;
 use serde::Deserialize;
 use serde::de::IgnoredAny;
 use serde_json::de::StrRead;

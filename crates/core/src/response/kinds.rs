@@ -10,6 +10,7 @@ use std::fmt;
 /// assert_eq!(BackupType::from_wire("1"), BackupType::Automatic);
 /// assert_eq!(BackupType::from_wire("manualBackupInstance").name(), "manual");
 /// assert_eq!(BackupType::from_wire("7").name(), "7");
+/// assert_eq!(BackupType::from_wire("systemBackupInstance").short_name(), "auto");
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -41,6 +42,13 @@ impl BackupType {
             BackupType::Automatic => "automatic",
             BackupType::SpecChange => "spec-change",
             BackupType::Unknown(wire) => wire,
+        }
+    }
+    /// The name a table column shows: [`BackupType::name`], with `auto` for `automatic`.
+    pub fn short_name(&self) -> &str {
+        match self {
+            BackupType::Automatic => "auto",
+            other => other.name(),
         }
     }
     /// The current wire value (`"0"`, `"1"`, `"2"`, or the unknown value as received).

@@ -3,7 +3,9 @@
 
 use std::fmt;
 
+use serde::Deserialize;
 use serde_json::{Map, Value};
+use tcredis_core::response::{Field, FieldKind, RedisBackupSet};
 
 use super::backup::SeedBackup;
 
@@ -100,9 +102,9 @@ fn type_name(value: &Value) -> &'static str {
     }
 }
 
-fn want_string(value: &Value, path: &str) -> Result<String, SeedError> {
+fn want_str<'v>(value: &'v Value, path: &str) -> Result<&'v str, SeedError> {
     match value {
-        Value::String(s) => Ok(s.clone()),
+        Value::String(s) => Ok(s),
         other => Err(SeedError::new(
             path,
             format!("expected a string, found {}", type_name(other)),
@@ -192,7 +194,7 @@ fn parse_instance(value: &Value, path: &str) -> Result<SeedInstance, SeedError> 
     };
     let required = |key: &str| -> Result<String, SeedError> {
         match object.get(key) {
-            Some(value) => want_string(value, &format!("{path}.{key}")),
+            Some(value) => want_str(value, &format!("{path}.{key}")).map(str::to_owned),
             None => Err(SeedError::new(
                 format!("{path}.{key}"),
                 "missing (InstanceId, InstanceName and Region are required)",
@@ -223,7 +225,9 @@ fn parse_instance(value: &Value, path: &str) -> Result<SeedInstance, SeedError> 
     Ok(instance)
 }
 
-/// Parses one `RedisBackupSet` object; `null` values count as absent.
+/// Parses one `RedisBackupSet` object; `null` values count as absent. Each known field's
+/// JSON type is checked first (so a wrong one names its path); core's deserializer then reads
+/// the model's fields, and the others are kept as given.
 pub(crate) fn parse_backup(value: &Value, path: &str) -> Result<SeedBackup, SeedError> {
     let Value::Object(object) = value else {
         return Err(SeedError::new(
@@ -231,38 +235,26 @@ pub(crate) fn parse_backup(value: &Value, path: &str) -> Result<SeedBackup, Seed
             format!("expected an object, found {}", type_name(value)),
         ));
     };
-    let mut backup = SeedBackup::default();
     let mut extra = Map::new();
     for (key, value) in object {
         if value.is_null() {
             continue;
         }
-        let field_path = format!("{path}.{key}");
-        let p = field_path.as_str();
-        match key.as_str() {
-            "StartTime" => backup.start_time = Some(want_string(value, p)?),
-            "BackupId" => backup.backup_id = Some(want_string(value, p)?),
-            "BackupType" => backup.backup_type = Some(want_string(value, p)?),
-            "Status" => backup.status = Some(want_integer(value, p)?),
-            "Remark" => backup.remark = Some(want_string(value, p)?),
-            "Locked" => backup.locked = Some(want_integer(value, p)?),
-            "BackupSize" => backup.backup_size = Some(want_integer(value, p)?),
-            "FullBackup" => backup.full_backup = Some(want_integer(value, p)?),
-            "InstanceType" => backup.instance_type = Some(want_integer(value, p)?),
-            "InstanceId" => backup.instance_id = Some(want_string(value, p)?),
-            "InstanceName" => backup.instance_name = Some(want_string(value, p)?),
-            "Region" => backup.region = Some(want_string(value, p)?),
-            "EndTime" => backup.end_time = Some(want_string(value, p)?),
-            "FileType" => backup.file_type = Some(want_string(value, p)?),
-            "ExpireTime" => backup.expire_time = Some(want_string(value, p)?),
-            "Encrypted" => backup.encrypted = Some(want_bool(value, p)?),
-            _ => {
+        let p = || format!("{path}.{key}");
+        match Field::from_name(key).map(Field::kind) {
+            Some(FieldKind::Text) => want_str(value, &p()).map(drop)?,
+            Some(FieldKind::Integer) => want_integer(value, &p()).map(drop)?,
+            Some(FieldKind::Boolean) => want_bool(value, &p()).map(drop)?,
+            // A kind added to the model later: core's deserializer below still checks it.
+            Some(_) => {}
+            None => {
                 extra.insert(key.clone(), value.clone());
             }
         }
     }
-    backup.extra = extra;
-    Ok(backup)
+    let fields = RedisBackupSet::deserialize(value)
+        .map_err(|e| SeedError::new(path, format!("not a backup: {e}")))?;
+    Ok(SeedBackup { fields, extra })
 }
 
 #[cfg(test)]
@@ -284,6 +276,9 @@ mod tests {
         assert_eq!(err.path(), "$");
         let err = Seed::from_json(br#"{"instances":[{"InstanceId":"x","InstanceName":"y","Region":"ap-guangzhou","Backups":[{"Encrypted":"no"}]}]}"#).unwrap_err();
         assert_eq!(err.path(), "instances[0].Backups[0].Encrypted");
+        let err = Seed::from_json(br#"{"instances":[{"InstanceId":"x","InstanceName":"y","Region":"ap-guangzhou","Backups":[{"Remark":5}]}]}"#).unwrap_err();
+        assert_eq!(err.path(), "instances[0].Backups[0].Remark");
+        assert!(err.to_string().contains("expected a string"), "{err}");
     }
 
     #[test]

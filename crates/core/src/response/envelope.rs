@@ -1,14 +1,12 @@
-//! The owned parse: envelope first (error or page), then each item typed from its raw slice.
+//! The envelope, parsed the slow way: `{"Response":{...}}` with the page's items still raw,
+//! the error envelope (current and legacy v2 shapes), and the diagnosis that names the place
+//! a malformed body went wrong. The fast path (`fast.rs`) falls back to this.
 
-use super::backup_set_de::fill_set;
-use super::fast::{ItemSink, Json};
-use super::{Backup, DescribeInstanceBackupsResponse, RedisBackupSet};
+use super::model::{Field, FieldKind};
 use crate::error::{ApiError, ErrorBody, MalformedKind, MalformedResponse, ResponseError};
 use serde::Deserialize;
 use serde_json::Value;
 use serde_json::value::RawValue;
-use std::ops::Range;
-use std::sync::Arc;
 
 /// The `Response` object with the page's items still raw.
 #[derive(Deserialize)]
@@ -29,65 +27,6 @@ pub(super) struct Body<'a, R> {
 pub(super) struct Envelope<'a, R> {
     #[serde(rename = "Response", borrow)]
     pub(super) response: Option<Body<'a, R>>,
-}
-
-/// Parses a `DescribeInstanceBackups` response body, whatever the Content-Type was.
-///
-/// - `{"Response":{"Error":{..},"RequestId":..}}` gives [`ResponseError::Api`];
-/// - a page gives [`DescribeInstanceBackupsResponse`] (items under `BackupSet`, or the legacy
-///   `RedisBackupSet` key); a missing or null `BackupSet` is an empty page;
-/// - an empty body, non-JSON, no `Response` object, a missing `TotalCount` or a field of the
-///   wrong type gives [`ResponseError::Malformed`] naming the place.
-pub fn parse_response(body: &[u8]) -> Result<DescribeInstanceBackupsResponse, ResponseError> {
-    let body = strip_bom(body);
-    if let Ok(text) = std::str::from_utf8(body)
-        && let Some(page) = super::fast::walk(
-            text,
-            &mut OwnedSink {
-                // One shared copy of the body; each item keeps its span of it.
-                shared: Arc::from(text),
-            },
-        )
-    {
-        return Ok(DescribeInstanceBackupsResponse {
-            total_count: page.total_count,
-            backup_set: page.items,
-            request_id: page.request_id.map(String::from).unwrap_or_default(),
-        });
-    }
-    let envelope: Envelope<'_, String> = match serde_json::from_slice(body) {
-        Ok(envelope) => envelope,
-        Err(e) => return Err(diagnose(body, &e)),
-    };
-    let page = into_page(body, envelope.response)?;
-    let mut backup_set = Vec::with_capacity(page.items.len());
-    for (index, raw) in page.items.iter().enumerate() {
-        let fields: RedisBackupSet = typed_item(raw, &item_path(page.key, index))?;
-        backup_set.push(Backup::from_parts(raw.get().into(), fields));
-    }
-    Ok(DescribeInstanceBackupsResponse {
-        total_count: page.total_count,
-        backup_set,
-        request_id: page.request_id.unwrap_or_default(),
-    })
-}
-
-/// Builds owned items for the fast path.
-struct OwnedSink {
-    shared: Arc<str>,
-}
-
-impl<'a> ItemSink<'a> for OwnedSink {
-    type Item = Backup;
-    fn empty(&mut self) -> Backup {
-        Backup::from_shared(Arc::clone(&self.shared), 0..0, RedisBackupSet::default())
-    }
-    fn fill(&mut self, item: &mut Backup, de: &mut Json<'a>) -> serde_json::Result<()> {
-        fill_set(item.fields_mut(), de)
-    }
-    fn set_raw(&mut self, item: &mut Backup, span: Range<usize>) {
-        item.set_span(span);
-    }
 }
 
 pub(super) struct RawPage<'a, R> {
@@ -155,17 +94,13 @@ fn item_error(raw: &RawValue, path: &str, e: &serde_json::Error) -> MalformedRes
         );
     };
     for (name, value) in object {
-        let expected = match name.as_str() {
-            "Status" | "Locked" | "BackupSize" | "FullBackup" | "InstanceType" => "an integer",
-            "Encrypted" => "a boolean",
-            n if super::FIELD_NAMES.contains(&n) => "a string",
-            _ => continue,
+        let Some(kind) = Field::from_name(name).map(Field::kind) else {
+            continue;
         };
-        let ok = match (expected, value) {
-            (_, Value::Null) => true,
-            ("an integer", Value::Number(n)) => n.as_i64().is_some(),
-            ("a boolean", Value::Bool(_)) => true,
-            ("a string", Value::String(_)) => true,
+        let ok = match (kind, value) {
+            (_, Value::Null) | (FieldKind::Boolean, Value::Bool(_)) => true,
+            (FieldKind::Integer, Value::Number(n)) => n.as_i64().is_some(),
+            (FieldKind::Text, Value::String(_)) => true,
             _ => false,
         };
         if !ok {
@@ -173,7 +108,7 @@ fn item_error(raw: &RawValue, path: &str, e: &serde_json::Error) -> MalformedRes
                 MalformedKind::WrongType {
                     path: format!("{path}.{name}"),
                 },
-                format!("expected {expected}, found {}", describe(value)),
+                format!("expected {}, found {}", kind.expected(), describe(value)),
                 body,
             );
         }

@@ -10,9 +10,9 @@ use tcredis_core::response::DescribeInstanceBackupsResponse;
 use tcredis_transport_hyper::credentials::SharedProvider;
 use tcredis_transport_hyper::{Client, Error};
 
-use crate::api::{Api, Page, PageFuture, PageStream};
+use crate::backend::{Api, Page, PageFuture, PageStream};
+use crate::config::settings::{Environment, Settings, Source};
 use crate::exit::CliError;
-use crate::settings::{Environment, Settings, Source};
 
 /// The transport client as the commands' API.
 #[derive(Debug, Clone)]

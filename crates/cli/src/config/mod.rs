@@ -1,10 +1,17 @@
-//! The plain configuration the command line turns into (no clap types past this point), in the
-//! style of ripgrep: `args` parses, this is what the rest of the program reads.
+//! Configuration. This file holds the plain configuration the command line turns into (no clap
+//! types past this point), in the style of ripgrep: `args` parses, this is what the rest of the
+//! program reads. Resolving it against the environment and profile files is [`settings`]; which
+//! credentials sign is [`credentials`]; `config show` renders both ([`show`]).
+
+pub mod credentials;
+pub mod settings;
+pub mod show;
 
 use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::output::Format;
+use crate::output::check::CheckFormat;
 
 /// Everything the command line said, parsed and checked.
 #[derive(Debug, Clone, PartialEq)]
@@ -115,8 +122,8 @@ pub struct CheckConfig {
     pub instance_ids: Vec<String>,
     /// `--max-age`.
     pub max_age: Duration,
-    /// `--output json` for a machine-readable report (default text).
-    pub json: bool,
+    /// `--output`: the report as text (default) or json.
+    pub format: CheckFormat,
 }
 
 /// Shells `completions` knows.

@@ -5,8 +5,8 @@
 use tcredis_core::endpoint::Endpoint;
 use tcredis_mock::{MockConfig, MockServer};
 
-use crate::clock::Now;
 use crate::exit::CliError;
+use crate::time::now::Now;
 
 /// A running mock; dropping it shuts it down.
 #[derive(Debug)]

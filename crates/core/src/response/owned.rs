@@ -1,6 +1,6 @@
 //! [`Backup`]: one `RedisBackupSet` item, typed, with its raw JSON kept for pass-through.
 
-use super::RedisBackupSet;
+use super::model::RedisBackupSet;
 use crate::error::{MalformedKind, MalformedResponse};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -36,7 +36,7 @@ impl fmt::Debug for Backup {
 impl Backup {
     /// Parses one item from its raw JSON.
     pub fn from_raw(raw: &RawValue) -> Result<Self, MalformedResponse> {
-        let fields = super::parse::typed_item(raw, "item")?;
+        let fields = super::envelope::typed_item(raw, "item")?;
         Ok(Self::from_parts(raw.get().into(), fields))
     }
 

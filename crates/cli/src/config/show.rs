@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use crate::settings::{Settings, Source, Sourced};
+use crate::config::settings::{Settings, Source, Sourced};
 
 /// One credential line and the chain's steps, as text (no secret in any of it).
 #[derive(Debug, Clone, Default)]

@@ -1,0 +1,69 @@
+//! Where requests go. What the commands need from the API is one small trait, [`Api`]: fetch
+//! one page, or stream every page of a query. The transport's client ([`client`]) implements it
+//! for real runs and `--mock` runs alike, errors already classified into exit outcomes; for
+//! `--mock` the in-process mock ([`mock`]) is started first and becomes the endpoint.
+
+pub mod client;
+pub mod mock;
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use futures_util::Stream;
+use tcredis_core::request::DescribeInstanceBackupsRequest;
+use tcredis_core::response::Backup;
+use tcredis_transport_hyper::credentials::SharedProvider;
+
+use crate::config::settings::{Environment, Settings, Source, Sourced};
+use crate::exit::CliError;
+use crate::time::now::Now;
+
+/// One page of results.
+#[derive(Debug, Clone, Default)]
+pub struct Page {
+    /// The server's TotalCount for the query.
+    pub total_count: i64,
+    /// The backups on this page, in server order.
+    pub items: Vec<Backup>,
+}
+
+/// A boxed future of one page.
+pub type PageFuture = Pin<Box<dyn Future<Output = Result<Page, CliError>> + Send + 'static>>;
+/// A boxed stream of pages.
+pub type PageStream = Pin<Box<dyn Stream<Item = Result<Page, CliError>> + Send + 'static>>;
+
+/// The API as the commands use it.
+pub trait Api: Send + Sync + 'static {
+    /// One request, exactly as given.
+    fn page(&self, request: DescribeInstanceBackupsRequest) -> PageFuture;
+    /// Every page of the query (Limit 100), with the transport's drift detection.
+    fn pages(&self, request: DescribeInstanceBackupsRequest) -> PageStream;
+}
+
+/// Starts the in-process mock when `--mock` asked for it and points the settings' endpoint at
+/// it; the returned guard keeps it running until dropped. Without `--mock`, nothing starts.
+pub async fn start_mock(
+    mock: bool,
+    settings: &mut Settings,
+    now: Now,
+) -> Result<Option<mock::RunningMock>, CliError> {
+    if !mock {
+        return Ok(None);
+    }
+    let server = mock::start(now).await?;
+    settings.endpoint = Sourced {
+        value: server.endpoint(),
+        source: Source::Mock,
+    };
+    Ok(Some(server))
+}
+
+/// The API over the resolved settings and credentials.
+pub fn connect(
+    settings: &Settings,
+    provider: SharedProvider,
+    env: &Environment,
+) -> Result<Arc<dyn Api>, CliError> {
+    Ok(Arc::new(client::build(settings, provider, env)?))
+}

@@ -1,0 +1,201 @@
+//! What a backups command will ask the API, decided from its configuration and now before
+//! anything is sent: the targets (instances, or the whole region), the windows on StartTime
+//! (newest first, at most 30 days each), the filters every request shares, how to page and how
+//! the windows are read. `--dry-run` prints a plan's first requests; each command's `run`
+//! carries its plan out.
+
+use tcredis_core::request::DescribeInstanceBackupsRequest;
+use tcredis_core::time::BeijingTime;
+
+use crate::time::window::Window;
+
+/// The page size of `--all` and of the searches for the newest good backup.
+pub const ALL_LIMIT: i64 = 100;
+/// The server's default Limit, which the merged single page of several windows asks for
+/// explicitly.
+const DEFAULT_LIMIT: i64 = 20;
+
+/// The filters every request of a plan shares.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filters {
+    /// `--instance-name`.
+    pub instance_name: Option<String>,
+    /// `--status` values.
+    pub statuses: Vec<i64>,
+}
+
+/// How to page through each (instance, window) query.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Paging {
+    /// Every page (`--all`).
+    All,
+    /// One page of the merged windows: `Limit`/`Offset` as given (None: not sent when there is
+    /// one window; the server's default 20 otherwise).
+    Single {
+        /// `--limit`.
+        limit: Option<i64>,
+        /// `--offset`.
+        offset: Option<i64>,
+    },
+}
+
+/// How the windows are read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Search {
+    /// Every window, in order: a listing (`list`).
+    EveryWindow,
+    /// Newest window first, stopping at the first one that has a good backup (`latest`,
+    /// `check`); only the newest window is sure to be asked.
+    UntilGood,
+}
+
+/// One command's queries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Plan {
+    /// In the order given; `None` means no InstanceId (every instance of the region).
+    pub targets: Vec<Option<String>>,
+    /// Windows, newest first.
+    pub windows: Vec<Window>,
+    /// The filters of every request.
+    pub filters: Filters,
+    /// Paging.
+    pub paging: Paging,
+    /// How the windows are read.
+    pub search: Search,
+}
+
+impl Plan {
+    /// The search for the newest good backup of each instance over `windows` (newest first):
+    /// every page of each window, no filters.
+    pub fn newest_good(instances: &[String], windows: Vec<Window>) -> Self {
+        Self {
+            targets: instances.iter().cloned().map(Some).collect(),
+            windows,
+            filters: Filters::default(),
+            paging: Paging::All,
+            search: Search::UntilGood,
+        }
+    }
+
+    /// The requests sent whatever the answers are (what `--dry-run` prints), per target in
+    /// order: for a listing, the first request of each window with the paging's Limit and
+    /// Offset; for a search, the first page of the newest window.
+    pub fn first_requests(&self) -> Vec<DescribeInstanceBackupsRequest> {
+        let windows = match self.search {
+            Search::EveryWindow => &self.windows[..],
+            Search::UntilGood => &self.windows[..self.windows.len().min(1)],
+        };
+        let mut out = Vec::with_capacity(self.targets.len() * windows.len());
+        for target in &self.targets {
+            for &window in windows {
+                let mut request = base_request(&self.filters, target.as_deref(), window);
+                (request.limit, request.offset) = match self.paging {
+                    Paging::All => (Some(ALL_LIMIT), Some(0)),
+                    Paging::Single { limit, offset } if self.windows.len() == 1 => (limit, offset),
+                    Paging::Single { limit, offset } => (
+                        Some(limit.unwrap_or(DEFAULT_LIMIT)),
+                        Some(offset.unwrap_or(0)),
+                    ),
+                };
+                out.push(request);
+            }
+        }
+        out
+    }
+}
+
+/// The request for one (instance, window), without Limit and Offset.
+pub fn base_request(
+    filters: &Filters,
+    target: Option<&str>,
+    window: Window,
+) -> DescribeInstanceBackupsRequest {
+    let mut r = DescribeInstanceBackupsRequest::new();
+    r.instance_id = target.map(str::to_owned);
+    r.begin_time = window.begin.map(|t| BeijingTime::from_unix(t).to_string());
+    r.end_time = window.end.map(|t| BeijingTime::from_unix(t).to_string());
+    r.status = (!filters.statuses.is_empty()).then(|| filters.statuses.clone());
+    r.instance_name = filters.instance_name.clone();
+    r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DAY: i64 = 86_400;
+
+    fn listing(paging: Paging, windows: Vec<Window>) -> Plan {
+        Plan {
+            targets: vec![Some("crs-a".into()), None],
+            windows,
+            filters: Filters {
+                instance_name: Some("cache".into()),
+                statuses: vec![2, -1],
+            },
+            paging,
+            search: Search::EveryWindow,
+        }
+    }
+
+    fn limits(plan: &Plan) -> Vec<(Option<i64>, Option<i64>)> {
+        plan.first_requests()
+            .iter()
+            .map(|r| (r.limit, r.offset))
+            .collect()
+    }
+
+    #[test]
+    fn a_listing_asks_every_target_and_window_with_its_filters() {
+        let two = vec![
+            Window::closed(31 * DAY, 40 * DAY),
+            Window::closed(0, 30 * DAY),
+        ];
+        let plan = listing(Paging::All, two);
+        let requests = plan.first_requests();
+        assert_eq!(requests.len(), 4);
+        assert_eq!(requests[0].instance_id.as_deref(), Some("crs-a"));
+        assert_eq!(requests[2].instance_id, None, "the region-wide target");
+        assert_eq!(
+            requests[1].begin_time.as_deref(),
+            Some("1970-01-01 08:00:00")
+        );
+        for r in &requests {
+            assert_eq!(r.instance_name.as_deref(), Some("cache"));
+            assert_eq!(r.status.as_deref(), Some(&[2, -1][..]));
+            assert_eq!((r.limit, r.offset), (Some(ALL_LIMIT), Some(0)));
+        }
+    }
+
+    #[test]
+    fn a_single_page_sends_limit_and_offset_as_given_only_over_one_window() {
+        let given = Paging::Single {
+            limit: None,
+            offset: Some(5),
+        };
+        let one = listing(given, vec![Window::closed(0, DAY)]);
+        assert_eq!(limits(&one), [(None, Some(5)); 2]);
+        let two = listing(
+            given,
+            vec![Window::closed(31 * DAY, 40 * DAY), Window::closed(0, DAY)],
+        );
+        assert_eq!(limits(&two), [(Some(20), Some(5)); 4]);
+    }
+
+    #[test]
+    fn a_search_is_sure_to_ask_only_its_newest_window() {
+        let windows = vec![
+            Window::closed(31 * DAY, 40 * DAY),
+            Window::closed(0, 30 * DAY),
+        ];
+        let plan = Plan::newest_good(&["crs-a".into(), "crs-b".into()], windows);
+        let requests = plan.first_requests();
+        assert_eq!(requests.len(), 2);
+        for (r, id) in requests.iter().zip(["crs-a", "crs-b"]) {
+            assert_eq!(r.instance_id.as_deref(), Some(id));
+            assert_eq!(r.end_time.as_deref(), Some("1970-02-10 08:00:00"));
+            assert_eq!((r.limit, r.offset), (Some(ALL_LIMIT), Some(0)));
+            assert_eq!((r.status.as_ref(), r.instance_name.as_ref()), (None, None));
+        }
+    }
+}
