@@ -15,6 +15,7 @@
 //! target folder (`target/docsrs`), as nightly artefacts cannot be shared with stable ones.
 
 use std::fs;
+use std::path::PathBuf;
 
 use crate::outcome::Outcome;
 use crate::run::Context;
@@ -80,6 +81,8 @@ fn docs_rs(ctx: &Context) -> Result<(), String> {
 }
 
 fn publish_dry_run(ctx: &Context) -> Result<String, String> {
+    forget_unpacked_siblings(ctx)?;
+    forget_built_siblings(&ctx.root.join("target/debug"))?;
     let mut cmd = ctx.cargo();
     cmd.args(["publish", "--dry-run", "--allow-dirty", "--locked"]);
     for krate in CRATES {
@@ -107,4 +110,119 @@ fn publish_dry_run(ctx: &Context) -> Result<String, String> {
         "{} crates packaged, compiled alone and dry-run published",
         CRATES.len()
     ))
+}
+
+/// Removes the copies of our crates that an earlier dry run unpacked from its local overlay.
+///
+/// cargo unpacks the overlay's `.crate` files into `$CARGO_HOME/registry/src/-<hash>/` (the
+/// hash names the overlay folder) and never unpacks a `name-version` again once it is there.
+/// The version stays the same between releases, so a second run would compile the dependents
+/// against the first run's sources: stale code, passing or failing for the wrong reason. Only
+/// `tcredis-*` folders under the `-<hash>` (local registry) parents are removed; crates.io's
+/// sources are left alone.
+fn forget_unpacked_siblings(ctx: &Context) -> Result<(), String> {
+    let version = crate::release::workspace_version(ctx)?;
+    let cargo_home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+        .ok_or("neither CARGO_HOME nor HOME is set")?;
+    let Ok(sources) = fs::read_dir(cargo_home.join("registry/src")) else {
+        return Ok(());
+    };
+    for source in sources.flatten() {
+        if !source.file_name().to_string_lossy().starts_with('-') {
+            continue;
+        }
+        for krate in CRATES {
+            let unpacked = source.path().join(format!("{krate}-{version}"));
+            if unpacked.is_dir() {
+                fs::remove_dir_all(&unpacked)
+                    .map_err(|e| format!("cannot remove {}: {e}", unpacked.display()))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Removes what an earlier dry run compiled from the overlay's copies of our crates.
+///
+/// cargo takes a registry crate's version as its fingerprint (registry sources never change),
+/// so it would reuse the first run's `tcredis-core` build for the dependents' verification even
+/// after the sources moved on. Those units are the `tcredis_*` ones whose dep-info names a file
+/// under a local registry (`registry/src/-<hash>/`); the workspace's own builds are untouched.
+fn forget_built_siblings(debug: &std::path::Path) -> Result<(), String> {
+    let Ok(entries) = fs::read_dir(debug.join("deps")) else {
+        return Ok(());
+    };
+    let mut stale = Vec::new();
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(stem) = name.strip_suffix(".d") else {
+            continue;
+        };
+        let Some((krate, hash)) = stem.rsplit_once('-') else {
+            continue;
+        };
+        if !krate.starts_with("tcredis_") {
+            continue;
+        }
+        let from_overlay = fs::read_to_string(entry.path())
+            .map(|deps| deps.contains("registry/src/-"))
+            .unwrap_or(false);
+        if from_overlay {
+            stale.push((krate.replace('_', "-"), hash.to_owned()));
+        }
+    }
+    for (krate, hash) in stale {
+        let fingerprint = debug.join(".fingerprint").join(format!("{krate}-{hash}"));
+        let _ = fs::remove_dir_all(&fingerprint);
+        for entry in fs::read_dir(debug.join("deps"))
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.contains(&format!("-{hash}.")) {
+                fs::remove_file(entry.path())
+                    .map_err(|e| format!("cannot remove {}: {e}", entry.path().display()))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_units_built_from_the_overlay_are_forgotten() {
+        let debug = std::env::temp_dir().join(format!("xtask-package-{}", std::process::id()));
+        let deps = debug.join("deps");
+        fs::create_dir_all(&deps).unwrap();
+        for hash in ["aaaa", "bbbb"] {
+            fs::create_dir_all(debug.join(format!(".fingerprint/tcredis-core-{hash}"))).unwrap();
+            fs::write(deps.join(format!("libtcredis_core-{hash}.rlib")), "").unwrap();
+        }
+        fs::write(
+            deps.join("tcredis_core-aaaa.d"),
+            "/root/.cargo/registry/src/-296686af/tcredis-core-0.1.0/src/lib.rs:\n",
+        )
+        .unwrap();
+        fs::write(
+            deps.join("tcredis_core-bbbb.d"),
+            "/work/repo/crates/core/src/lib.rs:\n",
+        )
+        .unwrap();
+        forget_built_siblings(&debug).unwrap();
+        assert!(!deps.join("libtcredis_core-aaaa.rlib").exists());
+        assert!(!deps.join("tcredis_core-aaaa.d").exists());
+        assert!(!debug.join(".fingerprint/tcredis-core-aaaa").exists());
+        assert!(
+            deps.join("libtcredis_core-bbbb.rlib").exists(),
+            "the workspace build stays"
+        );
+        assert!(debug.join(".fingerprint/tcredis-core-bbbb").exists());
+        fs::remove_dir_all(&debug).unwrap();
+    }
 }
