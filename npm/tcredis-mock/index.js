@@ -22,6 +22,12 @@ const BINARY_NAME = process.platform === "win32" ? "tcredis-mock.exe" : "tcredis
 const LISTENING = "listening on ";
 const STDERR_KEPT = 16 * 1024;
 
+// Scratch folders of mocks still running; removed when this process exits, even without stop().
+const liveWorkDirs = new Set();
+process.once("exit", () => {
+  for (const dir of liveWorkDirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+
 /** An error of this package: the binary is missing, failed to start or stop, or refused a call. */
 class MockError extends Error {
   constructor(message) {
@@ -170,11 +176,13 @@ async function startMock(options = {}) {
   }
   const binary = findBinary(options.binary, { ...process.env, ...(options.env || {}) });
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "tcredis-mock-"));
+  liveWorkDirs.add(work);
   let built;
   try {
     built = buildArgs(options, work);
   } catch (e) {
     fs.rmSync(work, { recursive: true, force: true });
+    liveWorkDirs.delete(work);
     throw e;
   }
   const child = childProcess.spawn(binary, built.args, {
@@ -191,7 +199,10 @@ async function startMock(options = {}) {
     child.once("close", (code, signal) => resolve({ code, signal }));
     child.once("error", (error) => resolve({ code: null, signal: null, error }));
   });
-  exited.then(() => fs.rmSync(work, { recursive: true, force: true }));
+  exited.then(() => {
+    fs.rmSync(work, { recursive: true, force: true });
+    liveWorkDirs.delete(work);
+  });
   const stderrText = () => stderr.trim();
   const withStderr = (message) => {
     const tail = stderrText();

@@ -270,9 +270,22 @@ test("bad input: a wrong seed field, an unknown option", async () => {
 
 test("a process that forgets stop() does not leave the mock running", async () => {
   const script = `
-    require("tcredis-mock").startMock().then((m) => { console.log(m.pid); });`;
-  const out = childProcess.execFileSync(process.execPath, ["-e", script], { encoding: "utf8", timeout: 30000 });
-  const pid = Number(out.trim());
-  assert.ok(pid > 0);
-  assert.ok(await gone(pid), "the mock exits once its parent's stdin pipe closes");
+    require("tcredis-mock")
+      .startMock({ credentials: { secretId: "AKIDTCREDISNPMFORGET", secretKey: process.env.TCREDIS_TEST_KEY } })
+      .then((m) => console.log(m.pid));`;
+  // A private TMPDIR for the child, so what its mock leaves behind is visible.
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "tcredis-npm-test-"));
+  try {
+    const out = childProcess.execFileSync(process.execPath, ["-e", script], {
+      encoding: "utf8",
+      timeout: 30000,
+      env: { ...process.env, TMPDIR: tmp, TCREDIS_TEST_KEY: TEST_KEY }, // never in argv
+    });
+    const pid = Number(out.trim());
+    assert.ok(pid > 0);
+    assert.ok(await gone(pid), "the mock exits once its parent's stdin pipe closes");
+    assert.deepEqual(fs.readdirSync(tmp), [], "the credentials file's folder is removed when the parent exits");
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
 });
