@@ -130,7 +130,9 @@ def test_the_marker_is_registered(pytester):
     result.stdout.fnmatch_lines(["@pytest.mark.tcredis_mock(**options): *seed*tls*"])
 
 
-def test_the_mock_outlives_no_killed_test_process(pytester):
+def test_the_mock_outlives_no_killed_test_process(pytester, tmp_path, monkeypatch):
+    # The killed run cannot remove its scratch folder: keep it inside this test's tmp_path.
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
     # A test run killed hard cannot run teardown; the mock then sees its stdin close
     # (--exit-on-stdin-eof) and exits on its own.
     pytester.makepyfile(
