@@ -223,7 +223,37 @@ impl PytestSummary {
 
 #[cfg(test)]
 mod tests {
-    use super::PytestSummary;
+    use super::{PytestSummary, same_binary};
+    use std::fs;
+    use std::process::Command;
+
+    #[test]
+    fn the_wheels_binary_must_be_the_release_builds() {
+        let dir = std::env::temp_dir().join(format!("xtask-wheel-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        let scripts = dir.join("tree/tcredis_mock-0.1.0.data/scripts");
+        fs::create_dir_all(&scripts).unwrap();
+        fs::write(
+            scripts.join(crate::release::exe("tcredis-mock")),
+            "built by maturin",
+        )
+        .unwrap();
+        let wheel = dir.join("t.whl");
+        let zipped = Command::new("python3")
+            .args(["-m", "zipfile", "-c"])
+            .arg(&wheel)
+            .arg(dir.join("tree/tcredis_mock-0.1.0.data"))
+            .status()
+            .unwrap();
+        assert!(zipped.success());
+        let built = dir.join("built");
+        fs::write(&built, "built by maturin").unwrap();
+        assert_eq!(same_binary(&wheel, &built, &dir), Ok(()));
+        fs::write(&built, "built by the shared release build").unwrap();
+        let err = same_binary(&wheel, &built, &dir).unwrap_err();
+        assert!(err.contains("maturin rebuilt the mock"), "{err}");
+        fs::remove_dir_all(&dir).unwrap();
+    }
 
     #[test]
     fn reads_pytests_closing_line() {
