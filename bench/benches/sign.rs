@@ -1,11 +1,17 @@
 //! Signing: one full TC3 signature with a cached derived key (`tc3::sign_cached`, producing the
-//! `Authorization` value; and the same through `sign::prepared::PreparedSigner`) next to its floor (SHA-256 of the body, SHA-256 of the canonical
-//! request, one HMAC-SHA256 of the string-to-sign from a pre-keyed state: the same bytes) and
+//! `Authorization` value; and the same through `sign::prepared::PreparedSigner`) next to its
+//! floor (SHA-256 of the body, SHA-256 of the canonical request, one HMAC-SHA256 of the
+//! string-to-sign from a pre-keyed state: the same bytes, checked by this crate's tests) and
 //! next to `aws-sigv4`'s `sign()` on an equivalent request (same method, host, content type and
 //! body; SigV4 derives its key on every call, as its API offers no cache).
 //!
-//! Run: `cargo bench --manifest-path bench/Cargo.toml --bench sign`.
-//! Targets (issue 6): tc3 within 1.5x of floor; at least 5x faster than aws_sigv4.
+//! Also, for working on the signer (not in the report): the same signature with the key derived
+//! on every call (`uncached`), with a held key and no shape cache (`held_key`), with every stage
+//! kept (`with_stages`), and a whole request built by `call::build_request` (`build_request`).
+//!
+//! Run: `cargo bench --manifest-path bench/Cargo.toml --features benches --bench sign`.
+//! Targets (issue 6): tc3 within 1.5x of floor; at least 5x faster than aws_sigv4. The figures
+//! are in `docs/benchmarks.md` (section 1), not here.
 
 use std::time::{Duration, SystemTime};
 
@@ -15,9 +21,12 @@ use aws_sigv4::sign::v4;
 use aws_smithy_runtime_api::client::identity::Identity;
 use divan::{Bencher, black_box};
 use tcredis_bench::{
-    BODY, FloorInputs, HEADERS, TIMESTAMP, prepared_signer, secret, sign_tc3, sign_tc3_prepared,
-    warm_cache,
+    BODY, FloorInputs, HEADERS, HOST, SECRET_ID, SECRET_KEY, TIMESTAMP, prepared_signer, secret,
+    sign_tc3, sign_tc3_prepared, signing_params, warm_cache,
 };
+use tcredis_core::call::{self, CallSpec, Payload, SigningMethod};
+use tcredis_core::sign::tc3::{self, SigningKey, SigningKeyCache};
+use tcredis_core::time::UtcDate;
 
 fn main() {
     divan::main();
@@ -76,5 +85,59 @@ fn aws_sigv4(bencher: Bencher<'_, '_>) {
         .expect("valid request");
         let (instructions, signature) = sign(request, &params).expect("signs").into_parts();
         black_box((instructions, signature))
+    });
+}
+
+#[divan::bench]
+fn uncached(bencher: Bencher<'_, '_>) {
+    let secret = secret();
+    let params = signing_params();
+    bencher.bench_local(|| {
+        let key = SigningKey::derive(&secret, UtcDate::from_unix(TIMESTAMP).as_str(), "redis");
+        tc3::sign(black_box(&params), SECRET_ID, &key).expect("valid request")
+    });
+}
+
+#[divan::bench]
+fn held_key(bencher: Bencher<'_, '_>) {
+    let key = SigningKey::derive(&secret(), UtcDate::from_unix(TIMESTAMP).as_str(), "redis");
+    let params = signing_params();
+    bencher.bench_local(|| {
+        tc3::sign(black_box(&params), black_box(SECRET_ID), &key).expect("valid request")
+    });
+}
+
+#[divan::bench]
+fn with_stages(bencher: Bencher<'_, '_>) {
+    let key = SigningKey::derive(&secret(), UtcDate::from_unix(TIMESTAMP).as_str(), "redis");
+    let params = signing_params();
+    bencher.bench_local(|| {
+        tc3::sign_with_stages(black_box(&params), SECRET_ID, &key).expect("valid request")
+    });
+}
+
+#[divan::bench]
+fn build_request(bencher: Bencher<'_, '_>) {
+    let credentials =
+        tcredis_core::credentials::Credentials::new(SECRET_ID, SECRET_KEY).expect("valid pair");
+    let cache = SigningKeyCache::new();
+    let spec = CallSpec {
+        service: "redis",
+        action: "DescribeInstanceBackups",
+        version: "2018-04-12",
+        region: Some("ap-guangzhou"),
+        language: Some("zh-CN"),
+        request_client: "tcredis",
+        scheme: "https",
+        authority: HOST,
+        host: HOST,
+        payload: Payload::Json(BODY),
+        signing: SigningMethod::Tc3 {
+            unsigned_payload: false,
+        },
+        timestamp: TIMESTAMP,
+    };
+    bencher.bench_local(|| {
+        call::build_request(black_box(&spec), &credentials, &cache).expect("valid request")
     });
 }

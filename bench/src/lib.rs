@@ -174,6 +174,61 @@ pub fn parse_borrowed(body: &[u8]) -> usize {
     }
 }
 
+/// The typed peer: plain `#[derive(Deserialize)]` structs of the page, as a program using serde
+/// alone would write them (every field optional, unknown fields ignored, nothing raw kept).
+#[allow(non_snake_case, dead_code)] // API field names; fields are read only by the tests
+pub mod typed {
+    use serde::Deserialize;
+
+    /// The envelope.
+    #[derive(Debug, Deserialize)]
+    pub struct Page {
+        /// The `Response` object.
+        pub Response: Body,
+    }
+
+    /// The `Response` object of a listing.
+    #[derive(Debug, Deserialize)]
+    pub struct Body {
+        /// The backups of this page.
+        #[serde(default)]
+        pub BackupSet: Vec<Backup>,
+        /// Backups matching the filters.
+        pub TotalCount: Option<u64>,
+        /// The request id.
+        pub RequestId: Option<String>,
+    }
+
+    /// One `RedisBackupSet`, the 16 current fields.
+    #[derive(Debug, Deserialize)]
+    pub struct Backup {
+        pub StartTime: Option<String>,
+        pub BackupId: Option<String>,
+        pub BackupType: Option<String>,
+        pub Status: Option<i64>,
+        pub Remark: Option<String>,
+        pub Locked: Option<i64>,
+        pub BackupSize: Option<u64>,
+        pub FullBackup: Option<i64>,
+        pub InstanceType: Option<i64>,
+        pub InstanceId: Option<String>,
+        pub InstanceName: Option<String>,
+        pub Region: Option<String>,
+        pub EndTime: Option<String>,
+        pub FileType: Option<String>,
+        pub ExpireTime: Option<String>,
+        pub Encrypted: Option<bool>,
+    }
+}
+
+/// Parses into the typed peer's structs; returns the item count.
+pub fn parse_typed(body: &[u8]) -> usize {
+    match serde_json::from_slice::<typed::Page>(body) {
+        Ok(page) => page.Response.BackupSet.len(),
+        Err(e) => panic!("the benchmark page is valid: {e}"),
+    }
+}
+
 /// Parses into `serde_json::Value` (the peer); returns the item count.
 pub fn parse_value(body: &[u8]) -> usize {
     match serde_json::from_slice::<serde_json::Value>(body) {
@@ -210,5 +265,34 @@ mod tests {
         assert_eq!(parse_owned(&body), PAGE_BACKUPS);
         assert_eq!(parse_borrowed(&body), PAGE_BACKUPS);
         assert_eq!(parse_value(&body), PAGE_BACKUPS);
+        assert_eq!(parse_typed(&body), PAGE_BACKUPS);
+    }
+
+    #[test]
+    fn the_typed_peer_reads_every_field_the_owned_types_read() {
+        let body = page(PAGE_BACKUPS);
+        let typed: typed::Page = serde_json::from_slice(&body).unwrap();
+        let owned = tcredis_core::response::parse_response(&body).unwrap();
+        let value: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(typed.Response.TotalCount, Some(1234));
+        for ((t, o), v) in typed
+            .Response
+            .BackupSet
+            .iter()
+            .zip(&owned.backup_set)
+            .zip(value["Response"]["BackupSet"].as_array().unwrap())
+        {
+            // Every key of the page's item is one of the 16 typed fields, and each is filled.
+            assert_eq!(v.as_object().unwrap().len(), 16);
+            assert_eq!(t.BackupId.as_deref(), o.fields().backup_id.as_deref());
+            assert_eq!(t.BackupSize, v["BackupSize"].as_u64());
+            assert_eq!(t.Encrypted, v["Encrypted"].as_bool());
+            assert_eq!(t.InstanceName.as_deref(), v["InstanceName"].as_str());
+            assert_eq!(t.Status, v["Status"].as_i64());
+            assert!(t.StartTime.is_some() && t.EndTime.is_some() && t.ExpireTime.is_some());
+            assert!(t.Remark.is_some() && t.FileType.is_some() && t.Region.is_some());
+            assert!(t.Locked.is_some() && t.FullBackup.is_some() && t.InstanceType.is_some());
+            assert!(t.BackupType.is_some() && t.InstanceId.is_some());
+        }
     }
 }

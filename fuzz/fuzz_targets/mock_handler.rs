@@ -9,12 +9,12 @@
 use std::sync::LazyLock;
 use std::time::{Duration, UNIX_EPOCH};
 
-use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
 use tcredis_core::call::{self, CallSpec, Payload, SigningMethod};
 use tcredis_core::credentials::Credentials;
 use tcredis_core::response::parse_response;
 use tcredis_core::sign::tc3::SigningKeyCache;
+use tcredis_fuzz::inputs::mock_handler::{Input, Raw, Signed};
 use tcredis_mock::handler::Handler;
 use tcredis_mock::{DEMO_SECRET_ID, DEMO_SECRET_KEY, MockConfig};
 
@@ -29,32 +29,6 @@ static MOCK: LazyLock<Handler> = LazyLock::new(|| {
         .now_override(NOW as i64);
     Handler::new(&config, UNIX_EPOCH + Duration::from_secs(NOW)).expect("mock config")
 });
-
-#[derive(Debug, Arbitrary)]
-struct Raw {
-    method: u8,
-    path_and_query: String,
-    headers: Vec<(String, Vec<u8>)>,
-    body: Vec<u8>,
-}
-
-#[derive(Debug, Arbitrary)]
-struct Signed {
-    body: Vec<u8>,
-    query: Option<String>,
-    action: u8,
-    version: u8,
-    region: Option<u8>,
-    extra_headers: Vec<(String, Vec<u8>)>,
-    skew: i16,
-}
-
-#[derive(Debug, Arbitrary)]
-enum Input {
-    Raw(Raw),
-    Signed(Signed),
-    Admin { post: bool, path: u8, body: Vec<u8> },
-}
 
 const METHODS: &[&str] = &[
     "GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS", "PATCH", "BREW",

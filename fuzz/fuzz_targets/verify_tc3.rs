@@ -5,12 +5,12 @@
 //! never put the secret key or token into an error message.
 #![no_main]
 
-use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
 use tcredis_core::call::{self, CallSpec, Payload, SigningMethod};
 use tcredis_core::credentials::{Credentials, Secret};
 use tcredis_core::sign::tc3::SigningKeyCache;
 use tcredis_core::sign::verify::{self, Tc3Request, VerifyErrorKind, VerifyOptions};
+use tcredis_fuzz::inputs::verify_tc3::{Input, Mutation};
 
 const SECRET_ID: &str = "AKIDFUZZ000000000000000000000000000";
 // Deliberately not the project's scanned test-secret prefix: libFuzzer prints dictionary
@@ -18,36 +18,6 @@ const SECRET_ID: &str = "AKIDFUZZ000000000000000000000000000";
 // scan reads. The no-leak assertions below work with any value.
 const SECRET_KEY: &str = "fuzz-only-key-not-scanned-key-q8Zr";
 const TOKEN: &str = "fuzz-only-key-not-scanned-token-L2xw";
-
-#[derive(Debug, Arbitrary)]
-enum Mutation {
-    None,
-    BodyByte { index: u16, xor: u8 },
-    QueryAppend(u8),
-    Timestamp(i32),
-    Host(String),
-    SignatureHex { index: u8 },
-    SecretId(String),
-    Token(String),
-    ContentType(String),
-    DropHeader(u8),
-    UnsignedHeader(String),
-    Authorization(String),
-    Now(i32),
-}
-
-#[derive(Debug, Arbitrary)]
-struct Input {
-    host_label: u8,
-    port: Option<u16>,
-    body: Vec<u8>,
-    query: String,
-    get: bool,
-    timestamp: u32,
-    with_token: bool,
-    unsigned_payload: bool,
-    mutation: Mutation,
-}
 
 fn host(input: &Input) -> String {
     let base = match input.host_label % 4 {

@@ -7,13 +7,13 @@
 //! in errors.
 #![no_main]
 
-use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
 use tcredis_core::call::{self, CallSpec, Payload, SigningMethod};
 use tcredis_core::credentials::{Credentials, Secret};
 use tcredis_core::sign::tc3::SigningKeyCache;
 use tcredis_core::sign::v1::{self, SignatureMethod};
 use tcredis_core::sign::verify::{self, V1Request, VerifyOptions};
+use tcredis_fuzz::inputs::verify_v1::{Input, Mutation};
 
 const SECRET_ID: &str = "AKIDFUZZV1000000000000000000000000000";
 // Deliberately not the project's scanned test-secret prefix: libFuzzer prints dictionary
@@ -34,26 +34,6 @@ const RESERVED: &[&str] = &[
     "Token",
     "Signature",
 ];
-
-#[derive(Debug, Arbitrary)]
-enum Mutation {
-    None,
-    RawByte { index: u16, xor: u8 },
-    Host(String),
-    Method,
-    Now(i32),
-}
-
-#[derive(Debug, Arbitrary)]
-struct Input {
-    params: Vec<(String, String)>,
-    get: bool,
-    sha256: bool,
-    nonce: u64,
-    timestamp: u32,
-    with_token: bool,
-    mutation: Mutation,
-}
 
 fn decoded(text: &[u8]) -> Option<Vec<(String, String)>> {
     v1::parse_form(std::str::from_utf8(text).ok()?).ok()

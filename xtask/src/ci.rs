@@ -10,7 +10,8 @@ use std::time::{Duration, Instant};
 use crate::outcome::Outcome;
 use crate::run::Context;
 use crate::{
-    Options, bench, codegen, dist, fuzz, interop, npm, package, public_api, release, secrets, wheel,
+    Options, bench, codegen, dist, fuzz, interop, npm, package, promtool, public_api, release,
+    secrets, wheel,
 };
 
 /// How a stage runs: with the shared context and the command-line options.
@@ -22,8 +23,23 @@ struct Stage {
     run: StageFn,
 }
 
-fn stages() -> Vec<Stage> {
-    vec![
+/// The long-form tests: built only with the `long-tests` features, so a plain `cargo test` (and
+/// the gate's `test` stage) never reports them as passed without running them.
+pub const LONG_TESTS: &[&str] = &[
+    "test",
+    "--locked",
+    "-p",
+    "tcredis-transport-hyper",
+    "-p",
+    "tcredis-cli",
+    "--features",
+    "tcredis-transport-hyper/long-tests,tcredis-cli/long-tests",
+    "--test",
+    "reliability_soak_long",
+];
+
+fn stages(options: Options) -> Vec<Stage> {
+    let mut stages = vec![
         cargo_stage("fmt", &["fmt", "--all", "--check"], &[]),
         cargo_stage(
             "clippy",
@@ -38,6 +54,11 @@ fn stages() -> Vec<Stage> {
             ],
             &[],
         ),
+        // Before `test`: it installs Debian's prometheus package, which tests may start.
+        Stage {
+            name: "promtool",
+            run: Box::new(|ctx, _| promtool::run(ctx)),
+        },
         Stage {
             name: "test",
             run: Box::new(|ctx, _| {
@@ -125,7 +146,17 @@ fn stages() -> Vec<Stage> {
             name: "npm",
             run: Box::new(|ctx, _| npm::run(ctx)),
         },
-    ]
+    ];
+    if options.long {
+        // Right after `test`, so the gate's order stays: build and unit tests, then the long
+        // forms, then docs and the outside-world stages.
+        let after_test = stages
+            .iter()
+            .position(|s| s.name == "test")
+            .map_or(stages.len(), |i| i + 1);
+        stages.insert(after_test, cargo_stage("long tests", LONG_TESTS, &[]));
+    }
+    stages
 }
 
 fn cargo_stage(
@@ -161,7 +192,7 @@ pub fn run(options: Options) -> ExitCode {
     let started = Instant::now();
     let mut results: Vec<(&'static str, Option<(Outcome, Duration)>)> = Vec::new();
     let mut failed = false;
-    for stage in stages() {
+    for stage in stages(options) {
         if failed {
             results.push((stage.name, None));
             continue;
@@ -197,7 +228,6 @@ fn timed(name: &str, f: impl FnOnce() -> Outcome) -> (Outcome, Duration) {
             secs(took),
             note.as_ref().map(|n| format!(" ({n})")).unwrap_or_default()
         ),
-        Outcome::Skip(reason) => println!("SKIP {name}: {reason}"),
         Outcome::Fail(reason) => println!("<== {name}: FAILED in {}: {reason}", secs(took)),
     }
     (outcome, took)
@@ -231,7 +261,6 @@ fn print_summary(
                 "an earlier stage failed".to_owned(),
             ),
             Some((Outcome::Pass(note), t)) => ("ok", secs(*t), note.clone().unwrap_or_default()),
-            Some((Outcome::Skip(reason), t)) => ("SKIP", secs(*t), reason.clone()),
             Some((Outcome::Fail(reason), t)) => ("FAILED", secs(*t), reason.clone()),
         };
         println!("{name:<width$}  {label:<7}  {time:>8}  {detail}");
@@ -290,7 +319,23 @@ fn secs(d: Duration) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::TestCounts;
+    use super::{Options, TestCounts, stages};
+
+    #[test]
+    fn long_runs_the_long_tests_and_the_short_gate_does_not() {
+        let names = |long| {
+            stages(Options { long, check: false })
+                .iter()
+                .map(|s| s.name)
+                .collect::<Vec<_>>()
+        };
+        assert!(!names(false).contains(&"long tests"));
+        let long = names(true);
+        assert_eq!(
+            &long[..5],
+            ["fmt", "clippy", "promtool", "test", "long tests"]
+        );
+    }
 
     #[test]
     fn test_result_lines_are_summed() {

@@ -12,8 +12,8 @@
 //! `<!-- generated:help <name> -->` and `<!-- /generated -->` with a fenced block holding
 //! `help/<name>.txt`, and copies each man page to `docs/man/`. With `--check` nothing is written;
 //! the task fails naming every file that is out of date. A marker naming a help screen the CLI
-//! does not print is an error. Until the CLI defines the hook (the string `__generate-docs`
-//! appears in `crates/cli/src`), the stage is skipped with that reason.
+//! does not print is an error. A CLI without the hook (the string `__generate-docs` appears
+//! nowhere in `crates/cli/src`) fails the stage: the docs could then not be checked at all.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -28,10 +28,8 @@ const END: &str = "<!-- /generated -->";
 
 /// Regenerates (or with `check`, verifies) the generated documentation.
 pub fn run(ctx: &Context, options: Options) -> Outcome {
-    if !cli_has_hook(&ctx.root.join("crates/cli/src")) {
-        return Outcome::Skip(format!(
-            "tcredis-cli has no `{HOOK}` hook yet (see xtask/src/codegen.rs for the contract)"
-        ));
+    if let Err(e) = require_hook(&ctx.root) {
+        return Outcome::Fail(e);
     }
     let out = ctx.root.join("target/codegen");
     let _ = fs::remove_dir_all(&out);
@@ -64,6 +62,18 @@ pub fn run(ctx: &Context, options: Options) -> Outcome {
         )),
         Ok(stale) => Outcome::pass_with(format!("updated {} file(s)", stale.len())),
         Err(e) => Outcome::Fail(e),
+    }
+}
+
+/// Fails, naming the contract, when the CLI does not define the hook.
+fn require_hook(root: &Path) -> Result<(), String> {
+    if cli_has_hook(&root.join("crates/cli/src")) {
+        Ok(())
+    } else {
+        Err(format!(
+            "tcredis-cli has no `{HOOK}` hook, so docs/cli.md and the man page cannot be checked \
+             (see xtask/src/codegen.rs for the contract)"
+        ))
     }
 }
 
@@ -150,6 +160,27 @@ fn splice_help(doc: &str, help_dir: &Path) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_cli_without_the_hook_fails() {
+        let root = std::env::temp_dir().join(format!("xtask-codegen-hook-{}", std::process::id()));
+        fs::create_dir_all(root.join("crates/cli/src/sub")).unwrap();
+        fs::write(root.join("crates/cli/src/main.rs"), "fn main() {}\n").unwrap();
+        let err = require_hook(&root).unwrap_err();
+        assert!(err.contains("no `__generate-docs` hook"), "{err}");
+        fs::write(
+            root.join("crates/cli/src/sub/docs_gen.rs"),
+            "const HOOK: &str = \"__generate-docs\";\n",
+        )
+        .unwrap();
+        assert_eq!(require_hook(&root), Ok(()));
+        fs::remove_dir_all(&root).unwrap();
+        assert_eq!(
+            require_hook(&crate::project::root()),
+            Ok(()),
+            "the real CLI has it"
+        );
+    }
 
     #[test]
     fn splices_named_help_between_markers_and_keeps_the_rest() {

@@ -1,9 +1,15 @@
 //! `cargo xtask fuzz-smoke [--long]`: runs every cargo-fuzz target in `fuzz/` for a bounded time
 //! with the nightly toolchain (10 s each; 120 s with `--long`). Installs cargo-fuzz with
-//! `--locked` when it is missing. Skipped while the repository has no `fuzz/` crate.
+//! `--locked` when it is missing. Nothing skips: a missing `fuzz/` crate or a missing nightly
+//! toolchain fails the stage, the latter with a message that says how to get one. The fuzz
+//! crate builds from its committed lock file (`cargo tree --locked` must accept it first).
 //!
-//! Each target's committed seeds (`fuzz/seeds/<target>/`, from the official samples and signing
-//! vectors) are copied into its working corpus (`fuzz/corpus/<target>/`, gitignored) first.
+//! Each target's committed seeds (`fuzz/seeds/<target>/`) are copied into its working corpus
+//! (`fuzz/corpus/<target>/`, gitignored) first. Byte-input targets get the official samples as
+//! they are; the structured (`Arbitrary`) targets get real inputs (the signing vectors, the
+//! official request samples) encoded in their own input format by
+//! `fuzz/examples/make_seeds.rs`, which this stage runs with `--check` first: a seed that no
+//! longer decodes to its input, or differs from the committed file, fails the stage.
 //! Targets are built once with debug assertions (`-a`: integer overflow is a finding too), then
 //! run with a per-input timeout, so a hang is a finding rather than a stuck gate. The number of
 //! executions per target comes from libFuzzer's final stats and is printed in a table (the
@@ -24,16 +30,74 @@ const LONG_SECONDS: u32 = 120;
 /// libFuzzer's per-input timeout (seconds): a slower input is reported as a hang.
 const INPUT_TIMEOUT_SECONDS: u32 = 10;
 
+/// Why the stage cannot run, naming the fix; `None` when the fuzz crate and a nightly
+/// toolchain are there.
+pub fn missing_prerequisite(root: &Path, nightly_works: bool) -> Option<String> {
+    if !root.join("fuzz/Cargo.toml").is_file() {
+        return Some(
+            "fuzz/Cargo.toml is missing: the fuzz targets live there, and a gate without them proves nothing"
+                .to_owned(),
+        );
+    }
+    if !nightly_works {
+        return Some(NIGHTLY_MISSING.to_owned());
+    }
+    None
+}
+
+/// The message for a machine without the nightly toolchain cargo-fuzz needs.
+const NIGHTLY_MISSING: &str = "the nightly toolchain is missing (`rustup run nightly rustc --version` failed), and \
+cargo-fuzz needs it for its sanitizer flags. Toolchains cannot be downloaded on the project's \
+machines: their image ships one (`rustup toolchain list` shows `nightly-x86_64-unknown-linux-gnu` \
+there), so run the gate on such a machine; elsewhere install it with `rustup toolchain install nightly`.";
+
 /// Runs the fuzz smoke test.
 pub fn smoke(ctx: &Context, options: Options) -> Outcome {
     let fuzz_dir = ctx.root.join("fuzz");
-    if !fuzz_dir.join("Cargo.toml").exists() {
-        return Outcome::Skip("no fuzz/ crate yet".to_owned());
+    let nightly = tool_works("rustup", &["run", "nightly", "rustc", "--version"]);
+    if let Some(reason) = missing_prerequisite(&ctx.root, nightly) {
+        return Outcome::Fail(reason);
     }
-    if !tool_works("rustup", &["run", "nightly", "rustc", "--version"]) {
-        return Outcome::Fail(
-            "the nightly toolchain is missing (rustup toolchain install nightly)".to_owned(),
-        );
+    // The committed lock file must be complete and current: `cargo fuzz build` would otherwise
+    // resolve (and rewrite) it silently.
+    let mut locked = ctx.command("rustup");
+    locked
+        .args([
+            "run", "nightly", "cargo", "tree", "--locked", "--depth", "0",
+        ])
+        .arg("--manifest-path")
+        .arg(fuzz_dir.join("Cargo.toml"))
+        .env_remove("RUSTUP_TOOLCHAIN");
+    match ctx.run_captured("fuzz-lock", &mut locked) {
+        Ok(c) if c.status.success() => {}
+        Ok(c) => {
+            return Outcome::Fail(format!(
+                "fuzz/Cargo.lock is not current (cargo tree --locked exited with {}): update it and commit it",
+                c.status
+            ));
+        }
+        Err(e) => return Outcome::Fail(e),
+    }
+    let mut seeds = ctx.command("rustup");
+    seeds
+        .args([
+            "run",
+            "nightly",
+            "cargo",
+            "run",
+            "--locked",
+            "--quiet",
+            "--example",
+            "make_seeds",
+        ])
+        .arg("--manifest-path")
+        .arg(fuzz_dir.join("Cargo.toml"))
+        .args(["--", "--check"])
+        .env_remove("RUSTUP_TOOLCHAIN");
+    if let Err(e) = ctx.run("fuzz-seeds", &mut seeds) {
+        return Outcome::Fail(format!(
+            "the structured targets' seeds are stale or do not decode to their inputs: {e}"
+        ));
     }
     if !tool_works("cargo", &["fuzz", "--version"]) {
         let mut install = ctx.command("cargo");
@@ -142,6 +206,21 @@ fn nightly_fuzz(ctx: &Context) -> Command {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_missing_fuzz_crate_or_nightly_fails_with_the_fix() {
+        let root = std::env::temp_dir().join(format!("xtask-fuzz-{}", std::process::id()));
+        fs::create_dir_all(&root).unwrap();
+        let reason = missing_prerequisite(&root, true).unwrap();
+        assert!(reason.contains("fuzz/Cargo.toml is missing"), "{reason}");
+        fs::create_dir_all(root.join("fuzz")).unwrap();
+        fs::write(root.join("fuzz/Cargo.toml"), "[package]\n").unwrap();
+        let reason = missing_prerequisite(&root, false).unwrap();
+        assert!(reason.contains("nightly toolchain is missing"), "{reason}");
+        assert!(reason.contains("image ships one"), "{reason}");
+        assert_eq!(missing_prerequisite(&root, true), None);
+        fs::remove_dir_all(&root).unwrap();
+    }
 
     #[test]
     fn reads_the_final_stats() {

@@ -32,8 +32,9 @@ const GATED_PAGE: (&str, &str) = (
 /// Publishable crates, dependencies first (the order `cargo publish` uses).
 pub const CRATES: &[&str] = &[
     "tcredis-core",
-    "tcredis-mock",
+    "tcredis-files",
     "tcredis-transport-hyper",
+    "tcredis-mock",
     "tcredis-cli",
 ];
 

@@ -71,7 +71,8 @@ impl Context {
                 .open(&log_path)
                 .map_err(|e| format!("cannot open {}: {e}", log_path.display()))?,
         ));
-        writeln!(lock(&sink), "$ {}", describe(cmd)).ok();
+        writeln!(lock(&sink), "$ {}", describe(cmd))
+            .map_err(|e| format!("cannot write {}: {e}", log_path.display()))?;
         let mut child = cmd
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -82,10 +83,12 @@ impl Context {
         let status = child
             .wait()
             .map_err(|e| format!("waiting for `{}`: {e}", describe(cmd)))?;
+        let stdout = join_tee(out, &log_path)?;
+        let stderr = join_tee(err, &log_path)?;
         Ok(Captured {
             status,
-            stdout: out.join().unwrap_or_default(),
-            stderr: err.join().unwrap_or_default(),
+            stdout,
+            stderr,
         })
     }
 
@@ -118,40 +121,50 @@ pub enum Echo {
     Quiet,
 }
 
-/// Copies `source` to the echo target and the shared log file until EOF; returns all bytes read.
+/// Copies `source` to the echo target and the shared log file until EOF; returns all bytes
+/// read, or the first read or write error (a capture that lost output must not pass).
 pub fn tee(
     source: Option<impl Read + Send + 'static>,
     sink: Arc<Mutex<File>>,
     echo: Echo,
-) -> JoinHandle<Vec<u8>> {
+) -> JoinHandle<io::Result<Vec<u8>>> {
     thread::spawn(move || {
         let mut all = Vec::new();
         let Some(mut source) = source else {
-            return all;
+            return Ok(all);
         };
         let mut buf = [0u8; 8192];
         loop {
             let n = match source.read(&mut buf) {
-                Ok(0) | Err(_) => break,
+                Ok(0) => break,
                 Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
             };
             let chunk = &buf[..n];
             match echo {
                 Echo::Stdout => {
                     let mut o = io::stdout().lock();
-                    o.write_all(chunk).ok();
-                    o.flush().ok();
+                    o.write_all(chunk)?;
+                    o.flush()?;
                 }
-                Echo::Stderr => {
-                    io::stderr().lock().write_all(chunk).ok();
-                }
+                Echo::Stderr => io::stderr().lock().write_all(chunk)?,
                 Echo::Quiet => {}
             }
-            lock(&sink).write_all(chunk).ok();
+            lock(&sink).write_all(chunk)?;
             all.extend_from_slice(chunk);
         }
-        all
+        Ok(all)
     })
+}
+
+/// Waits for a [`tee`] thread; an error names the log it was writing.
+pub fn join_tee(handle: JoinHandle<io::Result<Vec<u8>>>, log: &Path) -> Result<Vec<u8>, String> {
+    match handle.join() {
+        Ok(Ok(bytes)) => Ok(bytes),
+        Ok(Err(e)) => Err(format!("capturing output into {}: {e}", log.display())),
+        Err(_) => Err(format!("the capture thread for {} panicked", log.display())),
+    }
 }
 
 /// Opens (appending) a log file in the scan folder for a long-running child such as the mock.

@@ -65,6 +65,8 @@ fn run_bench(ctx: &Context, bench: &str) -> Result<Vec<BTreeMap<String, Stats>>,
                     "-q",
                     "--manifest-path",
                     "bench/Cargo.toml",
+                    "--features",
+                    "benches",
                     "--bench",
                     bench,
                 ])
@@ -92,6 +94,8 @@ pub fn rust_signing_medians(ctx: &Context) -> Result<(f64, f64), String> {
                 "-q",
                 "--manifest-path",
                 "bench/Cargo.toml",
+                "--features",
+                "benches",
                 "--bench",
                 "sign",
             ])
@@ -121,7 +125,7 @@ fn medians(runs: &[BTreeMap<String, Stats>], name: &str) -> Result<Vec<f64>, Str
 
 fn command(bench: &str) -> String {
     format!(
-        "cargo bench --manifest-path bench/Cargo.toml --bench {bench} -- --sample-count {SAMPLES}   # {RUNS} runs"
+        "cargo bench --manifest-path bench/Cargo.toml --features benches --bench {bench} -- --sample-count {SAMPLES}   # {RUNS} runs"
     )
 }
 
@@ -228,10 +232,12 @@ pub fn parse(ctx: &Context) -> Result<Section, String> {
     let value = medians(&runs, "value")?;
     let owned = medians(&runs, "owned")?;
     let borrowed = medians(&runs, "borrowed")?;
+    let typed = medians(&runs, "typed")?;
     let bytes = tcredis_bench::page(tcredis_bench::PAGE_BACKUPS).len() as f64;
     let items = tcredis_bench::PAGE_BACKUPS as f64;
     let owned_ratio: Vec<f64> = value.iter().zip(&owned).map(|(v, o)| v / o).collect();
     let borrowed_ratio: Vec<f64> = value.iter().zip(&borrowed).map(|(v, b)| v / b).collect();
+    let typed_ratio: Vec<f64> = typed.iter().zip(&owned).map(|(t, o)| t / o).collect();
     let mut s = Section {
         command: command("parse"),
         header: vec![
@@ -253,6 +259,10 @@ pub fn parse(ctx: &Context) -> Result<Section, String> {
             &borrowed,
         ),
         ("peer: `serde_json::Value`", &value),
+        (
+            "peer: `#[derive(Deserialize)]` structs (16 typed fields, no raw JSON kept)",
+            &typed,
+        ),
     ] {
         let m = median(v);
         s.row(&[
@@ -274,6 +284,13 @@ pub fn parse(ctx: &Context) -> Result<Section, String> {
         "ratio Value / borrowed (per run)",
         &format!("{:.2}x", median(&borrowed_ratio)),
         &ratio_spread(&borrowed_ratio),
+        "",
+        "",
+    ]);
+    s.row(&[
+        "ratio typed peer / owned (per run)",
+        &format!("{:.2}x", median(&typed_ratio)),
+        &ratio_spread(&typed_ratio),
         "",
         "",
     ]);

@@ -73,6 +73,8 @@ fn examples(ctx: &Context) -> Result<(), String> {
                         "-q",
                         "--manifest-path",
                         "bench/Cargo.toml",
+                        "--features",
+                        "benches",
                         "--examples",
                     ])
                     .env("CARGO_TARGET_DIR", &ctx.bench_target)

@@ -47,14 +47,19 @@ fn run_on_runtime(config: Config, env: Environment) -> Result<Outcome, Failure> 
         .enable_all()
         .build()
         .map_err(|e| CliError::network(format!("cannot start the async runtime: {e}")))?;
-    let deadline = config.global.deadline;
+    let (deadline, by_default) = command_deadline(&config);
     runtime.block_on(async move {
         match deadline {
             Some(d) => match tokio::time::timeout(d, run(config, env)).await {
                 Ok(r) => r,
                 Err(_) => Err(CliError::network(format!(
-                    "--deadline of {} elapsed before the command finished",
-                    humantime::format_duration(d)
+                    "--deadline of {} elapsed before the command finished{}",
+                    humantime::format_duration(d),
+                    if by_default {
+                        " (check's default; pass --deadline to change it)"
+                    } else {
+                        ""
+                    }
                 ))
                 .into()),
             },
@@ -63,9 +68,28 @@ fn run_on_runtime(config: Config, env: Environment) -> Result<Outcome, Failure> 
     })
 }
 
+/// `check`'s deadline when `--deadline` is not given: cron and monitoring must always end.
+pub const DEFAULT_CHECK_DEADLINE: std::time::Duration = std::time::Duration::from_secs(300);
+
+/// The whole command's deadline, and whether it is `check`'s default: `--deadline` when given;
+/// else [`DEFAULT_CHECK_DEADLINE`] for `check` (run from cron and monitoring, which must always
+/// get an answer); else none.
+fn command_deadline(config: &Config) -> (Option<std::time::Duration>, bool) {
+    match (config.global.deadline, &config.command) {
+        (Some(d), _) => (Some(d), false),
+        (None, CommandConfig::Check(_)) => (Some(DEFAULT_CHECK_DEADLINE), true),
+        (None, _) => (None, false),
+    }
+}
+
 async fn run(config: Config, env: Environment) -> Result<Outcome, Failure> {
     let mut settings = settings::resolve(&config.global, &env)?;
     let now = Now::resolve(env.get(NOW_ENV)).map_err(CliError::usage)?;
+    // Before anything is planned (a dry run included): a window reaching before 2015 is a typo.
+    config
+        .command
+        .check_earliest(now.unix)
+        .map_err(CliError::usage)?;
     let is_config_show = config.command == CommandConfig::ConfigShow;
     // For --mock: the in-process mock, alive until the command ends. The client's rate limit
     // stays as configured (on by default), as against the real API.
@@ -93,4 +117,41 @@ async fn run(config: Config, env: Environment) -> Result<Outcome, Failure> {
     }
     let api = backend::connect(&settings, provider, &env)?;
     planned.run(api, now.unix).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(args: &[&str]) -> Config {
+        let mut argv = vec!["tcredis"];
+        argv.extend_from_slice(args);
+        crate::args::parse(argv).unwrap()
+    }
+
+    #[test]
+    fn check_always_has_a_deadline_and_the_others_only_when_asked() {
+        let check = [
+            "backups",
+            "check",
+            "--instance-id",
+            "crs-1",
+            "--max-age",
+            "1d",
+        ];
+        assert_eq!(
+            command_deadline(&config(&check)),
+            (Some(std::time::Duration::from_secs(300)), true)
+        );
+        let mut given = vec!["--deadline", "7s"];
+        given.extend_from_slice(&check);
+        assert_eq!(
+            command_deadline(&config(&given)),
+            (Some(std::time::Duration::from_secs(7)), false)
+        );
+        assert_eq!(
+            command_deadline(&config(&["backups", "list", "--all"])),
+            (None, false)
+        );
+    }
 }

@@ -5,9 +5,9 @@ use std::ffi::OsString;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use tcredis_core::response::BackupStatus;
-
+use clap::builder::PossibleValuesParser;
 use clap::{ArgAction, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+use tcredis_core::response::BackupStatus;
 
 use crate::config::{
     CheckConfig, CommandConfig, Config, GlobalOptions, LatestConfig, ListConfig, ShellKind,
@@ -124,6 +124,7 @@ struct GlobalArgs {
         global = true,
         value_name = "N",
         allow_negative_numbers = true,
+        value_parser = |s: &str| int_in::<u32>(s, 0, u32::MAX.into()),
         help_heading = "Global options"
     )]
     max_retries: Option<u32>,
@@ -138,14 +139,15 @@ struct GlobalArgs {
         long,
         global = true,
         value_name = "UNIX",
+        value_parser = |s: &str| int_in::<i64>(s, 0, MAX_TIMESTAMP.into()),
         help_heading = "Global options"
     )]
     timestamp: Option<i64>,
     /// More detail on stderr (repeat for more).
     #[arg(short, long, global = true, action = ArgAction::Count, help_heading = "Global options")]
     verbose: u8,
-    /// Language of the API's messages.
-    #[arg(long, global = true, value_name = "LANG", value_parser = ["zh-CN", "en-US"], help_heading = "Global options")]
+    /// Language of the API's messages (sent as X-TC-Language; default zh-CN, as the official SDKs).
+    #[arg(long, global = true, value_name = "LANG", value_parser = PossibleValuesParser::new(tcredis_core::language::SUPPORTED), help_heading = "Global options")]
     language: Option<String>,
 }
 
@@ -241,14 +243,19 @@ struct ListArgs {
     #[arg(long, value_name = "DURATION", value_parser = parse_positive_duration)]
     since: Option<Duration>,
     /// Page size, 1..=100 (a single page).
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(i64).range(1..=100), conflicts_with = "all")]
+    #[arg(long, value_name = "N", value_parser = |s: &str| int_in::<i64>(s, 1, 100), conflicts_with = "all")]
     limit: Option<i64>,
     /// Page offset, >= 0 (a single page).
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(i64).range(0..), conflicts_with = "all", allow_negative_numbers = true)]
+    #[arg(long, value_name = "N", value_parser = |s: &str| int_in::<i64>(s, 0, i64::MAX.into()), conflicts_with = "all", allow_negative_numbers = true)]
     offset: Option<i64>,
     /// Fetch every page (Limit 100).
     #[arg(long)]
     all: bool,
+    /// With --all: stop with exit 4 once one listing (an instance, or the region, over one
+    /// 30-day window or the open window) passes N items, whatever the server's TotalCount
+    /// says; 0 = no cap.
+    #[arg(long, value_name = "N", requires = "all", default_value_t = crate::commands::plan::DEFAULT_LIST_MAX_ITEMS, value_parser = |s: &str| int_in::<u64>(s, 0, u64::MAX.into()))]
+    max_items: u64,
     /// Output format [default: table on a terminal, json otherwise].
     #[arg(long, short, value_name = "FORMAT", value_enum)]
     output: Option<OutputArg>,
@@ -286,6 +293,31 @@ struct CheckArgs {
     output: String,
 }
 
+/// The last second of year 9999 (UTC): the latest `--timestamp` that can be signed as a date.
+const MAX_TIMESTAMP: i64 = 253_402_300_799;
+
+/// An integer flag's value: the same message for every integer flag, whatever went wrong (not
+/// a number, past 64 bits, or outside the flag's own range).
+fn int_in<T: TryFrom<i128>>(text: &str, min: i128, max: i128) -> Result<T, String> {
+    let trimmed = text.trim();
+    let digits = trimmed.strip_prefix(['-', '+']).unwrap_or(trimmed);
+    let number = !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit());
+    let in_range = trimmed
+        .parse::<i128>()
+        .ok()
+        .filter(|v| (min..=max).contains(v))
+        .and_then(|v| T::try_from(v).ok());
+    match in_range {
+        Some(v) => Ok(v),
+        None if number => Err(format!(
+            "{text:?} is out of range; use a whole number from {min} to {max}"
+        )),
+        None => Err(format!(
+            "{text:?} is not a whole number; use one from {min} to {max}"
+        )),
+    }
+}
+
 /// A `--status` value: a name or its number, as core's [`BackupStatus`] reads them.
 fn parse_status(text: &str) -> Result<i64, String> {
     text.parse::<BackupStatus>()
@@ -303,9 +335,11 @@ fn parse_rate(text: &str) -> Result<f64, String> {
 }
 
 fn parse_beijing(text: &str) -> Result<i64, String> {
-    tcredis_core::time::BeijingTime::parse(text.trim())
+    let unix = tcredis_core::time::BeijingTime::parse(text.trim())
         .map(|t| t.unix())
-        .map_err(|_| format!("{text:?} is not a time; use Beijing time (UTC+8) as YYYY-MM-DD HH:MM:SS, e.g. \"2026-06-01 02:00:00\""))
+        .map_err(|_| format!("{text:?} is not a time; use Beijing time (UTC+8) as YYYY-MM-DD HH:MM:SS, e.g. \"2026-06-01 02:00:00\""))?;
+    crate::time::earliest::check_begin_time(unix)?;
+    Ok(unix)
 }
 
 /// The clap command (for completions, the man page and help output).
@@ -398,6 +432,7 @@ fn into_config(cli: Cli) -> Result<Config, (&'static str, String)> {
                 limit: a.limit,
                 offset: a.offset,
                 all: a.all,
+                max_items: a.max_items,
                 output: a.output.map(Format::from),
                 query: a.query,
             })

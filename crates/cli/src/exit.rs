@@ -109,6 +109,12 @@ impl Failure {
                 stderr_line(format_args!("tcredis: error: {e}"));
                 Outcome::Usage.code()
             }
+            // The server's data cannot be shown as asked (e.g. an item too deep for --query):
+            // the answer's fault, exit 4 like any unusable response.
+            Self::Io(e) if e.kind() == std::io::ErrorKind::InvalidData => {
+                stderr_line(format_args!("tcredis: error: {e}"));
+                Outcome::Network.code()
+            }
             Self::Io(e) => {
                 // Writing stdout failed (disk full, closed terminal): an I/O failure, exit 4.
                 stderr_line(format_args!("tcredis: error: cannot write the output: {e}"));
@@ -122,10 +128,15 @@ impl Failure {
     }
 }
 
-/// Prints one instance's error on stderr (`target` None: the region-wide query).
+/// Prints one instance's error on stderr (`target` None: the region-wide query). The message is
+/// already safe for a terminal (server text is escaped where errors are made); the instance id
+/// is escaped here.
 pub fn report_instance(target: Option<&str>, e: &CliError) {
     match target {
-        Some(id) => stderr_line(format_args!("tcredis: {id}: {e}")),
+        Some(id) => {
+            let id = crate::terminal::escape(id, crate::terminal::MAX_FIELD_CHARS);
+            stderr_line(format_args!("tcredis: {id}: {e}"))
+        }
         None => stderr_line(format_args!("tcredis: {e}")),
     }
 }

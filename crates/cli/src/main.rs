@@ -17,6 +17,7 @@ mod exit;
 mod logging;
 mod output;
 mod progress;
+mod terminal;
 mod time;
 
 use std::process::ExitCode;

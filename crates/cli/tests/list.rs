@@ -196,8 +196,8 @@ fn table_uses_names_and_human_sizes() {
             && lines[1].contains("537 B")
     );
     assert!(
-        lines[1].contains("tab here, newline here"),
-        "control characters flattened: {}",
+        lines[1].contains("tab\\there, newline\\nhere"),
+        "control characters shown as escapes: {}",
         lines[1]
     );
     assert!(lines[2].contains("exported") && lines[2].contains("auto"));

@@ -4,12 +4,12 @@
 //! environment or a file, never argv; all captured output also goes to `$TCREDIS_SCAN_DIR`
 //! for the gate's secret scan. A credentials file readable by group or others gets a warning.
 
-mod reliability_support;
+mod common;
 
 use std::os::unix::fs::PermissionsExt;
 use std::time::Duration;
 
-use reliability_support::{Run, SECRET_ID, SECRET_KEY, TOKEN, tcredis};
+use common::{Run, SECRET_ID, SECRET_KEY, TOKEN, tcredis};
 use tcredis_mock::{BlockingMockServer, MockConfig};
 
 const BOUND: Duration = Duration::from_secs(60);

@@ -32,7 +32,7 @@ fn bad_flags_exit_2_naming_the_flag_and_the_accepted_values() {
         ),
         (
             &["backups", "list", "--limit", "0"][..],
-            &["--limit", "1..=100"][..],
+            &["--limit", "a whole number from 1 to 100"][..],
         ),
         (
             &["backups", "list", "--output", "xml"][..],

@@ -524,7 +524,8 @@ fn build_v1(
 pub struct CallOptions<'a> {
     /// `X-TC-Region` / `Region`.
     pub region: Option<&'a str>,
-    /// `X-TC-Language` / `Language` (`zh-CN` or `en-US`).
+    /// `X-TC-Language` / `Language` (`zh-CN` or `en-US`; default
+    /// [`language::DEFAULT`](crate::language::DEFAULT)).
     pub language: Option<&'a str>,
     /// `X-TC-RequestClient` / `RequestClient`; empty sends none.
     pub request_client: &'a str,
@@ -539,7 +540,7 @@ impl Default for CallOptions<'_> {
     fn default() -> Self {
         Self {
             region: None,
-            language: Some("zh-CN"),
+            language: Some(crate::language::DEFAULT),
             request_client: "",
             signing: SigningMethod::Tc3 {
                 unsigned_payload: false,

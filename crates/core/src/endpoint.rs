@@ -58,6 +58,70 @@ pub fn is_financial_region(region: &str) -> bool {
     region.ends_with("-fsi")
 }
 
+/// A received Host header value without a leading `http://` or `https://` (any case), as
+/// tccli puts one into Host; anything else is returned unchanged.
+///
+/// This and [`split_port`] and [`is_loopback_host`] read Host values as a server receives them
+/// (possibly hostile, never validated); [`Endpoint::parse`] is the strict, client-side parser.
+///
+/// ```
+/// use tcredis_core::endpoint::{is_loopback_host, split_port, strip_scheme};
+/// assert_eq!(strip_scheme("http://127.0.0.1:8080"), "127.0.0.1:8080");
+/// assert_eq!(split_port("127.0.0.1:8080"), ("127.0.0.1", Some("8080")));
+/// assert_eq!(split_port("[::1]:9"), ("[::1]", Some("9")));
+/// assert_eq!(split_port("::1"), ("::1", None));
+/// assert!(is_loopback_host("http://localhost:8080"));
+/// assert!(!is_loopback_host("redis.tencentcloudapi.com"));
+/// ```
+pub fn strip_scheme(raw_host: &str) -> &str {
+    for scheme in ["http://", "https://"] {
+        // Compare bytes: slicing the str could split a multi-byte character of a hostile Host.
+        if raw_host.len() >= scheme.len()
+            && raw_host.as_bytes()[..scheme.len()].eq_ignore_ascii_case(scheme.as_bytes())
+        {
+            return &raw_host[scheme.len()..];
+        }
+    }
+    raw_host
+}
+
+/// Splits a received authority (`host`, `host:port`, `[v6]`, `[v6]:port`) into the host, IPv6
+/// brackets kept, and the port, when there is one made of digits. An unbracketed IPv6 address
+/// has no port; anything unexpected (`[::1]x`, `host:`, `host:ab`) is all host.
+pub fn split_port(authority: &str) -> (&str, Option<&str>) {
+    let (name, port) = if authority.starts_with('[') {
+        match authority.find(']') {
+            Some(end) => match authority[end + 1..].strip_prefix(':') {
+                Some(port) => (&authority[..=end], port),
+                None => return (authority, None),
+            },
+            None => return (authority, None),
+        }
+    } else {
+        match authority.rsplit_once(':') {
+            Some((name, port)) if !name.contains(':') => (name, port),
+            _ => return (authority, None),
+        }
+    };
+    if !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) {
+        (name, Some(port))
+    } else {
+        (authority, None)
+    }
+}
+
+/// Whether a received Host value (optionally with scheme and port) names an IP address, any
+/// address, not only 127/8 (a mock may listen on a LAN address), or `localhost`. This is the
+/// host class the mock's loopback leniency and region scoping apply to.
+pub fn is_loopback_host(raw_host: &str) -> bool {
+    let (name, _) = split_port(strip_scheme(raw_host));
+    let name = name
+        .strip_prefix('[')
+        .and_then(|n| n.strip_suffix(']'))
+        .unwrap_or(name);
+    name.eq_ignore_ascii_case("localhost") || name.parse::<std::net::IpAddr>().is_ok()
+}
+
 /// The URL scheme.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]

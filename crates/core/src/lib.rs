@@ -58,6 +58,11 @@
 //! assert_eq!(api.request_id(), "r-2");
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+//!
+//! # Cargo features
+//!
+//! - `verify` (off): `sign::verify`, checking TC3 and v1 signatures of received requests (the
+//!   mock's side), with constant-time compares.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -70,6 +75,7 @@ pub mod error;
 pub mod exchange;
 pub mod freshness;
 pub mod instances;
+pub mod language;
 pub mod listing;
 pub mod pacer;
 pub mod pagination;

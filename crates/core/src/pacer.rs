@@ -93,7 +93,8 @@ impl Default for Pacer {
 }
 
 impl Pacer {
-    /// The default rate, in requests per second.
+    /// The default rate, in requests per second (the documented API limit): the one
+    /// definition the transport's and the CLI's defaults point to.
     pub const DEFAULT_RATE: f64 = 20.0;
 
     /// A pacer admitting `rate_per_second` requests per second, evenly spaced (burst 1).

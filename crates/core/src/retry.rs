@@ -212,10 +212,11 @@ pub struct RetryPolicy {
 }
 
 impl Default for RetryPolicy {
-    /// 5 attempts (1 + 4 retries), backoff base 250 ms, cap 8 s.
+    /// 5 attempts (1 + [`RetryPolicy::DEFAULT_MAX_RETRIES`] retries), backoff base 250 ms,
+    /// cap 8 s.
     fn default() -> Self {
         Self {
-            max_attempts: 5,
+            max_attempts: Self::DEFAULT_MAX_RETRIES + 1,
             base: Duration::from_millis(250),
             cap: Duration::from_secs(8),
         }
@@ -223,6 +224,10 @@ impl Default for RetryPolicy {
 }
 
 impl RetryPolicy {
+    /// Retries after the first attempt unless configured otherwise (`--max-retries`): the
+    /// one definition the transport's and the CLI's defaults point to.
+    pub const DEFAULT_MAX_RETRIES: u32 = 4;
+
     /// The default policy (see [`Default`]).
     pub fn new() -> Self {
         Self::default()

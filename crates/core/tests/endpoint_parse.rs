@@ -193,3 +193,45 @@ mod never_panics {
         }
     }
 }
+
+/// Host values as a server receives them (the verifier's loopback leniency and the mock's
+/// region scoping both use these): never validated, never a panic.
+#[test]
+fn received_hosts_split_and_classify() {
+    use tcredis_core::endpoint::{is_loopback_host, split_port, strip_scheme};
+    for host in [
+        "127.0.0.1:8080",
+        "127.0.0.1",
+        "10.1.2.3:80",
+        "localhost:1",
+        "LOCALHOST",
+        "[::1]:9",
+        "::1",
+        "http://127.0.0.1:5",
+        "HTTPS://localhost",
+    ] {
+        assert!(is_loopback_host(host), "{host}");
+    }
+    for host in [
+        "redis.tencentcloudapi.com",
+        "example.com:80",
+        "",
+        "http://redis.tencentcloudapi.com",
+        "localhost:",
+        "[::1]x",
+        "127.0.0.1:80x",
+        "ftp://127.0.0.1",
+    ] {
+        assert!(!is_loopback_host(host), "{host}");
+    }
+    assert_eq!(strip_scheme("HtTp://a:1"), "a:1");
+    assert_eq!(strip_scheme("é://x"), "é://x");
+    assert_eq!(split_port("127.0.0.1:8080"), ("127.0.0.1", Some("8080")));
+    assert_eq!(split_port("[::1]:8080"), ("[::1]", Some("8080")));
+    assert_eq!(split_port("[::1]"), ("[::1]", None));
+    assert_eq!(split_port("[::1"), ("[::1", None));
+    assert_eq!(split_port("::1"), ("::1", None));
+    assert_eq!(split_port("host:"), ("host:", None));
+    assert_eq!(split_port("host:ab"), ("host:ab", None));
+    assert_eq!(split_port("host"), ("host", None));
+}

@@ -1,9 +1,10 @@
-//! `sign::prepared::PreparedSigner` signs exactly as `tc3::sign_cached` does, for every shape of
+//! `sign::tc3::PreparedSigner` signs exactly as `tc3::sign_cached` does, for every shape of
 //! request, and refuses what `tc3::sign` refuses.
 
 use tcredis_core::credentials::Secret;
-use tcredis_core::sign::prepared::PreparedSigner;
-use tcredis_core::sign::tc3::{self, Payload, SigningError, SigningKeyCache, SigningParams};
+use tcredis_core::sign::tc3::{
+    self, Payload, PreparedSigner, SigningError, SigningKeyCache, SigningParams,
+};
 
 const ID: &str = "AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE";
 const KEY: &str = "Gu5t9xGARNpq86cd98joQYCN3EXAMPLE";

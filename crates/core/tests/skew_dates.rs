@@ -1,8 +1,11 @@
-//! HTTP date parsing and skew estimation: a round trip through all three RFC 9110 forms for any
-//! instant, and the corrected timestamp lands inside the API's ±300 s window.
+//! HTTP dates and skew estimation: a round trip through all three RFC 9110 forms for any
+//! instant, `time::http_date::format` agreeing with an independent oracle, and the corrected
+//! timestamp landing inside the API's ±300 s window.
 
 use proptest::prelude::*;
-use tcredis_core::skew::{SkewEstimator, describe_offset, estimate_offset, parse_http_date};
+use tcredis_core::skew::{SkewEstimator, describe_offset, estimate_offset};
+use tcredis_core::time::http_date::{self, parse as parse_http_date};
+use tcredis_testkit::time_text::civil_from_days;
 
 const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
 const LONG: [&str; 7] = [
@@ -18,24 +21,17 @@ const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 ];
 
-/// Independent civil-from-days (test oracle).
+/// The date and time of `unix` from testkit's independent calendar (the test oracle):
+/// (year, month index 0..12, day, hour, minute, second, weekday index from Thursday).
 fn civil(unix: i64) -> (i64, usize, i64, i64, i64, i64, usize) {
     let days = unix.div_euclid(86_400);
     let secs = unix.rem_euclid(86_400);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
+    let (y, m, d) = civil_from_days(days);
     let weekday = days.rem_euclid(7) as usize;
     (
         y,
-        (m - 1) as usize,
-        d,
+        m as usize - 1,
+        i64::from(d),
         secs / 3600,
         secs / 60 % 60,
         secs % 60,
@@ -49,6 +45,7 @@ proptest! {
         let (y, m, d, hh, mm, ss, wd) = civil(unix);
         let imf = format!("{}, {d:02} {} {y} {hh:02}:{mm:02}:{ss:02} GMT", DAYS[wd], MONTHS[m]);
         prop_assert_eq!(parse_http_date(&imf), Ok(unix));
+        prop_assert_eq!(http_date::format(unix), imf);
         let asctime = format!("{} {} {d:>2} {hh:02}:{mm:02}:{ss:02} {y}", DAYS[wd], MONTHS[m]);
         prop_assert_eq!(parse_http_date(&asctime), Ok(unix));
         if (1970..2070).contains(&y) {

@@ -3,9 +3,10 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::Parser;
-use tcredis_mock::{FaultKind, MockConfig, Seed};
+use tcredis_mock::{Cassette, ClockStart, FaultKind, MockConfig, PolicySet, Seed};
 
 /// A faithful fake of the Tencent Cloud Redis DescribeInstanceBackups endpoint (plus STS
 /// AssumeRole / AssumeRoleWithWebIdentity). Prints `listening on http://127.0.0.1:PORT` first.
@@ -49,9 +50,67 @@ struct Args {
     /// Refuse the loopback leniencies (signatures over the Host without port, Node's scope service).
     #[arg(long)]
     strict_signing: bool,
+    /// Journal each request's exact signed bytes and Authorization (signature included, never a
+    /// token), for signature differential tests; use only with test credentials.
+    #[arg(long)]
+    journal_exact_requests: bool,
     /// Shut down when standard input reaches end of file (for parent processes that may die).
     #[arg(long)]
     exit_on_stdin_eof: bool,
+    /// The most connections open at once; at the cap a new one closes the connection idle or
+    /// sending its request head the longest.
+    #[arg(long, value_name = "N", default_value_t = tcredis_mock::DEFAULT_MAX_CONNECTIONS)]
+    max_connections: usize,
+    /// Close a connection whose request head is not complete this long after its accept or its
+    /// first byte (slow or silent clients).
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_duration)]
+    header_timeout: Duration,
+    /// Close a keep-alive connection idle this long between requests.
+    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_duration)]
+    idle_timeout: Duration,
+    /// Close a connection whose request body has not arrived in full this long after its head.
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_duration)]
+    body_timeout: Duration,
+    /// The most bytes the request journal keeps (as JSON; oldest entries dropped first).
+    #[arg(long, value_name = "BYTES", default_value_t = tcredis_mock::DEFAULT_JOURNAL_MAX_BYTES)]
+    journal_max_bytes: usize,
+    /// The mock clock for the data (lifecycles): real, frozen (at the start instant), or a TIME
+    /// to start frozen at (RFC 3339, or Beijing "YYYY-MM-DD HH:MM:SS"). Signatures, the Date
+    /// header and STS expiry always use the real clock.
+    #[arg(long, value_name = "real|frozen|TIME", value_parser = parse_clock)]
+    clock: Option<ClockStart>,
+    /// Make a non-real clock run at N times real speed (N > 0) instead of standing still.
+    #[arg(long, value_name = "N")]
+    clock_speed: Option<f64>,
+    /// How long a scheduled (lifecycle) backup runs, StartTime to EndTime.
+    #[arg(long, value_name = "DURATION", default_value = "2m", value_parser = humantime::parse_duration)]
+    backup_duration: Duration,
+    /// Enforce the CAM policies of this JSON file (see docs/mock.md, "Permissions").
+    #[arg(long, value_name = "FILE")]
+    policy: Option<PathBuf>,
+    /// Serve the recorded answers of this cassette (see docs/mock.md, "Record and replay").
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["record_from", "record_to"])]
+    replay: Option<PathBuf>,
+    /// Record mode: forward redis requests to this endpoint, re-signed with real credentials
+    /// (the usual chain), and answer with what it says.
+    #[arg(long, value_name = "URL", requires = "record_to")]
+    record_from: Option<String>,
+    /// Record mode: append every forwarded exchange to this cassette.
+    #[arg(long, value_name = "FILE", requires = "record_from")]
+    record_to: Option<PathBuf>,
+}
+
+fn parse_duration(text: &str) -> Result<Duration, String> {
+    let d = humantime::parse_duration(text)
+        .map_err(|e| format!("{text:?} is not a duration such as 500ms, 10s or 2m: {e}"))?;
+    if d.is_zero() {
+        return Err(format!("{text:?}: the duration must be greater than zero"));
+    }
+    Ok(d)
+}
+
+fn parse_clock(text: &str) -> Result<ClockStart, String> {
+    ClockStart::parse(text).map_err(|e| e.to_string())
 }
 
 /// The clap definition of the flags (for the generated man page and completions).
@@ -99,6 +158,17 @@ fn parse_fault(text: &str) -> Result<(FaultKind, f64), String> {
     Ok((kind, probability))
 }
 
+#[cfg(feature = "record")]
+fn record(config: MockConfig, url: &str, cassette: &std::path::Path) -> Result<MockConfig, String> {
+    let recorder = crate::record::Recorder::new(url, cassette)?;
+    Ok(config.forward_to(std::sync::Arc::new(recorder)))
+}
+
+#[cfg(not(feature = "record"))]
+fn record(_: MockConfig, _: &str, _: &std::path::Path) -> Result<MockConfig, String> {
+    Err("--record-from needs the `record` feature of tcredis-mock (on by default)".to_owned())
+}
+
 /// What the binary runs.
 #[derive(Debug)]
 pub(crate) struct Settings {
@@ -115,9 +185,16 @@ pub(crate) fn settings(env_now: Option<String>) -> Result<Settings, String> {
         .listen(args.listen)
         .rate_limit(args.rate_limit)
         .tls(args.tls)
-        .strict_signing(args.strict_signing);
+        .strict_signing(args.strict_signing)
+        .journal_exact_requests(args.journal_exact_requests)
+        .max_connections(args.max_connections)
+        .header_timeout(args.header_timeout)
+        .idle_timeout(args.idle_timeout)
+        .body_timeout(args.body_timeout)
+        .journal_max_bytes(args.journal_max_bytes);
     if let Some(path) = &args.seed {
-        let bytes = std::fs::read(path).map_err(|e| format!("--seed {}: {e}", path.display()))?;
+        let bytes = tcredis_files::read_regular_file(path, tcredis_files::MAX_SEED_FILE_BYTES)
+            .map_err(|e| format!("--seed {e}"))?;
         let seed =
             Seed::from_json(&bytes).map_err(|e| format!("--seed {}: {e}", path.display()))?;
         config = config.seed(seed);
@@ -129,8 +206,9 @@ pub(crate) fn settings(env_now: Option<String>) -> Result<Settings, String> {
         config = config.credential(id, key, token.as_deref());
     }
     if let Some(path) = &args.credentials_file {
-        let bytes = std::fs::read(path)
-            .map_err(|e| format!("--credentials-file {}: {e}", path.display()))?;
+        let bytes =
+            tcredis_files::read_regular_file(path, tcredis_files::MAX_CREDENTIALS_FILE_BYTES)
+                .map_err(|e| format!("--credentials-file {e}"))?;
         config = config
             .credentials_json(&bytes)
             .map_err(|e| format!("--credentials-file {}: {e}", path.display()))?;
@@ -142,10 +220,33 @@ pub(crate) fn settings(env_now: Option<String>) -> Result<Settings, String> {
         config = config.random_seed(seed);
     }
     if let Some(now) = env_now.filter(|n| !n.is_empty()) {
-        let unix = tcredis_mock::parse_rfc3339(&now).ok_or_else(|| {
-            format!("TCREDIS_NOW {now:?} is not an RFC 3339 time such as 2026-05-01T10:00:00Z")
-        })?;
+        let unix =
+            tcredis_core::time::rfc3339::parse(&now).map_err(|e| format!("TCREDIS_NOW: {e}"))?;
         config = config.now_override(unix);
+    }
+    if let Some(start) = args.clock {
+        config = config.clock(start);
+    }
+    if let Some(speed) = args.clock_speed {
+        config = config.clock_speed(speed);
+    }
+    config = config.backup_duration(args.backup_duration);
+    if let Some(path) = &args.policy {
+        let bytes = tcredis_files::read_regular_file(path, tcredis_files::MAX_CONFIG_FILE_BYTES)
+            .map_err(|e| format!("--policy {e}"))?;
+        let policy = PolicySet::from_json(&bytes)
+            .map_err(|e| format!("--policy {}: {e}", path.display()))?;
+        config = config.policy(policy);
+    }
+    if let Some(path) = &args.replay {
+        let bytes = tcredis_files::read_regular_file(path, tcredis_files::MAX_SEED_FILE_BYTES)
+            .map_err(|e| format!("--replay {e}"))?;
+        let cassette = Cassette::from_jsonl(&bytes)
+            .map_err(|e| format!("--replay {}: {e}", path.display()))?;
+        config = config.replay(cassette);
+    }
+    if let (Some(url), Some(path)) = (&args.record_from, &args.record_to) {
+        config = record(config, url, path)?;
     }
     config.validate().map_err(|e| e.to_string())?;
     Ok(Settings {

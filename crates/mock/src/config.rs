@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use tcredis_core::credentials::Secret;
 
+use crate::clock::ClockStart;
 use crate::data::seed::{Seed, SeedError};
 
 /// A fault the mock can inject, globally with a probability or per request from a script.
@@ -144,6 +145,11 @@ pub struct MockConfig {
     pub(crate) strict_signing: bool,
     pub(crate) now_override: Option<i64>,
     pub(crate) journal_capacity: usize,
+    pub(crate) journal_exact_requests: bool,
+    pub(crate) journal_max_bytes: usize,
+    #[cfg(feature = "server")]
+    pub(crate) limits: crate::connection_limits::Limits,
+    pub(crate) world: crate::world::WorldConfig,
 }
 
 impl Default for MockConfig {
@@ -165,7 +171,12 @@ impl MockConfig {
             random_seed: None,
             strict_signing: false,
             now_override: None,
-            journal_capacity: 10_000,
+            journal_capacity: crate::journal::DEFAULT_JOURNAL_CAPACITY,
+            journal_max_bytes: crate::journal::DEFAULT_JOURNAL_MAX_BYTES,
+            #[cfg(feature = "server")]
+            limits: crate::connection_limits::Limits::default(),
+            journal_exact_requests: false,
+            world: crate::world::WorldConfig::default(),
         }
     }
     /// Serves the demo data (the default).
@@ -222,6 +233,13 @@ impl MockConfig {
         self.random_seed = Some(seed);
         self
     }
+    /// Also journals each request's exact signed bytes and its `Authorization` (signature
+    /// included; never a token), for signature differential tests: another signer signs the
+    /// same bytes and compares. Only with test credentials.
+    pub fn journal_exact_requests(mut self, yes: bool) -> Self {
+        self.journal_exact_requests = yes;
+        self
+    }
     /// Turns off loopback leniency (see the docs): only exact TC3 signatures are accepted.
     pub fn strict_signing(mut self, yes: bool) -> Self {
         self.strict_signing = yes;
@@ -241,6 +259,72 @@ impl MockConfig {
     /// How many requests the journal keeps (oldest dropped first; default 10,000).
     pub fn journal_capacity(mut self, entries: usize) -> Self {
         self.journal_capacity = entries;
+        self
+    }
+    /// How the mock clock starts (default: the real clock). See `docs/mock.md`, "Clock".
+    pub fn clock(mut self, start: ClockStart) -> Self {
+        self.world.clock = start;
+        self
+    }
+    /// Makes a non-real clock run at `speed` times real speed from its start instead of
+    /// standing still (`--clock-speed`).
+    pub fn clock_speed(mut self, speed: f64) -> Self {
+        self.world.clock_speed = Some(speed);
+        self
+    }
+    /// How long a lifecycle backup runs, StartTime to EndTime (default 2 minutes, at least 1 s).
+    pub fn backup_duration(mut self, duration: Duration) -> Self {
+        self.world.backup_duration = duration;
+        self
+    }
+    /// Enforces these CAM policies (`--policy FILE`).
+    pub fn policy(mut self, policy: crate::policy::PolicySet) -> Self {
+        self.world.policy = Some(policy);
+        self
+    }
+    /// Serves the answers of this cassette instead of the data (`--replay FILE`).
+    pub fn replay(mut self, cassette: crate::cassette::Cassette) -> Self {
+        self.world.replay = Some(cassette);
+        self
+    }
+    /// Forwards every redis request that passes authentication, rate limit and policy to
+    /// this upstream instead of answering from the data (`--record-from`; the server calls it).
+    pub fn forward_to(mut self, upstream: std::sync::Arc<dyn crate::forward::Upstream>) -> Self {
+        self.world.upstream = Some(upstream);
+        self
+    }
+    /// How many bytes the journal keeps, as compact JSON (oldest dropped first; default 32 MiB).
+    /// Each entry's parameters are bounded too: a parameter over 4 KiB keeps a prefix and the
+    /// entry's `params_truncated` says so.
+    pub fn journal_max_bytes(mut self, bytes: usize) -> Self {
+        self.journal_max_bytes = bytes;
+        self
+    }
+    #[cfg(feature = "server")]
+    /// The most connections open at once (default 256). At the cap a new connection closes the
+    /// one that has been idle or sending a request head the longest; only when every open
+    /// connection is busy does it wait.
+    pub fn max_connections(mut self, n: usize) -> Self {
+        self.limits.max_connections = n;
+        self
+    }
+    #[cfg(feature = "server")]
+    /// How long a connection may take to deliver a complete request head, from its accept (TLS
+    /// handshake included) or from the first byte after an answer (default 10 s).
+    pub fn header_timeout(mut self, d: Duration) -> Self {
+        self.limits.header_timeout = d;
+        self
+    }
+    #[cfg(feature = "server")]
+    /// How long a keep-alive connection may sit idle between requests (default 60 s).
+    pub fn idle_timeout(mut self, d: Duration) -> Self {
+        self.limits.idle_timeout = d;
+        self
+    }
+    #[cfg(feature = "server")]
+    /// How long a request body may take to arrive in full (default 30 s).
+    pub fn body_timeout(mut self, d: Duration) -> Self {
+        self.limits.body_timeout = d;
         self
     }
     /// Whether HTTPS was asked for.
@@ -274,10 +358,35 @@ impl MockConfig {
                 "cannot generate {count} backups: at most {MAX_GENERATED}"
             )));
         }
+        self.world.validate().map_err(ConfigError::World)?;
+        #[cfg(feature = "server")]
+        self.validate_limits()?;
         for (kind, probability) in &self.faults {
             if !(0.0..=1.0).contains(probability) {
                 return Err(ConfigError::Fault(format!(
                     "probability {probability} of fault {kind} is outside 0..=1"
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// The server's connection cap and timeouts: a cap of at least 1, timeouts above zero.
+    #[cfg(feature = "server")]
+    fn validate_limits(&self) -> Result<(), ConfigError> {
+        if self.limits.max_connections == 0 {
+            return Err(ConfigError::Server(
+                "the connection cap must be at least 1".to_owned(),
+            ));
+        }
+        for (name, d) in [
+            ("header timeout", self.limits.header_timeout),
+            ("idle timeout", self.limits.idle_timeout),
+            ("body timeout", self.limits.body_timeout),
+        ] {
+            if d.is_zero() {
+                return Err(ConfigError::Server(format!(
+                    "the {name} must be greater than zero"
                 )));
             }
         }
@@ -299,6 +408,10 @@ pub enum ConfigError {
     Seed(SeedError),
     /// The credentials file is malformed.
     CredentialsFile(String),
+    /// A clock, policy or cassette setting is unusable.
+    World(String),
+    /// A server limit (connection cap, timeouts) is out of range.
+    Server(String),
 }
 
 impl fmt::Display for ConfigError {
@@ -309,6 +422,8 @@ impl fmt::Display for ConfigError {
             Self::Data(m) => write!(f, "data: {m}"),
             Self::Seed(e) => write!(f, "{e}"),
             Self::CredentialsFile(m) => write!(f, "credentials file: {m}"),
+            Self::World(m) => f.write_str(m),
+            Self::Server(m) => write!(f, "server: {m}"),
         }
     }
 }

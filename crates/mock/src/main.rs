@@ -3,6 +3,8 @@
 
 mod args;
 mod docs_gen;
+#[cfg(feature = "record")]
+mod record;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -67,6 +69,16 @@ async fn run(settings: args::Settings) -> ExitCode {
     eprintln!(
         "tcredis-mock: serving {} backups",
         server.handler().backup_count()
+    );
+    let clock = server.clock();
+    eprintln!(
+        "tcredis-mock: mock clock at {} ({})",
+        clock.now,
+        if clock.frozen {
+            "frozen".to_owned()
+        } else {
+            format!("running at {}x", clock.speed)
+        }
     );
     signals.wait(settings.exit_on_stdin_eof).await;
     match server.shutdown().await {

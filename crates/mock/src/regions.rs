@@ -1,18 +1,8 @@
-//! Known regions, financial-zone (`*-fsi`) isolation and classification of the Host a request
-//! was sent to (a real Tencent Cloud domain, a loopback address, or anything else).
+//! Classification of the Host a request was sent to: a real Tencent Cloud domain (and which
+//! region, for financial-zone isolation), a loopback address, or anything else. Region lists
+//! and Host splitting are core's (`tcredis_core::endpoint`).
 
-/// Regions the mock serves: core's list (the Tencent Cloud region list plus `ap-beijing-fsi`).
-pub use tcredis_core::endpoint::KNOWN_REGIONS;
-
-/// Whether the mock knows `region`.
-pub fn is_known(region: &str) -> bool {
-    KNOWN_REGIONS.contains(&region)
-}
-
-/// Whether `region` is a financial zone, isolated from every other region.
-pub fn is_financial(region: &str) -> bool {
-    tcredis_core::endpoint::is_financial_region(region)
-}
+use tcredis_core::endpoint::{is_loopback_host, split_port, strip_scheme};
 
 /// What the Host header names.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,40 +17,13 @@ pub(crate) enum HostKind {
     Other,
 }
 
-/// Strips a scheme prefix (`http://`, as tccli puts into Host) and returns the authority.
-pub(crate) fn strip_scheme(host: &str) -> &str {
-    host.strip_prefix("http://")
-        .or_else(|| host.strip_prefix("https://"))
-        .unwrap_or(host)
-}
-
-/// Splits `authority` into host name and optional port (IPv6 literals in brackets kept whole).
-pub(crate) fn split_port(authority: &str) -> (&str, Option<&str>) {
-    if authority.starts_with('[') {
-        return match authority.find(']') {
-            Some(end) => {
-                let (name, rest) = authority.split_at(end + 1);
-                (name, rest.strip_prefix(':'))
-            }
-            None => (authority, None),
-        };
-    }
-    match authority.rsplit_once(':') {
-        Some((name, port)) if !name.contains(':') && port.bytes().all(|b| b.is_ascii_digit()) => {
-            (name, Some(port))
-        }
-        _ => (authority, None),
-    }
-}
-
 /// Classifies a raw Host header value.
 pub(crate) fn classify_host(raw_host: &str) -> HostKind {
-    let (name, _) = split_port(strip_scheme(raw_host));
-    let name = name.to_ascii_lowercase();
-    let bare = name.trim_start_matches('[').trim_end_matches(']');
-    if bare == "localhost" || bare.parse::<std::net::IpAddr>().is_ok() {
+    if is_loopback_host(raw_host) {
         return HostKind::Loopback;
     }
+    let (name, _) = split_port(strip_scheme(raw_host));
+    let name = name.to_ascii_lowercase();
     let Some(prefix) = name.strip_suffix(".tencentcloudapi.com") else {
         return HostKind::Other;
     };
@@ -100,13 +63,9 @@ mod tests {
             }
         );
         assert_eq!(classify_host("example.com"), HostKind::Other);
-    }
-
-    #[test]
-    fn ports_split_off_names_and_ipv6() {
-        assert_eq!(split_port("127.0.0.1:80"), ("127.0.0.1", Some("80")));
-        assert_eq!(split_port("[::1]:80"), ("[::1]", Some("80")));
-        assert_eq!(split_port("::1"), ("::1", None));
-        assert_eq!(split_port("localhost"), ("localhost", None));
+        // Core's Host splitting: a scheme in any case, junk after an IPv6 literal, no port.
+        assert_eq!(classify_host("HTTP://localhost:1"), HostKind::Loopback);
+        assert_eq!(classify_host("[::1]x"), HostKind::Other);
+        assert_eq!(classify_host("localhost:"), HostKind::Other);
     }
 }

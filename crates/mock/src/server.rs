@@ -20,22 +20,31 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+use crate::clock::ClockReading;
 use crate::config::MockConfig;
-use crate::handler::{DeliveryMode, ExpectationError, Handler, MAX_BODY_BYTES, ScriptError};
+use crate::connection_limits::{Limits, Registry, RequestGuard, Watched};
+use crate::forward::ForwardRequest;
+use crate::handler::{
+    DeliveryMode, ExpectationError, Handler, JournalCursor, MAX_BODY_BYTES, ScriptError,
+};
 use crate::journal::JournalEntry;
 use crate::script::Script;
 
 /// How long a graceful shutdown waits for open connections.
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// The response body: whole, or cut after its first half (a `truncate` fault). The cut waits
-/// briefly after the half so hyper flushes the headers and the half before the connection is
-/// aborted.
+/// The response body: whole, cut after its first half (a `truncate` fault), or the journal
+/// written a batch at a time. The cut waits briefly after the half so hyper flushes the headers
+/// and the half before the connection is aborted.
 #[derive(Debug)]
 enum MockBody {
     Whole(Option<Bytes>),
     Truncated(Option<Bytes>, Option<Pin<Box<tokio::time::Sleep>>>),
+    Journal(Arc<Handler>, JournalCursor),
 }
+
+/// About how many bytes of the journal one frame carries.
+const JOURNAL_FRAME_BYTES: usize = 64 * 1024;
 
 impl Body for MockBody {
     type Data = Bytes;
@@ -47,6 +56,13 @@ impl Body for MockBody {
     ) -> Poll<Option<Result<Frame<Bytes>, io::Error>>> {
         match self.get_mut() {
             MockBody::Whole(data) => Poll::Ready(data.take().map(|d| Ok(Frame::data(d)))),
+            MockBody::Journal(handler, cursor) => {
+                let mut out = Vec::with_capacity(JOURNAL_FRAME_BYTES + 4096);
+                while out.len() < JOURNAL_FRAME_BYTES
+                    && handler.journal_next_chunk(cursor, &mut out)
+                {}
+                Poll::Ready((!out.is_empty()).then(|| Ok(Frame::data(Bytes::from(out)))))
+            }
             MockBody::Truncated(data, pause) => {
                 if let Some(half) = data.take() {
                     *pause = Some(Box::pin(tokio::time::sleep(Duration::from_millis(50))));
@@ -77,10 +93,39 @@ impl Body for MockBody {
     }
 }
 
+/// A response body that ends its request (for the connection's phase) when it is dropped: after
+/// it was sent, or when the connection went away.
+#[derive(Debug)]
+struct GuardedBody {
+    body: MockBody,
+    _request: RequestGuard,
+}
+
+impl Body for GuardedBody {
+    type Data = Bytes;
+    type Error = io::Error;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, io::Error>>> {
+        Pin::new(&mut self.get_mut().body).poll_frame(cx)
+    }
+    fn is_end_stream(&self) -> bool {
+        self.body.is_end_stream()
+    }
+    fn size_hint(&self) -> SizeHint {
+        self.body.size_hint()
+    }
+}
+
 /// Reads at most `limit` bytes of the body (the rest is left unread: the handler refuses an
 /// oversized request by its length alone).
 async fn read_limited(mut body: Incoming, limit: usize) -> Result<Vec<u8>, hyper::Error> {
-    let mut out = Vec::new();
+    // Sized from Content-Length (never above the limit), so a large body is not copied while
+    // its buffer doubles; pages a lying length never fills are never touched.
+    let announced = usize::try_from(body.size_hint().lower()).unwrap_or(limit);
+    let mut out = Vec::with_capacity(announced.min(limit));
     while let Some(frame) = body.frame().await {
         if let Ok(data) = frame?.into_data() {
             let room = limit - out.len();
@@ -93,19 +138,55 @@ async fn read_limited(mut body: Incoming, limit: usize) -> Result<Vec<u8>, hyper
     Ok(out)
 }
 
+/// Serves one request; the guard marks the connection busy until the answer is sent.
+async fn serve_guarded(
+    handler: Arc<Handler>,
+    request: hyper::Request<Incoming>,
+    stop: watch::Receiver<bool>,
+    mut guard: RequestGuard,
+    body_timeout: Duration,
+) -> Result<hyper::Response<GuardedBody>, io::Error> {
+    let response = serve_one(handler, request, stop, body_timeout, &mut guard).await?;
+    Ok(response.map(|body| GuardedBody {
+        body,
+        _request: guard,
+    }))
+}
+
 async fn serve_one(
     handler: Arc<Handler>,
     request: hyper::Request<Incoming>,
     mut stop: watch::Receiver<bool>,
+    body_timeout: Duration,
+    guard: &mut RequestGuard,
 ) -> Result<hyper::Response<MockBody>, io::Error> {
+    if request.method() == http::Method::GET && request.uri().path() == "/_mock/journal" {
+        guard.body_received();
+        // Streamed: a full journal is never serialized (or copied) whole.
+        let cursor = handler.journal_cursor();
+        return Ok(hyper::Response::builder()
+            .header(http::header::CONTENT_TYPE, "application/json")
+            .body(MockBody::Journal(handler, cursor))
+            .unwrap_or_else(|_| hyper::Response::new(MockBody::Whole(None))));
+    }
     let (parts, body) = request.into_parts();
-    let body = read_limited(body, MAX_BODY_BYTES + 1)
+    let body = tokio::time::timeout(body_timeout, read_limited(body, MAX_BODY_BYTES + 1))
         .await
+        .map_err(|_| {
+            io::Error::new(
+                io::ErrorKind::TimedOut,
+                "the request body did not arrive within the body timeout",
+            )
+        })?
         .map_err(io::Error::other)?;
+    guard.body_received();
     let request = http::Request::from_parts(parts, body);
-    let outcome = handler.handle(&request, SystemTime::now());
+    let mut outcome = handler.handle(&request, SystemTime::now());
     if !outcome.delivery.delay.is_zero() {
         tokio::time::sleep(outcome.delivery.delay).await;
+    }
+    if let Some(forward) = outcome.forward.take() {
+        outcome.response = forwarded(&handler, forward).await;
     }
     let (mut parts, body) = outcome.response.into_parts();
     let body = Bytes::from(body);
@@ -144,6 +225,28 @@ async fn serve_one(
     }
 }
 
+/// Record mode: sends the request upstream and answers with its status, Content-Type and body.
+async fn forwarded(handler: &Handler, request: ForwardRequest) -> http::Response<Vec<u8>> {
+    let request_id = request.request_id.clone();
+    let Some(upstream) = handler.upstream() else {
+        return handler.upstream_failure(&request_id, "no upstream is configured");
+    };
+    match upstream.forward(request).await {
+        Ok(answer) => {
+            let mut response = http::Response::new(answer.body);
+            *response.status_mut() =
+                http::StatusCode::from_u16(answer.status).unwrap_or(http::StatusCode::BAD_GATEWAY);
+            if let Ok(value) = http::HeaderValue::from_str(&answer.content_type) {
+                response
+                    .headers_mut()
+                    .insert(http::header::CONTENT_TYPE, value);
+            }
+            response
+        }
+        Err(reason) => handler.upstream_failure(&request_id, &reason),
+    }
+}
+
 /// A running mock on a loopback port. Dropping it stops it gracefully and verifies the scripts'
 /// expectations (panicking with a report, unless the thread is already panicking).
 #[derive(Debug)]
@@ -152,6 +255,7 @@ pub struct MockServer {
     tls: bool,
     ca_pem: Option<String>,
     handler: Arc<Handler>,
+    registry: Arc<Registry>,
     stop: watch::Sender<bool>,
     task: Option<JoinHandle<()>>,
     verified: bool,
@@ -180,12 +284,20 @@ impl MockServer {
         let acceptor = tls.map(|t| tokio_rustls::TlsAcceptor::from(t.server_config));
         let handler = Arc::new(handler);
         let (stop, stop_rx) = watch::channel(false);
-        let task = tokio::spawn(accept_loop(listener, acceptor, handler.clone(), stop_rx));
+        let registry = Registry::new(config.limits);
+        let task = tokio::spawn(accept_loop(
+            listener,
+            acceptor,
+            handler.clone(),
+            registry.clone(),
+            stop_rx,
+        ));
         Ok(Self {
             addr,
             tls: config.tls,
             ca_pem,
             handler,
+            registry,
             stop,
             task: Some(task),
             verified: false,
@@ -236,6 +348,31 @@ impl MockServer {
         &self.handler
     }
 
+    /// The mock clock now (see `docs/mock.md`, "Clock").
+    pub fn clock(&self) -> ClockReading {
+        self.handler.clock(SystemTime::now())
+    }
+
+    /// Sets the mock clock to Unix time `unix` (backwards too).
+    pub fn set_clock(&self, unix: i64) -> ClockReading {
+        self.handler.set_clock(SystemTime::now(), unix)
+    }
+
+    /// Moves the mock clock forward by `by`.
+    pub fn advance_clock(&self, by: Duration) -> ClockReading {
+        self.handler.advance_clock(SystemTime::now(), by)
+    }
+
+    /// Suppresses the scheduled backup of `instance_id` on Beijing date `date` (`YYYY-MM-DD`).
+    pub fn skip_slot(&self, instance_id: &str, date: &str) -> Result<(), ScriptError> {
+        self.handler.skip_slot(instance_id, date)
+    }
+
+    /// Connections open right now (at most the configured cap).
+    pub fn open_connections(&self) -> usize {
+        self.registry.open_count()
+    }
+
     /// Stops accepting, lets open requests finish (up to 5 s; stalled ones are released), then
     /// verifies expectations.
     pub async fn shutdown(mut self) -> Result<(), ExpectationError> {
@@ -268,12 +405,14 @@ async fn accept_loop(
     listener: TcpListener,
     acceptor: Option<tokio_rustls::TlsAcceptor>,
     handler: Arc<Handler>,
+    registry: Arc<Registry>,
     mut stop: watch::Receiver<bool>,
 ) {
     let graceful = GracefulShutdown::new();
     let mut builder = auto::Builder::new(TokioExecutor::new());
     builder.http1().keep_alive(true);
     let builder = Arc::new(builder);
+    let limits: Limits = registry.limits();
     loop {
         let accepted = tokio::select! {
             _ = stop.changed() => break,
@@ -284,6 +423,12 @@ async fn accept_loop(
             tokio::time::sleep(Duration::from_millis(10)).await;
             continue;
         };
+        // At the cap this closes the longest-waiting idle or slow connection, or waits for a
+        // busy one to finish; stopping the server ends the wait.
+        let admitted = tokio::select! {
+            _ = stop.changed() => break,
+            admitted = registry.admit() => admitted,
+        };
         let _ = stream.set_nodelay(true);
         let handler = handler.clone();
         let builder = builder.clone();
@@ -291,35 +436,53 @@ async fn accept_loop(
         let watcher = graceful.watcher();
         let stop_rx = stop.clone();
         tokio::spawn(async move {
-            let service = hyper::service::service_fn(move |request| {
-                serve_one(handler.clone(), request, stop_rx.clone())
-            });
-            match acceptor {
-                None => {
-                    let _ = watcher
-                        .watch(
-                            builder
-                                .serve_connection(TokioIo::new(stream), service)
-                                .into_owned(),
-                        )
-                        .await;
+            let connection = admitted.connection.clone();
+            let service = {
+                let connection = connection.clone();
+                hyper::service::service_fn(move |request| {
+                    let guard = connection.request_started();
+                    serve_guarded(
+                        handler.clone(),
+                        request,
+                        stop_rx.clone(),
+                        guard,
+                        limits.body_timeout,
+                    )
+                })
+            };
+            let stream = Watched::new(stream, connection.clone());
+            let serve = async {
+                match acceptor {
+                    None => {
+                        let _ = watcher
+                            .watch(
+                                builder
+                                    .serve_connection(TokioIo::new(stream), service)
+                                    .into_owned(),
+                            )
+                            .await;
+                    }
+                    Some(acceptor) => {
+                        // The handshake counts against the header timeout (the watchdog).
+                        let Ok(tls) = acceptor.accept(stream).await else {
+                            return;
+                        };
+                        let _ = watcher
+                            .watch(
+                                builder
+                                    .serve_connection(TokioIo::new(tls), service)
+                                    .into_owned(),
+                            )
+                            .await;
+                    }
                 }
-                Some(acceptor) => {
-                    let Ok(Ok(tls)) =
-                        tokio::time::timeout(Duration::from_secs(10), acceptor.accept(stream))
-                            .await
-                    else {
-                        return;
-                    };
-                    let _ = watcher
-                        .watch(
-                            builder
-                                .serve_connection(TokioIo::new(tls), service)
-                                .into_owned(),
-                        )
-                        .await;
-                }
+            };
+            // Whichever ends first; dropping the other closes the socket.
+            tokio::select! {
+                () = serve => {}
+                _closed = connection.watchdog(limits) => {}
             }
+            drop(admitted);
         });
     }
     drop(listener);
@@ -392,6 +555,26 @@ impl BlockingMockServer {
     /// See [`MockServer::handler`].
     pub fn handler(&self) -> &Handler {
         self.server().handler()
+    }
+    /// See [`MockServer::clock`].
+    pub fn clock(&self) -> ClockReading {
+        self.server().clock()
+    }
+    /// See [`MockServer::set_clock`].
+    pub fn set_clock(&self, unix: i64) -> ClockReading {
+        self.server().set_clock(unix)
+    }
+    /// See [`MockServer::advance_clock`].
+    pub fn advance_clock(&self, by: Duration) -> ClockReading {
+        self.server().advance_clock(by)
+    }
+    /// See [`MockServer::skip_slot`].
+    pub fn skip_slot(&self, instance_id: &str, date: &str) -> Result<(), ScriptError> {
+        self.server().skip_slot(instance_id, date)
+    }
+    /// See [`MockServer::open_connections`].
+    pub fn open_connections(&self) -> usize {
+        self.server().open_connections()
     }
     /// Stops gracefully and verifies expectations.
     pub fn shutdown(mut self) -> Result<(), ExpectationError> {

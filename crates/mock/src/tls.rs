@@ -10,7 +10,7 @@ use rcgen::{
 };
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 
-use crate::regions::KNOWN_REGIONS;
+use tcredis_core::endpoint::KNOWN_REGIONS;
 
 /// The names the server certificate covers.
 pub(crate) fn subject_alt_names() -> Vec<String> {

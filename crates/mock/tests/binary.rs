@@ -232,6 +232,41 @@ fn bad_settings_exit_2_naming_the_problem() {
             "cannot be used with",
         ),
         (vec![], vec![("TCREDIS_NOW", "yesterday")], "RFC 3339"),
+        (
+            vec!["--clock".into(), "tomorrow".into()],
+            vec![],
+            "YYYY-MM-DD HH:MM:SS",
+        ),
+        (
+            vec!["--clock-speed".into(), "60".into()],
+            vec![],
+            "add --clock frozen or --clock TIME",
+        ),
+        (
+            vec![
+                "--clock".into(),
+                "frozen".into(),
+                "--clock-speed".into(),
+                "0".into(),
+            ],
+            vec![],
+            "above 0",
+        ),
+        (
+            vec!["--backup-duration".into(), "0s".into()],
+            vec![],
+            "at least 1 second",
+        ),
+        (
+            vec!["--policy".into(), seed.to_str().unwrap().into()],
+            vec![],
+            "\"Policies\"",
+        ),
+        (
+            vec!["--replay".into(), seed.to_str().unwrap().into()],
+            vec![],
+            "line 1",
+        ),
     ];
     for (args, env, needle) in cases {
         let mut command = Command::new(BIN);

@@ -113,7 +113,12 @@ fn hostile_requests_get_their_documented_error() {
         .headers_mut()
         .append("host", http::HeaderValue::from_static("evil.example.com"));
     let cases: Vec<Case> = vec![
-        ("method PUT", put, "UnsupportedProtocol", &["PUT"]),
+        (
+            "method PUT",
+            put,
+            "UnsupportedProtocol",
+            &["PUT", "only GET and POST"],
+        ),
         (
             "body over 10 MB",
             describe(&vec![b' '; MAX_BODY_BYTES + 1]),
@@ -128,7 +133,7 @@ fn hostile_requests_get_their_documented_error() {
                 r
             },
             "MissingParameter",
-            &[],
+            &["missing the action", "X-TC-Action"],
         ),
         (
             "action not UTF-8 (unreadable = absent)",
@@ -138,7 +143,7 @@ fn hostile_requests_get_their_documented_error() {
                 b"Describe\xffInstanceBackups",
             ),
             "MissingParameter",
-            &[],
+            &["missing the action", "X-TC-Action"],
         ),
         (
             "unknown action",
@@ -160,37 +165,37 @@ fn hostile_requests_get_their_documented_error() {
                 b"TC3-HMAC-SHA256 \xff\xfe garbage",
             ),
             "AuthFailure.InvalidAuthorization",
-            &[],
+            &["Authorization", "not ASCII"],
         ),
         (
             "multi-byte Host (fuzz regression)",
             with_header(describe(b"{}"), "host", "测试.example:80".as_bytes()),
             "AuthFailure.SignatureFailure",
-            &[],
+            &["could not be validated", "exact Host"],
         ),
         (
             "body not UTF-8",
             describe(b"{\"InstanceName\":\"\xff\xfe\"}"),
             "InvalidParameter",
-            &[],
+            &["not valid JSON", "line 1"],
         ),
         (
             "body not JSON",
             describe(b"Limit=10"),
             "InvalidParameter",
-            &[],
+            &["not valid JSON", "line 1 column 1"],
         ),
         (
             "body a JSON array",
             describe(b"[]"),
             "InvalidParameter",
-            &[],
+            &["JSON object of parameters", "array"],
         ),
         (
             "deeply nested body",
             describe(nested_body.as_bytes()),
             "InvalidParameter",
-            &[],
+            &["not valid JSON", "recursion limit"],
         ),
         (
             "Limit a string",
@@ -226,7 +231,7 @@ fn hostile_requests_get_their_documented_error() {
             "time with NUL",
             describe(b"{\"BeginTime\":\"2026-01-01\\u0000 00:00:00\"}"),
             "InvalidParameter.InvalidParameter",
-            &["BeginTime"],
+            &["BeginTime", "YYYY-MM-DD HH:MM:SS"],
         ),
         (
             "unknown instance",
@@ -236,6 +241,10 @@ fn hostile_requests_get_their_documented_error() {
         ),
     ];
     for (case, request, code, needles) in cases {
+        assert!(
+            !needles.is_empty(),
+            "{case}: every case says what its message names, not only its code"
+        );
         let outcome = mock.handle(&request, UNIX_EPOCH + Duration::from_secs(NOW));
         let (got, message) = code_of(&outcome.response);
         assert_eq!(got.as_deref(), Some(code), "{case}: {message}");

@@ -19,7 +19,6 @@ use tcredis_mock::handler::Handler;
 const ID: &str = "AKIDTCREDISRELIABMOCK000000000000000";
 const KEY: &str = "tcredis-test-secret-DO-NOT-PRINT-mock-Vb7n";
 const TOKEN: &str = "tcredis-test-secret-DO-NOT-PRINT-mock-token-Wy2c";
-const PREFIX: &str = "tcredis-test-secret-DO-NOT-PRINT";
 
 fn now_unix() -> u64 {
     SystemTime::now()
@@ -81,7 +80,10 @@ fn bad_requests(host: &str, now: u64) -> Vec<(&'static str, http::Request<Vec<u8
 }
 
 fn assert_no_secret(text: &str, what: &str) {
-    assert!(!text.contains(PREFIX), "{what} contains a test secret");
+    assert!(
+        !tcredis_testkit::secrets::contains_test_secret(text.as_bytes()),
+        "{what} contains a test secret"
+    );
     assert!(!text.contains(KEY) && !text.contains(TOKEN), "{what} leaks");
 }
 
@@ -150,17 +152,6 @@ fn malformed_credentials_files_are_refused_without_quoting_a_secret() {
         assert!(message.contains("credentials"), "file {i}: {message}");
         assert_no_secret(&message, &format!("credentials file {i} error"));
         assert_no_secret(&format!("{err:?}"), &format!("credentials file {i} Debug"));
-    }
-}
-
-fn write_scan(tag: &str, bytes: &[u8]) {
-    if let Some(dir) = std::env::var_os("TCREDIS_SCAN_DIR") {
-        let dir = std::path::PathBuf::from(dir).join("reliability");
-        let _ = std::fs::create_dir_all(&dir);
-        let _ = std::fs::write(
-            dir.join(format!("mock-{tag}-{}.txt", std::process::id())),
-            bytes,
-        );
     }
 }
 
@@ -233,7 +224,7 @@ fn the_mock_process_prints_no_secret_while_refusing_bad_requests() {
     let mut all = first.into_bytes();
     all.extend_from_slice(&rest);
     all.extend_from_slice(&stderr);
-    write_scan("process", &all);
+    tcredis_testkit::scan::record_text("reliability", "mock-process", &all);
     assert_no_secret(&String::from_utf8_lossy(&all), "mock process output");
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -242,4 +233,16 @@ fn tempfile_dir() -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("tcredis-reliab-mock-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     dir
+}
+
+#[test]
+fn the_testkit_demo_pair_is_the_mocks_public_pair() {
+    assert_eq!(
+        tcredis_testkit::secrets::DEMO_SECRET_ID,
+        tcredis_mock::DEMO_SECRET_ID
+    );
+    assert_eq!(
+        tcredis_testkit::secrets::DEMO_SECRET_KEY,
+        tcredis_mock::DEMO_SECRET_KEY
+    );
 }

@@ -11,7 +11,6 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde_json::json;
 use tcredis_core::pacer::Pacer;
-use tcredis_core::time::civil_from_days;
 use tcredis_core::{
     CallContext, Credentials, DescribeInstanceBackupsRequest, Endpoint, Listing, ListingEvent,
     ListingOptions, SharedPacer, TransportFailure,
@@ -63,23 +62,7 @@ impl SimClock {
 
 /// The `Date` header hyper adds to every response (IMF-fixdate).
 fn http_date(unix: i64) -> String {
-    const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    let days = unix.div_euclid(86_400);
-    let secs = unix.rem_euclid(86_400);
-    let date = civil_from_days(days);
-    format!(
-        "{}, {:02} {} {:04} {:02}:{:02}:{:02} GMT",
-        DAYS[days.rem_euclid(7) as usize],
-        date.day,
-        MONTHS[usize::from(date.month) - 1],
-        date.year,
-        secs / 3600,
-        secs / 60 % 60,
-        secs % 60
-    )
+    tcredis_core::time::http_date::format(unix)
 }
 
 struct Client {

@@ -8,6 +8,8 @@ use std::time::Duration;
 use tcredis_core::credentials::Credentials;
 use tcredis_core::endpoint::{ConnectAddress, Endpoint};
 use tcredis_core::exchange::CallContext;
+use tcredis_core::language;
+use tcredis_core::pacer::Pacer;
 use tcredis_core::pagination::DriftPolicy;
 use tcredis_core::retry::{RetryBudget, RetryPolicy};
 
@@ -24,10 +26,18 @@ use crate::tls::{TlsSettings, client_config};
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Default per-attempt timeout (the official SDKs' 60 s).
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
-/// Default pacing rate, requests per second (the documented API limit).
-pub const DEFAULT_RATE_LIMIT: f64 = 20.0;
-/// Default retries after the first attempt.
-pub const DEFAULT_MAX_RETRIES: u32 = 4;
+/// Default pacing rate, requests per second (the documented API limit): core's
+/// [`Pacer::DEFAULT_RATE`].
+pub const DEFAULT_RATE_LIMIT: f64 = Pacer::DEFAULT_RATE;
+/// Default retries after the first attempt: core's [`RetryPolicy::DEFAULT_MAX_RETRIES`].
+pub const DEFAULT_MAX_RETRIES: u32 = RetryPolicy::DEFAULT_MAX_RETRIES;
+/// Default `X-TC-Language`, sent on every request as the official SDKs do: core's
+/// [`language::DEFAULT`].
+pub const DEFAULT_LANGUAGE: &str = language::DEFAULT;
+/// Default cap on one answer's body: 64 MiB. A full page of 100 backups is about 60 KiB, so
+/// this is a thousand times the largest real answer, and it keeps a hostile or broken server
+/// (an endless body, a `Content-Length` of 10 GB) from taking the client's memory.
+pub const DEFAULT_MAX_RESPONSE_BODY: usize = 64 * 1024 * 1024;
 
 /// Builds a [`Client`]. Start with [`Client::builder`].
 #[derive(Clone)]
@@ -52,6 +62,7 @@ pub struct ClientBuilder {
     user_agent: Option<String>,
     drift_policy: DriftPolicy,
     clock_offset: i64,
+    max_response_body: usize,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -77,7 +88,7 @@ impl Default for ClientBuilder {
             region: None,
             endpoint: None,
             connect_to: None,
-            language: None,
+            language: Some(DEFAULT_LANGUAGE.to_owned()),
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
             deadline: None,
@@ -93,6 +104,7 @@ impl Default for ClientBuilder {
             user_agent: None,
             drift_policy: DriftPolicy::default(),
             clock_offset: 0,
+            max_response_body: DEFAULT_MAX_RESPONSE_BODY,
         }
     }
 }
@@ -130,7 +142,8 @@ impl ClientBuilder {
         self.connect_to = Some(addr.into());
         self
     }
-    /// `X-TC-Language`: `zh-CN` or `en-US` (default: not sent; the server answers in zh-CN).
+    /// `X-TC-Language`: `zh-CN` or `en-US` (default [`DEFAULT_LANGUAGE`], `zh-CN`, as the
+    /// official SDKs send).
     pub fn language(mut self, l: impl Into<String>) -> Self {
         self.language = Some(l.into());
         self
@@ -209,6 +222,16 @@ impl ClientBuilder {
         self.drift_policy = policy;
         self
     }
+    /// The most bytes one answer's body may have (default [`DEFAULT_MAX_RESPONSE_BODY`],
+    /// 64 MiB). A larger answer fails the attempt while it is read (as soon as its
+    /// `Content-Length` announces it, or once the bytes read pass the cap) with
+    /// [`Error::Transport`] of kind
+    /// [`BodyTooLarge`](crate::error::TransportErrorKind::BodyTooLarge), a network failure that
+    /// is not retried.
+    pub fn max_response_body(mut self, bytes: usize) -> Self {
+        self.max_response_body = bytes;
+        self
+    }
     /// Test hook: pretends the machine's clock is off by `seconds` (positive = ahead), to
     /// exercise clock-skew correction.
     pub fn clock_offset_for_tests(mut self, seconds: i64) -> Self {
@@ -247,7 +270,7 @@ impl ClientBuilder {
         if let Some(l) = self
             .language
             .as_deref()
-            .filter(|l| *l != "zh-CN" && *l != "en-US")
+            .filter(|l| !language::is_supported(l))
         {
             return Err(Error::config(format!(
                 "language {l:?} is not supported; use zh-CN or en-US"
@@ -286,6 +309,11 @@ impl ClientBuilder {
                 )));
             }
         }
+        if self.max_response_body == 0 {
+            return Err(Error::config(
+                "the response body limit must be greater than zero",
+            ));
+        }
         if self.deadline.is_some_and(|d| d.is_zero()) {
             return Err(Error::config("the deadline must be greater than zero"));
         }
@@ -296,12 +324,15 @@ impl ClientBuilder {
         .map_err(Error::config)?;
         let proxy = ProxyConfig::from_settings(self.proxy.as_deref(), &self.env)
             .map_err(|e| Error::config(e.to_string()))?;
-        let stack = HttpStack::new(ConnectorSettings {
-            connect_to,
-            proxy,
-            tls,
-            connect_timeout: self.connect_timeout,
-        });
+        let stack = HttpStack::new(
+            ConnectorSettings {
+                connect_to,
+                proxy,
+                tls,
+                connect_timeout: self.connect_timeout,
+            },
+            self.max_response_body,
+        );
         let seed = self.random_seed.unwrap_or_else(|| {
             std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)

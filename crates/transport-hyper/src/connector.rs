@@ -168,7 +168,7 @@ async fn connect(settings: &ConnectorSettings, uri: &Uri) -> Result<Conn, Connec
         .map_err(|e| {
             ConnectError::new(
                 ConnectErrorKind::Tls,
-                format!("TLS handshake with {host} failed: {e}"),
+                crate::tls::explain_handshake_error(&e, &host),
             )
         })?;
     let h2 = tls.get_ref().1.alpn_protocol() == Some(b"h2");

@@ -41,6 +41,10 @@ pub enum TransportErrorKind {
     Io,
     /// The server broke the HTTP protocol.
     Protocol,
+    /// The answer's body was over the client's cap
+    /// ([`ClientBuilder::max_response_body`](crate::ClientBuilder::max_response_body)); reading
+    /// stopped there. Not retried: the same server would send the same answer.
+    BodyTooLarge,
 }
 
 /// An error from a [`Client`](crate::Client) call or its setup.
@@ -155,6 +159,7 @@ impl fmt::Display for Error {
                     TransportErrorKind::Proxy => "proxy failed",
                     TransportErrorKind::Io => "network error",
                     TransportErrorKind::Protocol => "HTTP protocol error",
+                    TransportErrorKind::BodyTooLarge => "response too large",
                 };
                 write!(f, "{what}: {message}")
             }

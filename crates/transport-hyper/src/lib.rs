@@ -47,8 +47,8 @@ pub mod proxy;
 mod tls;
 
 pub use builder::{
-    ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RETRIES, DEFAULT_RATE_LIMIT,
-    DEFAULT_REQUEST_TIMEOUT,
+    ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_LANGUAGE, DEFAULT_MAX_RESPONSE_BODY,
+    DEFAULT_MAX_RETRIES, DEFAULT_RATE_LIMIT, DEFAULT_REQUEST_TIMEOUT,
 };
 pub use client::Client;
 pub use error::{Error, TimeoutKind, TransportErrorKind};

@@ -57,6 +57,42 @@ pub(crate) fn client_config(settings: &TlsSettings) -> Result<Arc<rustls::Client
     Ok(Arc::new(config))
 }
 
+/// A failed handshake in words a user can act on: a CA certificate served as the server's own
+/// (what `openssl req -x509` makes by default), a name missing from the subjectAltName, an
+/// unknown issuer, an expired certificate. Other failures keep rustls's text.
+pub(crate) fn explain_handshake_error(e: &std::io::Error, host: &str) -> String {
+    use rustls::CertificateError as C;
+    let rustls_error = e
+        .get_ref()
+        .and_then(|inner| inner.downcast_ref::<rustls::Error>());
+    let Some(rustls::Error::InvalidCertificate(cert)) = rustls_error else {
+        return format!("TLS handshake with {host} failed: {e}");
+    };
+    let why = match cert {
+        C::Other(other)
+            if matches!(
+                other.0.downcast_ref::<webpki::Error>(),
+                Some(webpki::Error::CaUsedAsEndEntity)
+            ) =>
+        {
+            format!(
+                "the server's certificate is itself a CA certificate (basicConstraints CA:TRUE, what                  `openssl req -x509` makes by default); a CA may only sign the server's certificate.                  Serve a certificate signed by that CA, or make a self-signed server certificate with                  `openssl req -x509 -newkey rsa:2048 -nodes -keyout server.key -out server.pem                  -subj /CN={host} -addext subjectAltName=DNS:{host} -addext basicConstraints=critical,CA:FALSE`                  and trust that file"
+            )
+        }
+        C::NotValidForName | C::NotValidForNameContext { .. } => format!(
+            "the server's certificate does not name {host} in its subjectAltName (the common name              CN is not used for this); add -addext subjectAltName=DNS:{host} (or IP:...) when making it"
+        ),
+        C::UnknownIssuer => "the server's certificate is not signed by a trusted CA; pass the CA              that signed it (PEM) as the CA file"
+            .to_owned(),
+        C::Expired | C::ExpiredContext { .. } => "the server's certificate has expired".to_owned(),
+        C::NotValidYet | C::NotValidYetContext { .. } => {
+            "the server's certificate is not valid yet (check this machine's clock)".to_owned()
+        }
+        other => format!("invalid certificate: {other}"),
+    };
+    format!("TLS handshake with {host} failed: {why}")
+}
+
 /// The certificates of a PEM bundle; an error when there is none or the PEM is malformed.
 pub(crate) fn parse_pem_certificates(pem: &[u8]) -> Result<Vec<CertificateDer<'static>>, String> {
     let mut reader = pem;

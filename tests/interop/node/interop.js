@@ -47,10 +47,10 @@ for (const inst of seed.instances) {
   listings[inst.InstanceId] = backups;
 }
 
-function client(key = secretKey) {
+function client(key = secretKey, region = REGION) {
   return new Client({
     credential: { secretId, secretKey: key },
-    region: REGION,
+    region,
     profile: { httpProfile: { endpoint: hostPort, protocol: "http://", reqTimeout: 10 } },
   });
 }
@@ -61,9 +61,11 @@ function assertEq(actual, expected, what) {
   if (a !== e) throw new Error(`${what}: expected ${e}, got ${a}`);
 }
 
+// Each item is exactly the seed's: the same keys (extra ones included) and every value.
 function assertItems(items, expected, what) {
   assertEq(items.map((i) => i.BackupId), expected.map((e) => e.BackupId), `${what} BackupIds in order`);
   items.forEach((got, n) => {
+    assertEq(Object.keys(got).sort(), Object.keys(expected[n]).sort(), `${what} ${got.BackupId} keys`);
     for (const [k, v] of Object.entries(expected[n])) assertEq(got[k], v, `${what} ${got.BackupId}.${k}`);
   });
 }
@@ -114,6 +116,14 @@ const cases = [
   async function wrong_secret_key_is_signature_failure() {
     await expectError(client("wrong-key-for-interop").DescribeInstanceBackups({ InstanceId: "crs-interop01" }),
       "AuthFailure.SignatureFailure");
+  },
+  async function describe_auto_backup_config_of_the_scheduled_instance() {
+    const resp = await client(secretKey, "ap-chengdu").DescribeAutoBackupConfig({ InstanceId: "crs-interop05" });
+    assertEq(resp.TimePeriod, "02:00-03:00", "TimePeriod");
+    assertEq(resp.WeekDays.length, 7, "WeekDays");
+    assertEq(resp.BackupStorageDays, 3, "BackupStorageDays");
+    const none = await client().DescribeAutoBackupConfig({ InstanceId: "crs-interop01" });
+    assertEq(none.WeekDays, [], "no schedule");
   },
   async function limit_over_100_is_invalid_parameter() {
     await expectError(client().DescribeInstanceBackups({ InstanceId: "crs-interop01", Limit: 101 }),

@@ -10,6 +10,7 @@ import os
 import sys
 import traceback
 import urllib.parse
+import urllib.request
 
 REGION = "ap-guangzhou"
 
@@ -28,6 +29,22 @@ def mock_url():
     if parsed.scheme != "http" or not parsed.port:
         sys.exit("interop: TCREDIS_MOCK_URL must be http://127.0.0.1:PORT, got %r" % url)
     return url, "%s:%d" % (parsed.hostname, parsed.port)
+
+
+def admin(path, body=None):
+    """The mock's admin API (never signed): GET without a body, POST with one; the JSON answer."""
+    url, _ = mock_url()
+    data = None if body is None else json.dumps(body).encode("utf-8")
+    req = urllib.request.Request(url + path, data=data, method="GET" if body is None else "POST",
+                                 headers={"Content-Type": "application/json"})
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    with opener.open(req, timeout=10) as resp:
+        return json.loads(resp.read().decode("utf-8"))
+
+
+def clock(body=None):
+    """GET /_mock/clock, or POST it with {"set": TIME} / {"advance": D} (+ "frozen", "speed")."""
+    return admin("/_mock/clock", body)
 
 
 class Seed:
@@ -68,10 +85,19 @@ def check_eq(actual, expected, what):
         raise AssertionError("%s: expected %r, got %r" % (what, expected, actual))
 
 
-def check_items_match(items, expected, what):
-    """Every field the seed gives is returned unchanged, in listing order."""
+def check_items_match(items, expected, what, absent_as_null=False):
+    """Each item is exactly the seed's (with the instance's inherited fields): the same keys,
+    extra ones included, and every value unchanged, in listing order.
+
+    `absent_as_null`: the tool renders every field of the SDK's model, a field the server did
+    not send as null (tccli does); such keys must then be null *and* absent from the seed."""
     check_eq([i.get("BackupId") for i in items], [e["BackupId"] for e in expected], what + " BackupIds in order")
     for got, want in zip(items, expected):
+        if absent_as_null:
+            nulls = sorted(k for k, v in got.items() if v is None)
+            check_eq([k for k in nulls if k in want], [], "%s %s fields the seed gives shown as null" % (what, want["BackupId"]))
+            got = {k: v for k, v in got.items() if v is not None}
+        check_eq(sorted(got.keys()), sorted(want.keys()), "%s %s keys" % (what, want["BackupId"]))
         for key, value in want.items():
             check_eq(got.get(key), value, "%s %s.%s" % (what, want["BackupId"], key))
 

@@ -1,17 +1,22 @@
 """The official Python SDK (tencentcloud-sdk-python-redis RedisClient) against tcredis-mock.
 
-Run by `cargo xtask interop` in target/interop/venv-sdk; see interop_common.py for the
-environment it reads. Covers TC3 over POST and GET, the legacy v1 signatures (HmacSHA256 over
+Run by `cargo xtask interop` in target/interop/venv-sdk, against a mock with `--strict-signing`
+(no loopback leniency); see interop_common.py for the environment it reads. Covers TC3 over POST and GET, the legacy v1 signatures (HmacSHA256 over
 POST form, HmacSHA1 over GET), errors surfacing as TencentCloudSDKException with the right code
 and a RequestId, a full pagination loop, non-ASCII names, and region scoping.
+
+With the mock clock: DescribeAutoBackupConfig, a frozen week of nightly backups of the scheduled
+instance (appear running, finish, expire, a skipped night missing), and a CAM policy that denies
+one instance to a second SecretId.
 """
+import datetime
 import json
 import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from interop_common import REGION, Runner, Seed, check, check_eq, check_items_match, env, mock_url  # noqa: E402
+from interop_common import REGION, Runner, Seed, admin, check, check_eq, check_items_match, clock, env, mock_url  # noqa: E402
 
 from tencentcloud.common import credential  # noqa: E402
 from tencentcloud.common.exception.tencent_cloud_sdk_exception import TencentCloudSDKException  # noqa: E402
@@ -26,11 +31,11 @@ SECRET_KEY = env("TENCENTCLOUD_SECRET_KEY")
 runner = Runner("python-sdk")
 
 
-def client(method="POST", sign="TC3-HMAC-SHA256", key=None, region=REGION):
+def client(method="POST", sign="TC3-HMAC-SHA256", key=None, region=REGION, secret_id=None):
     # protocol="http" with a bare host:port endpoint: Host is "127.0.0.1:PORT" (no scheme).
     hp = HttpProfile(protocol="http", endpoint=HOST_PORT, reqMethod=method, reqTimeout=10)
     profile = ClientProfile(httpProfile=hp, signMethod=sign)
-    cred = credential.Credential(SECRET_ID, key or SECRET_KEY)
+    cred = credential.Credential(secret_id or SECRET_ID, key or SECRET_KEY)
     return redis_client.RedisClient(cred, region, profile)
 
 
@@ -160,6 +165,102 @@ def non_ascii_instance_name_round_trips():
     check_eq(resp.TotalCount, len(expected), "TotalCount for InstanceName 测试实例")
     check_items_match(items(resp), expected, "non-ASCII page")
     check_eq(items(resp)[0]["InstanceName"], "测试实例-备份", "InstanceName")
+
+
+SCHEDULED = "crs-interop05"
+SCHEDULED_REGION = "ap-chengdu"
+# Where the interop mock's clock starts (`--clock`); the scheduled instance's first night follows.
+CLOCK_START = "2026-11-21T10:00:00+08:00"
+FMT = "%Y-%m-%d %H:%M:%S"
+
+
+def auto_backup_config(instance_id, region=REGION):
+    req = models.DescribeAutoBackupConfigRequest()
+    req.from_json_string(json.dumps({"InstanceId": instance_id}))
+    return client(region=region).DescribeAutoBackupConfig(req)
+
+
+@runner.case
+def describe_auto_backup_config_answers_the_seeded_schedule():
+    resp = auto_backup_config(SCHEDULED, region=SCHEDULED_REGION)
+    check_eq(resp.WeekDays, ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"], "WeekDays")
+    check_eq(resp.TimePeriod, "02:00-03:00", "TimePeriod")
+    check_eq(resp.BackupStorageDays, 3, "BackupStorageDays")
+    check_eq(resp.AutoBackupType, 1, "AutoBackupType")
+    check(resp.RequestId, "RequestId")
+
+
+@runner.case
+def describe_auto_backup_config_unscheduled_and_unknown_instances():
+    resp = auto_backup_config("crs-interop01")
+    check_eq(resp.WeekDays, [], "an instance without a schedule has no weekday")
+    expect_error(lambda: auto_backup_config("crs-doesnotexist"), "ResourceNotFound.InstanceNotExists")
+    expect_error(lambda: auto_backup_config(SCHEDULED), "ResourceNotFound.InstanceNotExists")
+
+
+@runner.case
+def a_frozen_week_of_nightly_backups():
+    saved = clock()
+    scheduled = client(region=SCHEDULED_REGION)
+
+    def nights():
+        resp = scheduled.DescribeInstanceBackups(request(InstanceId=SCHEDULED, Limit=100))
+        return items(resp)
+
+    def of(date, backups):
+        return [b for b in backups if date.strftime("%Y%m%d") in b["BackupId"]]
+
+    skipped = datetime.date(2026, 11, 24)
+    try:
+        clock({"set": CLOCK_START, "frozen": True})
+        admin("/_mock/script", {"skip_slot": {"InstanceId": SCHEDULED, "date": skipped.isoformat()}})
+        check_eq(nights(), [], "no backup before the first night")
+        for night in range(1, 8):
+            date = datetime.date(2026, 11, 21) + datetime.timedelta(days=night)
+            clock({"set": "%s 02:15:00" % date.isoformat()})  # Beijing time
+            found = of(date, nights())
+            if date == skipped:
+                check_eq(found, [], "the skipped night %s" % date)
+                continue
+            check_eq(len(found), 1, "one backup on %s" % date)
+            check_eq(found[0]["Status"], 2, "finished by 02:15 on %s" % date)
+            check_eq(found[0]["BackupType"], "1", "an automatic backup")
+            start = datetime.datetime.strptime(found[0]["StartTime"], FMT)
+            clock({"set": start.strftime(FMT)})
+            running = of(date, nights())
+            check_eq((running[0]["Status"], running[0]["Locked"]), (1, 1), "running at its StartTime")
+            clock({"set": (start - datetime.timedelta(seconds=1)).strftime(FMT)})
+            check_eq(of(date, nights()), [], "not there a second before it starts")
+            clock({"set": (start + datetime.timedelta(minutes=2)).strftime(FMT)})
+            check_eq(of(date, nights())[0]["Status"], 2, "done two minutes later")
+        clock({"set": "2026-11-29 12:00:00"})
+        statuses = {b["BackupId"][5:13]: b["Status"] for b in nights()}
+        check_eq(statuses, {"20261122": -1, "20261123": -1, "20261125": -1, "20261126": -1,
+                            "20261127": 2, "20261128": 2, "20261129": 2}, "expired after 3 days")
+        clock({"set": CLOCK_START})
+        check_eq(nights(), [], "moving the clock back hides the nights again")
+    finally:
+        clock({"set": saved["now"], "frozen": saved["frozen"], "speed": saved["speed"]})
+
+
+LIMITED_ID = env("TCREDIS_INTEROP_LIMITED_ID")
+LIMITED_KEY = env("TCREDIS_INTEROP_LIMITED_KEY")
+
+
+@runner.case
+def a_policy_denying_one_instance_fails_exactly_its_requests():
+    limited = client(secret_id=LIMITED_ID, key=LIMITED_KEY)
+    e = expect_error(lambda: limited.DescribeInstanceBackups(request(InstanceId="crs-interop02")),
+                     "UnauthorizedOperation.NoCAMAuthed")
+    check_eq(e.get_message(),
+             "[request id:%s]you are not authorized to perform operation (redis:DescribeInstanceBackups)\n"
+             "resource (qcs::redis:ap-guangzhou:uin/100000000001:instance/crs-interop02) has no permission\n"
+             % e.get_request_id(), "the denial message")
+    resp = limited.DescribeInstanceBackups(request(InstanceId="crs-interop01", Limit=100))
+    check_eq(resp.TotalCount, len(SEED.listing("crs-interop01")), "another instance is allowed")
+    expect_error(lambda: limited.DescribeInstanceBackups(request(Limit=10)), "UnauthorizedOperation.NoCAMAuthed")
+    resp = client().DescribeInstanceBackups(request(InstanceId="crs-interop02"))
+    check_eq(resp.TotalCount, len(SEED.listing("crs-interop02")), "an unlisted SecretId keeps full access")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """tccli (the official CLI, built on the Python SDK) against tcredis-mock.
 
-Run by `cargo xtask interop` in target/interop/venv-tccli. tccli reaches plain HTTP only
+Run by `cargo xtask interop` in target/interop/venv-tccli, against a mock with
+`--strict-signing` (no loopback leniency). tccli reaches plain HTTP only
 through `--endpoint http://127.0.0.1:PORT` (it then sends `Host: http://127.0.0.1:PORT`, which
 the mock must sign-check as sent). Credentials come from TENCENTCLOUD_SECRET_ID/KEY in the
 environment (never argv); the proxy variables are unset by xtask; HOME is a scratch folder so
@@ -27,8 +28,8 @@ runner = Runner("tccli")
 CHILD_ENV = {k: v for k, v in os.environ.items() if k.lower() not in ("https_proxy", "http_proxy", "all_proxy", "no_proxy")}
 
 
-def tccli(*args, region=REGION):
-    cmd = [TCCLI, "redis", "DescribeInstanceBackups", "--endpoint", URL, "--region", region, *args]
+def tccli(*args, region=REGION, action="DescribeInstanceBackups"):
+    cmd = [TCCLI, "redis", action, "--endpoint", URL, "--region", region, *args]
     proc = subprocess.run(cmd, capture_output=True, timeout=60, stdin=subprocess.DEVNULL, env=CHILD_ENV)
     stdout = proc.stdout.decode("utf-8")
     stderr = proc.stderr.decode("utf-8", "replace")
@@ -36,6 +37,14 @@ def tccli(*args, region=REGION):
     with open(os.path.join(SCAN_DIR, "interop-tccli-tool-output.log"), "a", encoding="utf-8") as log:
         log.write("$ tccli %s\n[exit %d]\n--- stdout\n%s--- stderr\n%s\n" % (" ".join(args), proc.returncode, stdout, stderr))
     return proc.returncode, stdout, stderr
+
+
+@runner.case
+def describe_auto_backup_config_of_the_scheduled_instance():
+    _, data = ok_json("--InstanceId", "crs-interop05", region="ap-chengdu", action="DescribeAutoBackupConfig")
+    check_eq(data["TimePeriod"], "02:00-03:00", "TimePeriod")
+    check_eq(len(data["WeekDays"]), 7, "WeekDays")
+    check_eq(data["BackupStorageDays"], 3, "BackupStorageDays")
 
 
 def ok_json(*args, **kw):
@@ -46,10 +55,12 @@ def ok_json(*args, **kw):
 
 @runner.case
 def lists_an_instance_with_default_limit():
-    _, data = ok_json("--InstanceId", "crs-interop01")
-    expected = SEED.listing("crs-interop01")
+    # crs-interop03 has 250 backups, so the API's default Limit (20) shows: exactly the first 20.
+    _, data = ok_json("--InstanceId", "crs-interop03")
+    expected = SEED.listing("crs-interop03")
+    check(len(expected) > 20, "the default-limit case needs an instance with more than 20 backups")
     check_eq(data["TotalCount"], len(expected), "TotalCount")
-    check_items_match(data["BackupSet"], expected, "tccli output")
+    check_items_match(data["BackupSet"], expected[:20], "tccli output (default Limit 20)", absent_as_null=True)
     check(data.get("RequestId"), "RequestId printed")
 
 
@@ -58,13 +69,13 @@ def limit_and_offset_page_through_the_big_instance():
     _, data = ok_json("--InstanceId", "crs-interop03", "--Limit", "5", "--Offset", "5")
     expected = SEED.listing("crs-interop03")
     check_eq(data["TotalCount"], len(expected), "TotalCount")
-    check_items_match(data["BackupSet"], expected[5:10], "page 2 of 5")
+    check_items_match(data["BackupSet"], expected[5:10], "page 2 of 5", absent_as_null=True)
 
 
 @runner.case
 def status_json_array_filters():
     _, data = ok_json("--InstanceId", "crs-interop01", "--Status", "[1]")
-    check_items_match(data["BackupSet"], SEED.listing("crs-interop01", statuses={1}), "Status [1]")
+    check_items_match(data["BackupSet"], SEED.listing("crs-interop01", statuses={1}), "Status [1]", absent_as_null=True)
 
 
 @runner.case
@@ -82,7 +93,7 @@ def filter_selects_total_count():
 @runner.case
 def non_ascii_name_is_printed_unescaped():
     out, data = ok_json("--InstanceName", "测试实例", "--Limit", "100")
-    check_items_match(data["BackupSet"], SEED.listing("crs-interop02"), "InstanceName 测试实例")
+    check_items_match(data["BackupSet"], SEED.listing("crs-interop02"), "InstanceName 测试实例", absent_as_null=True)
     check("测试实例-备份" in out, "tccli prints UTF-8 unescaped (ensure_ascii=False)")
 
 

@@ -1,6 +1,8 @@
-//! The `tcredis-mock` child process: started with the interop seed and credentials file, its
-//! URL read from the first stdout line (with a timeout), its output logged to the scan folder,
-//! and stopped by closing its stdin (`--exit-on-stdin-eof`).
+//! The `tcredis-mock` child process: started with the interop seed, the credentials file, the
+//! policy file, a frozen mock clock and the extra flags of its role (strict signing and exact
+//! journal for the SDK and tccli; the documented loopback leniency for Node), its URL read from
+//! the first stdout line (with a timeout), its output logged to the scan folder, and stopped by
+//! closing its stdin (`--exit-on-stdin-eof`).
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
@@ -11,6 +13,9 @@ use std::time::{Duration, Instant};
 
 use crate::run::{self, Context, Echo};
 
+/// Where the interop mock's clock starts (the suites' week case counts nights from it).
+pub(super) const CLOCK_START: &str = "2026-11-21T10:00:00+08:00";
+
 /// How long the mock may take to print its `listening on` line.
 const STARTUP_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -18,11 +23,18 @@ const STARTUP_TIMEOUT: Duration = Duration::from_secs(30);
 pub(super) struct Mock {
     child: Child,
     pub(super) url: String,
-    log_threads: Vec<thread::JoinHandle<Vec<u8>>>,
+    log_threads: Vec<thread::JoinHandle<std::io::Result<Vec<u8>>>>,
+    log_path: std::path::PathBuf,
 }
 
 impl Mock {
-    pub(super) fn start(ctx: &Context, binary: &Path, credentials: &Path) -> Result<Mock, String> {
+    pub(super) fn start(
+        ctx: &Context,
+        binary: &Path,
+        credentials: &Path,
+        name: &str,
+        extra_args: &[&str],
+    ) -> Result<Mock, String> {
         let mut cmd = ctx.command(binary);
         cmd.args([
             "--listen",
@@ -33,6 +45,15 @@ impl Mock {
         ])
         .arg(credentials)
         .args(["--rate-limit", "0", "--exit-on-stdin-eof"])
+        // The mock clock starts frozen after the seed's history (the scheduled instance's
+        // nights come from it); the policy limits a second SecretId.
+        .args([
+            "--clock",
+            CLOCK_START,
+            "--policy",
+            "tests/interop/policy.json",
+        ])
+        .args(extra_args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
@@ -73,8 +94,12 @@ impl Mock {
                 first.trim()
             ));
         };
-        let log = run::open_log(&ctx.log_path("interop-mock"))?;
-        writeln!(log.lock().unwrap_or_else(|p| p.into_inner()), "{first}").ok();
+        let log_path = ctx.log_path(&format!("interop-mock-{name}"));
+        let log = run::open_log(&log_path)?;
+        if let Err(e) = writeln!(log.lock().unwrap_or_else(|p| p.into_inner()), "{first}") {
+            run::kill_and_reap(&mut child);
+            return Err(format!("cannot write {}: {e}", log_path.display()));
+        }
         let log_threads = vec![
             run::tee(Some(stdout), log.clone(), Echo::Quiet),
             run::tee(child.stderr.take(), log, Echo::Quiet),
@@ -83,6 +108,7 @@ impl Mock {
             child,
             url,
             log_threads,
+            log_path,
         })
     }
 
@@ -104,9 +130,40 @@ impl Mock {
                 Err(e) => break Err(format!("waiting for tcredis-mock: {e}")),
             }
         };
+        let mut result = result;
         for t in self.log_threads.drain(..) {
-            let _ = t.join();
+            if let Err(e) = run::join_tee(t, &self.log_path) {
+                result = result.and(Err(e));
+            }
         }
         result
     }
+}
+
+/// Sets the running mock's clock (`POST /_mock/clock`) and returns the answer's body.
+pub(super) fn post_clock(url: &str, body: &str) -> Result<String, String> {
+    use std::io::Read as _;
+    let authority = url.strip_prefix("http://").unwrap_or(url);
+    let mut stream = std::net::TcpStream::connect(authority)
+        .map_err(|e| format!("connecting to the mock at {authority}: {e}"))?;
+    stream.set_read_timeout(Some(Duration::from_secs(10))).ok();
+    let request = format!(
+        "POST /_mock/clock HTTP/1.1\r\nHost: {authority}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream
+        .write_all(request.as_bytes())
+        .map_err(|e| format!("POST /_mock/clock: {e}"))?;
+    let mut answer = String::new();
+    stream
+        .read_to_string(&mut answer)
+        .map_err(|e| format!("POST /_mock/clock: {e}"))?;
+    if !answer.starts_with("HTTP/1.1 200") {
+        return Err(format!("POST /_mock/clock {body} was refused: {answer}"));
+    }
+    Ok(answer
+        .split("\r\n\r\n")
+        .nth(1)
+        .unwrap_or_default()
+        .to_owned())
 }

@@ -23,6 +23,8 @@ const PROXY_VARS: &[&str] = &[
 /// One script run against the mock.
 pub(super) struct Suite {
     pub(super) name: &'static str,
+    /// How many cases the suite must report: fewer (a case deleted or not collected) fails.
+    pub(super) expected_cases: usize,
     pub(super) program: PathBuf,
     pub(super) args: Vec<String>,
     pub(super) extra_env: Vec<(String, String)>,
@@ -73,7 +75,20 @@ impl Suite {
                 captured.status
             ));
         }
+        check_case_count(summary.0, self.expected_cases)?;
         Ok(summary)
+    }
+}
+
+/// A suite that ran another number of cases than it is known to have fails: a deleted or
+/// uncollected case must not pass as "all passed".
+pub(super) fn check_case_count(ran: usize, expected: usize) -> Result<(), String> {
+    if ran == expected {
+        Ok(())
+    } else {
+        Err(format!(
+            "ran {ran} cases, expected {expected} (update the expected count in xtask/src/interop/mod.rs only when a case was added or removed on purpose)"
+        ))
     }
 }
 
@@ -95,6 +110,14 @@ fn parse_summary(line: &str) -> Option<(usize, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_suite_with_a_case_missing_fails() {
+        assert_eq!(check_case_count(12, 12), Ok(()));
+        let err = check_case_count(11, 12).unwrap_err();
+        assert!(err.contains("ran 11 cases, expected 12"), "{err}");
+        assert!(check_case_count(13, 12).is_err());
+    }
 
     #[test]
     fn parses_the_summary_line_and_rejects_others() {

@@ -4,7 +4,8 @@
 use std::sync::Arc;
 
 use futures_util::StreamExt;
-use tcredis_core::error::HintContext;
+use tcredis_core::error::{ApiError, HintContext};
+use tcredis_core::listing::ListingOptions;
 use tcredis_core::request::DescribeInstanceBackupsRequest;
 use tcredis_core::response::DescribeInstanceBackupsResponse;
 use tcredis_transport_hyper::credentials::SharedProvider;
@@ -13,6 +14,7 @@ use tcredis_transport_hyper::{Client, Error};
 use crate::backend::{Api, Page, PageFuture, PageStream};
 use crate::config::settings::{Environment, Settings, Source};
 use crate::exit::CliError;
+use crate::terminal;
 
 /// The transport client as the commands' API.
 #[derive(Debug, Clone)]
@@ -58,12 +60,8 @@ pub fn build(
         b = b.proxy(p.value.clone());
     }
     if let Some(ca) = &settings.ca_file {
-        let pem = std::fs::read(&ca.value).map_err(|e| {
-            CliError::usage(format!(
-                "--ca-file {}: cannot read it: {e}",
-                ca.value.display()
-            ))
-        })?;
+        let pem = tcredis_files::read_regular_file(&ca.value, tcredis_files::MAX_CA_FILE_BYTES)
+            .map_err(|e| CliError::usage(format!("--ca-file {e}")))?;
         b = b.add_root_certificate_pem(&pem);
     }
     let client = b.build().map_err(|e| classify(e, &HintContext::new()))?;
@@ -95,31 +93,60 @@ fn proxy_env(settings: &Settings, env: &Environment) -> std::collections::HashMa
     vars
 }
 
-fn to_page(r: DescribeInstanceBackupsResponse) -> Page {
-    Page {
-        total_count: i64::try_from(r.total_count).unwrap_or(i64::MAX),
+fn to_page(r: DescribeInstanceBackupsResponse) -> Result<Page, CliError> {
+    Ok(Page {
+        total_count: total_count(r.total_count)?,
         items: r.backup_set,
-    }
+    })
+}
+
+/// The server's TotalCount as the CLI carries it (up to `i64::MAX`); a larger one is refused,
+/// never clamped: no listing holds 9.2 quintillion backups, so the answer is wrong.
+fn total_count(n: u64) -> Result<i64, CliError> {
+    i64::try_from(n).map_err(|_| {
+        CliError::network(format!(
+            "invalid response: the server's TotalCount {n} is over {}, beyond any real listing",
+            i64::MAX
+        ))
+    })
 }
 
 /// Maps a transport error to an exit outcome with a message for stderr (code, message,
 /// RequestId and a hint for API errors).
+///
+/// The server's words (error code, message, RequestId, and whatever a transport message quotes)
+/// are escaped and bounded for the terminal ([`terminal::escape`]): a hostile server cannot
+/// send escape sequences, forge lines or flood stderr through them.
 pub fn classify(e: Error, hints: &HintContext) -> CliError {
     if let Some(api) = e.api_error() {
-        let mut message = e.to_string();
-        if let Some(hint) = api.hint_with(hints) {
+        let hint = api.hint_with(hints);
+        let safe = ApiError::new(
+            terminal::escape(api.code().as_str(), terminal::MAX_FIELD_CHARS).into_owned(),
+            terminal::escape(api.message(), terminal::MAX_MESSAGE_CHARS).into_owned(),
+            terminal::escape(api.request_id(), terminal::MAX_FIELD_CHARS).into_owned(),
+        );
+        let mut message = match e {
+            Error::ClockSkew { skew_seconds, .. } => Error::ClockSkew {
+                error: safe,
+                skew_seconds,
+            },
+            _ => Error::Api(safe),
+        }
+        .to_string();
+        if let Some(hint) = hint {
             message.push_str("\n  hint: ");
             message.push_str(&hint);
         }
         return CliError::api(message);
     }
+    let text = terminal::escape(&e.to_string(), terminal::MAX_MESSAGE_CHARS).into_owned();
     if e.is_network() {
-        return CliError::network(e.to_string());
+        return CliError::network(text);
     }
     match e {
-        Error::Credentials { .. } | Error::Config { .. } => CliError::usage(e.to_string()),
+        Error::Credentials { .. } | Error::Config { .. } => CliError::usage(text),
         // The listing changed under the paginator: the API's answers, not the network.
-        _ => CliError::api(e.to_string()),
+        _ => CliError::api(text),
     }
 }
 
@@ -131,17 +158,39 @@ impl Api for ClientApi {
             client
                 .describe_instance_backups(&request)
                 .await
-                .map(to_page)
                 .map_err(|e| classify(e, &hints))
+                .and_then(to_page)
         })
     }
 
-    fn pages(&self, request: DescribeInstanceBackupsRequest) -> PageStream {
+    fn pages(
+        &self,
+        request: DescribeInstanceBackupsRequest,
+        max_items: Option<u64>,
+        explain: Box<dyn Fn(u64) -> String + Send + Sync>,
+    ) -> PageStream {
         let hints = Arc::clone(&self.hints);
-        Box::pin(
-            self.client
-                .pages(request)
-                .map(move |r| r.map(to_page).map_err(|e| classify(e, &hints))),
-        )
+        let mut options = ListingOptions::new();
+        if let Some(cap) = max_items {
+            options = options.max_items(cap);
+        }
+        Box::pin(self.client.listing_pages(request, options).map(move |r| {
+            r.map_err(|e| match max_items {
+                // The core's item cap (the transport has no variant of its own for it).
+                Some(cap)
+                    if e.to_string()
+                        .contains(&format!("the listing passed {cap} items")) =>
+                {
+                    CliError::network(explain(cap))
+                }
+                _ => classify(e, &hints),
+            })
+            .and_then(|p| {
+                Ok(Page {
+                    total_count: total_count(p.total_count)?,
+                    items: p.items,
+                })
+            })
+        }))
     }
 }

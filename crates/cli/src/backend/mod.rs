@@ -37,8 +37,15 @@ pub type PageStream = Pin<Box<dyn Stream<Item = Result<Page, CliError>> + Send +
 pub trait Api: Send + Sync + 'static {
     /// One request, exactly as given.
     fn page(&self, request: DescribeInstanceBackupsRequest) -> PageFuture;
-    /// Every page of the query (Limit 100), with the transport's drift detection.
-    fn pages(&self, request: DescribeInstanceBackupsRequest) -> PageStream;
+    /// Every page of the query (Limit 100), with the transport's drift detection; with
+    /// `max_items`, the listing fails ([`CliError::network`], exit 4) once it would yield more
+    /// (the core's item cap), its message from `explain`.
+    fn pages(
+        &self,
+        request: DescribeInstanceBackupsRequest,
+        max_items: Option<u64>,
+        explain: Box<dyn Fn(u64) -> String + Send + Sync>,
+    ) -> PageStream;
 }
 
 /// Starts the in-process mock when `--mock` asked for it and points the settings' endpoint at

@@ -59,7 +59,12 @@ async fn run_target(
                 let mut req = base_request(&plan.filters, target, window);
                 req.limit = Some(ALL_LIMIT);
                 req.offset = Some(0);
-                let mut pages = api.pages(req);
+                let cap = plan.item_cap;
+                let mut pages = api.pages(
+                    req,
+                    cap.for_window(window),
+                    Box::new(move |n| cap.explain(n, window)),
+                );
                 let mut first = true;
                 while let Some(page) = pages.next().await {
                     let page = page?;

@@ -46,7 +46,12 @@ async fn newest_good(api: &dyn Api, plan: &Plan, target: Option<&str>) -> Found 
         let mut req = base_request(&plan.filters, target, window);
         req.limit = Some(ALL_LIMIT);
         req.offset = Some(0);
-        let mut pages = api.pages(req);
+        let cap = plan.item_cap;
+        let mut pages = api.pages(
+            req,
+            cap.for_window(window),
+            Box::new(move |n| cap.explain(n, window)),
+        );
         let mut best: Option<(i64, Backup)> = None;
         while let Some(page) = pages.next().await {
             for item in page?.items {

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use crate::backend::Api;
 use crate::commands::fetch::{self, Event};
 use crate::commands::lanes::{Lane, learn_total};
-use crate::commands::plan::{Filters, Paging, Plan, Search};
+use crate::commands::plan::{Filters, ItemCap, Paging, Plan, Search};
 use crate::config::{ListConfig, TimeSpec};
 use crate::exit::{Outcome, report_instance};
 use crate::output::Emit;
@@ -50,6 +50,10 @@ pub fn plan(cfg: &ListConfig, now: i64) -> Plan {
             }
         },
         search: Search::EveryWindow,
+        item_cap: match cfg.max_items {
+            0 => ItemCap::Unlimited,
+            n => ItemCap::PerListing(n),
+        },
     }
 }
 
@@ -144,6 +148,7 @@ mod tests {
             filters: Filters::default(),
             paging: Paging::All,
             search: Search::EveryWindow,
+            item_cap: crate::commands::plan::ItemCap::Unlimited,
         }
     }
 

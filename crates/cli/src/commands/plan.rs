@@ -15,6 +15,63 @@ pub const ALL_LIMIT: i64 = 100;
 /// explicitly.
 const DEFAULT_LIMIT: i64 = 20;
 
+/// Default `--max-items` of `list --all`: items one listing (an instance, or the region, over
+/// one window) may yield. Ten times the largest listing we benchmark (1,000,000 backups).
+pub const DEFAULT_LIST_MAX_ITEMS: u64 = 10_000_000;
+/// The most backups a day of a window may hold for `latest` and `check` (an instance makes one
+/// or two a day; a thousand is generous): their cap is this times the window's days.
+pub const MAX_BACKUPS_PER_DAY: u64 = 1_000;
+
+/// How many items one listing may yield: a bound that does not come from the server, so a
+/// `TotalCount` that lies (or never ends) cannot keep a command paging for ever.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ItemCap {
+    /// No cap (`--max-items 0`).
+    Unlimited,
+    /// The same cap for every listing (`list --all --max-items N`).
+    PerListing(u64),
+    /// This many per day of the listing's window, started days rounded up (`latest`, `check`).
+    PerDay(u64),
+}
+
+impl ItemCap {
+    /// The cap of the listing of `window`.
+    pub fn for_window(self, window: Window) -> Option<u64> {
+        match self {
+            Self::Unlimited => None,
+            Self::PerListing(n) => Some(n),
+            Self::PerDay(n) => {
+                let days = match (window.begin, window.end) {
+                    (Some(b), Some(e)) => {
+                        u64::try_from(e.saturating_sub(b)).unwrap_or(0) / 86_400 + 1
+                    }
+                    _ => 31,
+                };
+                Some(n.saturating_mul(days))
+            }
+        }
+    }
+
+    /// Why a listing that passed `cap` items was stopped, and what to do.
+    pub fn explain(self, cap: u64, window: Window) -> String {
+        let span = match (window.begin, window.end) {
+            (Some(b), Some(e)) => format!(
+                " from {} to {}",
+                BeijingTime::from_unix(b),
+                BeijingTime::from_unix(e)
+            ),
+            _ => String::new(),
+        };
+        let what = match self {
+            Self::PerDay(n) => format!(
+                "no instance makes more than {n} backups a day, so the server's TotalCount cannot be right"
+            ),
+            _ => "the server's TotalCount keeps growing or lies; if the listing is real, raise --max-items (0 = no cap)".to_owned(),
+        };
+        format!("stopped after {cap} items in the window{span}: {what}")
+    }
+}
+
 /// The filters every request of a plan shares.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Filters {
@@ -62,6 +119,8 @@ pub struct Plan {
     pub paging: Paging,
     /// How the windows are read.
     pub search: Search,
+    /// How many items each listing may yield (only `Paging::All` pages).
+    pub item_cap: ItemCap,
 }
 
 impl Plan {
@@ -74,6 +133,7 @@ impl Plan {
             filters: Filters::default(),
             paging: Paging::All,
             search: Search::UntilGood,
+            item_cap: ItemCap::PerDay(MAX_BACKUPS_PER_DAY),
         }
     }
 
@@ -112,8 +172,7 @@ pub fn base_request(
 ) -> DescribeInstanceBackupsRequest {
     let mut r = DescribeInstanceBackupsRequest::new();
     r.instance_id = target.map(str::to_owned);
-    r.begin_time = window.begin.map(|t| BeijingTime::from_unix(t).to_string());
-    r.end_time = window.end.map(|t| BeijingTime::from_unix(t).to_string());
+    window.apply(&mut r);
     r.status = (!filters.statuses.is_empty()).then(|| filters.statuses.clone());
     r.instance_name = filters.instance_name.clone();
     r
@@ -135,6 +194,7 @@ mod tests {
             },
             paging,
             search: Search::EveryWindow,
+            item_cap: ItemCap::Unlimited,
         }
     }
 
@@ -197,5 +257,20 @@ mod tests {
             assert_eq!((r.limit, r.offset), (Some(ALL_LIMIT), Some(0)));
             assert_eq!((r.status.as_ref(), r.instance_name.as_ref()), (None, None));
         }
+    }
+
+    #[test]
+    fn item_caps_follow_the_window() {
+        let day = Window::closed(0, DAY - 1);
+        let month = Window::closed(0, 30 * DAY);
+        assert_eq!(ItemCap::PerDay(1_000).for_window(day), Some(1_000));
+        assert_eq!(ItemCap::PerDay(1_000).for_window(month), Some(31_000));
+        assert_eq!(ItemCap::PerListing(5).for_window(month), Some(5));
+        assert_eq!(ItemCap::Unlimited.for_window(month), None);
+        let text = ItemCap::PerListing(5).explain(5, month);
+        assert!(
+            text.contains("raise --max-items") && text.contains("from 1970-01-01 08:00:00"),
+            "{text}"
+        );
     }
 }

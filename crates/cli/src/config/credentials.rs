@@ -67,7 +67,9 @@ pub fn resolve(g: &GlobalOptions, env: &Environment, settings: &Settings) -> Res
         chain.fetch.timeout = d.value;
     }
     if let Some(ca) = settings.ca_file.as_ref()
-        && let Ok(pem) = std::fs::read(&ca.value)
+        // A CA file that cannot be used is reported when the client is built.
+        && let Ok(pem) =
+            tcredis_files::read_regular_file(&ca.value, tcredis_files::MAX_CA_FILE_BYTES)
     {
         chain.fetch.extra_roots_pem.push(pem);
     }

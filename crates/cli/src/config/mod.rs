@@ -96,6 +96,8 @@ pub struct ListConfig {
     pub offset: Option<i64>,
     /// `--all`.
     pub all: bool,
+    /// `--max-items` with `--all`: items one listing may yield (0 = no cap).
+    pub max_items: u64,
     /// `--output`, when given.
     pub output: Option<Format>,
     /// `--query`.
@@ -152,4 +154,22 @@ pub enum CommandConfig {
     Completions(ShellKind),
     /// Help screens and man pages into a directory (hidden; `cargo xtask codegen`).
     GenerateDocs(PathBuf),
+}
+
+impl CommandConfig {
+    /// Checks every window the command would search against the earliest instant a backup can
+    /// have ([`crate::time::earliest`]).
+    pub fn check_earliest(&self, now: i64) -> Result<(), String> {
+        use crate::time::earliest::reach;
+        match self {
+            Self::List(cfg) => match cfg.time {
+                TimeSpec::Since(d) => reach("--since", d, now),
+                // `--begin-time` is checked when it is parsed.
+                TimeSpec::Absolute { .. } => Ok(()),
+            },
+            Self::Latest(cfg) => reach("--lookback", cfg.lookback, now),
+            Self::Check(cfg) => reach("--max-age", cfg.max_age, now),
+            _ => Ok(()),
+        }
+    }
 }

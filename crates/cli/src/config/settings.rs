@@ -7,6 +7,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use tcredis_core::credentials::locate::{self, CredentialLocations, ProfileSource};
 use tcredis_core::endpoint::{ConnectAddress, Endpoint};
 
 use crate::config::GlobalOptions;
@@ -14,10 +15,10 @@ use crate::exit::CliError;
 
 /// The region `--mock` uses when none is given.
 pub const MOCK_REGION: &str = "ap-guangzhou";
-/// Default client-side rate (requests per second).
-pub const DEFAULT_RATE_LIMIT: f64 = 20.0;
-/// Default retries after the first attempt.
-pub const DEFAULT_MAX_RETRIES: u32 = 4;
+/// Default client-side rate (requests per second): the transport's, which is core's.
+pub const DEFAULT_RATE_LIMIT: f64 = tcredis_transport_hyper::DEFAULT_RATE_LIMIT;
+/// Default retries after the first attempt: the transport's, which is core's.
+pub const DEFAULT_MAX_RETRIES: u32 = tcredis_transport_hyper::DEFAULT_MAX_RETRIES;
 
 /// Where a setting came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -132,35 +133,44 @@ impl Settings {
     }
 }
 
-/// The profile name: `--profile`, else `TCCLI_PROFILE`, else `default`.
-pub fn profile_name(g: &GlobalOptions, env: &Environment) -> Sourced<String> {
-    if let Some(p) = &g.profile {
-        sourced(p.clone(), Source::Flag("--profile"))
-    } else if let Some(p) = env.get("TCCLI_PROFILE") {
-        sourced(p.to_owned(), Source::Env("TCCLI_PROFILE"))
-    } else {
-        sourced("default".to_owned(), Source::Default)
-    }
+/// Where profile and credential files are: core's rule, the one the credential chain uses.
+fn locations(g: &GlobalOptions, env: &Environment) -> CredentialLocations {
+    locate::locate(
+        &env.vars,
+        env.home.as_deref(),
+        g.profile.as_deref(),
+        Path::new(locate::SYSTEM_CREDENTIALS_FILE),
+    )
 }
 
-/// The INI credentials file in effect: `TENCENTCLOUD_CREDENTIALS_FILE`, else
-/// `~/.tencentcloud/credentials`, else `/etc/tencentcloud/credentials` (the first that exists).
-pub fn credentials_file(env: &Environment) -> Option<PathBuf> {
-    if let Some(p) = env.get("TENCENTCLOUD_CREDENTIALS_FILE") {
-        return Some(PathBuf::from(p));
-    }
-    let home = env
-        .home
-        .as_ref()
-        .map(|h| h.join(".tencentcloud/credentials"));
-    home.into_iter()
-        .chain([PathBuf::from("/etc/tencentcloud/credentials")])
-        .find(|p| p.is_file())
+/// The profile name: `--profile`, else `TCCLI_PROFILE` (trimmed; blank is unset), else
+/// `default`.
+pub fn profile_name(g: &GlobalOptions, env: &Environment) -> Sourced<String> {
+    let located = locations(g, env);
+    let profile = located.profile();
+    let source = match profile.source() {
+        ProfileSource::Flag => Source::Flag("--profile"),
+        ProfileSource::Env => Source::Env(locate::PROFILE_VAR),
+        _ => Source::Default,
+    };
+    sourced(profile.name().to_owned(), source)
+}
+
+/// The INI credentials file in effect (core's `locate` rule): `TENCENTCLOUD_CREDENTIALS_FILE`
+/// (none when it is blank or the file is missing: the chain reports that), else the first of
+/// `~/.tencentcloud/credentials` and `/etc/tencentcloud/credentials` that exists.
+pub fn credentials_file(g: &GlobalOptions, env: &Environment) -> Option<PathBuf> {
+    let located = locations(g, env);
+    let file = located.ini().select(Path::exists).ok()??;
+    Some(file.to_path_buf())
 }
 
 /// The `region` of an INI profile section (core's parser; files are only ever read).
 fn ini_region(path: &Path, profile: &str) -> Option<String> {
-    let text = std::fs::read_to_string(path).ok()?;
+    // Through the one bounded reader (a FIFO or /dev/zero here would hang or fill memory);
+    // a file that cannot be read is reported by the credential chain, with its path.
+    let text =
+        tcredis_files::read_regular_text(path, tcredis_files::MAX_CREDENTIALS_FILE_BYTES).ok()?;
     let file = tcredis_core::credentials::ini::parse(&text).ok()?;
     file.profile(profile)?
         .region()
@@ -169,9 +179,10 @@ fn ini_region(path: &Path, profile: &str) -> Option<String> {
 }
 
 /// `_sys_param.region` of `~/.tccli/<profile>.configure` (tccli's JSON; core's parser).
-fn tccli_region(home: &Path, profile: &str) -> Option<(String, PathBuf)> {
-    let path = home.join(".tccli").join(format!("{profile}.configure"));
-    let bytes = std::fs::read(&path).ok()?;
+fn tccli_region(g: &GlobalOptions, env: &Environment) -> Option<(String, PathBuf)> {
+    let path = locations(g, env).tccli_configure()?.to_path_buf();
+    let bytes =
+        tcredis_files::read_regular_file(&path, tcredis_files::MAX_CONFIG_FILE_BYTES).ok()?;
     let configure = tcredis_core::credentials::tccli::parse_configure(&bytes).ok()?;
     let region = configure.region()?.trim();
     (!region.is_empty()).then(|| (region.to_owned(), path))
@@ -223,10 +234,15 @@ pub fn resolve(g: &GlobalOptions, env: &Environment) -> Result<Settings, CliErro
         .ca_file
         .clone()
         .map(|p| sourced(p, Source::Flag("--ca-file")));
-    let language = g
-        .language
-        .clone()
-        .map(|l| sourced(l, Source::Flag("--language")));
+    let language = Some(g.language.clone().map_or_else(
+        || {
+            sourced(
+                tcredis_transport_hyper::DEFAULT_LANGUAGE.to_owned(),
+                Source::Default,
+            )
+        },
+        |l| sourced(l, Source::Flag("--language")),
+    ));
     let flag = |d: Option<Duration>, name| d.map(|d| sourced(d, Source::Flag(name)));
     Ok(Settings {
         profile,
@@ -259,10 +275,10 @@ fn resolve_region(g: &GlobalOptions, env: &Environment, profile: &str) -> Option
     if let Some(r) = env.get("TENCENTCLOUD_REGION") {
         return Some(sourced(r.to_owned(), Source::Env("TENCENTCLOUD_REGION")));
     }
-    if let Some((r, path)) = env.home.as_deref().and_then(|h| tccli_region(h, profile)) {
+    if let Some((r, path)) = tccli_region(g, env) {
         return Some(sourced(r, Source::File(path, "_sys_param.region")));
     }
-    if let Some(path) = credentials_file(env)
+    if let Some(path) = credentials_file(g, env)
         && let Some(r) = ini_region(&path, profile)
     {
         return Some(sourced(r, Source::File(path, "region")));
@@ -346,6 +362,44 @@ mod tests {
         )
         .unwrap();
         assert_eq!(mock.region.unwrap().value, MOCK_REGION);
+    }
+
+    /// Where `config show` and the credential chain used to disagree; both now ask core's
+    /// `credentials::locate`.
+    #[test]
+    fn profile_and_credentials_file_follow_the_chain() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join(".tencentcloud")).unwrap();
+        std::fs::write(
+            dir.path().join(".tencentcloud/credentials"),
+            "[default]\nregion = ap-chengdu\n",
+        )
+        .unwrap();
+        let g = GlobalOptions::default();
+        // A blank TCCLI_PROFILE is no profile (was: the profile named "  ").
+        let p = profile_name(&g, &env(&[("TCCLI_PROFILE", "  ")], Some(dir.path())));
+        assert_eq!((p.value.as_str(), p.source), ("default", Source::Default));
+        let p = profile_name(&g, &env(&[("TCCLI_PROFILE", " work ")], Some(dir.path())));
+        assert_eq!(
+            (p.value.as_str(), p.source),
+            ("work", Source::Env("TCCLI_PROFILE"))
+        );
+        // The home file is read for the region ...
+        let home = env(&[], Some(dir.path()));
+        assert_eq!(
+            resolve(&g, &home).unwrap().region.unwrap().value,
+            "ap-chengdu"
+        );
+        // ... but not when TENCENTCLOUD_CREDENTIALS_FILE is blank (the chain refuses that; this
+        // used to fall through to the home file) or names a missing file.
+        for value in ["", "  ", "/nonexistent/creds.ini"] {
+            let e = env(
+                &[("TENCENTCLOUD_CREDENTIALS_FILE", value)],
+                Some(dir.path()),
+            );
+            assert_eq!(credentials_file(&g, &e), None, "{value:?}");
+            assert!(resolve(&g, &e).unwrap().region.is_none(), "{value:?}");
+        }
     }
 
     #[test]

@@ -6,6 +6,7 @@ use std::io::Write;
 use tcredis_core::response::Backup;
 
 use crate::exit::{CliError, Outcome, report_instance};
+use crate::terminal;
 use crate::time::duration::format_compact;
 
 /// One instance's verdict.
@@ -92,6 +93,13 @@ fn describe(backup: &Backup) -> (String, String) {
     )
 }
 
+/// The server's values for a line of the text report: escaped and bounded, so a newline in a
+/// BackupId cannot forge a report line.
+fn for_text((start, backup_id): (String, String)) -> (String, String) {
+    let safe = |s: &str| terminal::escape(s, terminal::MAX_FIELD_CHARS).into_owned();
+    (safe(&start), safe(&backup_id))
+}
+
 fn write_text(out: &mut dyn Write, report: &Report<'_>) -> std::io::Result<()> {
     let Report {
         instances,
@@ -102,9 +110,10 @@ fn write_text(out: &mut dyn Write, report: &Report<'_>) -> std::io::Result<()> {
     let width = instances.iter().map(String::len).max().unwrap_or(0);
     let max = format_compact(max_age.unsigned_abs());
     for (id, v) in instances.iter().zip(verdicts) {
+        let id = terminal::escape(id, terminal::MAX_FIELD_CHARS);
         let detail = match v {
             Verdict::Ok { backup, age } | Verdict::Stale { backup, age } => {
-                let (start, backup_id) = describe(backup);
+                let (start, backup_id) = for_text(describe(backup));
                 let cmp = if matches!(v, Verdict::Ok { .. }) {
                     "<="
                 } else {
@@ -129,7 +138,7 @@ fn write_text(out: &mut dyn Write, report: &Report<'_>) -> std::io::Result<()> {
             v.label().to_uppercase()
         )?;
         if let Verdict::Error(e) = v {
-            report_instance(Some(id), e);
+            report_instance(Some(&id), e);
         }
     }
     let count = |label: &str| verdicts.iter().filter(|v| v.label() == label).count();

@@ -20,9 +20,57 @@ impl std::fmt::Debug for Query {
     }
 }
 
+/// Longest `--query` accepted, in bytes.
+pub const MAX_QUERY_BYTES: usize = 4096;
+/// Deepest nesting accepted in a `--query`: brackets, parentheses, braces and `!` (the JMESPath
+/// parser and evaluator recurse once per level, so an unbounded expression overflows the
+/// stack).
+pub const MAX_QUERY_DEPTH: usize = 64;
+
+/// The deepest nesting in `text`, counting `(`, `[`, `{` and runs of `!` outside literals
+/// (`'raw'`, `"identifier"`, `` `json` ``).
+fn nesting_depth(text: &str) -> usize {
+    let (mut depth, mut bangs, mut max) = (0usize, 0usize, 0usize);
+    let mut quote: Option<char> = None;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if let Some(q) = quote {
+            if c == '\\' {
+                chars.next();
+            } else if c == q {
+                quote = None;
+            }
+            continue;
+        }
+        match c {
+            '\'' | '"' | '`' => quote = Some(c),
+            '(' | '[' | '{' => depth += 1,
+            ')' | ']' | '}' => depth = depth.saturating_sub(1),
+            '!' if chars.peek() != Some(&'=') => bangs += 1,
+            c if c.is_whitespace() => {}
+            _ => bangs = 0,
+        }
+        max = max.max(depth + bangs);
+    }
+    max
+}
+
 impl Query {
-    /// Compiles an expression; the error says where it is wrong.
+    /// Compiles an expression of at most [`MAX_QUERY_BYTES`] and [`MAX_QUERY_DEPTH`] levels;
+    /// the error says what is wrong (where, for syntax).
     pub fn compile(text: &str) -> Result<Self, String> {
+        if text.len() > MAX_QUERY_BYTES {
+            return Err(format!(
+                "the expression is {} bytes, over the limit of {MAX_QUERY_BYTES}",
+                text.len()
+            ));
+        }
+        let depth = nesting_depth(text);
+        if depth > MAX_QUERY_DEPTH {
+            return Err(format!(
+                "the expression nests {depth} levels deep (brackets, parentheses, braces, `!`), over the limit of {MAX_QUERY_DEPTH}"
+            ));
+        }
         jmespath::compile(text)
             .map(|expression| Self { expression })
             .map_err(|e| format!("{text:?} is not a JMESPath expression: {e}"))
@@ -39,9 +87,30 @@ impl Query {
     }
 }
 
-/// The raw object of a backup as a JSON value: the server's fields, unknown ones included.
-fn value(backup: &Backup) -> serde_json::Value {
-    serde_json::from_str(backup.raw_json()).unwrap_or(serde_json::Value::Null)
+/// The raw object of a backup as a JSON value: the server's fields, unknown ones included. An
+/// item the JSON reader cannot hold as a value (a field nested past its 128-level limit) fails
+/// the command: dropping it, or querying a `null` in its place, would print a wrong answer
+/// with exit 0. (json and ndjson pass such items through unchanged.)
+fn value(backup: &Backup) -> io::Result<serde_json::Value> {
+    serde_json::from_str(backup.raw_json()).map_err(|e| {
+        let id = backup
+            .fields()
+            .backup_id
+            .as_deref()
+            .unwrap_or("(no BackupId)");
+        io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!(
+                "--query cannot evaluate backup {}: {}; --output json or ndjson print it unchanged",
+                crate::terminal::escape(id, crate::terminal::MAX_FIELD_CHARS),
+                if e.to_string().contains("recursion limit") {
+                    "a field is nested deeper than 128 levels".to_owned()
+                } else {
+                    e.to_string()
+                }
+            ),
+        )
+    })
 }
 
 pub(super) struct QueryWriter<'w> {
@@ -62,7 +131,7 @@ impl<'w> QueryWriter<'w> {
 
 impl Emit for QueryWriter<'_> {
     fn item(&mut self, backup: &Backup) -> io::Result<()> {
-        self.items.push(value(backup));
+        self.items.push(value(backup)?);
         Ok(())
     }
 
@@ -111,6 +180,28 @@ mod tests {
             serde_json::from_str(&run("BackupSet[?Status==`-1`].InstanceName")).unwrap();
         assert_eq!(names, ["备份test"]);
         assert_eq!(run("BackupSet[0].FutureField.x[1]"), "2\n");
+    }
+
+    #[test]
+    fn deep_or_long_expressions_are_refused_before_parsing() {
+        let at_limit = format!("{}a{}", "[".repeat(32), "]".repeat(32));
+        assert_eq!(nesting_depth(&at_limit), 32);
+        assert_eq!(nesting_depth("BackupSet[?Status != `2` && !(a)]"), 3);
+        assert_eq!(nesting_depth("'((((' && \"[[[\" && `{}`"), 0);
+        let deep = format!("{}a{}", "(".repeat(100_000), ")".repeat(100_000));
+        let err = Query::compile(&deep).unwrap_err();
+        assert!(err.contains("over the limit of 4096"), "{err}");
+        let deep = format!("{}a{}", "[".repeat(65), "]".repeat(65));
+        let err = Query::compile(&deep).unwrap_err();
+        assert!(err.contains("nests 65 levels deep"), "{err}");
+        let bangs = format!("{}a", "!".repeat(65));
+        assert!(
+            Query::compile(&bangs)
+                .unwrap_err()
+                .contains("nests 65 levels")
+        );
+        let ok = format!("{}BackupSet{}", "(".repeat(64), ")".repeat(64));
+        assert!(Query::compile(&ok).is_ok());
     }
 
     #[test]

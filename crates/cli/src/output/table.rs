@@ -6,6 +6,7 @@ use tcredis_core::response::{Backup, BackupType};
 use unicode_width::UnicodeWidthStr;
 
 use super::Emit;
+use crate::terminal;
 
 const HEADER: [&str; 9] = [
     "INSTANCE",
@@ -48,18 +49,13 @@ pub fn human_size(bytes: i64) -> String {
     format!("{value:.1} {}", UNITS[unit])
 }
 
+/// A cell: control and bidi characters (which would break the columns or the terminal) as
+/// visible escapes, at most [`terminal::MAX_FIELD_CHARS`] characters.
 fn text_or_dash(value: Option<&str>) -> String {
     match value {
-        Some(s) if !s.is_empty() => one_line(s),
+        Some(s) if !s.is_empty() => terminal::escape(s, terminal::MAX_FIELD_CHARS).into_owned(),
         _ => "-".to_owned(),
     }
-}
-
-/// Control characters (newlines, tabs, escapes) would break the columns or the terminal.
-fn one_line(s: &str) -> String {
-    s.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect()
 }
 
 impl Emit for TableWriter<'_> {
@@ -144,8 +140,8 @@ mod tests {
                 && lines[2].contains("3.0 GiB")
         );
         assert!(
-            lines[2].ends_with("a \"quoted\", remark with newline"),
-            "control characters flattened: {text}"
+            lines[2].ends_with("a \"quoted\", remark\\nwith newline"),
+            "control characters escaped: {text}"
         );
         // The START TIME column starts at the same display column on every line.
         let col = |line: &str| {

@@ -1,21 +1,28 @@
-//! Running the real `tcredis` binary in a clean environment (an empty HOME, only the variables a
-//! test passes) and capturing what it prints. Secrets travel in the environment, never in argv.
-//! When `TCREDIS_SCAN_DIR` is set, every child's stdout and stderr are also written there for
-//! the repository's secret scan.
-#![allow(dead_code)]
+//! Shared helpers of the CLI's integration tests, on top of `tcredis-testkit`: run the real
+//! `tcredis` binary in a clean environment (an empty HOME, only the variables a test passes)
+//! with a hard time bound (a hang is a failure, not a stuck test), secrets passed in the
+//! environment or files only (never argv), every captured stream recorded in
+//! `$TCREDIS_SCAN_DIR` for the gate's secret scan (the testkit's bounded runner does it); and a
+//! seeded mock with its expected listings.
+#![allow(dead_code)] // each test file uses a different part
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
 
-/// The documentation's public example pair (Tencent Cloud signature docs); not a secret.
-pub const DOC_SECRET_ID: &str = "AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE";
-/// The documentation's public example key.
-pub const DOC_SECRET_KEY: &str = "Gu5t9xGARNpq86cd98joQYCN3EXAMPLE";
+pub use tcredis_testkit::Run;
+pub use tcredis_testkit::run_bounded;
+// Not every test file uses every name.
+#[allow(unused_imports)]
+pub use tcredis_testkit::secrets::{DOC_SECRET_ID, DOC_SECRET_KEY, SECRET_ID, SECRET_KEY, TOKEN};
+
 /// The fixed "now" of documentation examples and tests.
 pub const NOW: &str = "2026-06-01T12:00:00+08:00";
 
-/// What a run printed and how it ended.
+/// How long an ordinary CLI run may take before it counts as a hang.
+pub const RUN_LIMIT: Duration = Duration::from_secs(120);
+
+/// What a run printed and how it ended (text streams; the binary always writes UTF-8).
 #[derive(Debug)]
 pub struct Output {
     pub code: i32,
@@ -25,6 +32,7 @@ pub struct Output {
 
 impl Output {
     /// Asserts the exit code, showing both streams when it differs.
+    #[track_caller]
     pub fn expect_code(&self, code: i32) -> &Self {
         assert_eq!(
             self.code, code,
@@ -34,52 +42,53 @@ impl Output {
         self
     }
     /// stdout parsed as JSON.
+    #[track_caller]
     pub fn json(&self) -> serde_json::Value {
         serde_json::from_str(&self.stdout)
             .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.stdout))
     }
 }
 
-static RUNS: AtomicUsize = AtomicUsize::new(0);
-
 /// A clean home directory for one test.
 pub fn home() -> tempfile::TempDir {
     tempfile::tempdir().expect("temp dir")
 }
 
-/// Runs `tcredis args` with exactly `env` (plus HOME) in its environment.
+/// Runs `tcredis args` with exactly `env` (plus HOME) in its environment, bounded by
+/// [`RUN_LIMIT`]; both streams must be UTF-8.
+#[track_caller]
 pub fn run(home: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
-    run_with_stdin(home, args, env, Stdio::null())
+    let run = tcredis(home, args, env, RUN_LIMIT);
+    Output {
+        code: run.code.unwrap_or(-1),
+        stdout: String::from_utf8(run.stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8(run.stderr).expect("stderr is UTF-8"),
+    }
 }
 
-/// Like [`run`] with a chosen stdin.
-pub fn run_with_stdin(home: &Path, args: &[&str], env: &[(&str, &str)], stdin: Stdio) -> Output {
+/// Runs `tcredis args` with exactly `env` (plus HOME), killing it after `limit`.
+#[track_caller]
+pub fn tcredis(home: &Path, args: &[&str], env: &[(&str, &str)], limit: Duration) -> Run {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_tcredis"));
-    cmd.args(args).env_clear().env("HOME", home).stdin(stdin);
+    cmd.args(args).env_clear().env("HOME", home);
     for (k, v) in env {
         cmd.env(k, v);
     }
-    let out = cmd.output().expect("run tcredis");
-    let output = Output {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
-    };
-    record_for_scan(args, &output);
-    output
+    run_bounded("cli", cmd, limit, args)
 }
 
-fn record_for_scan(args: &[&str], output: &Output) {
-    let Some(dir) = std::env::var_os("TCREDIS_SCAN_DIR") else {
-        return;
-    };
-    let dir = PathBuf::from(dir);
-    let _ = std::fs::create_dir_all(&dir);
-    let n = RUNS.fetch_add(1, Ordering::Relaxed);
-    let name = format!("cli-{}-{n}", std::process::id());
-    let _ = std::fs::write(dir.join(format!("{name}.args")), args.join("\n"));
-    let _ = std::fs::write(dir.join(format!("{name}.stdout")), &output.stdout);
-    let _ = std::fs::write(dir.join(format!("{name}.stderr")), &output.stderr);
+/// The environment that hands `tcredis` the test credentials (never argv).
+pub fn secret_env() -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("TENCENTCLOUD_SECRET_ID", SECRET_ID),
+        ("TENCENTCLOUD_SECRET_KEY", SECRET_KEY),
+    ]
+}
+
+/// Beijing wall time of `2026-06-01 12:00:00` minus `secs`.
+pub fn beijing_before_now(secs: i64) -> String {
+    // NOW is 2026-06-01T12:00:00+08:00 = 1780286400.
+    tcredis_testkit::time_text::beijing_wall_time(1_780_286_400 - secs)
 }
 
 /// A seeded mock accepting the documentation pair, pacing off, with its seed's expected
@@ -138,30 +147,6 @@ impl Seeded {
             "0".into(),
         ]
     }
-}
-
-/// Beijing wall time of `2026-06-01 12:00:00` minus `secs`.
-pub fn beijing_before_now(secs: i64) -> String {
-    // NOW is 2026-06-01T12:00:00+08:00 = 1780286400.
-    let t = 1_780_286_400 - secs + 8 * 3600;
-    let days = t.div_euclid(86_400);
-    let rem = t.rem_euclid(86_400);
-    // Civil from days (Howard Hinnant), for test data only.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!(
-        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02}",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
 }
 
 /// The seed the list/check tests share: crs-seed0001 has 230 backups over 70 days (pages and

@@ -7,7 +7,9 @@
 //! - [`ini`]: `~/.tencentcloud/credentials` (the SDKs' profile file);
 //! - [`tccli`]: tccli's `~/.tccli/<profile>.credential` and `<profile>.configure`;
 //! - [`cvm`]: CVM role metadata responses;
-//! - [`sts`]: STS `AssumeRole` / `AssumeRoleWithWebIdentity` request bodies and responses.
+//! - [`sts`]: STS `AssumeRole` / `AssumeRoleWithWebIdentity` request bodies and responses;
+//! - [`locate`]: *where* those files are, for one profile: a pure function of the environment
+//!   snapshot and the home directory, shared by the transport's chain and the CLI.
 //!
 //! Every parsed structure's `Debug` redacts secrets, and no error message ever contains a
 //! secret value (errors name the line, the field and what is accepted).
@@ -15,6 +17,7 @@
 pub mod cvm;
 pub mod ini;
 mod json;
+pub mod locate;
 pub mod sts;
 pub mod tccli;
 

@@ -14,8 +14,8 @@ use crate::sign::tc3::SigningKeyCache;
 use crate::skew::SkewEstimator;
 
 /// The language sent as `X-TC-Language` unless configured otherwise (the official SDKs send
-/// `zh-CN` by default).
-pub const DEFAULT_LANGUAGE: &str = "zh-CN";
+/// `zh-CN` by default): [`crate::language::DEFAULT`].
+pub const DEFAULT_LANGUAGE: &str = crate::language::DEFAULT;
 
 /// The largest clock correction accepted from a server's `Date` header, in seconds (7 days).
 /// A `Date` further away than this is ignored (and reported as

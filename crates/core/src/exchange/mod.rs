@@ -322,7 +322,7 @@ impl<A: Action> Exchange<A> {
     /// The server-minus-local offset from the answer's `Date`, when it has a plausible one.
     fn date_offset(&mut self, headers: &http::HeaderMap) -> Option<i64> {
         let date = headers.get(http::header::DATE)?.to_str().ok()?;
-        let server = crate::skew::parse_http_date(date).ok()?;
+        let server = crate::time::http_date::parse(date).ok()?;
         let offset = crate::skew::estimate_offset(self.signed_at_local, server);
         if offset.unsigned_abs() > MAX_PLAUSIBLE_SKEW_SECONDS.unsigned_abs() {
             self.events

@@ -1,5 +1,6 @@
 //! Request signing: TC3-HMAC-SHA256 (signature v3, [`tc3`]), the legacy v1 signature
-//! (HmacSHA1 / HmacSHA256, [`v1`]), and the verification side used by the mock ([`verify`]).
+//! (HmacSHA1 / HmacSHA256, [`v1`]), and, behind the `verify` cargo feature, the verification
+//! side used by the mock (`verify`).
 //!
 //! Everything here is data in, data out: no clock, no randomness, no I/O. Timestamps and nonces
 //! are arguments.
@@ -29,11 +30,15 @@
 //! # Ok::<(), tc3::SigningError>(())
 //! ```
 
-mod canonical;
 mod hex;
-pub mod prepared;
 pub mod tc3;
 pub mod v1;
+#[cfg(feature = "verify")]
 pub mod verify;
+
+/// The prepared signer's former path (`sign::prepared::PreparedSigner`); it is
+/// [`tc3::PreparedSigner`] now.
+#[doc(hidden)]
+pub use tc3::prepared;
 
 pub(crate) use hex::decimal;

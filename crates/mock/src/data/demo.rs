@@ -1,11 +1,13 @@
 //! The deterministic demo data set served by default: several instances across regions (one in
 //! a financial zone), months of daily automatic backups plus manual ones, every Status and
 //! BackupType, non-ASCII names and remarks, sizes above 2^32 — all anchored to "now" so the
-//! newest backups are always recent.
+//! newest backups are always recent. Every demo instance backs up daily between 02:00 and 03:00
+//! Beijing time (its `AutoBackupConfig`), so advancing the mock clock adds nights.
 
+use super::auto_backup::AutoBackupConfig;
 use super::backup::SeedBackup;
 use super::seed::{Seed, SeedInstance};
-use crate::civil::format_beijing;
+use tcredis_core::time::BeijingTime;
 
 const DAY: i64 = 86_400;
 
@@ -125,15 +127,18 @@ fn make(instance: &DemoInstance, start: i64, serial: i64, now: i64) -> SeedBacku
     let expire = start + 7 * DAY;
     let size = instance.base_size + mix(start, 2) % (instance.base_size / 10 + 1);
     let status = if expire <= now { -1 } else { 2 };
-    let mut backup = SeedBackup::new(backup_id(instance, start, serial), format_beijing(start))
-        .backup_type("1")
-        .status(status)
-        .remark("")
-        .locked(0)
-        .backup_size(size)
-        .end_time(format_beijing(start + duration))
-        .file_type(instance.file_type)
-        .expire_time(format_beijing(expire));
+    let mut backup = SeedBackup::new(
+        backup_id(instance, start, serial),
+        BeijingTime::from_unix(start).to_string(),
+    )
+    .backup_type("1")
+    .status(status)
+    .remark("")
+    .locked(0)
+    .backup_size(size)
+    .end_time(BeijingTime::from_unix(start + duration).to_string())
+    .file_type(instance.file_type)
+    .expire_time(BeijingTime::from_unix(expire).to_string());
     backup.full_backup = Some(0);
     backup.instance_type = Some(instance.instance_type);
     if instance.number != 6 {
@@ -149,7 +154,8 @@ pub(crate) fn demo_seed(now: i64) -> Seed {
     let today = (now + 8 * 3600).div_euclid(DAY) * DAY - 8 * 3600;
     let mut seed = Seed::new();
     for instance in INSTANCES {
-        let mut entry = SeedInstance::new(instance.id, instance.name, instance.region);
+        let mut entry = SeedInstance::new(instance.id, instance.name, instance.region)
+            .auto_backup(AutoBackupConfig::daily());
         let mut serial = 0;
         for day in instance.newest_day..instance.days {
             let start = today - day * DAY
@@ -283,11 +289,8 @@ mod tests {
             );
         }
         assert!(backups.iter().any(|b| b.backup_size.unwrap_or(0) > 1 << 32));
-        assert!(
-            backups
-                .iter()
-                .all(|b| b.start_time.as_deref().unwrap() <= format_beijing(now).as_str())
-        );
+        assert!(backups.iter().all(|b| b.start_time.as_deref().unwrap()
+            <= BeijingTime::from_unix(now).to_string().as_str()));
         assert!(
             a.instances()
                 .iter()

@@ -7,7 +7,7 @@ use std::fmt;
 use std::sync::{Arc, OnceLock};
 
 use super::backup::SeedBackup;
-use crate::civil::format_beijing;
+use tcredis_core::time::BeijingTime;
 
 /// How many of the newest generated backups are kept once computed (they are deterministic, and
 /// the newest pages are the ones served over and over); older ones are computed per request.
@@ -148,22 +148,24 @@ impl Generated {
             "1"
         };
         let size = (i.wrapping_mul(2_654_435_761) % 6_000_000_000 + 1024) as i64;
-        let mut backup =
-            SeedBackup::new(format!("{:010}-gen-{:05}", i, k + 1), format_beijing(start))
-                .backup_type(backup_type)
-                .status(status)
-                .remark(if backup_type == "0" {
-                    "generated manual backup"
-                } else {
-                    ""
-                })
-                .locked(i64::from(status == 1))
-                .backup_size(size)
-                .end_time(format_beijing(start + 30 + (i % 25) as i64))
-                .file_type("RDB-Redis 6.2")
-                .expire_time(format_beijing(start + 7 * 86_400))
-                .encrypted(false)
-                .region(GENERATED_REGION);
+        let mut backup = SeedBackup::new(
+            format!("{:010}-gen-{:05}", i, k + 1),
+            BeijingTime::from_unix(start).to_string(),
+        )
+        .backup_type(backup_type)
+        .status(status)
+        .remark(if backup_type == "0" {
+            "generated manual backup"
+        } else {
+            ""
+        })
+        .locked(i64::from(status == 1))
+        .backup_size(size)
+        .end_time(BeijingTime::from_unix(start + 30 + (i % 25) as i64).to_string())
+        .file_type("RDB-Redis 6.2")
+        .expire_time(BeijingTime::from_unix(start + 7 * 86_400).to_string())
+        .encrypted(false)
+        .region(GENERATED_REGION);
         backup.full_backup = Some(0);
         backup.instance_type = Some(16);
         backup.instance_id = Some(Self::instance_id(k));

@@ -7,6 +7,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 use tcredis_core::response::{Field, FieldKind, RedisBackupSet};
 
+use super::auto_backup::{self, AutoBackupConfig};
 use super::backup::SeedBackup;
 
 /// Data to serve: instances, each with its backups.
@@ -22,6 +23,8 @@ pub struct SeedInstance {
     pub(crate) instance_name: String,
     pub(crate) region: String,
     pub(crate) backups: Vec<SeedBackup>,
+    /// The backup schedule (`AutoBackupConfig`), if any: it drives the backup lifecycle.
+    pub(crate) auto_backup: Option<AutoBackupConfig>,
 }
 
 impl SeedInstance {
@@ -36,6 +39,7 @@ impl SeedInstance {
             instance_name: instance_name.into(),
             region: region.into(),
             backups: Vec::new(),
+            auto_backup: None,
         }
     }
     /// Adds a backup; InstanceId, InstanceName and Region are inherited when the backup has none.
@@ -59,6 +63,16 @@ impl SeedInstance {
     pub fn backups(&self) -> &[SeedBackup] {
         &self.backups
     }
+    /// Gives the instance a backup schedule (its `DescribeAutoBackupConfig` answer); the
+    /// mock clock then adds a backup for each scheduled slot it passes.
+    pub fn auto_backup(mut self, config: AutoBackupConfig) -> Self {
+        self.auto_backup = Some(config);
+        self
+    }
+    /// The backup schedule, if any.
+    pub fn auto_backup_config(&self) -> Option<&AutoBackupConfig> {
+        self.auto_backup.as_ref()
+    }
 }
 
 /// A seed that could not be read: what was wrong and where (a JSON path such as
@@ -70,7 +84,7 @@ pub struct SeedError {
 }
 
 impl SeedError {
-    fn new(path: impl Into<String>, problem: impl Into<String>) -> Self {
+    pub(crate) fn new(path: impl Into<String>, problem: impl Into<String>) -> Self {
         Self {
             path: path.into(),
             problem: problem.into(),
@@ -206,6 +220,8 @@ fn parse_instance(value: &Value, path: &str) -> Result<SeedInstance, SeedError> 
         required("InstanceName")?,
         required("Region")?,
     );
+    instance.auto_backup =
+        auto_backup::parse(object, path).map_err(|e| SeedError::new(e.path, e.problem))?;
     match object.get("Backups") {
         None | Some(Value::Null) => {}
         Some(Value::Array(backups)) => {

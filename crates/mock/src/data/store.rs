@@ -108,7 +108,7 @@ impl Store {
     }
 }
 
-fn matches_common(backup: &SeedBackup, query: &Query<'_>) -> bool {
+pub(crate) fn matches_common(backup: &SeedBackup, query: &Query<'_>) -> bool {
     if let Some(id) = query.instance_id
         && backup.instance_id.as_deref() != Some(id)
     {

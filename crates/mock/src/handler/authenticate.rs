@@ -45,7 +45,7 @@ impl Handler {
                 "AuthFailure.TokenFailure",
                 format!(
                     "The temporary credentials expired at {}; assume the role again.",
-                    crate::civil::format_rfc3339_utc(expires)
+                    tcredis_core::time::rfc3339::format_utc(expires)
                 ),
             ));
         }

@@ -1,5 +1,5 @@
 //! `DescribeInstanceBackups` (redis 2018-04-12): business rules, instance lookup within the
-//! request's region scope, and the listing.
+//! request's region scope, and the listing (the data's backups with the lifecycle's merged in).
 
 use std::borrow::Cow;
 
@@ -8,9 +8,9 @@ use serde_json::{Map, Value};
 
 use super::failure::Failure;
 use super::params::{ParamType, Schema};
-use crate::civil::parse_beijing;
 use crate::data::backup::SeedBackup;
 use crate::data::store::{Query, Store};
+use tcredis_core::time::BeijingTime;
 
 /// The action's parameters in model order.
 pub(crate) const SCHEMA: Schema = &[
@@ -53,9 +53,9 @@ fn window_bound<'p>(
 ) -> Result<Option<(&'p str, i64)>, Failure> {
     match string_param(params, name) {
         None => Ok(None),
-        Some(text) => match parse_beijing(text) {
-            Some(unix) => Ok(Some((text, unix))),
-            None => Err(business(format!(
+        Some(text) => match BeijingTime::parse(text) {
+            Ok(time) => Ok(Some((text, time.unix()))),
+            Err(_) => Err(business(format!(
                 "{name} {text:?} is not a time of the form YYYY-MM-DD HH:MM:SS (Beijing time, UTC+8)."
             ))),
         },
@@ -65,6 +65,7 @@ fn window_bound<'p>(
 /// Answers the listing, or the first business-rule or lookup failure.
 pub(crate) fn describe(
     store: &Store,
+    lifecycle_backups: Vec<SeedBackup>,
     params: &Map<String, Value>,
     region: Option<&str>,
     request_id: &str,
@@ -121,7 +122,7 @@ pub(crate) fn describe(
         offset: offset as u64,
         limit: limit as u64,
     };
-    let page = store.list(&query);
+    let page = crate::data::merged::list(store, lifecycle_backups, &query);
     Ok(super::envelope::success_body(&Answer {
         total_count: page.total,
         backup_set: page.items,

@@ -17,6 +17,22 @@ pub(crate) fn json_response(status: u16, body: Vec<u8>) -> http::Response<Vec<u8
     response
 }
 
+/// A replayed response: the recorded status, Content-Type and body as they were.
+pub(crate) fn raw_response(
+    status: u16,
+    content_type: &str,
+    body: Vec<u8>,
+) -> http::Response<Vec<u8>> {
+    let mut response = http::Response::new(body);
+    *response.status_mut() = http::StatusCode::from_u16(status).unwrap_or(http::StatusCode::OK);
+    if let Ok(value) = http::HeaderValue::from_str(content_type) {
+        response
+            .headers_mut()
+            .insert(http::header::CONTENT_TYPE, value);
+    }
+    response
+}
+
 #[derive(Serialize)]
 struct Envelope<T> {
     #[serde(rename = "Response")]

@@ -13,11 +13,15 @@ mod admin;
 mod auth;
 mod authenticate;
 mod describe;
+mod describe_auto_backup;
 mod envelope;
 mod failure;
 mod params;
 mod region_scope;
 mod sts;
+mod world_admin;
+
+pub use admin::JournalCursor;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -26,16 +30,20 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde_json::Value;
 use tcredis_core::credentials::Secret;
+use tcredis_core::random::{RandomSource, SplitMix64};
 
+use crate::clock::{ClockStart, MockClock};
 use crate::config::{AcceptedCredential, ConfigError, DataSource, FaultKind, MockConfig};
 use crate::data::demo::demo_seed;
 use crate::data::generate::Generated;
+use crate::data::lifecycle::{Lifecycle, Selection, SkippedSlots};
 use crate::data::store::Store;
-use crate::journal::{Journal, JournalEntry, SignatureResult};
+use crate::forward::ForwardRequest;
+use crate::journal::{Journal, JournalEntry, ParamsTruncation, SignatureResult};
 use crate::rate_limit::RateLimiter;
-
-use crate::rng::Rng;
+use crate::rng;
 use crate::script::{RequestView, Script, Scripts};
+use crate::world::{World, WorldState};
 use failure::Failure;
 use params::{RawParams, Schema};
 
@@ -78,6 +86,9 @@ pub struct Outcome {
     pub response: http::Response<Vec<u8>>,
     /// How to deliver it.
     pub delivery: Delivery,
+    /// Record mode: send this request upstream and answer with what comes back (the
+    /// `response` is then a placeholder).
+    pub forward: Option<ForwardRequest>,
 }
 
 /// A script that cannot be accepted (the message says which step and why).
@@ -106,6 +117,7 @@ impl std::error::Error for ExpectationError {}
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum ActionKind {
     Describe,
+    DescribeAutoBackupConfig,
     AssumeRole,
     WebIdentity,
 }
@@ -126,6 +138,15 @@ const ROUTES: &[(&str, Route)] = &[
             service: "redis",
             version: "2018-04-12",
             schema: describe::SCHEMA,
+        },
+    ),
+    (
+        "DescribeAutoBackupConfig",
+        Route {
+            kind: ActionKind::DescribeAutoBackupConfig,
+            service: "redis",
+            version: "2018-04-12",
+            schema: describe_auto_backup::SCHEMA,
         },
     ),
     (
@@ -154,8 +175,9 @@ struct State {
     journal: Journal,
     scripts: Scripts,
     limiter: RateLimiter,
-    rng: Rng,
+    rng: SplitMix64,
     issued: HashMap<String, sts::Issued>,
+    world: WorldState,
 }
 
 /// The sans-IO mock endpoint.
@@ -165,6 +187,8 @@ pub struct Handler {
     credentials: Vec<AcceptedCredential>,
     faults: Vec<(FaultKind, f64)>,
     strict_signing: bool,
+    journal_exact_requests: bool,
+    world: World,
     state: Mutex<State>,
 }
 
@@ -182,12 +206,16 @@ struct Exchange {
     region: Option<String>,
     secret_id: Option<String>,
     params: Value,
+    params_truncated: Option<ParamsTruncation>,
     signature: SignatureResult,
     leniency: Vec<&'static str>,
     script: Option<u64>,
     fault: Option<String>,
     delay: Duration,
     mode: DeliveryMode,
+    /// A replayed answer's status and Content-Type.
+    raw_answer: Option<(u16, String)>,
+    forward: Option<ForwardRequest>,
 }
 
 fn header<'r, B>(request: &'r http::Request<B>, name: &str) -> Option<&'r str> {
@@ -217,15 +245,31 @@ impl Handler {
     /// `now` (or the configured `now_override`).
     pub fn new(config: &MockConfig, now: SystemTime) -> Result<Self, ConfigError> {
         config.validate()?;
-        let anchor = config
-            .now_override
-            .unwrap_or_else(|| unix_f64(now).floor() as i64);
-        let store = match &config.data {
-            DataSource::Demo => Store::from_seed(demo_seed(anchor)),
-            DataSource::Seed(seed) => Store::from_seed(seed.clone()),
-            DataSource::Generate { count, instances } => {
-                Store::Generated(Generated::new(*count, *instances, anchor))
+        let real_ms = (unix_f64(now) * 1000.0).floor() as i64;
+        let world = &config.world;
+        let anchor = match world.clock {
+            ClockStart::At(unix) => unix,
+            _ => config
+                .now_override
+                .unwrap_or_else(|| unix_f64(now).floor() as i64),
+        };
+        let clock = MockClock::new(world.clock, world.clock_speed, real_ms, anchor * 1000);
+        let start = clock.start_unix();
+        let duration = crate::world::duration_seconds(world);
+        let (store, lifecycle) = match &config.data {
+            DataSource::Demo => {
+                let seed = demo_seed(anchor);
+                let lifecycle = Lifecycle::from_seed(&seed, start, duration);
+                (Store::from_seed(seed), lifecycle)
             }
+            DataSource::Seed(seed) => (
+                Store::from_seed(seed.clone()),
+                Lifecycle::from_seed(seed, start, duration),
+            ),
+            DataSource::Generate { count, instances } => (
+                Store::Generated(Generated::new(*count, *instances, anchor)),
+                Lifecycle::generated(*instances, start, duration),
+            ),
         };
         let mut credentials = config.credentials.clone();
         if credentials.is_empty() {
@@ -240,12 +284,24 @@ impl Handler {
             credentials,
             faults: config.faults.clone(),
             strict_signing: config.strict_signing,
+            journal_exact_requests: config.journal_exact_requests,
+            world: World {
+                lifecycle,
+                policy: world.policy.clone(),
+                replay: world.replay.clone(),
+                upstream: world.upstream.clone(),
+            },
             state: Mutex::new(State {
-                journal: Journal::new(config.journal_capacity),
+                journal: Journal::new(config.journal_capacity, config.journal_max_bytes),
                 scripts: Scripts::default(),
                 limiter: RateLimiter::new(config.rate_limit),
-                rng: Rng::new(config.random_seed.unwrap_or_else(Rng::process_seed)),
+                rng: SplitMix64::new(config.random_seed.unwrap_or_else(rng::process_seed)),
                 issued: HashMap::new(),
+                world: WorldState {
+                    clock,
+                    skipped: SkippedSlots::new(),
+                    replay_cursors: HashMap::new(),
+                },
             }),
         })
     }
@@ -268,20 +324,37 @@ impl Handler {
         self.lock().journal.entries()
     }
 
-    /// Queues a script; returns its id.
-    pub fn script(&self, script: Script) -> Result<u64, ScriptError> {
-        script.check().map_err(ScriptError)?;
-        Ok(self.lock().scripts.add(script))
+    /// Scripts queued (live or used up; at most [`crate::MAX_SCRIPTS`]).
+    pub fn script_count(&self) -> usize {
+        self.lock().scripts.len()
     }
 
-    /// Forgets the journal, the scripts, the rate-limit buckets and issued STS credentials (the
-    /// data set and configured credentials stay).
+    /// Bytes the journal holds (the measure of its byte bound: entries as compact JSON).
+    pub fn journal_bytes(&self) -> usize {
+        self.lock().journal.bytes()
+    }
+
+    /// Queues a script; returns its id. A script holding only a `skip_slot` marks that slot
+    /// skipped (see [`Handler::skip_slot`]).
+    pub fn script(&self, script: Script) -> Result<u64, ScriptError> {
+        script.check().map_err(ScriptError)?;
+        if let Some(skip) = &script.skip_slot {
+            self.skip_slot(&skip.instance_id, &skip.date)?;
+        }
+        self.lock().scripts.add(script).map_err(ScriptError)
+    }
+
+    /// Forgets the journal, the scripts (skipped slots included), the rate-limit buckets, issued
+    /// STS credentials and the replay position (the data set, configured credentials and the
+    /// clock stay).
     pub fn reset(&self) {
         let mut state = self.lock();
         state.journal.clear();
         state.scripts.clear();
         state.limiter.reset();
         state.issued.clear();
+        state.world.skipped.clear();
+        state.world.replay_cursors.clear();
     }
 
     /// Checks every script's expectation against what was received.
@@ -289,7 +362,7 @@ impl Handler {
         let state = self.lock();
         state
             .scripts
-            .verify(&state.journal.entries())
+            .verify(state.journal.iter())
             .map_err(ExpectationError)
     }
 
@@ -297,14 +370,15 @@ impl Handler {
     pub fn handle<B: AsRef<[u8]>>(&self, request: &http::Request<B>, now: SystemTime) -> Outcome {
         if request.uri().path().starts_with("/_mock/") {
             return Outcome {
-                response: self.admin(request),
+                response: self.admin(request, now),
                 delivery: Delivery {
                     delay: Duration::ZERO,
                     mode: DeliveryMode::Respond,
                 },
+                forward: None,
             };
         }
-        let request_id = self.lock().rng.uuid();
+        let request_id = rng::uuid(&mut self.lock().rng);
         let mut x = Exchange {
             style: "none",
             action: None,
@@ -312,12 +386,15 @@ impl Handler {
             region: None,
             secret_id: None,
             params: Value::Null,
+            params_truncated: None,
             signature: SignatureResult::NotChecked,
             leniency: Vec::new(),
             script: None,
             fault: None,
             delay: Duration::ZERO,
             mode: DeliveryMode::Respond,
+            raw_answer: None,
+            forward: None,
         };
         let result = self.process(request, now, &request_id, &mut x);
         let (body, code) = match result {
@@ -328,12 +405,17 @@ impl Handler {
             ),
         };
         let verdict = match (x.mode, &code) {
+            _ if x.forward.is_some() => "forwarded".to_owned(),
+            _ if x.raw_answer.is_some() => "replayed".to_owned(),
             (DeliveryMode::Drop, _) => "drop".to_owned(),
             (DeliveryMode::Stall, _) => "stall".to_owned(),
             (DeliveryMode::Truncate, _) => "truncate".to_owned(),
             (DeliveryMode::Respond, None) => "ok".to_owned(),
             (DeliveryMode::Respond, Some(_)) => "error".to_owned(),
         };
+        let exact = self
+            .journal_exact_requests
+            .then(|| crate::exact::capture(request));
         let mut state = self.lock();
         let seq = state.journal.next_seq();
         state.journal.push(JournalEntry {
@@ -346,6 +428,7 @@ impl Handler {
             region: x.region,
             secret_id: x.secret_id,
             params: x.params,
+            params_truncated: x.params_truncated,
             code,
             verdict,
             signature: x.signature,
@@ -353,13 +436,30 @@ impl Handler {
             script: x.script,
             fault: x.fault,
             request_id,
+            exact,
         });
+        // A 2xx answer to CONNECT means "tunnel established" (RFC 9110 9.3.6), and HTTP
+        // libraries then drop the body: CONNECT alone gets 405 with the same envelope.
+        let response = if request.method() == http::Method::CONNECT {
+            let mut response = envelope::json_response(405, body);
+            response.headers_mut().insert(
+                http::header::ALLOW,
+                http::HeaderValue::from_static("GET, POST"),
+            );
+            response
+        } else {
+            match x.raw_answer {
+                Some((status, content_type)) => envelope::raw_response(status, &content_type, body),
+                None => envelope::json_response(200, body),
+            }
+        };
         Outcome {
-            response: envelope::json_response(200, body),
+            response,
             delivery: Delivery {
                 delay: x.delay,
                 mode: x.mode,
             },
+            forward: x.forward,
         }
     }
 
@@ -374,9 +474,13 @@ impl Handler {
         if method != http::Method::GET && method != http::Method::POST {
             return Err(Failure::new(
                 "UnsupportedProtocol",
-                format!(
-                    "The HTTP method {method} is not supported; only GET and POST requests are."
-                ),
+                if method == http::Method::CONNECT {
+                    "The HTTP method CONNECT is not supported: this is an API endpoint, not a proxy; only GET and POST requests are.".to_owned()
+                } else {
+                    format!(
+                        "The HTTP method {method} is not supported; only GET and POST requests are."
+                    )
+                },
             ));
         }
         let body = request.body().as_ref();
@@ -462,11 +566,16 @@ impl Handler {
             return Err(Failure::new(
                 "InvalidAction",
                 format!(
-                    "The action `{action}` is invalid or not found; this endpoint serves DescribeInstanceBackups (redis 2018-04-12), AssumeRole and AssumeRoleWithWebIdentity (sts 2018-08-13)."
+                    "The action `{action}` is invalid or not found; this endpoint serves DescribeInstanceBackups and DescribeAutoBackupConfig (redis 2018-04-12), AssumeRole and AssumeRoleWithWebIdentity (sts 2018-08-13)."
                 ),
             ));
         };
-        x.params = params::loose_view(&raw, route.schema);
+        let received = if is_get {
+            request.uri().query().map_or(0, str::len)
+        } else {
+            body.len()
+        };
+        (x.params, x.params_truncated) = params::loose_view(&raw, route.schema, received);
         if let Some(token) = x.params.get_mut("WebIdentityToken") {
             *token = Value::String("***".into());
         }
@@ -569,12 +678,50 @@ impl Handler {
             }
         }
 
+        if route.service == "redis" {
+            if let Some(secret_id) = &authenticated {
+                self.check_policy(secret_id, &action, region.as_deref(), &x.params, request_id)?;
+            }
+            if self.world.replay.is_some() || self.world.upstream.is_some() {
+                let typed = params::typed(&raw, &action, route.schema)?;
+                let language = header(request, "x-tc-language").map(str::to_owned);
+                return self.replay_or_forward(
+                    ForwardRequest {
+                        action,
+                        version,
+                        region,
+                        params: typed,
+                        language,
+                        request_id: request_id.to_owned(),
+                    },
+                    x,
+                );
+            }
+        }
+
         let scope = self.region_scope(route, region.as_deref(), &host)?;
         let typed = params::typed(&raw, &action, route.schema)?;
         match route.kind {
             ActionKind::Describe => {
-                describe::describe(&self.store, &typed, scope.as_deref(), request_id)
+                let extra = self.lifecycle_backups(
+                    now,
+                    Selection {
+                        instance_id: typed
+                            .get("InstanceId")
+                            .and_then(Value::as_str)
+                            .filter(|s| !s.is_empty()),
+                        region: scope.as_deref(),
+                    },
+                );
+                describe::describe(&self.store, extra, &typed, scope.as_deref(), request_id)
             }
+            ActionKind::DescribeAutoBackupConfig => describe_auto_backup::describe(
+                &self.store,
+                &self.world.lifecycle,
+                &typed,
+                scope.as_deref(),
+                request_id,
+            ),
             ActionKind::AssumeRole | ActionKind::WebIdentity => {
                 let required: &[&str] = if route.kind == ActionKind::AssumeRole {
                     &["RoleArn", "RoleSessionName"]
@@ -595,6 +742,10 @@ impl Handler {
                     &mut state.rng,
                     request_id,
                 )?;
+                let mut issued = issued;
+                issued.source = authenticated
+                    .as_deref()
+                    .map(|id| world_admin::policy_subject(&self.credentials, &state.issued, id));
                 state.issued.insert(issued.secret_id.clone(), issued);
                 Ok(body)
             }

@@ -4,6 +4,8 @@
 use serde_json::{Map, Number, Value};
 
 use super::failure::Failure;
+use crate::journal::ParamsTruncation;
+use crate::journal::bounded::{bounded_object, bounded_other};
 
 /// The type of one action parameter, as the API model declares it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,10 +57,31 @@ pub(crate) enum RawParams {
     Form(Vec<(String, String)>),
 }
 
+/// How an integer outside the API's Integer type (64-bit signed) is described, whatever its
+/// spelling (a JSON number past `i64`, one so large it was read as a float, or GET digits).
+const OUT_OF_RANGE: &str =
+    "outside the 64-bit integer range -9223372036854775808..=9223372036854775807";
+
+/// Digits (with an optional sign) that do not fit an `i64`.
+fn out_of_range_digits(text: &str) -> bool {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) && text.parse::<i64>().is_err()
+}
+
 fn json_kind(value: &Value) -> String {
     match value {
         Value::Null => "null".into(),
         Value::Bool(b) => format!("the boolean {b}"),
+        Value::Number(n) if n.is_u64() && n.as_i64().is_none() => {
+            format!("the number {n}, {OUT_OF_RANGE}")
+        }
+        // An integer literal past u64 is read as a float: its digits are gone, its size is not.
+        Value::Number(n)
+            if n.as_f64()
+                .is_some_and(|f| f.fract() == 0.0 && f.abs() >= 9.2e18) =>
+        {
+            format!("a number {OUT_OF_RANGE}")
+        }
         Value::Number(n) => format!("the number {n}"),
         Value::String(s) => format!("the string {s:?}"),
         Value::Array(_) => "an array".into(),
@@ -92,20 +115,29 @@ fn lookup(schema: Schema, name: &str) -> Option<ParamType> {
 }
 
 /// A loosely typed view for matching and the journal: JSON as given, or form values typed where
-/// they parse. Never fails.
-pub(crate) fn loose_view(raw: &RawParams, schema: Schema) -> Value {
+/// they parse, bounded in size (oversized values keep a prefix; see `journal::bounded`).
+/// `received` is the size of the parameters as received (body or query string). Never fails.
+pub(crate) fn loose_view(
+    raw: &RawParams,
+    schema: Schema,
+    received: usize,
+) -> (Value, Option<ParamsTruncation>) {
     match raw {
-        RawParams::Json(Value::Object(map)) => Value::Object(
-            map.iter()
-                .filter(|(k, _)| !COMMON_KEYS.contains(&k.as_str()))
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect(),
-        ),
-        RawParams::Json(other) => other.clone(),
-        RawParams::MalformedJson(_) => Value::Null,
+        RawParams::Json(Value::Object(map)) => {
+            let params = map
+                .iter()
+                .filter(|(k, _)| !COMMON_KEYS.contains(&k.as_str()));
+            let (map, cut) = bounded_object(params, received);
+            (Value::Object(map), cut)
+        }
+        RawParams::Json(other) => bounded_other(other, received),
+        RawParams::MalformedJson(_) => (Value::Null, None),
         RawParams::Form(pairs) => match type_form(pairs, "", schema, true) {
-            Ok(map) => Value::Object(map),
-            Err(_) => Value::Null,
+            Ok(map) => {
+                let (map, cut) = bounded_object(map.iter(), received);
+                (Value::Object(map), cut)
+            }
+            Err(_) => (Value::Null, None),
         },
     }
 }
@@ -178,8 +210,14 @@ fn type_json(
 }
 
 fn parse_int(name: &str, ty: ParamType, text: &str) -> Result<i64, Failure> {
-    text.parse::<i64>()
-        .map_err(|_| wrong_type(name, ty, &format!("{text:?}")))
+    text.parse::<i64>().map_err(|_| {
+        let got = if out_of_range_digits(text) {
+            format!("{text}, {OUT_OF_RANGE}")
+        } else {
+            format!("{text:?}")
+        };
+        wrong_type(name, ty, &got)
+    })
 }
 
 fn type_form(
@@ -217,6 +255,13 @@ fn type_form(
                 let item = match parse_int(base, ty, value) {
                     Ok(item) => item,
                     Err(_) if loose => continue,
+                    Err(_) if out_of_range_digits(value) => {
+                        return Err(wrong_type(
+                            base,
+                            ty,
+                            &format!("{key}={value}, {OUT_OF_RANGE}"),
+                        ));
+                    }
                     Err(_) => return Err(wrong_type(base, ty, &format!("{key}={value:?}"))),
                 };
                 match arrays.iter_mut().find(|(name, _)| name == base) {
@@ -363,8 +408,45 @@ mod tests {
             "UnknownParameter"
         );
         assert_eq!(
-            loose_view(&form("Limit=ten&Status.0=2"), SCHEMA),
-            json!({"Limit": "ten", "Status": [2]})
+            loose_view(&form("Limit=ten&Status.0=2"), SCHEMA, 20),
+            (json!({"Limit": "ten", "Status": [2]}), None)
         );
+    }
+
+    #[test]
+    fn integers_past_64_bits_get_one_error_however_they_are_spelled() {
+        let json = |text: &str| RawParams::Json(serde_json::from_str(text).unwrap());
+        for raw in [
+            json(r#"{"Limit": 9223372036854775808}"#),
+            json(r#"{"Limit": 18446744073709551616}"#),
+            json(r#"{"Limit": -9223372036854775809}"#),
+            json(r#"{"Limit": 99999999999999999999999}"#),
+            json(r#"{"Status": [2, 18446744073709551615]}"#),
+            form("Limit=9223372036854775808"),
+            form("Limit=-99999999999999999999"),
+            form("Status.0=18446744073709551616"),
+        ] {
+            let err = typed(&raw, "A", SCHEMA).unwrap_err();
+            assert_eq!(err.code, "InvalidParameter", "{raw:?}");
+            assert!(
+                err.message.contains(
+                    "outside the 64-bit integer range -9223372036854775808..=9223372036854775807"
+                ),
+                "{raw:?}: {}",
+                err.message
+            );
+        }
+        // The edge itself is an Integer (business rules judge it later); fractions and text
+        // keep their own wording.
+        assert!(typed(&json(r#"{"Limit": 9223372036854775807}"#), "A", SCHEMA).is_ok());
+        assert!(typed(&form("Limit=-9223372036854775808"), "A", SCHEMA).is_ok());
+        let err = typed(&json(r#"{"Limit": 1.5}"#), "A", SCHEMA).unwrap_err();
+        assert!(
+            err.message.ends_with("got the number 1.5."),
+            "{}",
+            err.message
+        );
+        let err = typed(&form("Limit=ten"), "A", SCHEMA).unwrap_err();
+        assert!(err.message.ends_with("got \"ten\"."), "{}", err.message);
     }
 }

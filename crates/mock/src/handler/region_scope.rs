@@ -2,8 +2,10 @@
 //! real Tencent Cloud domain (`redis.ap-shanghai-fsi.tencentcloudapi.com` serves only its region).
 
 use super::failure::Failure;
-use super::{ActionKind, Handler, Route};
-use crate::regions::{self, HostKind};
+use super::{Handler, Route};
+use tcredis_core::endpoint::{KNOWN_REGIONS, is_financial_region, is_known_region};
+
+use crate::regions::{HostKind, classify_host};
 
 impl Handler {
     /// The region the listing is scoped to (`None` = every region), or `UnsupportedRegion`.
@@ -14,23 +16,23 @@ impl Handler {
         host: &str,
     ) -> Result<Option<String>, Failure> {
         if let Some(r) = region
-            && !regions::is_known(r)
+            && !is_known_region(r)
         {
             return Err(Failure::new(
                 "UnsupportedRegion",
                 format!(
                     "The region `{r}` is not supported; known regions: {}.",
-                    regions::KNOWN_REGIONS.join(", ")
+                    KNOWN_REGIONS.join(", ")
                 ),
             ));
         }
-        if route.kind != ActionKind::Describe {
+        if route.service != "redis" {
             return Ok(region.map(str::to_owned));
         }
-        match regions::classify_host(host) {
+        match classify_host(host) {
             HostKind::Tencent {
                 region: Some(host_region),
-            } if regions::is_financial(&host_region) => match region {
+            } if is_financial_region(&host_region) => match region {
                 Some(r) if r != host_region => Err(Failure::new(
                     "UnsupportedRegion",
                     format!(
@@ -39,7 +41,7 @@ impl Handler {
                 )),
                 _ => Ok(Some(host_region)),
             },
-            HostKind::Tencent { .. } if region.is_some_and(regions::is_financial) => {
+            HostKind::Tencent { .. } if region.is_some_and(is_financial_region) => {
                 let r = region.unwrap_or_default();
                 Err(Failure::new(
                     "UnsupportedRegion",

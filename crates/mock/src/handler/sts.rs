@@ -3,10 +3,11 @@
 
 use serde::Serialize;
 use serde_json::{Map, Value};
+use tcredis_core::random::SplitMix64;
 
 use super::failure::Failure;
 use super::params::{ParamType, Schema};
-use crate::rng::Rng;
+use crate::rng;
 
 pub(crate) const ASSUME_ROLE_SCHEMA: Schema = &[
     ("RoleArn", ParamType::String),
@@ -35,6 +36,8 @@ pub(crate) struct Issued {
     pub(crate) secret_key: String,
     pub(crate) token: String,
     pub(crate) expires: i64,
+    /// The SecretId whose CAM policy these credentials inherit (`None`: web identity).
+    pub(crate) source: Option<String>,
 }
 
 impl std::fmt::Debug for Issued {
@@ -77,7 +80,7 @@ pub(crate) fn assume_role(
     params: &Map<String, Value>,
     required: &[&str],
     now: i64,
-    rng: &mut Rng,
+    rng: &mut SplitMix64,
     request_id: &str,
 ) -> Result<(Vec<u8>, Issued), Failure> {
     for name in required {
@@ -103,10 +106,11 @@ pub(crate) fn assume_role(
         ));
     }
     let issued = Issued {
-        secret_id: format!("AKIDTMP{}", rng.string(ALNUM, 29)),
-        secret_key: rng.string(ALNUM, 32),
-        token: rng.string(ALNUM, 96),
+        secret_id: format!("AKIDTMP{}", rng::string(rng, ALNUM, 29)),
+        secret_key: rng::string(rng, ALNUM, 32),
+        token: rng::string(rng, ALNUM, 96),
         expires: now + duration,
+        source: None,
     };
     let body = super::envelope::success_body(&Answer {
         credentials: CredentialsOut {
@@ -115,7 +119,7 @@ pub(crate) fn assume_role(
             tmp_secret_key: &issued.secret_key,
         },
         expired_time: issued.expires,
-        expiration: crate::civil::format_rfc3339_utc(issued.expires),
+        expiration: tcredis_core::time::rfc3339::format_utc(issued.expires),
         request_id,
     });
     Ok((body, issued))

@@ -19,14 +19,16 @@ use std::fmt;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use tcredis_core::credentials::locate::{self, SYSTEM_CREDENTIALS_FILE};
+
 use super::cvm::CvmRoleProvider;
 use super::env::EnvProvider;
 use super::fetch::FetchSettings;
 use super::files::ProfileData;
-use super::profile_file::{IniLookup, ProfileFileProvider, SYSTEM_CREDENTIALS_FILE, pair_from};
+use super::profile_file::{IniLookup, ProfileFileProvider, pair_from};
 use super::static_provider::StaticProvider;
 use super::sts::{StsAssumeRoleProvider, WebIdentityProvider};
-use super::tccli::TccliProfileProvider;
+use super::tccli::{TccliProfileProvider, source_name};
 use super::{Credentials, CredentialsError, SharedProvider};
 
 /// Inputs of the chain. Nothing is read from the process environment.
@@ -34,9 +36,10 @@ use super::{Credentials, CredentialsError, SharedProvider};
 pub struct ChainConfig {
     /// Environment snapshot.
     pub env: HashMap<String, String>,
-    /// Home directory (`~`).
+    /// Home directory (`~`); an empty path means there is none (no home file is read, never
+    /// one relative to the working directory).
     pub home: PathBuf,
-    /// `--profile`; when `None`, `TCCLI_PROFILE` from `env`.
+    /// `--profile`; when `None`, `TCCLI_PROFILE` from `env` (trimmed; blank is unset).
     pub profile: Option<String>,
     /// `--use-cvm-role`.
     pub use_cvm_role: bool,
@@ -150,15 +153,17 @@ impl DefaultChain {
     pub fn resolve(config: &ChainConfig) -> Result<ResolvedCredentials, CredentialsError> {
         let env = &config.env;
         let mut steps = Vec::new();
-        let profile_flag = config.profile.clone().or_else(|| {
-            env.get("TCCLI_PROFILE")
-                .filter(|p| !p.trim().is_empty())
-                .cloned()
-        });
-        let profile = profile_flag.clone().unwrap_or_else(|| "default".to_owned());
+        // Which profile and which files: core's rule, shared with the CLI's `config show`.
+        let located = locate::locate(
+            env,
+            Some(&config.home),
+            config.profile.as_deref(),
+            &config.system_credentials_file,
+        );
+        let profile = located.profile().name().to_owned();
 
         // 1. CVM role, only when asked.
-        let tccli = TccliProfileProvider::lookup(&config.home, &profile)?;
+        let tccli = TccliProfileProvider::lookup(&located)?;
         let tccli_cvm = tccli.as_ref().is_some_and(|(_, d)| d.cvm_role);
         let cvm_source = "CVM role (metadata service)".to_owned();
         if config.use_cvm_role || truthy(env.get("TENCENTCLOUD_USE_CVM_ROLE")) || tccli_cvm {
@@ -184,7 +189,7 @@ impl DefaultChain {
         // 2. The base pair.
         let mut base: Option<Base> = None;
         let env_source = "env TENCENTCLOUD_SECRET_ID/TENCENTCLOUD_SECRET_KEY".to_owned();
-        if profile_flag.is_some() {
+        if located.profile().is_named() {
             steps.push(ChainStep {
                 source: env_source,
                 outcome: StepOutcome::Skipped(format!("profile {profile:?} selected")),
@@ -210,12 +215,7 @@ impl DefaultChain {
             }
         }
         if base.is_none() {
-            let lookup = ProfileFileProvider::lookup(
-                env,
-                &config.home,
-                &config.system_credentials_file,
-                &profile,
-            )?;
+            let lookup = ProfileFileProvider::lookup(located.ini(), &profile)?;
             match lookup {
                 IniLookup {
                     path: Some(path),
@@ -241,15 +241,13 @@ impl DefaultChain {
                     outcome: StepOutcome::NotFound("no such section".into()),
                 }),
                 IniLookup { path: None, .. } => {
-                    let names = ProfileFileProvider::candidates(
-                        env,
-                        &config.home,
-                        &config.system_credentials_file,
-                    )?
-                    .iter()
-                    .map(|p| p.display().to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ");
+                    let names = located
+                        .ini()
+                        .candidates()
+                        .iter()
+                        .map(|p| p.display().to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ");
                     steps.push(ChainStep {
                         source: format!("INI file [{profile}] ({names})"),
                         outcome: StepOutcome::NotFound("no file exists".into()),
@@ -258,8 +256,7 @@ impl DefaultChain {
             }
         }
         if base.is_none() {
-            let path = TccliProfileProvider::credential_path(&config.home, &profile);
-            let source = path.display().to_string();
+            let source = source_name(&located);
             match tccli {
                 Some((_, data)) => {
                     let credentials = pair_from(&source, &data)?;
@@ -498,5 +495,44 @@ mod tests {
         let e =
             DefaultChain::resolve(&config(&h, &[("TENCENTCLOUD_SECRET_ID", "AKID")])).unwrap_err();
         assert!(matches!(e, CredentialsError::Invalid { .. }));
+    }
+
+    /// With `HOME` unset the CLI passes an empty home: no file relative to the working
+    /// directory may be read (core's `locate` rule, shared with `config show`).
+    #[test]
+    fn an_empty_home_reads_no_relative_path() {
+        let h = home("nohome");
+        let mut c = config(&h, &[]);
+        c.home = PathBuf::new();
+        let text = DefaultChain::resolve(&c).unwrap_err().to_string();
+        assert!(!text.contains("(.tencentcloud/credentials"), "{text}");
+        assert!(!text.contains(" .tccli/"), "{text}");
+        assert!(
+            text.contains("~/.tccli/default.credential (no home directory)"),
+            "{text}"
+        );
+    }
+
+    /// A blank `TCCLI_PROFILE` is no profile (the env pair is used), a padded one is trimmed.
+    #[tokio::test]
+    async fn a_blank_profile_variable_is_unset() {
+        let h = home("blankprofile");
+        let r = DefaultChain::resolve(&config(
+            &h,
+            &[ENV_PAIR[0], ENV_PAIR[1], ("TCCLI_PROFILE", "  ")],
+        ))
+        .unwrap();
+        assert_eq!(r.provider.provide().await.unwrap().secret_id(), "AKIDenv");
+        std::fs::write(
+            h.join(".tccli/work.credential"),
+            r#"{"secretId":"AKIDwork","secretKey":"w"}"#,
+        )
+        .unwrap();
+        let r = DefaultChain::resolve(&config(
+            &h,
+            &[ENV_PAIR[0], ENV_PAIR[1], ("TCCLI_PROFILE", " work ")],
+        ))
+        .unwrap();
+        assert_eq!(r.provider.provide().await.unwrap().secret_id(), "AKIDwork");
     }
 }

@@ -27,7 +27,14 @@ pub struct FetchSettings {
     pub proxy: Option<String>,
     /// Environment snapshot for `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY`.
     pub env: HashMap<String, String>,
+    /// The most bytes one STS or metadata answer may have (default
+    /// [`DEFAULT_MAX_CREDENTIALS_BODY`], 1 MiB); a larger answer fails the fetch while it is
+    /// read.
+    pub max_body_bytes: usize,
 }
+
+/// Default cap on an STS or metadata answer: 1 MiB (real answers are under 4 KiB).
+pub const DEFAULT_MAX_CREDENTIALS_BODY: usize = 1024 * 1024;
 
 impl fmt::Debug for FetchSettings {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -37,6 +44,7 @@ impl fmt::Debug for FetchSettings {
             .field("extra_roots", &self.extra_roots_pem.len())
             .field("native_roots", &self.native_roots)
             .field("proxy", &self.proxy.as_ref().map(|_| "<set>"))
+            .field("max_body_bytes", &self.max_body_bytes)
             .finish_non_exhaustive()
     }
 }
@@ -50,6 +58,7 @@ impl Default for FetchSettings {
             native_roots: false,
             proxy: None,
             env: HashMap::new(),
+            max_body_bytes: DEFAULT_MAX_CREDENTIALS_BODY,
         }
     }
 }
@@ -68,11 +77,20 @@ impl FetchSettings {
             ProxyConfig::from_settings(self.proxy.as_deref(), &self.env)
                 .map_err(|e| CredentialsError::invalid(source, e.to_string()))?
         };
-        Ok(HttpStack::new(ConnectorSettings {
-            connect_to: None,
-            proxy,
-            tls,
-            connect_timeout: self.connect_timeout,
-        }))
+        if self.max_body_bytes == 0 {
+            return Err(CredentialsError::invalid(
+                source,
+                "the answer body limit must be greater than zero",
+            ));
+        }
+        Ok(HttpStack::new(
+            ConnectorSettings {
+                connect_to: None,
+                proxy,
+                tls,
+                connect_timeout: self.connect_timeout,
+            },
+            self.max_body_bytes,
+        ))
     }
 }

@@ -38,23 +38,25 @@ impl std::fmt::Debug for ProfileData {
     }
 }
 
-/// Reads a file as UTF-8: `Ok(None)` when it does not exist. Warns (tracing) when the file is
-/// readable by group or others.
+/// Reads a credentials file as UTF-8 (a regular file of at most
+/// [`MAX_CREDENTIALS_FILE_BYTES`](tcredis_files::MAX_CREDENTIALS_FILE_BYTES), through the one
+/// bounded reader): `Ok(None)` when it does not exist. Warns (tracing) when the file is readable
+/// by group or others.
 pub(crate) fn read_secret_file(path: &Path) -> Result<Option<String>, CredentialsError> {
-    let text = match std::fs::read(path) {
-        Ok(bytes) => bytes,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => {
-            return Err(CredentialsError::invalid(
-                path.display().to_string(),
-                format!("cannot be read: {e}"),
-            ));
-        }
-    };
-    warn_if_readable_by_others(path);
-    String::from_utf8(text)
-        .map(Some)
-        .map_err(|_| CredentialsError::invalid(path.display().to_string(), "is not valid UTF-8"))
+    let text = tcredis_files::read_optional_text(path, tcredis_files::MAX_CREDENTIALS_FILE_BYTES)
+        .map_err(|e| CredentialsError::invalid(path.display().to_string(), e.reason()))?;
+    if text.is_some() {
+        warn_if_readable_by_others(path);
+    }
+    Ok(text)
+}
+
+/// Reads a tccli `<profile>.configure` file (at most
+/// [`MAX_CONFIG_FILE_BYTES`](tcredis_files::MAX_CONFIG_FILE_BYTES)): `Ok(None)` when it does
+/// not exist.
+pub(crate) fn read_config_file(path: &Path) -> Result<Option<String>, CredentialsError> {
+    tcredis_files::read_optional_text(path, tcredis_files::MAX_CONFIG_FILE_BYTES)
+        .map_err(|e| CredentialsError::invalid(path.display().to_string(), e.reason()))
 }
 
 /// Logs a warning when `path` has group or world permission bits.

@@ -37,7 +37,7 @@ mod tccli;
 pub use chain::{ChainConfig, ChainStep, DefaultChain, ResolvedCredentials, StepOutcome};
 pub use cvm::CvmRoleProvider;
 pub use env::EnvProvider;
-pub use fetch::FetchSettings;
+pub use fetch::{DEFAULT_MAX_CREDENTIALS_BODY, FetchSettings};
 pub use profile_file::ProfileFileProvider;
 pub use static_provider::StaticProvider;
 pub use sts::{StsAssumeRoleProvider, WebIdentityProvider};

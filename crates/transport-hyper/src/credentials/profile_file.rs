@@ -1,16 +1,16 @@
 //! Credentials from an INI profile file: `TENCENTCLOUD_CREDENTIALS_FILE`, else
-//! `~/.tencentcloud/credentials`, else `/etc/tencentcloud/credentials`.
+//! `~/.tencentcloud/credentials`, else `/etc/tencentcloud/credentials`. Which file is in effect
+//! is core's rule (`tcredis_core::credentials::locate`), shared with the CLI's `config show`.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use tcredis_core::credentials::locate::{
+    self, CREDENTIALS_FILE_VAR, IniFiles, LocateError, SYSTEM_CREDENTIALS_FILE,
+};
+
 use super::files::{ProfileData, parse_ini_profile, read_secret_file};
 use super::{Credentials, CredentialsError, ProvideCredentials, ProvideFuture, make_credentials};
-
-/// The variable naming an INI credentials file.
-pub const CREDENTIALS_FILE_VAR: &str = "TENCENTCLOUD_CREDENTIALS_FILE";
-/// The system-wide credentials file.
-pub const SYSTEM_CREDENTIALS_FILE: &str = "/etc/tencentcloud/credentials";
 
 /// Reads one section of the INI credentials file.
 #[derive(Debug, Clone)]
@@ -30,56 +30,38 @@ pub(crate) struct IniLookup {
 
 impl ProfileFileProvider {
     /// The candidate files in order: `TENCENTCLOUD_CREDENTIALS_FILE` alone when set, else
-    /// `<home>/.tencentcloud/credentials` then `system_file`.
+    /// `<home>/.tencentcloud/credentials` then `system_file` (an empty `home` means none).
     pub fn candidates(
         env: &HashMap<String, String>,
         home: &Path,
         system_file: &Path,
     ) -> Result<Vec<PathBuf>, CredentialsError> {
-        if let Some(f) = env.get(CREDENTIALS_FILE_VAR) {
-            if f.trim().is_empty() {
-                return Err(CredentialsError::invalid(
-                    CREDENTIALS_FILE_VAR,
-                    "is set but empty; unset it or name a file",
-                ));
-            }
-            return Ok(vec![PathBuf::from(f)]);
+        match locate::locate(env, Some(home), None, system_file).ini() {
+            IniFiles::BlankVariable => Err(locate_error(LocateError::EmptyCredentialsFile)),
+            files => Ok(files.candidates().to_vec()),
         }
-        Ok(vec![
-            home.join(".tencentcloud").join("credentials"),
-            system_file.to_path_buf(),
-        ])
     }
 
-    pub(crate) fn lookup(
-        env: &HashMap<String, String>,
-        home: &Path,
-        system_file: &Path,
-        profile: &str,
-    ) -> Result<IniLookup, CredentialsError> {
-        let explicit = env.contains_key(CREDENTIALS_FILE_VAR);
-        for path in Self::candidates(env, home, system_file)? {
-            match read_secret_file(&path)? {
-                Some(text) => {
-                    let data = parse_ini_profile(&text, profile)
-                        .map_err(|e| CredentialsError::invalid(path.display().to_string(), e))?;
-                    return Ok(IniLookup {
-                        path: Some(path),
-                        data,
-                    });
-                }
-                None if explicit => {
-                    return Err(CredentialsError::invalid(
-                        format!("{CREDENTIALS_FILE_VAR}={}", path.display()),
-                        "the file does not exist",
-                    ));
-                }
-                None => continue,
-            }
-        }
+    /// Reads section `[profile]` of the INI file in effect among `files`.
+    pub(crate) fn lookup(files: &IniFiles, profile: &str) -> Result<IniLookup, CredentialsError> {
+        let Some(path) = files.select(Path::exists).map_err(locate_error)? else {
+            return Ok(IniLookup {
+                path: None,
+                data: None,
+            });
+        };
+        let Some(text) = read_secret_file(path)? else {
+            // Gone between the check and the read.
+            return Err(CredentialsError::invalid(
+                path.display().to_string(),
+                "the file disappeared while it was being read",
+            ));
+        };
+        let data = parse_ini_profile(&text, profile)
+            .map_err(|e| CredentialsError::invalid(path.display().to_string(), e))?;
         Ok(IniLookup {
-            path: None,
-            data: None,
+            path: Some(path.to_path_buf()),
+            data,
         })
     }
 
@@ -95,7 +77,8 @@ impl ProfileFileProvider {
         system_file: &Path,
         profile: &str,
     ) -> Self {
-        let (credentials, source) = match Self::lookup(env, home, system_file, profile) {
+        let located = locate::locate(env, Some(home), Some(profile), system_file);
+        let (credentials, source) = match Self::lookup(located.ini(), profile) {
             Ok(IniLookup {
                 path: Some(path),
                 data: Some(data),
@@ -132,6 +115,21 @@ impl ProfileFileProvider {
             credentials,
             source,
         }
+    }
+}
+
+/// The chain's error for a variable naming no usable file (same words as core's).
+pub(crate) fn locate_error(e: LocateError) -> CredentialsError {
+    match e {
+        LocateError::EmptyCredentialsFile => CredentialsError::invalid(
+            CREDENTIALS_FILE_VAR,
+            "is set but empty; unset it or name a file",
+        ),
+        LocateError::MissingCredentialsFile(path) => CredentialsError::invalid(
+            format!("{CREDENTIALS_FILE_VAR}={}", path.display()),
+            "the file does not exist",
+        ),
+        other => CredentialsError::invalid(CREDENTIALS_FILE_VAR, other.to_string()),
     }
 }
 

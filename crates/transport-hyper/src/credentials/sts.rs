@@ -277,15 +277,17 @@ impl WebIdentityProvider {
 
     async fn fetch(&self) -> Result<Expiring, CredentialsError> {
         let sts = self.sts.as_ref().map_err(Clone::clone)?;
-        let token = std::fs::read_to_string(&self.token_file).map_err(|e| {
-            CredentialsError::invalid(
-                format!(
-                    "{TKE_WEB_IDENTITY_TOKEN_FILE}={}",
-                    self.token_file.display()
-                ),
-                format!("cannot be read: {e}"),
-            )
-        })?;
+        let token =
+            tcredis_files::read_regular_text(&self.token_file, tcredis_files::MAX_TOKEN_FILE_BYTES)
+                .map_err(|e| {
+                    CredentialsError::invalid(
+                        format!(
+                            "{TKE_WEB_IDENTITY_TOKEN_FILE}={}",
+                            self.token_file.display()
+                        ),
+                        e.reason(),
+                    )
+                })?;
         let request = sts::AssumeRoleWithWebIdentityRequest::new(
             &self.provider_id,
             token,

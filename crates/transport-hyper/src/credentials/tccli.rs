@@ -2,9 +2,14 @@
 //! `secretKey`, `token`, `type`, `role-arn`, `role-session-name`) and the region from
 //! `~/.tccli/<profile>.configure` (`_sys_param.region`).
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use super::files::{ProfileData, parse_tccli_configure, parse_tccli_credential, read_secret_file};
+use tcredis_core::credentials::locate::{self, CredentialLocations, SYSTEM_CREDENTIALS_FILE};
+
+use super::files::{
+    ProfileData, parse_tccli_configure, parse_tccli_credential, read_config_file, read_secret_file,
+};
 use super::profile_file::pair_from;
 use super::{Credentials, CredentialsError, ProvideCredentials, ProvideFuture};
 
@@ -16,34 +21,38 @@ pub struct TccliProfileProvider {
 }
 
 impl TccliProfileProvider {
-    /// The credential file of `profile`.
-    pub fn credential_path(home: &Path, profile: &str) -> PathBuf {
-        home.join(".tccli").join(format!("{profile}.credential"))
-    }
-
-    /// `Ok(None)` when the file does not exist.
+    /// The profile's credential file (with the region and STS endpoint of its `.configure`),
+    /// at the paths core's `locate` gives: `Ok(None)` when there is no home directory or the
+    /// file does not exist.
     pub(crate) fn lookup(
-        home: &Path,
-        profile: &str,
+        located: &CredentialLocations,
     ) -> Result<Option<(PathBuf, ProfileData)>, CredentialsError> {
-        let path = Self::credential_path(home, profile);
-        let Some(text) = read_secret_file(&path)? else {
+        let Some(path) = located.tccli_credential() else {
+            return Ok(None);
+        };
+        let Some(text) = read_secret_file(path)? else {
             return Ok(None);
         };
         let mut data = parse_tccli_credential(&text)
             .map_err(|e| CredentialsError::invalid(path.display().to_string(), e))?;
-        let configure = home.join(".tccli").join(format!("{profile}.configure"));
-        if let Ok(text) = std::fs::read_to_string(&configure) {
+        if let Some(configure) = located.tccli_configure()
+            && let Some(text) = read_config_file(configure)?
+        {
             (data.region, data.sts_endpoint) = parse_tccli_configure(&text);
         }
-        Ok(Some((path, data)))
+        Ok(Some((path.to_path_buf(), data)))
     }
 
-    /// Reads the profile now.
+    /// Reads the profile now (`home` empty: there is no home directory, so no file).
     pub fn new(home: &Path, profile: &str) -> Self {
-        let path = Self::credential_path(home, profile);
-        let source = path.display().to_string();
-        let credentials = match Self::lookup(home, profile) {
+        let located = locate::locate(
+            &HashMap::new(),
+            Some(home),
+            Some(profile),
+            Path::new(SYSTEM_CREDENTIALS_FILE),
+        );
+        let source = source_name(&located);
+        let credentials = match Self::lookup(&located) {
             Ok(Some((_, data))) if data.cvm_role => Err(CredentialsError::invalid(
                 &source,
                 "is a cvm-role profile: use the CVM role provider (--use-cvm-role)",
@@ -59,6 +68,18 @@ impl TccliProfileProvider {
             credentials,
             source,
         }
+    }
+}
+
+/// The credential file's name for messages: its path, or `~/.tccli/<profile>.credential` when
+/// there is no home directory.
+pub(crate) fn source_name(located: &CredentialLocations) -> String {
+    match located.tccli_credential() {
+        Some(path) => path.display().to_string(),
+        None => format!(
+            "~/.tccli/{}.credential (no home directory)",
+            located.profile().name()
+        ),
     }
 }
 
@@ -96,8 +117,14 @@ mod tests {
             (c.secret_id(), c.token().unwrap().expose()),
             ("AKIDtccli", "tk")
         );
+        let located = locate::locate(
+            &HashMap::new(),
+            Some(&home),
+            Some("work"),
+            Path::new(SYSTEM_CREDENTIALS_FILE),
+        );
         assert_eq!(
-            TccliProfileProvider::lookup(&home, "work")
+            TccliProfileProvider::lookup(&located)
                 .unwrap()
                 .unwrap()
                 .1
