@@ -6,7 +6,7 @@
 //! cargo xtask fuzz-smoke [--long] each cargo-fuzz target briefly (nightly toolchain)
 //! cargo xtask bench [--check]    callgrind benchmarks; --check compares with the committed baseline
 //! cargo xtask codegen [--check]  regenerates the CLI help sections of docs/cli.md and the man page
-//! cargo xtask package            `cargo package` (verified) for the four crates, in dependency order
+//! cargo xtask package            `cargo package` (verified) for the five published crates, in dependency order
 //! cargo xtask dist               release archive + .sha256 in target/dist/, unpacked and run
 //! cargo xtask wheel              the tcredis-mock Python wheel (maturin), pytest in a fresh venv
 //! cargo xtask npm                the tcredis-mock npm package, packed, installed, node --test
@@ -56,7 +56,7 @@ commands:
   fuzz-smoke [--long]  run each fuzz target briefly
   bench [--check]      callgrind benchmarks; --check compares with the committed baseline
   codegen [--check]    regenerate CLI help in docs/cli.md and the man page; --check verifies
-  package              cargo package (verified) for the four crates, dependencies first
+  package              cargo package (verified) for the five published crates, dependencies first
   dist                 release archive of tcredis + tcredis-mock in target/dist/, then unpacked and run
   wheel                the tcredis-mock Python wheel, installed into a fresh venv, pytest
   npm                  the tcredis-mock npm package, packed, installed, type-checked, node --test

@@ -1,7 +1,7 @@
-//! `cargo xtask package`: the four crates as crates.io would receive them.
+//! `cargo xtask package`: the five published crates as crates.io would receive them.
 //!
-//! `cargo publish --dry-run --locked` for `tcredis-core`, `tcredis-mock`,
-//! `tcredis-transport-hyper` and `tcredis-cli` in one invocation: cargo packages each (into
+//! `cargo publish --dry-run --locked` for `tcredis-core`, `tcredis-files`,
+//! `tcredis-transport-hyper`, `tcredis-mock` and `tcredis-cli` in one invocation: cargo packages each (into
 //! `target/package/*.crate`), checks its manifest for publishing, resolves its dependencies from
 //! crates.io plus a local overlay holding the sibling packages, and compiles each package from its
 //! unpacked `.crate` alone — so a file left out of a package, a path-only dependency or a missing
@@ -9,7 +9,7 @@
 //! local changes (the gate runs on a clean clone).
 //!
 //! Then the docs as docs.rs builds them (`[package.metadata.docs.rs]`: every feature,
-//! `--cfg docsrs`, the nightly toolchain) for the three libraries, with `-D warnings -D
+//! `--cfg docsrs`, the nightly toolchain) for the four libraries, with `-D warnings -D
 //! missing_docs`: every public item documented, every intra-doc link resolved, and the mock's
 //! `server`-gated types labelled "Available on crate feature server only". It uses its own
 //! target folder (`target/docsrs`), as nightly artefacts cannot be shared with stable ones.
@@ -21,7 +21,12 @@ use crate::outcome::Outcome;
 use crate::run::Context;
 
 /// The library crates (documented on docs.rs).
-pub const LIBRARIES: &[&str] = &["tcredis-core", "tcredis-transport-hyper", "tcredis-mock"];
+pub const LIBRARIES: &[&str] = &[
+    "tcredis-core",
+    "tcredis-files",
+    "tcredis-transport-hyper",
+    "tcredis-mock",
+];
 
 /// A page of a feature-gated item and the label docs.rs must show on it.
 const GATED_PAGE: (&str, &str) = (
