@@ -30,6 +30,7 @@ use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
+use crate::apt;
 use crate::outcome::Outcome;
 use crate::release::{self, Binaries, exe};
 use crate::run::{self, Context};
@@ -97,6 +98,7 @@ pub fn run(ctx: &Context) -> Outcome {
 
 /// Stages the files and packs them into the archive with its checksum file.
 pub fn build(ctx: &Context, binaries: &Binaries) -> Result<Archive, String> {
+    apt::ensure(ctx, "dist", &[apt::STRIP])?;
     let version = release::workspace_version(ctx)?;
     let top = format!("tcredis-{version}-{}", release::host_target()?);
     let dist = ctx.root.join("target/dist");
@@ -115,8 +117,7 @@ pub fn build(ctx: &Context, binaries: &Binaries) -> Result<Archive, String> {
         // size of the code. The archive ships the symbols without them.
         let mut strip = ctx.command("strip");
         strip.arg("--strip-debug").arg(&staged);
-        ctx.run("dist-strip", &mut strip)
-            .map_err(|e| format!("{e} (strip comes with binutils)"))?;
+        ctx.run("dist-strip", &mut strip)?;
     }
     for file in ["README.md", "LICENSE-MIT", "LICENSE-APACHE"] {
         copy(&ctx.root.join(file), &dir.join(file))?;
