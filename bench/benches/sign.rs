@@ -1,17 +1,23 @@
-//! Signing: one full TC3 signature with a cached derived key (`tc3::sign_cached`, producing the
-//! `Authorization` value; and the same through `sign::prepared::PreparedSigner`) next to its
-//! floor (SHA-256 of the body, SHA-256 of the canonical request, one HMAC-SHA256 of the
-//! string-to-sign from a pre-keyed state: the same bytes, checked by this crate's tests) and
-//! next to `aws-sigv4`'s `sign()` on an equivalent request (same method, host, content type and
-//! body; SigV4 derives its key on every call, as its API offers no cache).
+//! Signing, section 1 of `docs/benchmarks.md`. Each path is timed next to its own floor, the
+//! SHA-256 compressions it cannot avoid (counted by core's `sign::tc3::floor` tests; the
+//! floors give the path's signature, checked by this crate's tests):
 //!
-//! Also, for working on the signer (not in the report): the same signature with the key derived
-//! on every call (`uncached`), with a held key and no shape cache (`held_key`), with every stage
-//! kept (`with_stages`), and a whole request built by `call::build_request` (`build_request`).
+//! - `tc3`: `tc3::sign_cached` with the shape and key cached (the call path), and `floor`
+//!   (9 compressions from the same pre-absorbed states);
+//! - `uncached`: a fresh key derivation per signature then `tc3::sign`, and `uncached_floor`
+//!   (24 compressions);
+//! - `aws_sigv4`: `aws-sigv4`'s `sign()` on the equivalent request (same method, host, content
+//!   type and body). It derives its key on every call (its API has no cache), so `uncached` is
+//!   its like-for-like peer; `tc3` is what tcredis' API allows on top.
+//! - `request_uncached` / `request_cached`: a whole request as the Python SDK builds one (the
+//!   model serialised to JSON, then `call::build_request`) with a fresh / a warm key cache; the
+//!   peers of section 1b.
 //!
-//! Run: `cargo bench --manifest-path bench/Cargo.toml --features benches --bench sign`.
-//! Targets (issue 6): tc3 within 1.5x of floor; at least 5x faster than aws_sigv4. The figures
-//! are in `docs/benchmarks.md` (section 1), not here.
+//! Also, for working on the signer (not in the report): `tc3_prepared` (`PreparedSigner::sign`),
+//! `held_key` (a held key, no shape cache) and `with_stages` (every stage kept).
+//!
+//! Run: `cargo bench --manifest-path bench/Cargo.toml --features benches --bench sign`. The
+//! figures and targets are in `docs/benchmarks.md` (section 1), not here.
 
 use std::time::{Duration, SystemTime};
 
@@ -21,12 +27,10 @@ use aws_sigv4::sign::v4;
 use aws_smithy_runtime_api::client::identity::Identity;
 use divan::{Bencher, black_box};
 use tcredis_bench::{
-    BODY, FloorInputs, HEADERS, HOST, SECRET_ID, SECRET_KEY, TIMESTAMP, prepared_signer, secret,
-    sign_tc3, sign_tc3_prepared, signing_params, warm_cache,
+    BODY, HEADERS, SECRET_ID, TIMESTAMP, build_request, cached_floor, derived_key, prepared_signer,
+    request_model, secret, sign_tc3, sign_uncached, signing_params, warm_cache,
 };
-use tcredis_core::call::{self, CallSpec, Payload, SigningMethod};
-use tcredis_core::sign::tc3::{self, SigningKey, SigningKeyCache};
-use tcredis_core::time::UtcDate;
+use tcredis_core::sign::tc3::{self, Payload, SigningKeyCache};
 
 fn main() {
     divan::main();
@@ -40,31 +44,52 @@ fn tc3(bencher: Bencher<'_, '_>) {
 }
 
 #[divan::bench]
+fn floor(bencher: Bencher<'_, '_>) {
+    let floor = cached_floor();
+    bencher.bench_local(|| black_box(&floor).run());
+}
+
+#[divan::bench]
+fn uncached(bencher: Bencher<'_, '_>) {
+    let secret = secret();
+    bencher.bench_local(|| sign_uncached(black_box(&secret)));
+}
+
+#[divan::bench]
+fn uncached_floor(bencher: Bencher<'_, '_>) {
+    let floor = tcredis_bench::uncached_floor();
+    bencher.bench_local(|| black_box(&floor).run());
+}
+
+#[divan::bench]
+fn request_uncached(bencher: Bencher<'_, '_>) {
+    let request = request_model();
+    bencher.bench_local(|| build_request(black_box(&request), &SigningKeyCache::new()));
+}
+
+#[divan::bench]
+fn request_cached(bencher: Bencher<'_, '_>) {
+    let request = request_model();
+    let cache = warm_cache();
+    bencher.bench_local(|| build_request(black_box(&request), black_box(&cache)));
+}
+
+#[divan::bench]
 fn tc3_prepared(bencher: Bencher<'_, '_>) {
     let signer = prepared_signer();
     let cache = warm_cache();
     let secret = secret();
     bencher.bench_local(|| {
-        sign_tc3_prepared(black_box(&signer), black_box(&cache), black_box(&secret))
+        black_box(&signer)
+            .sign(Payload::Bytes(BODY), TIMESTAMP, black_box(&secret), &cache)
+            .into_authorization()
     });
 }
 
 #[divan::bench]
-fn floor(bencher: Bencher<'_, '_>) {
-    let inputs = FloorInputs::new();
-    bencher.bench_local(|| black_box(&inputs).floor());
-}
-
-#[divan::bench]
 fn aws_sigv4(bencher: Bencher<'_, '_>) {
-    let identity: Identity = Credentials::new(
-        tcredis_bench::SECRET_ID,
-        tcredis_bench::SECRET_KEY,
-        None,
-        None,
-        "bench",
-    )
-    .into();
+    let identity: Identity =
+        Credentials::new(SECRET_ID, tcredis_bench::SECRET_KEY, None, None, "bench").into();
     let time = SystemTime::UNIX_EPOCH + Duration::from_secs(TIMESTAMP);
     let params = v4::SigningParams::builder()
         .identity(&identity)
@@ -89,18 +114,8 @@ fn aws_sigv4(bencher: Bencher<'_, '_>) {
 }
 
 #[divan::bench]
-fn uncached(bencher: Bencher<'_, '_>) {
-    let secret = secret();
-    let params = signing_params();
-    bencher.bench_local(|| {
-        let key = SigningKey::derive(&secret, UtcDate::from_unix(TIMESTAMP).as_str(), "redis");
-        tc3::sign(black_box(&params), SECRET_ID, &key).expect("valid request")
-    });
-}
-
-#[divan::bench]
 fn held_key(bencher: Bencher<'_, '_>) {
-    let key = SigningKey::derive(&secret(), UtcDate::from_unix(TIMESTAMP).as_str(), "redis");
+    let key = derived_key();
     let params = signing_params();
     bencher.bench_local(|| {
         tc3::sign(black_box(&params), black_box(SECRET_ID), &key).expect("valid request")
@@ -109,35 +124,9 @@ fn held_key(bencher: Bencher<'_, '_>) {
 
 #[divan::bench]
 fn with_stages(bencher: Bencher<'_, '_>) {
-    let key = SigningKey::derive(&secret(), UtcDate::from_unix(TIMESTAMP).as_str(), "redis");
+    let key = derived_key();
     let params = signing_params();
     bencher.bench_local(|| {
         tc3::sign_with_stages(black_box(&params), SECRET_ID, &key).expect("valid request")
-    });
-}
-
-#[divan::bench]
-fn build_request(bencher: Bencher<'_, '_>) {
-    let credentials =
-        tcredis_core::credentials::Credentials::new(SECRET_ID, SECRET_KEY).expect("valid pair");
-    let cache = SigningKeyCache::new();
-    let spec = CallSpec {
-        service: "redis",
-        action: "DescribeInstanceBackups",
-        version: "2018-04-12",
-        region: Some("ap-guangzhou"),
-        language: Some("zh-CN"),
-        request_client: "tcredis",
-        scheme: "https",
-        authority: HOST,
-        host: HOST,
-        payload: Payload::Json(BODY),
-        signing: SigningMethod::Tc3 {
-            unsigned_payload: false,
-        },
-        timestamp: TIMESTAMP,
-    };
-    bencher.bench_local(|| {
-        call::build_request(black_box(&spec), &credentials, &cache).expect("valid request")
     });
 }

@@ -5,9 +5,14 @@
 
 use std::fmt::Write as _;
 
-use tcredis_core::credentials::Secret;
-use tcredis_core::sign::prepared::PreparedSigner;
-use tcredis_core::sign::tc3::{self, Payload, SigningKey, SigningKeyCache, SigningParams};
+use tcredis_core::call::{self, CallSpec, Payload as CallPayload, SigningMethod};
+use tcredis_core::credentials::{Credentials, Secret};
+use tcredis_core::request::DescribeInstanceBackupsRequest;
+use tcredis_core::sign::tc3::{
+    self, CachedSigningFloor, Payload, PreparedSigner, SigningKey, SigningKeyCache, SigningParams,
+    UncachedSigningFloor,
+};
+use tcredis_core::time::UtcDate;
 
 /// The SecretId signed with (a public test value, not a credential).
 pub const SECRET_ID: &str = "AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE";
@@ -58,7 +63,8 @@ pub fn sign_tc3(cache: &SigningKeyCache, secret: &Secret) -> String {
     }
 }
 
-/// The prepared signer for the benchmark request's constant parts.
+/// The prepared signer for the benchmark request's constant parts (what `sign_cached` keeps
+/// per shape; the cached floor starts from its state).
 pub fn prepared_signer() -> PreparedSigner {
     match PreparedSigner::new("POST", "", &HEADERS, "redis", SECRET_ID) {
         Ok(signer) => signer,
@@ -66,58 +72,93 @@ pub fn prepared_signer() -> PreparedSigner {
     }
 }
 
-/// One full TC3 signature through the prepared signer (constant parts canonicalised once):
-/// payload hash, rest of the canonical request, string-to-sign, signature, `Authorization`.
-pub fn sign_tc3_prepared(
-    signer: &PreparedSigner,
-    cache: &SigningKeyCache,
-    secret: &Secret,
-) -> String {
-    signer
-        .sign(Payload::Bytes(BODY), TIMESTAMP, secret, cache)
-        .into_authorization()
+/// The derived key of the benchmark request (its UTC date, service `redis`).
+pub fn derived_key() -> SigningKey {
+    SigningKey::derive(&secret(), UtcDate::from_unix(TIMESTAMP).as_str(), "redis")
 }
 
-/// The inputs of the signing floor: the same bytes as [`sign_tc3`] hashes.
-#[derive(Debug)]
-pub struct FloorInputs {
-    /// The derived key (pre-keyed HMAC state).
-    pub key: SigningKey,
-    /// The canonical request text.
-    pub canonical: Vec<u8>,
-    /// The string-to-sign text.
-    pub string_to_sign: Vec<u8>,
-}
-
-impl FloorInputs {
-    /// Computes the texts once with core's slow (debug) path.
-    pub fn new() -> Self {
-        let params = signing_params();
-        let date = tcredis_core::time::utc_date(TIMESTAMP);
-        let key = SigningKey::derive(&secret(), &date, "redis");
-        let canonical = tc3::canonical_request(&params)
-            .expect("valid request")
-            .into_bytes();
-        let string_to_sign = tc3::string_to_sign(&params)
-            .expect("valid request")
-            .into_bytes();
-        Self {
-            key,
-            canonical,
-            string_to_sign,
-        }
-    }
-
-    /// The floor: SHA-256 of the body, SHA-256 of the canonical request, one HMAC of the
-    /// string-to-sign from the pre-keyed state.
-    pub fn floor(&self) -> [u8; 32] {
-        tc3::signing_floor(&self.key, BODY, &self.canonical, &self.string_to_sign)
+/// One TC3 signature with nothing cached, as a caller without a `SigningKeyCache` signs: the
+/// key derived for this signature, then `tc3::sign` (validation, header order, canonical
+/// request, string-to-sign, `Authorization`). The like-for-like peer of `aws-sigv4`'s `sign()`,
+/// which derives its key on every call.
+pub fn sign_uncached(secret: &Secret) -> String {
+    let key = SigningKey::derive(secret, UtcDate::from_unix(TIMESTAMP).as_str(), "redis");
+    match tc3::sign(&signing_params(), SECRET_ID, &key) {
+        Ok(signed) => signed.into_authorization(),
+        Err(e) => panic!("the benchmark request is valid: {e}"),
     }
 }
 
-impl Default for FloorInputs {
-    fn default() -> Self {
-        Self::new()
+/// The floor of [`sign_tc3`]: exactly the SHA-256 compressions `sign_cached` cannot avoid for
+/// this request (9: body 3, canonical request 2 after the absorbed prefix block, HMAC 3 + 1
+/// from the pre-keyed state), from the same pre-absorbed states. Counted by core's tests.
+pub fn cached_floor() -> CachedSigningFloor {
+    CachedSigningFloor::new(
+        &prepared_signer(),
+        &derived_key(),
+        Payload::Bytes(BODY),
+        TIMESTAMP,
+    )
+}
+
+/// The floor of [`sign_uncached`]: the 24 compressions a signature with a fresh key derivation
+/// cannot avoid (three derivation HMACs of 4, keying the final HMAC 2, body 3, canonical
+/// request 3, final HMAC 3 + 1). Counted by core's tests.
+pub fn uncached_floor() -> UncachedSigningFloor {
+    match UncachedSigningFloor::new(&signing_params(), &secret()) {
+        Ok(floor) => floor,
+        Err(e) => panic!("the benchmark request is valid: {e}"),
+    }
+}
+
+/// The benchmark request as core's model (its JSON is [`BODY`]).
+pub fn request_model() -> DescribeInstanceBackupsRequest {
+    DescribeInstanceBackupsRequest::builder()
+        .limit(100)
+        .offset(0)
+        .instance_id("crs-5a4py64p")
+        .begin_time("2026-06-01 00:00:00")
+        .end_time("2026-06-30 23:59:59")
+        .status([2, 4])
+        .build()
+}
+
+/// The call of the benchmark request for `call::build_request` (POST, JSON `body`).
+pub fn call_spec(body: &[u8]) -> CallSpec<'_> {
+    CallSpec {
+        service: "redis",
+        action: "DescribeInstanceBackups",
+        version: "2018-04-12",
+        region: Some("ap-guangzhou"),
+        language: None,
+        request_client: "tcredis",
+        scheme: "https",
+        authority: HOST,
+        host: HOST,
+        payload: CallPayload::Json(body),
+        signing: SigningMethod::Tc3 {
+            unsigned_payload: false,
+        },
+        timestamp: TIMESTAMP,
+    }
+}
+
+/// A whole request as the Python SDK's `_build_req_with_tc3_signature` builds one: the model
+/// serialised to JSON, then `call::build_request` (headers, signature, `Authorization`) with
+/// `cache`. Returns the `Authorization` length (so nothing is optimised away).
+pub fn build_request(request: &DescribeInstanceBackupsRequest, cache: &SigningKeyCache) -> usize {
+    let credentials = match Credentials::new(SECRET_ID, SECRET_KEY) {
+        Ok(credentials) => credentials,
+        Err(e) => panic!("the benchmark credentials are valid: {e}"),
+    };
+    let body = request.to_json();
+    match call::build_request(&call_spec(&body), &credentials, cache) {
+        Ok(signed) => signed
+            .request
+            .headers()
+            .get("authorization")
+            .map_or(0, |v| v.len()),
+        Err(e) => panic!("the benchmark request is valid: {e}"),
     }
 }
 
@@ -241,22 +282,41 @@ pub fn parse_value(body: &[u8]) -> usize {
 mod tests {
     use super::*;
 
+    fn hex(bytes: &[u8; 32]) -> String {
+        bytes.iter().map(|b| format!("{b:02x}")).collect()
+    }
+
     #[test]
-    fn floor_hashes_the_same_bytes_as_the_signature() {
+    fn the_floors_hash_the_signed_bytes() {
         let authorization = sign_tc3(&warm_cache(), &secret());
-        assert_eq!(
-            sign_tc3_prepared(&prepared_signer(), &warm_cache(), &secret()),
-            authorization
-        );
-        let floor = FloorInputs::new().floor();
-        let hex: String = floor.iter().map(|b| format!("{b:02x}")).collect();
-        assert!(
-            authorization.ends_with(&format!("Signature={hex}")),
-            "{authorization} does not end with the floor's HMAC {hex}"
-        );
         assert!(authorization.starts_with(
             "TC3-HMAC-SHA256 Credential=AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE/2026-05-28/redis/tc3_request, SignedHeaders=content-type;host, "
         ));
+        assert_eq!(sign_uncached(&secret()), authorization);
+        for (name, mac) in [
+            ("cached", cached_floor().run()),
+            ("uncached", uncached_floor().run()),
+        ] {
+            assert!(
+                authorization.ends_with(&format!("Signature={}", hex(&mac))),
+                "{authorization} does not end with the {name} floor's HMAC {}",
+                hex(&mac)
+            );
+        }
+    }
+
+    #[test]
+    fn the_request_benches_sign_the_benchmark_body() {
+        assert_eq!(request_model().to_json(), BODY);
+        let cache = warm_cache();
+        assert_eq!(
+            build_request(&request_model(), &cache),
+            sign_tc3(&cache, &secret()).len()
+        );
+        assert_eq!(
+            build_request(&request_model(), &SigningKeyCache::new()),
+            sign_tc3(&cache, &secret()).len()
+        );
     }
 
     #[test]

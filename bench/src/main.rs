@@ -6,7 +6,7 @@
 //! ```
 //!
 //! Sections (in run order): callgrind, sign, parse, python-sign, mock-throughput, end-to-end,
-//! cold-start, memory, pacing. Each section's figures are stored with the commit, machine and
+//! cold-start, memory, pacing, fleet. Each section's figures are stored with the commit, machine and
 //! date that produced them in `bench/results.json`; `docs/benchmarks.md` is rendered from that
 //! file plus the hand-written analysis in `bench/notes/`, so `--only` refreshes some sections
 //! and keeps the others' (labelled) figures. Tools that are missing (valgrind, hyperfine, wrk,

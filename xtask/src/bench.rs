@@ -7,7 +7,8 @@
 //! --baseline bench/callgrind-baseline.json`:
 //!
 //! - without `--check` it runs every section (signing, parsing, the Python SDK's signing, mock
-//!   throughput, end to end, cold start, memory, pacing, callgrind counts; about 5 minutes),
+//!   throughput, end to end, cold start, memory, pacing, the 1,010-instance fleet, callgrind
+//!   counts; about 7 minutes),
 //!   rewrites `bench/callgrind-baseline.json` and `bench/results.json`, and regenerates
 //!   `docs/benchmarks.md`. The divan benches and examples need the bench crate's `benches`
 //!   feature, which the runner enables for them. Missing tools (valgrind, hyperfine, wrk, GNU

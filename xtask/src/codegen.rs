@@ -3,7 +3,8 @@
 //!
 //! # The hook the CLI provides
 //!
-//! `tcredis __generate-docs <DIR>` (a hidden subcommand of `crates/cli`) writes:
+//! `tcredis __generate-docs <DIR>` (an argument `crates/cli` handles before parsing its command
+//! line, so it appears in no help, usage error or completion) writes:
 //! - `DIR/help/<name>.txt`: one help screen per command, `<name>` being the command path joined
 //!   by `-` (`tcredis`, `tcredis-backups-list`, `tcredis-config-show`, ...);
 //! - `DIR/man/<page>.1`: man pages (e.g. `tcredis.1`).

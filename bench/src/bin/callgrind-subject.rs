@@ -3,8 +3,9 @@
 //! `callgrind-subject CASE ITERATIONS`: prepares the inputs, runs the case once to warm up
 //! (derives and caches the signing key, touches the allocator), then runs it ITERATIONS times
 //! inside [`measured_loop`], the only function callgrind collects (`--toggle-collect`), so
-//! start-up and set-up never count. Cases: `sign_tc3`, `sign_prepared`, `sign_floor`, `parse_owned`,
-//! `parse_borrowed`, `parse_value`.
+//! start-up and set-up never count. Cases: `sign_tc3` (`sign_cached`, the call path),
+//! `sign_floor` (its floor), `sign_uncached` (fresh key derivation, then `tc3::sign`),
+//! `sign_uncached_floor` (its floor), `parse_owned`, `parse_borrowed`, `parse_value`.
 
 #![forbid(unsafe_code)]
 
@@ -12,8 +13,8 @@ use std::hint::black_box;
 use std::process::ExitCode;
 
 use tcredis_bench::{
-    FloorInputs, PAGE_BACKUPS, page, parse_borrowed, parse_owned, parse_value, prepared_signer,
-    secret, sign_tc3, sign_tc3_prepared, warm_cache,
+    PAGE_BACKUPS, cached_floor, page, parse_borrowed, parse_owned, parse_value, secret, sign_tc3,
+    sign_uncached, uncached_floor, warm_cache,
 };
 
 /// The collected region: `work` ITERATIONS times.
@@ -38,14 +39,13 @@ fn main() -> ExitCode {
     let body = page(PAGE_BACKUPS);
     let cache = warm_cache();
     let key = secret();
-    let floor = FloorInputs::new();
-    let prepared = prepared_signer();
+    let floor = cached_floor();
+    let floor_uncached = uncached_floor();
     let mut work: Box<dyn FnMut() -> usize> = match case.as_str() {
         "sign_tc3" => Box::new(|| sign_tc3(black_box(&cache), black_box(&key)).len()),
-        "sign_prepared" => Box::new(|| {
-            sign_tc3_prepared(black_box(&prepared), black_box(&cache), black_box(&key)).len()
-        }),
-        "sign_floor" => Box::new(|| usize::from(black_box(&floor).floor()[0])),
+        "sign_floor" => Box::new(|| usize::from(black_box(&floor).run()[0])),
+        "sign_uncached" => Box::new(|| sign_uncached(black_box(&key)).len()),
+        "sign_uncached_floor" => Box::new(|| usize::from(black_box(&floor_uncached).run()[0])),
         "parse_owned" => Box::new(|| parse_owned(black_box(&body))),
         "parse_borrowed" => Box::new(|| parse_borrowed(black_box(&body))),
         "parse_value" => Box::new(|| parse_value(black_box(&body))),

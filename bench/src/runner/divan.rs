@@ -85,8 +85,8 @@ fn run_bench(ctx: &Context, bench: &str) -> Result<Vec<BTreeMap<String, Stats>>,
     Ok(runs)
 }
 
-/// One run of the `sign` bench's Rust signers only: (sign_cached, prepared) medians in ns.
-pub fn rust_signing_medians(ctx: &Context) -> Result<(f64, f64), String> {
+/// One run of the `sign` bench's whole-request benches: (uncached, cached) medians in ns.
+pub fn rust_request_medians(ctx: &Context) -> Result<(f64, f64), String> {
     let output = run_capture(
         Command::new("cargo")
             .args([
@@ -99,15 +99,15 @@ pub fn rust_signing_medians(ctx: &Context) -> Result<(f64, f64), String> {
                 "--bench",
                 "sign",
             ])
-            .args(["--", "--sample-count", SAMPLES, "tc3"])
+            .args(["--", "--sample-count", SAMPLES, "request_"])
             .env("CARGO_TARGET_DIR", &ctx.bench_target)
             .current_dir(&ctx.root),
     )?;
     let table = parse_table(&output);
-    match (table.get("tc3"), table.get("tc3_prepared")) {
+    match (table.get("request_uncached"), table.get("request_cached")) {
         (Some(a), Some(b)) => Ok((a[2], b[2])),
         _ => Err(format!(
-            "no tc3 figures in the sign bench's output:\n{output}"
+            "no request_ figures in the sign bench's output:\n{output}"
         )),
     }
 }
@@ -139,17 +139,34 @@ fn ratio_spread(values: &[f64]) -> String {
     format!("{lo:.2}x – {hi:.2}x")
 }
 
+/// Per-run ratios `num / den`.
+fn ratios(num: &[f64], den: &[f64]) -> Vec<f64> {
+    num.iter().zip(den).map(|(n, d)| n / d).collect()
+}
+
+/// A ratio target of the form "at most `limit`": met only when every run is inside it (the
+/// median and the whole spread).
+fn at_most(values: &[f64], limit: f64) -> (String, bool) {
+    let (lo, hi) = range(values);
+    (
+        format!("{:.2}x (runs {lo:.2}x – {hi:.2}x)", median(values)),
+        hi <= limit,
+    )
+}
+
 /// Section 1: signing.
 pub fn sign(ctx: &Context) -> Result<Section, String> {
     let runs = run_bench(ctx, "sign")?;
-    let tc3 = medians(&runs, "tc3")?;
-    let prepared = medians(&runs, "tc3_prepared")?;
+    let cached = medians(&runs, "tc3")?;
     let floor = medians(&runs, "floor")?;
+    let uncached = medians(&runs, "uncached")?;
+    let uncached_floor = medians(&runs, "uncached_floor")?;
     let aws = medians(&runs, "aws_sigv4")?;
-    let over_floor: Vec<f64> = tc3.iter().zip(&floor).map(|(t, f)| t / f).collect();
-    let prepared_over_floor: Vec<f64> = prepared.iter().zip(&floor).map(|(t, f)| t / f).collect();
-    let prepared_vs_aws: Vec<f64> = prepared.iter().zip(&aws).map(|(t, a)| a / t).collect();
-    let vs_aws: Vec<f64> = tc3.iter().zip(&aws).map(|(t, a)| a / t).collect();
+    let cached_over_floor = ratios(&cached, &floor);
+    let uncached_over_floor = ratios(&uncached, &uncached_floor);
+    let aws_over_uncached = ratios(&aws, &uncached);
+    let aws_over_cached = ratios(&aws, &cached);
+    let aws_over_uncached_floor = ratios(&aws, &uncached_floor);
     let mut s = Section {
         command: command("sign"),
         header: vec![
@@ -162,67 +179,72 @@ pub fn sign(ctx: &Context) -> Result<Section, String> {
     };
     for (what, v) in [
         (
-            "tcredis `tc3::sign_cached` (cached key and request shape, Authorization out; what `call::build_request` uses)",
-            &tc3,
+            "tcredis `tc3::sign_cached`, shape and key cached (the call path: `call::build_request`)",
+            &cached,
         ),
         (
-            "tcredis `PreparedSigner::sign` (constant parts canonicalised once, cached key)",
-            &prepared,
-        ),
-        (
-            "floor: SHA-256 body + SHA-256 canonical request + 1 HMAC from pre-keyed state",
+            "its floor: the 9 SHA-256 compressions it cannot avoid (body 3, canonical request 2 after the absorbed prefix block, HMAC 3 + 1 from the pre-keyed state)",
             &floor,
         ),
         (
-            "peer: `aws-sigv4` 1.6 `sign()` on the equivalent request",
+            "tcredis uncached: `SigningKey::derive` + `tc3::sign`, a fresh key derivation per signature",
+            &uncached,
+        ),
+        (
+            "its floor: the 24 compressions it cannot avoid (3 derivation HMACs of 4, keying the final HMAC 2, body 3, canonical request 3, final HMAC 3 + 1)",
+            &uncached_floor,
+        ),
+        (
+            "peer: `aws-sigv4` 1.6 `sign()` on the equivalent request (derives its key on every call)",
             &aws,
         ),
     ] {
         let m = median(v);
         s.row(&[what, &fmt_ns(m), &spread(v), &format!("{:.0}", 1e9 / m)]);
     }
-    s.row(&[
-        "ratio tc3 / floor (per run)",
-        &format!("{:.2}x", median(&over_floor)),
-        &ratio_spread(&over_floor),
-        "",
-    ]);
-    s.row(&[
-        "ratio aws-sigv4 / tc3 (per run)",
-        &format!("{:.2}x", median(&vs_aws)),
-        &ratio_spread(&vs_aws),
-        "",
-    ]);
-    s.row(&[
-        "ratio prepared / floor (per run)",
-        &format!("{:.2}x", median(&prepared_over_floor)),
-        &ratio_spread(&prepared_over_floor),
-        "",
-    ]);
-    s.row(&[
-        "ratio aws-sigv4 / prepared (per run)",
-        &format!("{:.2}x", median(&prepared_vs_aws)),
-        &ratio_spread(&prepared_vs_aws),
-        "",
-    ]);
+    for (what, v) in [
+        ("ratio cached / its floor (per run)", &cached_over_floor),
+        ("ratio uncached / its floor (per run)", &uncached_over_floor),
+        (
+            "like for like: aws-sigv4 / tcredis uncached (per run)",
+            &aws_over_uncached,
+        ),
+        (
+            "what the key cache allows: aws-sigv4 / tcredis cached (per run; not the same work)",
+            &aws_over_cached,
+        ),
+    ] {
+        s.row(&[what, &format!("{:.2}x", median(v)), &ratio_spread(v), ""]);
+    }
+    let (measured, met) = at_most(&cached_over_floor, 1.5);
     s.check(
-        "signing within 1.5x of its floor (`tc3::sign_cached`, the call path)",
-        format!("{:.2}x", median(&over_floor)),
-        "<= 1.5x",
-        median(&over_floor) <= 1.5,
+        "`tc3::sign_cached` (the call path) within 1.5x of its floor",
+        measured,
+        "<= 1.5x, every run",
+        met,
     );
+    let (measured, met) = at_most(&uncached_over_floor, 1.25);
     s.check(
-        "signing within 1.5x of its floor (`PreparedSigner::sign`)",
-        format!("{:.2}x", median(&prepared_over_floor)),
-        "<= 1.5x",
-        median(&prepared_over_floor) <= 1.5,
+        "uncached signature within 1.25x of its floor (derivation included)",
+        measured,
+        "<= 1.25x, every run",
+        met,
     );
+    let (lo, hi) = range(&aws_over_uncached);
     s.check(
-        "signing vs aws-sigv4",
-        format!("{:.1}x faster", median(&vs_aws)),
-        ">= 5x faster",
-        median(&vs_aws) >= 5.0,
+        "like for like vs aws-sigv4 (both derive the key per signature)",
+        format!(
+            "{:.1}x faster (runs {lo:.1}x – {hi:.1}x)",
+            median(&aws_over_uncached)
+        ),
+        ">= 5x faster, every run",
+        lo >= 5.0,
     );
+    s.notes.push(format!(
+        "Even at its floor an uncached TC3 signature would be {:.1}x faster than aws-sigv4 here (aws-sigv4 / uncached floor, median of runs): \
+         the >= 5x target of issue 6 was set against the cached figure, which does less work than aws-sigv4.",
+        median(&aws_over_uncached_floor)
+    ));
     Ok(s)
 }
 

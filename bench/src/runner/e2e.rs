@@ -14,7 +14,7 @@ use super::tools::{GNU_TIME, HYPERFINE, ensure_tools, run_capture};
 use super::{Context, Section, fmt_ns};
 
 /// The environment every measured process gets: demo credentials, a scratch HOME, no proxies.
-fn env(ctx: &Context, cmd: &mut Command) {
+pub(super) fn env(ctx: &Context, cmd: &mut Command) {
     let home = ctx.scratch.join("home");
     let _ = std::fs::create_dir_all(&home);
     for var in [
@@ -58,7 +58,7 @@ fn cli_list(cli: &Path, url: &str, all: bool, output: &str, rate: &str) -> Vec<S
     args
 }
 
-fn shell_join(args: &[String]) -> String {
+pub(super) fn shell_join(args: &[String]) -> String {
     args.iter()
         .map(|a| {
             if a.bytes()
@@ -74,7 +74,7 @@ fn shell_join(args: &[String]) -> String {
 }
 
 /// Shortens absolute paths of the workspace for the document.
-fn display(ctx: &Context, text: &str) -> String {
+pub(super) fn display(ctx: &Context, text: &str) -> String {
     text.replace(&format!("{}/", ctx.root.display()), "")
 }
 
@@ -169,7 +169,7 @@ fn hyperfine(
     Ok([get("median")?, get("min")?, get("max")?, get("mean")?])
 }
 
-fn secs(s: f64) -> String {
+pub(super) fn secs(s: f64) -> String {
     fmt_ns(s * 1e9)
 }
 
@@ -468,11 +468,49 @@ pub fn memory(ctx: &Context) -> Result<Section, String> {
         "<= 1.25x",
         (max as f64) <= 1.25 * min as f64,
     );
+    split_and_fan_out_json(ctx, &cli, &mut s)?;
     if !ctx.long {
         s.notes
             .push("1,000,000 backups only with `--long` (`cargo xtask bench --long`).".into());
     }
     Ok(s)
+}
+
+/// Issue 15: `--output json` over a window split in 24 (`--since 700d`) and over more
+/// instances than the fan-out runs at once stays within 1.25x of ndjson's peak RSS.
+fn split_and_fan_out_json(ctx: &Context, cli: &Path, s: &mut Section) -> Result<(), String> {
+    let six: Vec<String> = (1..=6).map(|i| format!("crs-gen{i:05}")).collect();
+    for (label, generate, instances) in [
+        ("125000, --since 700d", "125000", Vec::new()),
+        ("6 x 125000, --since 700d", "750000:6", six),
+    ] {
+        let mock = Server::mock(ctx, &["--generate", generate, "--rate-limit", "0"])?;
+        let mut rss = Vec::new();
+        for output in ["ndjson", "json"] {
+            let mut argv = cli_list(cli, &mock.url, true, output, "0");
+            argv.extend(["--since".to_owned(), "700d".to_owned()]);
+            for id in &instances {
+                argv.extend(["--instance-id".to_owned(), id.clone()]);
+            }
+            let (kib, count, wall) = peak_rss(ctx, &argv, "\"BackupId\"")?;
+            rss.push(kib);
+            s.row(&[
+                label,
+                output,
+                &mib(kib),
+                &secs(wall),
+                &format!("{:.0}", count as f64 / wall),
+            ]);
+        }
+        let ratio = rss[1] as f64 / rss[0].max(1) as f64;
+        s.check(
+            &format!("json / ndjson peak RSS, {label}"),
+            format!("{ratio:.2}x"),
+            "<= 1.25x",
+            ratio <= 1.25,
+        );
+    }
+    Ok(())
 }
 
 const PACED_PAGES: usize = 300;
@@ -549,7 +587,7 @@ fn journal_throttles(mock: &Server) -> Option<usize> {
     )
 }
 
-fn http_get(addr: &str, path: &str) -> Option<String> {
+pub(super) fn http_get(addr: &str, path: &str) -> Option<String> {
     use std::io::{Read, Write};
     let mut stream = std::net::TcpStream::connect(addr).ok()?;
     write!(

@@ -277,14 +277,13 @@ const SECONDS: &str = "5";
 const ROUNDS: usize = 3;
 
 /// One wrk run: (requests/s, server CPU µs per request).
-fn wrk(server: &Server, script: Option<&PathBuf>) -> Result<(f64, f64), String> {
+fn wrk(server: &Server, script: &PathBuf) -> Result<(f64, f64), String> {
     let url = &server.url;
     let cpu_before = server.cpu_seconds().unwrap_or(f64::NAN);
     let mut cmd = Command::new("wrk");
+    // Keep in step with the command printed in `throughput`.
     cmd.args(["-t1", "-c", CONNECTIONS, "-d", &format!("{SECONDS}s")]);
-    if let Some(script) = script {
-        cmd.arg("-s").arg(script);
-    }
+    cmd.arg("-s").arg(script);
     cmd.arg(format!("{url}/"));
     let out = run_capture(&mut cmd)?;
     if let Some(line) = out.lines().find(|l| l.contains("Non-2xx")) {
@@ -305,14 +304,15 @@ fn wrk(server: &Server, script: Option<&PathBuf>) -> Result<(f64, f64), String> 
     Ok((rps, cpu / requests * 1e6))
 }
 
-fn check_accepted(addr: &str, headers: &[(String, String)], body: &[u8]) -> Result<(), String> {
+/// Sends the pre-signed request once; returns the mock's answer body when it is a page.
+fn check_accepted(addr: &str, headers: &[(String, String)], body: &[u8]) -> Result<String, String> {
     let answer = post_once(addr, headers, body)?;
     if answer.contains("\"Error\"") || !answer.contains("\"TotalCount\"") {
         return Err(format!(
             "the mock did not accept the pre-signed request: {answer}"
         ));
     }
-    Ok(())
+    Ok(answer)
 }
 
 /// Section 3: requests/s of the mock with full TC3 verification, next to a bare hyper server.
@@ -320,10 +320,24 @@ pub fn throughput(ctx: &Context) -> Result<Section, String> {
     ensure_tools(&[WRK])?;
     examples(ctx)?;
     let mock = Server::mock(ctx, &["--generate", "1000", "--rate-limit", "0"])?;
-    let bare = Server::start(&ctx.sibling("examples/hello"), &[])?;
     let body = br#"{"Limit":1,"Offset":0,"InstanceId":"crs-gen00001"}"#;
     let (headers, body) = signed_request(&mock.addr, body)?;
-    check_accepted(&mock.addr, &headers, &body)?;
+    let answer = check_accepted(&mock.addr, &headers, &body)?;
+    // The bare server answers with the mock's own answer (same size; the RequestId differs per
+    // request at the mock but not in length).
+    let answer_file = ctx.scratch.join("mock-answer.json");
+    std::fs::write(&answer_file, &answer).map_err(|e| e.to_string())?;
+    let answer_path = answer_file.display().to_string();
+    let bare = Server::start(&ctx.sibling("examples/hello"), &[answer_path.as_str()])?;
+    let bare_answer = post_once(&bare.addr, &headers, &body)?;
+    if bare_answer.len() != answer.len() {
+        return Err(format!(
+            "the bare server answers {} bytes, the mock {}",
+            bare_answer.len(),
+            answer.len()
+        ));
+    }
+    // One script for both servers: the same POST, headers and body.
     let script = ctx.scratch.join("mock.lua");
     std::fs::write(&script, wrk_script(&headers, &body)).map_err(|e| e.to_string())?;
     let mut mock_rps = Vec::new();
@@ -331,10 +345,10 @@ pub fn throughput(ctx: &Context) -> Result<Section, String> {
     let mut mock_cpu = Vec::new();
     let mut bare_cpu = Vec::new();
     for _ in 0..ROUNDS {
-        let (rps, cpu) = wrk(&mock, Some(&script))?;
+        let (rps, cpu) = wrk(&mock, &script)?;
         mock_rps.push(rps);
         mock_cpu.push(cpu);
-        let (rps, cpu) = wrk(&bare, None)?;
+        let (rps, cpu) = wrk(&bare, &script)?;
         bare_rps.push(rps);
         bare_cpu.push(cpu);
     }
@@ -343,8 +357,12 @@ pub fn throughput(ctx: &Context) -> Result<Section, String> {
     let ratios: Vec<f64> = mock_rps.iter().zip(&bare_rps).map(|(m, b)| m / b).collect();
     let mut s = Section {
         command: format!(
-            "tcredis-mock --listen 127.0.0.1:0 --generate 1000 --rate-limit 0   # and bench/examples/hello.rs\n\
-             wrk -t1 -c{CONNECTIONS} -d{SECONDS}s -s mock.lua URL/   # {ROUNDS} alternating rounds, mock then bare"
+            "tcredis-mock --listen 127.0.0.1:0 --generate 1000 --rate-limit 0\n\
+             target/release/examples/hello mock-answer.json   # bench/examples/hello.rs, answering the mock's own answer ({} bytes)\n\
+             wrk -t1 -c {CONNECTIONS} -d {SECONDS}s -s mock.lua URL/   # both servers, {ROUNDS} alternating rounds, mock then bare\n\
+             # mock.lua: POST, the {}-byte signed body and its headers (the same for both)",
+            answer.len(),
+            body.len()
         ),
         header: vec![
             "Server".into(),
@@ -363,7 +381,7 @@ pub fn throughput(ctx: &Context) -> Result<Section, String> {
     ]);
     let (lo, hi) = range(&bare_rps);
     s.row(&[
-        "bare hyper 1.x \"hello\" server (same runtime shape)",
+        "bare hyper 1.x server: same POST read in full, answered with a body of the same size (same runtime shape)",
         &format!("{:.0}", median(&bare_rps)),
         &format!("{lo:.0} – {hi:.0}"),
         &format!("{:.1} µs", median(&bare_cpu)),

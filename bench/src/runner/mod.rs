@@ -3,6 +3,7 @@
 pub mod callgrind;
 mod divan;
 mod e2e;
+mod fleet;
 mod mock;
 mod python;
 mod report;
@@ -25,6 +26,7 @@ pub const SECTIONS: &[&str] = &[
     "cold-start",
     "memory",
     "pacing",
+    "fleet",
 ];
 
 /// Paths and facts shared by the sections.
@@ -224,6 +226,7 @@ pub fn run_all(ctx: &Context, only: Option<&[String]>) -> Result<(), String> {
             "cold-start" => e2e::cold_start(ctx),
             "memory" => e2e::memory(ctx),
             "pacing" => e2e::pacing(ctx),
+            "fleet" => fleet::fleet(ctx),
             _ => unreachable!("SECTIONS lists every id"),
         };
         let date = now_utc();

@@ -22,6 +22,7 @@ fn title(id: &str) -> &'static str {
         "cold-start" => "5. Cold start",
         "memory" => "6. Memory",
         "pacing" => "7. Pacing accuracy",
+        "fleet" => "8. A fleet of 1,010 instances: fewest requests",
         _ => "?",
     }
 }

@@ -5,15 +5,31 @@
 
 use std::io::{self, Write};
 
-use crate::commands::Planned;
+use crate::commands::fleet::Regions;
+use crate::commands::{Planned, RunContext};
 use crate::config::settings::{self, Environment};
 use crate::config::{CommandConfig, Config, credentials, show};
 use crate::exit::{CliError, Failure, Outcome};
 use crate::time::now::{NOW_ENV, Now};
 use crate::{backend, dry_run, output};
 
+/// The argument `cargo xtask codegen` runs the binary with (`tcredis __generate-docs DIR`):
+/// handled before the command line is parsed, so it is no subcommand (absent from help, usage
+/// errors and completions).
+const GENERATE_DOCS: &str = "__generate-docs";
+
 /// Runs the program over `argv` and the process environment; returns the exit code.
 pub fn main(argv: Vec<std::ffi::OsString>) -> u8 {
+    if argv.get(1).is_some_and(|a| a == GENERATE_DOCS) {
+        let Some(dir) = argv.get(2).filter(|_| argv.len() == 3) else {
+            crate::exit::stderr_line(format_args!("usage: tcredis {GENERATE_DOCS} DIR"));
+            return Outcome::Usage.code();
+        };
+        return match crate::docs_gen::generate(std::path::Path::new(dir)) {
+            Ok(()) => Outcome::Success.code(),
+            Err(e) => Failure::Io(e).report(),
+        };
+    }
     let config = match crate::args::parse(argv) {
         Ok(c) => c,
         Err(e) => {
@@ -30,9 +46,6 @@ pub fn main(argv: Vec<std::ffi::OsString>) -> u8 {
                 .map(|()| Outcome::Success)
                 .map_err(Failure::Io)
         }
-        CommandConfig::GenerateDocs(dir) => crate::docs_gen::generate(dir)
-            .map(|()| Outcome::Success)
-            .map_err(Failure::Io),
         _ => run_on_runtime(config, env),
     };
     match result {
@@ -112,11 +125,35 @@ async fn run(config: Config, env: Environment) -> Result<Outcome, Failure> {
         return Ok(Outcome::Success);
     };
     let provider = credentials.into_provider()?;
+    let regions = Regions::resolve(&config.global, &settings)?;
+    let client = backend::client::build(
+        &settings,
+        provider,
+        &env,
+        config.global.verbose,
+        regions.first(),
+    )?;
+    planned.warn_about_requests();
     if config.global.dry_run {
-        return dry_run::print(&config.global, &settings, provider.as_ref(), planned.plan()).await;
+        if let Some(describe) = planned.discovery() {
+            return dry_run::print_each_region(&config.global, &client, &regions, &[describe])
+                .await;
+        }
+        if regions.names.len() > 1 || regions.all {
+            let requests = planned.plan().first_requests();
+            for req in &requests {
+                dry_run::validate(req)?;
+            }
+            return dry_run::print_each_region(&config.global, &client, &regions, &requests).await;
+        }
+        return dry_run::print(&config.global, &client, planned.plan()).await;
     }
-    let api = backend::connect(&settings, provider, &env)?;
-    planned.run(api, now.unix).await
+    let ctx = RunContext {
+        now: now.unix,
+        regions,
+        verbose: config.global.verbose,
+    };
+    planned.run(backend::connect(client), ctx).await
 }
 
 #[cfg(test)]

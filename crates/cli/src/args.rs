@@ -8,10 +8,11 @@ use std::time::Duration;
 use clap::builder::PossibleValuesParser;
 use clap::{ArgAction, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use tcredis_core::response::BackupStatus;
+use tcredis_transport_hyper::ResolveOverride;
 
 use crate::config::{
-    CheckConfig, CommandConfig, Config, GlobalOptions, LatestConfig, ListConfig, ShellKind,
-    TimeSpec,
+    CheckConfig, CommandConfig, Config, GlobalOptions, InstancesListConfig, LatestConfig,
+    ListConfig, Selectors, ShellKind, TimeSpec,
 };
 use crate::output::Format;
 use crate::output::check::CheckFormat;
@@ -36,14 +37,16 @@ pub struct Cli {
 /// Flags every command accepts, before or after the subcommand.
 #[derive(Debug, Args)]
 struct GlobalArgs {
-    /// Region, e.g. ap-guangzhou [env: TENCENTCLOUD_REGION; else the profile's region].
+    /// Region, e.g. ap-guangzhou; repeat for several, or `all` for every known region (instances
+    /// list, backups list/latest/check) [env: TENCENTCLOUD_REGION; else the profile's region].
     #[arg(
         long,
         global = true,
         value_name = "REGION",
+        action = ArgAction::Append,
         help_heading = "Global options"
     )]
-    region: Option<String>,
+    region: Vec<String>,
     /// `--endpoint`, as written (help text in the attribute: rustdoc would read its brackets
     /// as a link).
     #[arg(
@@ -62,6 +65,12 @@ struct GlobalArgs {
         help_heading = "Global options"
     )]
     connect_to: Option<String>,
+    /// Connect to ADDR for HOST on PORT instead of what DNS says, as curl (repeatable).
+    #[arg(long = "resolve", global = true, value_name = "HOST:PORT:ADDR", value_parser = parse_resolve, help_heading = "Global options")]
+    resolve: Vec<ResolveOverride>,
+    /// Keep every request on the endpoint's host (no failover to tencentcloudapi.com.cn / .cn).
+    #[arg(long, global = true, help_heading = "Global options")]
+    no_failover: bool,
     /// `--profile` (help text in the attribute: rustdoc would read `<P>` as HTML).
     #[arg(
         long,
@@ -79,7 +88,7 @@ struct GlobalArgs {
         help_heading = "Global options"
     )]
     proxy: Option<String>,
-    /// Extra CA certificates (PEM) to trust.
+    /// Extra CA certificates (PEM) to trust, on top of the system store [env: SSL_CERT_FILE, SSL_CERT_DIR replace the store].
     #[arg(
         long,
         global = true,
@@ -106,6 +115,14 @@ struct GlobalArgs {
         help_heading = "Global options"
     )]
     role_session_name: Option<String>,
+    /// The role's ExternalId for AssumeRole [env: TENCENTCLOUD_ASSUME_ROLE_EXTERNAL_ID].
+    #[arg(
+        long,
+        global = true,
+        value_name = "ID",
+        help_heading = "Global options"
+    )]
+    external_id: Option<String>,
     /// Time limit to establish a connection.
     #[arg(long, global = true, value_name = "D", value_parser = parse_positive_duration, help_heading = "Global options")]
     connect_timeout: Option<Duration>,
@@ -143,7 +160,7 @@ struct GlobalArgs {
         help_heading = "Global options"
     )]
     timestamp: Option<i64>,
-    /// More detail on stderr (repeat for more).
+    /// Diagnostics on stderr: -v requests and decisions, -vv attempts, retries and pacing waits, -vvv connections and signing stages.
     #[arg(short, long, global = true, action = ArgAction::Count, help_heading = "Global options")]
     verbose: u8,
     /// Language of the API's messages (sent as X-TC-Language; default zh-CN, as the official SDKs).
@@ -156,6 +173,9 @@ enum TopCommand {
     /// List, find and check backups.
     #[command(subcommand)]
     Backups(BackupsCommand),
+    /// List Redis instances (DescribeInstances).
+    #[command(subcommand)]
+    Instances(InstancesCommand),
     /// Show the resolved configuration.
     #[command(subcommand)]
     Config(ConfigCommand),
@@ -163,12 +183,6 @@ enum TopCommand {
     Completions {
         /// The shell.
         shell: Shell,
-    },
-    /// Write help screens and man pages into DIR (used by `cargo xtask codegen`).
-    #[command(name = "__generate-docs", hide = true)]
-    GenerateDocs {
-        /// Output directory.
-        dir: PathBuf,
     },
 }
 
@@ -180,6 +194,73 @@ enum BackupsCommand {
     Latest(LatestArgs),
     /// Check that each instance has a good backup newer than --max-age (for cron and monitoring).
     Check(CheckArgs),
+}
+
+#[derive(Debug, Subcommand)]
+enum InstancesCommand {
+    /// The instances of each region, by InstanceId (isolated and deleting ones hidden unless
+    /// --include-isolated).
+    List(InstancesListArgs),
+}
+
+/// Which instances of each region a command covers when no --instance-id is given.
+#[derive(Debug, Args)]
+struct SelectorArgs {
+    /// Only instances whose name (or ID) contains TEXT (DescribeInstances SearchKey).
+    #[arg(long, value_name = "TEXT", conflicts_with = "instance_ids")]
+    search: Option<String>,
+    /// Only instances carrying this resource tag; repeat: all must match.
+    #[arg(long = "tag", value_name = "KEY=VALUE", value_parser = parse_tag, conflicts_with = "instance_ids")]
+    tags: Vec<(String, String)>,
+    /// Only instances of this project; repeat: any matches.
+    #[arg(long = "project-id", value_name = "N", conflicts_with = "instance_ids")]
+    project_ids: Vec<i64>,
+}
+
+impl SelectorArgs {
+    fn into_selectors(self, include_isolated: bool) -> Selectors {
+        Selectors {
+            search: self.search,
+            tags: self.tags,
+            project_ids: self.project_ids,
+            include_isolated,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum InstancesOutputArg {
+    /// Aligned columns (default on a terminal).
+    Table,
+    /// {"TotalCount": N, "InstanceSet": [...]} (default when piped).
+    Json,
+    /// One compact instance per line.
+    Ndjson,
+    /// RFC 4180 with a header row.
+    Csv,
+    /// Tab-separated, with the same header.
+    Tsv,
+}
+
+#[derive(Debug, Args)]
+struct InstancesListArgs {
+    /// Instance ID; repeat for several (DescribeInstances InstanceIds).
+    #[arg(long = "instance-id", value_name = "ID")]
+    instance_ids: Vec<String>,
+    #[command(flatten)]
+    selectors: SelectorArgs,
+    /// Also list isolated (-2) and deleting (-3) instances.
+    #[arg(long)]
+    include_isolated: bool,
+    /// Output format [default: table on a terminal, json otherwise].
+    #[arg(long, short, value_name = "FORMAT", value_enum)]
+    output: Option<InstancesOutputArg>,
+    /// JMESPath expression over the json shape, e.g. 'InstanceSet[].InstanceId'.
+    #[arg(long, value_name = "JMESPATH")]
+    query: Option<String>,
+    /// With --query: strings without quotes and arrays one item a line (as jq -r).
+    #[arg(long, requires = "query")]
+    raw: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -226,6 +307,8 @@ struct ListArgs {
     /// Instance ID; repeat for several (listed in the order given). Default: every instance.
     #[arg(long = "instance-id", value_name = "ID")]
     instance_ids: Vec<String>,
+    #[command(flatten)]
+    selectors: SelectorArgs,
     /// Instance name (substring match).
     #[arg(long, value_name = "TEXT")]
     instance_name: Option<String>,
@@ -242,13 +325,13 @@ struct ListArgs {
     /// Backups started within this duration before now (e.g. 7d); longer than 30d is fine.
     #[arg(long, value_name = "DURATION", value_parser = parse_positive_duration)]
     since: Option<Duration>,
-    /// Page size, 1..=100 (a single page).
-    #[arg(long, value_name = "N", value_parser = |s: &str| int_in::<i64>(s, 1, 100), conflicts_with = "all")]
+    /// The API's Limit, the page size, 1..=100: one page, or with --all the size of every page [default: 20, with --all 100].
+    #[arg(long, value_name = "N", value_parser = |s: &str| int_in::<i64>(s, 1, 100), allow_negative_numbers = true)]
     limit: Option<i64>,
-    /// Page offset, >= 0 (a single page).
+    /// The API's Offset, 0 or more: backups to skip (a single page).
     #[arg(long, value_name = "N", value_parser = |s: &str| int_in::<i64>(s, 0, i64::MAX.into()), conflicts_with = "all", allow_negative_numbers = true)]
     offset: Option<i64>,
-    /// Fetch every page (Limit 100).
+    /// Fetch every page (Offset steps by --limit).
     #[arg(long)]
     all: bool,
     /// With --all: stop with exit 4 once one listing (an instance, or the region, over one
@@ -262,13 +345,21 @@ struct ListArgs {
     /// JMESPath expression over the json shape, e.g. 'BackupSet[].BackupId'.
     #[arg(long, value_name = "JMESPATH")]
     query: Option<String>,
+    /// With --query: strings without quotes and arrays one item a line (as jq -r).
+    #[arg(long, requires = "query")]
+    raw: bool,
 }
 
 #[derive(Debug, Args)]
 struct LatestArgs {
-    /// Instance ID; repeat for several.
-    #[arg(long = "instance-id", value_name = "ID", required = true)]
+    /// Instance ID; repeat for several. Default: every running instance of each region.
+    #[arg(long = "instance-id", value_name = "ID")]
     instance_ids: Vec<String>,
+    #[command(flatten)]
+    selectors: SelectorArgs,
+    /// Also search instances that are not running (initialising, isolated, being deleted).
+    #[arg(long, conflicts_with = "instance_ids")]
+    include_isolated: bool,
     /// How far back to look.
     #[arg(long, value_name = "DURATION", default_value = "30d", value_parser = parse_positive_duration)]
     lookback: Duration,
@@ -278,16 +369,27 @@ struct LatestArgs {
     /// JMESPath expression over the json shape.
     #[arg(long, value_name = "JMESPATH")]
     query: Option<String>,
+    /// With --query: strings without quotes and arrays one item a line (as jq -r).
+    #[arg(long, requires = "query")]
+    raw: bool,
 }
 
 #[derive(Debug, Args)]
 struct CheckArgs {
-    /// Instance ID; repeat for several.
-    #[arg(long = "instance-id", value_name = "ID", required = true)]
+    /// Instance ID; repeat for several. Default: every running instance of each region.
+    #[arg(long = "instance-id", value_name = "ID")]
     instance_ids: Vec<String>,
+    #[command(flatten)]
+    selectors: SelectorArgs,
+    /// Also check instances that are not running (initialising, isolated, being deleted).
+    #[arg(long, conflicts_with = "instance_ids")]
+    include_isolated: bool,
     /// The newest good backup must be younger than this (e.g. 26h).
     #[arg(long, value_name = "DURATION", value_parser = parse_positive_duration)]
     max_age: Duration,
+    /// How far back to look for the newest good backup (STALE within it, MISSING beyond).
+    #[arg(long, value_name = "DURATION", default_value = "30d", value_parser = parse_positive_duration)]
+    lookback: Duration,
     /// Report format.
     #[arg(long, short, value_name = "FORMAT", default_value = "text", value_parser = ["text", "json"])]
     output: String,
@@ -297,8 +399,14 @@ struct CheckArgs {
 const MAX_TIMESTAMP: i64 = 253_402_300_799;
 
 /// An integer flag's value: the same message for every integer flag, whatever went wrong (not
-/// a number, past 64 bits, or outside the flag's own range).
+/// a number, past 64 bits, or outside the flag's own range). A range without a useful upper
+/// bound (`i64::MAX` or more) reads "of N or more", not a 19-digit number.
 fn int_in<T: TryFrom<i128>>(text: &str, min: i128, max: i128) -> Result<T, String> {
+    let range = if max >= i128::from(i64::MAX) {
+        format!("of {min} or more")
+    } else {
+        format!("from {min} to {max}")
+    };
     let trimmed = text.trim();
     let digits = trimmed.strip_prefix(['-', '+']).unwrap_or(trimmed);
     let number = !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit());
@@ -310,11 +418,9 @@ fn int_in<T: TryFrom<i128>>(text: &str, min: i128, max: i128) -> Result<T, Strin
     match in_range {
         Some(v) => Ok(v),
         None if number => Err(format!(
-            "{text:?} is out of range; use a whole number from {min} to {max}"
+            "{text:?} is out of range; use a whole number {range}"
         )),
-        None => Err(format!(
-            "{text:?} is not a whole number; use one from {min} to {max}"
-        )),
+        None => Err(format!("{text:?} is not a whole number; use one {range}")),
     }
 }
 
@@ -323,6 +429,37 @@ fn parse_status(text: &str) -> Result<i64, String> {
     text.parse::<BackupStatus>()
         .map(BackupStatus::code)
         .map_err(|e| e.to_string())
+}
+
+/// `--resolve HOST:PORT:ADDR`.
+fn parse_resolve(text: &str) -> Result<ResolveOverride, String> {
+    ResolveOverride::parse(text).map_err(|e| e.to_string())
+}
+
+/// The instance IDs in the order given, each once (a repeated ID is fetched once).
+fn unique(ids: Vec<String>) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    ids.into_iter()
+        .filter(|id| seen.insert(id.clone()))
+        .collect()
+}
+
+/// `--query` prints JSON: it cannot be combined with a format that is not JSON.
+fn query_format(
+    query: Option<&String>,
+    output: Option<OutputArg>,
+) -> Result<(), (&'static str, String)> {
+    match (query, output) {
+        (Some(_), Some(o @ (OutputArg::Csv | OutputArg::Tsv | OutputArg::Table))) => Err((
+            "--query",
+            format!(
+                "prints JSON and cannot be combined with --output {}; use --output json (the default when piped) or ndjson, or drop --query",
+                o.to_possible_value()
+                    .map_or_else(String::new, |v| v.get_name().to_owned())
+            ),
+        )),
+        _ => Ok(()),
+    }
 }
 
 fn parse_rate(text: &str) -> Result<f64, String> {
@@ -334,6 +471,48 @@ fn parse_rate(text: &str) -> Result<f64, String> {
     }
 }
 
+fn parse_tag(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((key, value)) if !key.trim().is_empty() => Ok((key.to_owned(), value.to_owned())),
+        _ => Err(format!(
+            "{text:?} is not a tag; use KEY=VALUE with a non-empty KEY, e.g. env=prod"
+        )),
+    }
+}
+
+/// The `--region` values as given, checked: `all` alone, otherwise distinct names.
+fn check_regions(regions: &[String]) -> Result<(), (&'static str, String)> {
+    if regions.iter().any(|r| r == "all") && regions.len() > 1 {
+        return Err((
+            "--region",
+            "`all` already means every region; give it alone".to_owned(),
+        ));
+    }
+    for (i, r) in regions.iter().enumerate() {
+        if r.trim().is_empty() {
+            return Err(("--region", "must not be empty".to_owned()));
+        }
+        if regions[..i].contains(r) {
+            return Err(("--region", format!("{r} is given twice")));
+        }
+    }
+    Ok(())
+}
+
+/// `--instance-id` names instances of one region: with several regions it is ambiguous.
+fn single_region_for_ids(
+    regions: &[String],
+    instance_ids: &[String],
+) -> Result<(), (&'static str, String)> {
+    if !instance_ids.is_empty() && (regions.len() > 1 || regions.iter().any(|r| r == "all")) {
+        return Err((
+            "--instance-id",
+            "names instances of one region; give a single --region (or leave --instance-id out to cover every instance of each region)".to_owned(),
+        ));
+    }
+    Ok(())
+}
+
 fn parse_beijing(text: &str) -> Result<i64, String> {
     let unix = tcredis_core::time::BeijingTime::parse(text.trim())
         .map(|t| t.unix())
@@ -342,9 +521,14 @@ fn parse_beijing(text: &str) -> Result<i64, String> {
     Ok(unix)
 }
 
-/// The clap command (for completions, the man page and help output).
+/// The clap command (for completions, the man page and help output). A subcommand's
+/// `--version` prints `tcredis <version>`, as the top level does.
 pub fn command() -> clap::Command {
-    Cli::command()
+    name_versions(Cli::command())
+}
+
+fn name_versions(cmd: clap::Command) -> clap::Command {
+    cmd.mut_subcommands(|sub| name_versions(sub.display_name("tcredis")))
 }
 
 /// Parses the command line; clap's own errors (and `--help`, `--version`) come back as
@@ -383,10 +567,15 @@ fn into_config(cli: Cli) -> Result<Config, (&'static str, String)> {
             "cannot be combined with --endpoint (the mock is its own endpoint)".to_owned(),
         ));
     }
+    check_regions(&g.region)?;
     let global = GlobalOptions {
-        region: g.region,
+        region: g.region.first().cloned(),
+        regions: g.region,
         endpoint: g.endpoint,
         connect_to: g.connect_to,
+        resolve: g.resolve,
+        failover: !g.no_failover,
+        external_id: g.external_id,
         profile: g.profile,
         proxy: g.proxy,
         ca_file: g.ca_file,
@@ -417,6 +606,7 @@ fn into_config(cli: Cli) -> Result<Config, (&'static str, String)> {
             if let Some(q) = &a.query {
                 crate::output::Query::compile(q).map_err(|e| ("--query", e))?;
             }
+            query_format(a.query.as_ref(), a.output)?;
             let time = match a.since {
                 Some(d) => TimeSpec::Since(d),
                 None => TimeSpec::Absolute {
@@ -424,8 +614,10 @@ fn into_config(cli: Cli) -> Result<Config, (&'static str, String)> {
                     end: a.end_time,
                 },
             };
+            single_region_for_ids(&global.regions, &a.instance_ids)?;
             CommandConfig::List(ListConfig {
-                instance_ids: a.instance_ids,
+                instance_ids: unique(a.instance_ids),
+                selectors: a.selectors.into_selectors(false),
                 instance_name: a.instance_name,
                 statuses: a.statuses,
                 time,
@@ -435,35 +627,64 @@ fn into_config(cli: Cli) -> Result<Config, (&'static str, String)> {
                 max_items: a.max_items,
                 output: a.output.map(Format::from),
                 query: a.query,
+                raw: a.raw,
             })
         }
         TopCommand::Backups(BackupsCommand::Latest(a)) => {
             if let Some(q) = &a.query {
                 crate::output::Query::compile(q).map_err(|e| ("--query", e))?;
             }
+            query_format(a.query.as_ref(), a.output)?;
+            single_region_for_ids(&global.regions, &a.instance_ids)?;
             CommandConfig::Latest(LatestConfig {
-                instance_ids: a.instance_ids,
+                instance_ids: unique(a.instance_ids),
+                selectors: a.selectors.into_selectors(a.include_isolated),
                 lookback: a.lookback,
                 output: a.output.map(Format::from),
                 query: a.query,
+                raw: a.raw,
             })
         }
-        TopCommand::Backups(BackupsCommand::Check(a)) => CommandConfig::Check(CheckConfig {
-            instance_ids: a.instance_ids,
-            max_age: a.max_age,
-            format: if a.output == "json" {
-                CheckFormat::Json
-            } else {
-                CheckFormat::Text
-            },
-        }),
+        TopCommand::Backups(BackupsCommand::Check(a)) => {
+            single_region_for_ids(&global.regions, &a.instance_ids)?;
+            CommandConfig::Check(CheckConfig {
+                instance_ids: unique(a.instance_ids),
+                selectors: a.selectors.into_selectors(a.include_isolated),
+                max_age: a.max_age,
+                lookback: a.lookback,
+                format: if a.output == "json" {
+                    CheckFormat::Json
+                } else {
+                    CheckFormat::Text
+                },
+            })
+        }
+        TopCommand::Instances(InstancesCommand::List(a)) => {
+            if let Some(q) = &a.query {
+                crate::output::Query::compile(q).map_err(|e| ("--query", e))?;
+            }
+            let output = a.output.map(|o| match o {
+                InstancesOutputArg::Table => OutputArg::Table,
+                InstancesOutputArg::Json => OutputArg::Json,
+                InstancesOutputArg::Ndjson => OutputArg::Ndjson,
+                InstancesOutputArg::Csv => OutputArg::Csv,
+                InstancesOutputArg::Tsv => OutputArg::Tsv,
+            });
+            query_format(a.query.as_ref(), output)?;
+            CommandConfig::InstancesList(InstancesListConfig {
+                instance_ids: unique(a.instance_ids),
+                selectors: a.selectors.into_selectors(a.include_isolated),
+                output: output.map(Format::from),
+                query: a.query,
+                raw: a.raw,
+            })
+        }
         TopCommand::Config(ConfigCommand::Show) => CommandConfig::ConfigShow,
         TopCommand::Completions { shell } => CommandConfig::Completions(match shell {
             Shell::Bash => ShellKind::Bash,
             Shell::Zsh => ShellKind::Zsh,
             Shell::Fish => ShellKind::Fish,
         }),
-        TopCommand::GenerateDocs { dir } => CommandConfig::GenerateDocs(dir),
     };
     Ok(Config { global, command })
 }
@@ -554,9 +775,25 @@ mod tests {
                 "\"0\" is not a backup status: accepted running (1), ok (2), exporting (3), exported (4), expired (-1), deleted (-2)",
             ),
             (&["backups", "list", "--limit", "101"][..], "--limit"),
-            (&["backups", "list", "--offset", "-1"][..], "--offset"),
+            (
+                &["backups", "list", "--offset", "-1"][..],
+                "\"-1\" is out of range; use a whole number of 0 or more",
+            ),
+            (
+                &["backups", "list", "--limit", "0"][..],
+                "use a whole number from 1 to 100",
+            ),
+            (
+                &["backups", "list", "--query", "@", "-o", "csv"][..],
+                "cannot be combined with --output csv",
+            ),
+            (&["backups", "list", "--raw"][..], "--query"),
+            (
+                &["--resolve", "a.test:443", "config", "show"][..],
+                "HOST:PORT:ADDR",
+            ),
             (&["backups", "list", "--since", "yesterday"][..], "30s, 15m"),
-            (&["backups", "list", "--all", "--limit", "5"][..], "--all"),
+            (&["backups", "list", "--all", "--offset", "5"][..], "--all"),
             (
                 &["backups", "list", "--output", "yaml"][..],
                 "table, json, ndjson, csv, tsv",
@@ -574,7 +811,71 @@ mod tests {
                 &["backups", "check", "--instance-id", "crs-a"][..],
                 "--max-age",
             ),
-            (&["backups", "latest"][..], "--instance-id"),
+            (
+                &[
+                    "--region",
+                    "all",
+                    "--region",
+                    "ap-beijing",
+                    "backups",
+                    "check",
+                    "--max-age",
+                    "1d",
+                ][..],
+                "give it alone",
+            ),
+            (
+                &[
+                    "--region",
+                    "ap-beijing",
+                    "--region",
+                    "ap-beijing",
+                    "instances",
+                    "list",
+                ][..],
+                "given twice",
+            ),
+            (
+                &[
+                    "--region",
+                    "ap-beijing",
+                    "--region",
+                    "ap-shanghai",
+                    "backups",
+                    "latest",
+                    "--instance-id",
+                    "crs-a",
+                ][..],
+                "single --region",
+            ),
+            (&["instances", "list", "--tag", "=x"][..], "KEY=VALUE"),
+            (
+                &[
+                    "backups",
+                    "check",
+                    "--max-age",
+                    "1d",
+                    "--instance-id",
+                    "crs-a",
+                    "--search",
+                    "x",
+                ][..],
+                "--search",
+            ),
+            (
+                &[
+                    "backups",
+                    "latest",
+                    "--instance-id",
+                    "crs-a",
+                    "--include-isolated",
+                ][..],
+                "--include-isolated",
+            ),
+            (
+                &["instances", "list", "-o", "yaml"][..],
+                "table, json, ndjson, csv, tsv",
+            ),
             (&["--language", "fr", "config", "show"][..], "zh-CN"),
             (
                 &["--role-arn", "qcs::cam::uin/1:roleName/x", "config", "show"][..],
@@ -626,5 +927,53 @@ mod tests {
             panic!()
         };
         assert_eq!(l.lookback, Duration::from_secs(30 * 86_400));
+    }
+
+    #[test]
+    fn fleet_flags() {
+        let c = parse_ok(&[
+            "backups",
+            "check",
+            "--region",
+            "ap-beijing",
+            "--region",
+            "ap-shanghai",
+            "--max-age",
+            "26h",
+            "--lookback",
+            "7d",
+            "--tag",
+            "env=prod",
+            "--tag",
+            "team=a=b",
+            "--project-id",
+            "3",
+            "--search",
+            "orders",
+            "--include-isolated",
+        ]);
+        assert_eq!(c.global.regions, ["ap-beijing", "ap-shanghai"]);
+        assert_eq!(c.global.region.as_deref(), Some("ap-beijing"));
+        let CommandConfig::Check(k) = c.command else {
+            panic!()
+        };
+        assert!(k.instance_ids.is_empty());
+        assert_eq!(k.lookback, Duration::from_secs(7 * 86_400));
+        assert_eq!(
+            k.selectors,
+            Selectors {
+                search: Some("orders".into()),
+                tags: vec![("env".into(), "prod".into()), ("team".into(), "a=b".into())],
+                project_ids: vec![3],
+                include_isolated: true,
+            }
+        );
+        let c = parse_ok(&["--region", "all", "instances", "list", "-o", "csv"]);
+        assert_eq!(c.global.regions, ["all"]);
+        let CommandConfig::InstancesList(i) = c.command else {
+            panic!()
+        };
+        assert_eq!(i.output, Some(Format::Csv));
+        assert!(!i.selectors.include_isolated);
     }
 }

@@ -90,7 +90,16 @@ mod tests {
             let man = std::fs::read_to_string(dir.path().join(format!("man/{name}.1"))).unwrap();
             assert!(man.starts_with(".ie") || man.contains(".TH"), "{name}");
         }
-        assert!(!dir.path().join("help/tcredis-__generate-docs.txt").exists());
+        assert!(
+            std::fs::read_dir(dir.path().join("help"))
+                .unwrap()
+                .all(|e| !e
+                    .unwrap()
+                    .file_name()
+                    .to_string_lossy()
+                    .contains("generate")),
+            "the docs hook is no command"
+        );
         let list =
             std::fs::read_to_string(dir.path().join("help/tcredis-backups-list.txt")).unwrap();
         assert!(
@@ -109,6 +118,7 @@ mod tests {
                 text.contains("backups") && text.contains("max-age"),
                 "{shell:?}"
             );
+            assert!(!text.contains("generate-docs"), "{shell:?}");
         }
     }
 }

@@ -1,117 +1,108 @@
 //! `--dry-run`: the exact signed HTTP request (request line, headers, blank line, body) that
-//! would be sent, printed instead of sent. `X-TC-Token` is redacted; `-v` adds the canonical
-//! request and the string-to-sign (never the key) on stderr.
+//! would be sent, printed instead of sent: the first transmit of the client's own call machine
+//! ([`Client::prepare`]), so `User-Agent`, language and region are exactly what a real run
+//! sends. `X-TC-Token` is redacted; `-v` adds the canonical request and the string-to-sign
+//! (never the key) on stderr.
 
 use std::io::{self, Write};
 
-use tcredis_core::call::{self, CallSpec, Payload, SigningMethod, Stages};
-use tcredis_core::credentials::Credentials;
-use tcredis_core::endpoint::Endpoint;
-use tcredis_core::sign::tc3::SigningKeyCache;
-use tcredis_transport_hyper::credentials::ProvideCredentials;
+use tcredis_core::call::Stages;
+use tcredis_core::request::DescribeInstanceBackupsRequest;
+use tcredis_transport_hyper::Client;
 
+use crate::commands::fleet::Regions;
 use crate::commands::plan::Plan;
 use crate::config::GlobalOptions;
-use crate::config::settings::Settings;
 use crate::exit::{CliError, Failure, Outcome};
 use crate::time::now::system_unix;
 
 /// Prints the plan's first requests ([`Plan::first_requests`]) instead of sending them, each
-/// validated, then signed with the resolved credentials at `--timestamp` (else the real clock);
-/// requests are separated by a blank line. `-v` adds each one's signing stages on stderr.
+/// validated, then prepared by `client` at `--timestamp` (else the real clock); requests are
+/// separated by a blank line. `-v` adds each one's signing stages on stderr.
 pub async fn print(
     global: &GlobalOptions,
-    settings: &Settings,
-    provider: &dyn ProvideCredentials,
+    client: &Client,
     plan: &Plan,
 ) -> Result<Outcome, Failure> {
-    let region = settings.require_region()?.to_owned();
-    let creds = provider
-        .provide()
-        .await
-        .map_err(|e| CliError::usage(format!("credentials: {e}")))?;
     let timestamp = global.timestamp.unwrap_or_else(system_unix);
-    let timestamp = u64::try_from(timestamp)
-        .map_err(|_| CliError::usage("--timestamp must not be negative"))?;
-    let target = Target {
-        endpoint: &settings.endpoint.value,
-        region: Some(&region),
-        language: settings.language.as_ref().map(|l| l.value.as_str()),
-    };
+    if timestamp < 0 {
+        return Err(CliError::usage("--timestamp must not be negative").into());
+    }
     let mut out = crate::output::stdout_writer();
     for (i, req) in plan.first_requests().iter().enumerate() {
-        req.validate()
-            .map_err(|e| CliError::usage(format!("the request would be refused: {e}")))?;
-        let prepared = build(target, &creds, &req.to_json(), timestamp).map_err(CliError::usage)?;
+        validate(req)?;
+        let transmit = client
+            .prepare(req, timestamp)
+            .await
+            .map_err(|e| crate::backend::client::classify(e, &Default::default()))?;
         if i > 0 {
             out.write_all(b"\n")?;
         }
-        out.write_all(render(&prepared.request).as_bytes())?;
-        if global.verbose > 0
-            && let Some(stages) = &prepared.stages
-        {
-            out.flush()?;
-            let _ = io::stderr()
-                .lock()
-                .write_all(render_stages(stages).as_bytes());
+        write_transmit(global, &mut out, &transmit)?;
+    }
+    out.flush()?;
+    Ok(Outcome::Success)
+}
+
+/// Prints, for each of the command's regions, the first requests it sends there (`actions`, in
+/// order), exactly as that region's client would send them ([`Client::for_region`], then
+/// [`Client::prepare`]: endpoint, region and `User-Agent` included): the `DescribeInstances` a
+/// fleet-wide command starts each region with, or a multi-region listing's first requests.
+/// `-v` adds the signing stages.
+pub async fn print_each_region<A: tcredis_core::Action>(
+    global: &GlobalOptions,
+    client: &Client,
+    regions: &Regions,
+    actions: &[A],
+) -> Result<Outcome, Failure> {
+    let timestamp = global.timestamp.unwrap_or_else(system_unix);
+    if timestamp < 0 {
+        return Err(CliError::usage("--timestamp must not be negative").into());
+    }
+    let mut out = crate::output::stdout_writer();
+    let mut first = true;
+    for region in &regions.names {
+        let classify = |e| crate::backend::client::classify(e, &Default::default());
+        let regional = client.for_region(region).map_err(classify)?;
+        for action in actions {
+            let transmit = regional
+                .prepare(action, timestamp)
+                .await
+                .map_err(classify)?;
+            if !first {
+                out.write_all(b"\n")?;
+            }
+            first = false;
+            write_transmit(global, &mut out, &transmit)?;
         }
     }
     out.flush()?;
     Ok(Outcome::Success)
 }
 
-/// A built request and its signing stages.
-#[derive(Debug)]
-pub struct Prepared {
-    /// The request as it would go on the wire.
-    pub request: http::Request<Vec<u8>>,
-    /// Every intermediate text of the signature.
-    pub stages: Option<Stages>,
+/// A backup request the API would refuse, as a usage error (exit 2) before anything is sent.
+pub fn validate(req: &DescribeInstanceBackupsRequest) -> Result<(), CliError> {
+    req.validate()
+        .map(drop)
+        .map_err(|e| CliError::usage(format!("the request would be refused: {e}")))
 }
 
-/// What the request is for.
-#[derive(Debug, Clone, Copy)]
-pub struct Target<'a> {
-    /// Where it goes (its Host is signed).
-    pub endpoint: &'a Endpoint,
-    /// `X-TC-Region`.
-    pub region: Option<&'a str>,
-    /// `X-TC-Language`.
-    pub language: Option<&'a str>,
-}
-
-/// Builds and signs a `DescribeInstanceBackups` POST with `body` at `timestamp`, with the
-/// core's `call` (the same builder the transport's client sends with).
-pub fn build(
-    target: Target<'_>,
-    credentials: &Credentials,
-    body: &[u8],
-    timestamp: u64,
-) -> Result<Prepared, String> {
-    let host = target.endpoint.host_header();
-    let scheme = target.endpoint.scheme().as_str();
-    let spec = CallSpec {
-        service: tcredis_core::SERVICE,
-        action: tcredis_core::ACTION,
-        version: tcredis_core::VERSION,
-        region: target.region,
-        language: target.language,
-        request_client: tcredis_transport_hyper::REQUEST_CLIENT,
-        scheme,
-        authority: &host,
-        host: &host,
-        payload: Payload::Json(body),
-        signing: SigningMethod::Tc3 {
-            unsigned_payload: false,
-        },
-        timestamp,
-    };
-    let signed = call::build_request_with_stages(&spec, credentials, &SigningKeyCache::new())
-        .map_err(|e| e.to_string())?;
-    Ok(Prepared {
-        request: signed.request,
-        stages: signed.stages,
-    })
+/// Writes one prepared request on `out`, and with `-v` its signing stages on stderr.
+fn write_transmit(
+    global: &GlobalOptions,
+    out: &mut dyn Write,
+    transmit: &tcredis_core::exchange::Transmit,
+) -> io::Result<()> {
+    out.write_all(render(&transmit.request).as_bytes())?;
+    if global.verbose > 0
+        && let Some(stages) = &transmit.stages
+    {
+        out.flush()?;
+        let _ = io::stderr()
+            .lock()
+            .write_all(render_stages(stages).as_bytes());
+    }
+    Ok(())
 }
 
 /// The request as text: request line, headers (token redacted), blank line, body.
@@ -173,67 +164,76 @@ fn header_case(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tcredis_core::credentials::Credentials;
+    use tcredis_core::endpoint::Endpoint;
+    use tcredis_core::request::DescribeInstanceBackupsRequest;
 
-    fn doc_credentials() -> Credentials {
+    fn client(region: &str, language: Option<&str>, token: Option<&str>) -> Client {
         // The public example pair from Tencent Cloud's signature documentation (not a secret).
-        Credentials::new(
+        let mut creds = Credentials::new(
             "AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE",
             "Gu5t9xGARNpq86cd98joQYCN3EXAMPLE",
         )
-        .unwrap()
+        .unwrap();
+        if let Some(t) = token {
+            creds = creds.with_token(t).unwrap();
+        }
+        let mut b = Client::builder()
+            .credentials(creds)
+            .region(region)
+            .endpoint(Endpoint::default());
+        if let Some(l) = language {
+            b = b.language(l);
+        }
+        b.build().unwrap()
     }
 
-    #[test]
-    fn empty_request_reproduces_vector_d3() {
-        let endpoint = Endpoint::default();
-        let target = Target {
-            endpoint: &endpoint,
-            region: Some("ap-guangzhou"),
-            language: None,
-        };
-        let p = build(target, &doc_credentials(), b"{}", 1_551_113_065).unwrap();
-        let Some(Stages::Tc3(stages)) = &p.stages else {
-            panic!("stages asked for")
+    #[tokio::test]
+    async fn an_empty_request_reproduces_vector_d3_with_the_clients_user_agent() {
+        let t = client("ap-guangzhou", None, None)
+            .prepare(&DescribeInstanceBackupsRequest::new(), 1_551_113_065)
+            .await
+            .unwrap();
+        let Some(Stages::Tc3(stages)) = &t.stages else {
+            panic!("stages recorded")
         };
         assert_eq!(
             stages.signature,
             "826d018e878df89b32fcfa42b1125fadc6fe3a8b30221245a5c8c3534d0257f2"
         );
-        assert_eq!(
-            stages.hashed_canonical_request,
-            "8d58468ae9492a0e072d71ce10f66dfb949aec613a11ab8443d404262ab31fea"
-        );
-        let text = render(&p.request);
+        let text = render(&t.request);
         assert!(text.starts_with("POST / HTTP/1.1\n"), "{text}");
         assert!(
             text.contains("\nHost: redis.tencentcloudapi.com\n"),
             "{text}"
         );
         assert!(
-            text.contains("\nX-TC-Action: DescribeInstanceBackups\n"),
+            text.contains(concat!(
+                "\nUser-Agent: tcredis/",
+                env!("CARGO_PKG_VERSION"),
+                "\n"
+            )),
             "{text}"
         );
         assert!(text.ends_with("\n\n{}\n"));
-        let shown = render_stages(p.stages.as_ref().unwrap());
+        let shown = render_stages(t.stages.as_ref().unwrap());
         assert!(shown.contains("--- string to sign ---\nTC3-HMAC-SHA256\n1551113065\n2019-02-25/redis/tc3_request\n"), "{shown}");
         assert!(!shown.contains("Gu5t9x"));
     }
 
-    #[test]
-    fn the_token_is_redacted() {
-        let endpoint = Endpoint::default();
-        let target = Target {
-            endpoint: &endpoint,
-            region: None,
-            language: Some("en-US"),
-        };
-        let creds = doc_credentials()
-            .with_token("session-token-value-123")
-            .unwrap();
-        let text = render(&build(target, &creds, b"{}", 1_551_113_065).unwrap().request);
+    #[tokio::test]
+    async fn the_token_is_redacted() {
+        let t = client(
+            "ap-guangzhou",
+            Some("en-US"),
+            Some("session-token-value-123"),
+        )
+        .prepare(&DescribeInstanceBackupsRequest::new(), 1_551_113_065)
+        .await
+        .unwrap();
+        let text = render(&t.request);
         assert!(text.contains("X-TC-Token: <redacted>\n"));
         assert!(!text.contains("session-token-value-123"));
-        assert!(!text.contains("X-TC-Region"));
         assert!(text.contains("X-TC-Language: en-US\n"));
     }
 }

@@ -159,7 +159,7 @@ fn check_reports_every_instance_and_the_worst_exit_code() {
     );
     assert_eq!(
         lines[2],
-        "tcredis check: OK ok=2 stale=0 missing=0 error=0 instances=2 max_age=26h exit=0"
+        "tcredis check: OK ok=2 stale=0 missing=0 missed=0 skipped=0 error=0 instances=2 max_age=26h requests=2 exit=0"
     );
 
     let mixed = run_seeded(
@@ -195,7 +195,7 @@ fn check_reports_every_instance_and_the_worst_exit_code() {
     assert!(lines[2].starts_with("OK"));
     assert_eq!(
         lines[3],
-        "tcredis check: STALE ok=1 stale=1 missing=1 error=0 instances=3 max_age=26h exit=1"
+        "tcredis check: MISSING ok=1 stale=1 missing=1 missed=0 skipped=0 error=0 instances=3 max_age=26h requests=5 exit=1"
     );
 
     let with_error = run_seeded(
@@ -220,7 +220,11 @@ fn check_reports_every_instance_and_the_worst_exit_code() {
         "{}",
         lines[1]
     );
-    assert!(lines[2].ends_with("error=1 instances=2 max_age=26h exit=3"));
+    assert!(
+        lines[2].ends_with("error=1 instances=2 max_age=26h requests=3 exit=3"),
+        "{}",
+        lines[2]
+    );
     assert!(
         with_error.stderr.contains("RequestId") && with_error.stderr.contains("hint:"),
         "{}",
@@ -321,4 +325,79 @@ fn check_with_the_mock_demo_data() {
     );
     stale.expect_code(1);
     assert!(stale.stdout.starts_with("STALE"), "{}", stale.stdout);
+}
+
+/// A mock with two instances whose only good backups are 29 and 31 days old.
+fn aged() -> tcredis_mock::BlockingMockServer {
+    let backup = |id: &str, days: i64| {
+        serde_json::json!({
+            "StartTime": common::beijing_before_now(days * 86_400),
+            "BackupId": id,
+            "BackupType": "1",
+            "Status": 2
+        })
+    };
+    let seed = serde_json::json!({"instances": [
+        {"InstanceId": "crs-age00029", "InstanceName": "a", "Region": "ap-guangzhou",
+         "Backups": [backup("b-29", 29)]},
+        {"InstanceId": "crs-age00031", "InstanceName": "b", "Region": "ap-guangzhou",
+         "Backups": [backup("b-31", 31)]}
+    ]});
+    let seed = tcredis_mock::Seed::from_json(seed.to_string().as_bytes()).unwrap();
+    tcredis_mock::BlockingMockServer::start_with(
+        tcredis_mock::MockConfig::new()
+            .seed(seed)
+            .credential(common::DOC_SECRET_ID, common::DOC_SECRET_KEY, None)
+            .rate_limit(0),
+    )
+    .unwrap()
+}
+
+#[test]
+fn check_looks_back_30_days_from_now_as_the_guide_says() {
+    // docs/cli.md: STALE is "older, but within `--lookback`, default 30d, or `--max-age` when
+    // that is longer". A backup 29 days old is STALE, one 31 days old is not found (MISSING).
+    let server = aged();
+    let home = home();
+    let uri = server.uri();
+    let out = run(
+        home.path(),
+        &[
+            "--endpoint",
+            &uri,
+            "--region",
+            "ap-guangzhou",
+            "--rate-limit",
+            "0",
+            "backups",
+            "check",
+            "--instance-id",
+            "crs-age00029",
+            "--instance-id",
+            "crs-age00031",
+            "--max-age",
+            "26h",
+        ],
+        &common::doc_env(),
+    );
+    out.expect_code(1);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert!(
+        lines[0].starts_with("STALE    ap-guangzhou  crs-age00029"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        lines[1].starts_with("MISSING  ap-guangzhou  crs-age00031")
+            && lines[1].contains("in the last 30d"),
+        "{}",
+        out.stdout
+    );
+    let guide =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/cli.md")).unwrap();
+    assert!(
+        guide.contains("default 30d, or `--max-age` when that is longer"),
+        "the guide describes this behaviour"
+    );
+    assert!(!guide.contains("looks up to 30 days further back"));
 }

@@ -482,6 +482,14 @@ fn windows_before_2015_are_refused_before_any_request() {
             "--max-age",
             "99999999999w",
         ][..],
+        &[
+            "backups",
+            "check",
+            "--max-age",
+            "1d",
+            "--lookback",
+            "100000d",
+        ][..],
     ] {
         let run = cli(&server, args);
         expect(

@@ -641,3 +641,308 @@ fn a_named_role_is_assumed_through_sts_first() {
     );
     assert!(show.stdout.contains("STS AssumeRole"), "{}", show.stdout);
 }
+
+#[test]
+fn mock_reaches_a_financial_region() {
+    let home = home();
+    let out = common::run(
+        home.path(),
+        &[
+            "--mock",
+            "--region",
+            "ap-shanghai-fsi",
+            "backups",
+            "list",
+            "--instance-id",
+            "crs-demo0003",
+            "--rate-limit",
+            "0",
+        ],
+        &[("TCREDIS_NOW", common::NOW)],
+    );
+    out.expect_code(0);
+    let doc = out.json();
+    assert!(doc["TotalCount"].as_i64().unwrap() > 0, "{}", out.stdout);
+    assert_eq!(doc["BackupSet"][0]["Region"], "ap-shanghai-fsi");
+}
+
+#[test]
+fn a_failed_single_query_prints_nothing_on_stdout() {
+    let s = seeded();
+    let home = home();
+    for format in ["json", "ndjson", "csv", "tsv", "table"] {
+        // An unknown instance (the API refuses) and an unknown region (likewise).
+        let out = run_seeded(
+            &s,
+            home.path(),
+            &[
+                "backups",
+                "list",
+                "--instance-id",
+                "crs-nope9999",
+                "-o",
+                format,
+            ],
+        );
+        out.expect_code(3);
+        assert_eq!(out.stdout, "", "{format}");
+        let out = run_seeded(
+            &s,
+            home.path(),
+            &["backups", "list", "--region", "xx-nowhere", "-o", format],
+        );
+        out.expect_code(3);
+        assert_eq!(out.stdout, "", "{format}");
+    }
+    // A network failure.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let endpoint = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let out = common::run(
+        home.path(),
+        &[
+            "--endpoint",
+            &endpoint,
+            "--region",
+            "ap-guangzhou",
+            "--max-retries",
+            "0",
+            "backups",
+            "list",
+            "--query",
+            "TotalCount",
+        ],
+        &common::doc_env(),
+    );
+    out.expect_code(4);
+    assert_eq!(out.stdout, "");
+}
+
+#[test]
+fn all_with_limit_sets_the_page_size() {
+    let s = seeded();
+    let home = home();
+    let out = run_seeded(
+        &s,
+        home.path(),
+        &[
+            "backups",
+            "list",
+            "--all",
+            "--limit",
+            "50",
+            "--instance-id",
+            "crs-seed0001",
+        ],
+    );
+    out.expect_code(0);
+    assert_eq!(ids(&out.json()), s.expected_ids("crs-seed0001"));
+    let paging: Vec<(i64, i64)> = s
+        .server
+        .journal()
+        .iter()
+        .map(|e| {
+            (
+                e.params["Limit"].as_i64().unwrap(),
+                e.params["Offset"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(paging, [(50, 0), (50, 50), (50, 100), (50, 150), (50, 200)]);
+}
+
+#[test]
+fn null_fields_from_the_server_are_absent() {
+    let s = seeded();
+    let home = home();
+    for format in ["json", "ndjson"] {
+        s.server.script(reply_with_nulls()).unwrap();
+        let out = run_seeded(
+            &s,
+            home.path(),
+            &[
+                "backups",
+                "list",
+                "--instance-id",
+                "crs-seed0002",
+                "-o",
+                format,
+            ],
+        );
+        out.expect_code(0);
+        assert!(
+            !out.stdout.contains("\"BackupSize\""),
+            "{format}: {}",
+            out.stdout
+        );
+        assert!(
+            !out.stdout.contains("\"Remark\""),
+            "{format}: {}",
+            out.stdout
+        );
+        assert!(
+            out.stdout.contains("\"Nested\""),
+            "{format}: {}",
+            out.stdout
+        );
+    }
+    s.server.script(reply_with_nulls()).unwrap();
+    let out = run_seeded(
+        &s,
+        home.path(),
+        &[
+            "backups",
+            "list",
+            "--instance-id",
+            "crs-seed0002",
+            "--query",
+            "keys(BackupSet[0])",
+        ],
+    );
+    out.expect_code(0);
+    let keys: Vec<String> = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(keys, ["BackupId", "StartTime", "Unknown"]);
+}
+
+fn reply_with_nulls() -> tcredis_mock::Script {
+    tcredis_mock::Script::new().then(tcredis_mock::Step::reply(serde_json::json!({
+        "TotalCount": 1,
+        "BackupSet": [{
+            "BackupId": "b-null",
+            "StartTime": "2026-06-01 10:00:00",
+            "BackupSize": null,
+            "Remark": null,
+            "Unknown": {"Nested": null}
+        }]
+    })))
+}
+
+#[test]
+fn a_repeated_instance_id_is_fetched_once() {
+    let s = seeded();
+    let home = home();
+    let out = run_seeded(
+        &s,
+        home.path(),
+        &[
+            "backups",
+            "list",
+            "--all",
+            "--instance-id",
+            "crs-seed0002",
+            "--instance-id",
+            "crs-seed0003",
+            "--instance-id",
+            "crs-seed0002",
+        ],
+    );
+    out.expect_code(0);
+    let doc = out.json();
+    assert_eq!(doc["TotalCount"], 5);
+    let mut expected = s.expected_ids("crs-seed0002");
+    expected.extend(s.expected_ids("crs-seed0003"));
+    assert_eq!(ids(&doc), expected);
+    assert_eq!(s.server.journal().len(), 2);
+}
+
+/// Runs `tcredis ARGS` with stdout and stderr on a pseudo-terminal (`script`), returning what
+/// the terminal showed.
+fn on_a_terminal(home: &std::path::Path, args: &str) -> String {
+    let cmdline = format!(
+        "env -i HOME={} TCREDIS_NOW={} {} {args}",
+        home.display(),
+        common::NOW,
+        env!("CARGO_BIN_EXE_tcredis")
+    );
+    let out = Command::new("script")
+        .args(["-qec", &cmdline, "/dev/null"])
+        .stdin(Stdio::null())
+        .output()
+        .expect("script runs");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn one_page_on_a_terminal_says_how_many_more_there_are() {
+    let home = home();
+    let terminal = on_a_terminal(
+        home.path(),
+        "--mock --rate-limit 0 backups list --instance-id crs-demo0001",
+    );
+    assert!(
+        terminal.contains("tcredis: 20 of 137 — use --all"),
+        "{terminal:?}"
+    );
+    let all = on_a_terminal(
+        home.path(),
+        "--mock --rate-limit 0 backups list --instance-id crs-demo0001 --all",
+    );
+    assert!(!all.contains(" of 137"), "{all:?}");
+    // Piped: no hint.
+    let piped = common::run(
+        home.path(),
+        &[
+            "--mock",
+            "--rate-limit",
+            "0",
+            "backups",
+            "list",
+            "--instance-id",
+            "crs-demo0001",
+        ],
+        &[("TCREDIS_NOW", common::NOW)],
+    );
+    piped.expect_code(0);
+    assert_eq!(piped.stderr, "");
+}
+
+#[test]
+fn raw_query_output_and_query_with_a_non_json_format_is_refused() {
+    let s = seeded();
+    let home = home();
+    let out = run_seeded(
+        &s,
+        home.path(),
+        &[
+            "backups",
+            "list",
+            "--instance-id",
+            "crs-seed0002",
+            "--query",
+            "BackupSet[].BackupId",
+            "--raw",
+        ],
+    );
+    out.expect_code(0);
+    assert_eq!(out.stdout, "b-2-c\nb-2-b\nb-2-a\n");
+    let one = run_seeded(
+        &s,
+        home.path(),
+        &[
+            "backups",
+            "list",
+            "--instance-id",
+            "crs-seed0002",
+            "--query",
+            "BackupSet[0].Remark",
+            "--raw",
+        ],
+    );
+    // Unquoted, but a control character in the server's text is a visible escape: it cannot
+    // add a line (one item a line) or drive the terminal.
+    assert_eq!(one.stdout, "tab\\there, newline\\nhere\n");
+    for format in ["csv", "tsv", "table"] {
+        let out = run_seeded(
+            &s,
+            home.path(),
+            &["backups", "list", "--query", "TotalCount", "-o", format],
+        );
+        out.expect_code(2);
+        assert!(
+            out.stderr
+                .contains(&format!("cannot be combined with --output {format}")),
+            "{}",
+            out.stderr
+        );
+    }
+}

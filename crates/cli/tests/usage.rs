@@ -256,3 +256,127 @@ fn config_show_lists_sources_and_never_a_secret() {
         flag_region.stdout
     );
 }
+
+#[test]
+fn the_docs_hook_is_no_command() {
+    let home = home();
+    let bare = run(home.path(), &[], &[]);
+    bare.expect_code(2);
+    assert!(!bare.stderr.contains("generate"), "{}", bare.stderr);
+    let backups = run(home.path(), &["backups"], &[]);
+    backups.expect_code(2);
+    assert!(!backups.stderr.contains("generate"));
+    for shell in ["bash", "zsh", "fish"] {
+        let out = run(home.path(), &["completions", shell], &[]);
+        out.expect_code(0);
+        assert!(!out.stdout.contains("generate-docs"), "{shell}");
+    }
+    let help = run(home.path(), &["--help"], &[]);
+    assert!(!help.stdout.contains("generate"));
+}
+
+#[test]
+fn messages_say_what_is_accepted() {
+    let home = home();
+    let connect = run(
+        home.path(),
+        &["--connect-to", "localhost", "config", "show"],
+        &[],
+    );
+    connect.expect_code(2);
+    assert!(
+        connect.stderr.contains("--connect-to")
+            && connect.stderr.contains("needs a port")
+            && connect.stderr.contains("accepted: HOST:PORT"),
+        "{}",
+        connect.stderr
+    );
+    assert!(
+        !connect.stderr.contains("https://host"),
+        "{}",
+        connect.stderr
+    );
+    let offset = run(home.path(), &["backups", "list", "--offset", "-1"], &[]);
+    offset.expect_code(2);
+    assert!(
+        offset.stderr.contains("use a whole number of 0 or more")
+            && !offset.stderr.contains("9223372036854775807"),
+        "{}",
+        offset.stderr
+    );
+    for args in [
+        &["backups", "list", "-V"][..],
+        &["backups", "-V"][..],
+        &["config", "show", "--version"][..],
+    ] {
+        let out = run(home.path(), args, &[]);
+        out.expect_code(0);
+        assert_eq!(
+            out.stdout.trim(),
+            format!("tcredis {}", env!("CARGO_PKG_VERSION")),
+            "{args:?}"
+        );
+    }
+}
+
+#[test]
+fn config_show_names_the_proxy_in_effect_and_the_default_timeouts() {
+    let home = home();
+    let line = |out: &common::Output, name: &str| {
+        out.stdout
+            .lines()
+            .find(|l| l.starts_with(name))
+            .unwrap_or_else(|| panic!("{name}: {}", out.stdout))
+            .to_owned()
+    };
+    let all = run(
+        home.path(),
+        &["config", "show", "--region", "ap-guangzhou"],
+        &[("ALL_PROXY", "http://all-proxy:3128")],
+    );
+    all.expect_code(0);
+    assert!(
+        line(&all, "proxy").contains("http://all-proxy:3128")
+            && line(&all, "proxy").contains("env ALL_PROXY"),
+        "{}",
+        all.stdout
+    );
+    let bypassed = run(
+        home.path(),
+        &["config", "show", "--region", "ap-guangzhou"],
+        &[
+            ("HTTPS_PROXY", "http://proxy:3128"),
+            ("NO_PROXY", ".tencentcloudapi.com"),
+        ],
+    );
+    bypassed.expect_code(0);
+    let proxy = line(&bypassed, "proxy");
+    assert!(
+        proxy.contains("NO_PROXY names redis.tencentcloudapi.com") && proxy.contains("bypassed"),
+        "{proxy}"
+    );
+    assert!(
+        line(&bypassed, "connect-timeout").contains("10s")
+            && line(&bypassed, "connect-timeout").contains("(default)")
+    );
+    assert!(
+        line(&bypassed, "timeout ").contains("1m")
+            && line(&bypassed, "timeout ").contains("(default)")
+    );
+    assert!(line(&bypassed, "failover").contains("on"));
+    let off = run(
+        home.path(),
+        &[
+            "config",
+            "show",
+            "--no-failover",
+            "--resolve",
+            "a.test:443:127.0.0.1",
+        ],
+        &[],
+    );
+    assert!(
+        line(&off, "failover").contains("off") && line(&off, "failover").contains("--no-failover")
+    );
+    assert!(line(&off, "resolve").contains("a.test:443:127.0.0.1"));
+}

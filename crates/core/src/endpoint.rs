@@ -20,6 +20,9 @@ pub const ROOT_DOMAIN: &str = "tencentcloudapi.com";
 pub const DEFAULT_HOST: &str = "redis.tencentcloudapi.com";
 /// The international site's host.
 pub const INTERNATIONAL_HOST: &str = "redis.intl.tencentcloudapi.com";
+/// The root domains a request fails over to, in this order, when its host under
+/// [`ROOT_DOMAIN`] cannot be reached (the official Python SDK's `domain_failover.py`).
+pub const FAILOVER_ROOT_DOMAINS: [&str; 2] = ["tencentcloudapi.com.cn", "tencentcloudapi.cn"];
 
 /// Regions known to this crate: the Go SDK's region constants plus `ap-beijing-fsi`.
 pub const KNOWN_REGIONS: &[&str] = &[
@@ -171,6 +174,7 @@ pub struct Endpoint {
 pub struct EndpointError {
     input: String,
     reason: String,
+    connect_address: bool,
 }
 
 impl EndpointError {
@@ -178,7 +182,14 @@ impl EndpointError {
         Self {
             input: input.to_owned(),
             reason: reason.into(),
+            connect_address: false,
         }
+    }
+    /// The same error about a connect address (its message lists what a connect address
+    /// accepts, not the endpoint forms).
+    fn for_connect_address(mut self) -> Self {
+        self.connect_address = true;
+        self
     }
     /// The text that was refused.
     pub fn input(&self) -> &str {
@@ -192,11 +203,19 @@ impl EndpointError {
 
 impl fmt::Display for EndpointError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "invalid endpoint {:?}: {}; accepted: host[:port] (https), http://host[:port] or https://host[:port]",
-            self.input, self.reason
-        )
+        if self.connect_address {
+            write!(
+                f,
+                "invalid connect address {:?}: {}; accepted: HOST:PORT, e.g. 127.0.0.1:8443 or [::1]:8443",
+                self.input, self.reason
+            )
+        } else {
+            write!(
+                f,
+                "invalid endpoint {:?}: {}; accepted: host[:port] (https), http://host[:port] or https://host[:port]",
+                self.input, self.reason
+            )
+        }
     }
 }
 impl std::error::Error for EndpointError {}
@@ -379,6 +398,48 @@ impl Endpoint {
         self.host == ROOT_DOMAIN || self.host.ends_with(".tencentcloudapi.com")
     }
 
+    /// The endpoints a request to this one tries, in order, when a host cannot be reached
+    /// (DNS, connection, TLS or timeout failures), as the official SDKs fail over: itself first,
+    /// then, for a host under `tencentcloudapi.com`, the same host under each of
+    /// [`FAILOVER_ROOT_DOMAINS`] (scheme and port kept). The international site
+    /// (`*.intl.tencentcloudapi.com`), custom hosts and IP addresses never switch.
+    ///
+    /// ```
+    /// use tcredis_core::endpoint::Endpoint;
+    /// let hosts: Vec<String> = Endpoint::default()
+    ///     .failover_candidates()
+    ///     .iter()
+    ///     .map(|e| e.host().to_owned())
+    ///     .collect();
+    /// assert_eq!(
+    ///     hosts,
+    ///     ["redis.tencentcloudapi.com", "redis.tencentcloudapi.com.cn", "redis.tencentcloudapi.cn"]
+    /// );
+    /// assert_eq!(Endpoint::international().failover_candidates().len(), 1);
+    /// ```
+    pub fn failover_candidates(&self) -> Vec<Endpoint> {
+        let mut out = vec![self.clone()];
+        let intl = format!("intl.{ROOT_DOMAIN}");
+        if self.host == intl || self.host.ends_with(&format!(".{intl}")) {
+            return out;
+        }
+        let prefix = if self.host == ROOT_DOMAIN {
+            ""
+        } else if let Some(p) = self.host.strip_suffix(ROOT_DOMAIN)
+            && p.ends_with('.')
+        {
+            p
+        } else {
+            return out;
+        };
+        out.extend(FAILOVER_ROOT_DOMAINS.iter().map(|root| Self {
+            scheme: self.scheme,
+            host: format!("{prefix}{root}"),
+            port: self.port,
+        }));
+        out
+    }
+
     /// The first DNS label of the host (`redis` for every redis endpoint): the TC3 service.
     pub fn service_label(&self) -> &str {
         self.host.split('.').next().unwrap_or_default()
@@ -435,6 +496,10 @@ pub struct ConnectAddress {
 impl ConnectAddress {
     /// Parses `host:port` (IPv6 as `[::1]:443`). The port is required.
     pub fn parse(text: &str) -> Result<Self, EndpointError> {
+        Self::parse_inner(text).map_err(EndpointError::for_connect_address)
+    }
+
+    fn parse_inner(text: &str) -> Result<Self, EndpointError> {
         let trimmed = text.trim();
         if trimmed.contains("://") || trimmed.contains(['/', '?', '#', '@']) {
             return Err(EndpointError::new(
@@ -453,7 +518,7 @@ impl ConnectAddress {
     /// Builds a connect address from parts.
     pub fn new(host: &str, port: u16) -> Result<Self, EndpointError> {
         Ok(Self {
-            host: validate_host(host, host)?,
+            host: validate_host(host, host).map_err(EndpointError::for_connect_address)?,
             port,
         })
     }

@@ -73,6 +73,7 @@ pub mod credentials;
 pub mod endpoint;
 pub mod error;
 pub mod exchange;
+pub mod fleet;
 pub mod freshness;
 pub mod instances;
 pub mod language;

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::Parser;
-use tcredis_mock::{Cassette, ClockStart, FaultKind, MockConfig, PolicySet, Seed};
+use tcredis_mock::{Cassette, ClockStart, FaultKind, FleetSpec, MockConfig, PolicySet, Seed};
 
 /// A faithful fake of the Tencent Cloud Redis DescribeInstanceBackups endpoint (plus STS
 /// AssumeRole / AssumeRoleWithWebIdentity). Prints `listening on http://127.0.0.1:PORT` first.
@@ -22,16 +22,18 @@ struct Args {
     /// Serve the demo data (the default).
     #[arg(long, group = "data")]
     demo: bool,
-    /// Serve N generated backups over INSTANCES instances (default 1), e.g. 1000000:8.
-    #[arg(long, value_name = "N[:INSTANCES]", group = "data", value_parser = parse_generate)]
-    generate: Option<(u64, u64)>,
+    /// Serve N generated backups over INSTANCES instances (default 1), e.g. 1000000:8; or a
+    /// fleet: fleet:N[,regions=R1+R2][,stale=S][,none=M][,isolated=K][,retention=DAYS], N
+    /// instances per region with nightly backups (S stale, M without backups, K isolated).
+    #[arg(long, value_name = "N[:INSTANCES]|fleet:N[,...]", group = "data", value_parser = parse_generate)]
+    generate: Option<Generate>,
     /// Accept this credential (repeatable). Prefer --credentials-file: argv is visible to others.
     #[arg(long, value_name = "ID:KEY[:TOKEN]", value_parser = parse_credential)]
     credential: Vec<(String, String, Option<String>)>,
     /// Accept the credentials of this JSON file: {"credentials": [{"SecretId", "SecretKey", "Token"?}]}.
     #[arg(long, value_name = "FILE")]
     credentials_file: Option<PathBuf>,
-    /// Requests per second per SecretId (token bucket of the same capacity); 0 = off.
+    /// Requests per second per SecretId and action (token bucket of the same capacity); 0 = off.
     #[arg(long, default_value_t = 20, value_name = "N")]
     rate_limit: u32,
     /// Serve HTTPS with a CA and certificate made at start.
@@ -118,13 +120,29 @@ pub(crate) fn command() -> clap::Command {
     <Args as clap::CommandFactory>::command()
 }
 
-fn parse_generate(text: &str) -> Result<(u64, u64), String> {
+/// What `--generate` asked for.
+#[derive(Debug, Clone)]
+enum Generate {
+    /// N backups over I instances.
+    Backups(u64, u64),
+    /// A fleet of instances over regions.
+    Fleet(FleetSpec),
+}
+
+fn parse_generate(text: &str) -> Result<Generate, String> {
+    if let Some(fleet) = text.strip_prefix("fleet:") {
+        return fleet.parse().map(Generate::Fleet);
+    }
+    parse_backups(text).map(|(n, i)| Generate::Backups(n, i))
+}
+
+fn parse_backups(text: &str) -> Result<(u64, u64), String> {
     let bad = || format!("{text:?} is not N or N:INSTANCES (positive integers, e.g. 1000000:8)");
     let (n, instances) = match text.split_once(':') {
         Some((n, i)) => (n, Some(i)),
         None => (text, None),
     };
-    let n: u64 = n.parse().map_err(|_| bad())?;
+    let n: u64 = n.parse().ok().filter(|n| *n > 0).ok_or_else(bad)?;
     let instances: u64 = match instances {
         Some(i) => i.parse().ok().filter(|i| *i > 0).ok_or_else(bad)?,
         None => 1,
@@ -198,8 +216,11 @@ pub(crate) fn settings(env_now: Option<String>) -> Result<Settings, String> {
         let seed =
             Seed::from_json(&bytes).map_err(|e| format!("--seed {}: {e}", path.display()))?;
         config = config.seed(seed);
-    } else if let Some((n, instances)) = args.generate {
-        config = config.generate(n, instances);
+    } else if let Some(generate) = args.generate {
+        config = match generate {
+            Generate::Backups(n, instances) => config.generate(n, instances),
+            Generate::Fleet(spec) => config.fleet(spec),
+        };
     }
     let demo_credentials = args.credential.is_empty() && args.credentials_file.is_none();
     for (id, key, token) in args.credential {

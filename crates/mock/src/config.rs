@@ -100,7 +100,12 @@ pub const MAX_GENERATED: u64 = 1_000_000_000;
 pub(crate) enum DataSource {
     Demo,
     Seed(Seed),
-    Generate { count: u64, instances: u64 },
+    Generate {
+        count: u64,
+        instances: u64,
+    },
+    /// A generated fleet (`--generate fleet:...`), anchored at the mock's start.
+    Fleet(crate::data::fleet::FleetSpec),
 }
 
 /// A credential pair the mock accepts. `Debug` never shows the key or token.
@@ -120,7 +125,7 @@ impl fmt::Debug for AcceptedCredential {
 }
 
 /// Everything the mock needs to start. Builder style; the defaults serve the demo data to the
-/// public demo pair with a rate limit of 20 requests/s per SecretId over plain HTTP on
+/// public demo pair with a rate limit of 20 requests/s per SecretId and action over plain HTTP on
 /// `127.0.0.1:0`.
 ///
 /// ```
@@ -198,6 +203,12 @@ impl MockConfig {
         };
         self
     }
+    /// Serves a generated fleet of instances over regions (see [`FleetSpec`](crate::FleetSpec)),
+    /// anchored like the demo data.
+    pub fn fleet(mut self, spec: crate::data::fleet::FleetSpec) -> Self {
+        self.data = DataSource::Fleet(spec);
+        self
+    }
     /// Accepts this pair (and, with a token, requires `X-TC-Token` to match). Once any
     /// credential is given the demo pair is no longer accepted.
     pub fn credential(
@@ -213,7 +224,7 @@ impl MockConfig {
         });
         self
     }
-    /// Requests per second per SecretId (token bucket of the same capacity); 0 turns it off.
+    /// Requests per second per SecretId and action (token bucket of the same capacity); 0 turns it off.
     pub fn rate_limit(mut self, per_second: u32) -> Self {
         self.rate_limit = per_second;
         self
@@ -334,7 +345,16 @@ impl MockConfig {
 
     /// Checks what the builder could not: credential shapes and fault probabilities.
     pub fn validate(&self) -> Result<(), ConfigError> {
-        for credential in &self.credentials {
+        for (i, credential) in self.credentials.iter().enumerate() {
+            if self.credentials[..i]
+                .iter()
+                .any(|c| c.secret_id == credential.secret_id)
+            {
+                return Err(ConfigError::Credential(format!(
+                    "SecretId {} is given twice; give each credential once",
+                    credential.secret_id
+                )));
+            }
             let key = credential.secret_key.expose();
             if credential.secret_id.is_empty()
                 || credential.secret_id.trim() != credential.secret_id
@@ -357,6 +377,9 @@ impl MockConfig {
             return Err(ConfigError::Data(format!(
                 "cannot generate {count} backups: at most {MAX_GENERATED}"
             )));
+        }
+        if let DataSource::Fleet(spec) = &self.data {
+            spec.validate().map_err(ConfigError::Data)?;
         }
         self.world.validate().map_err(ConfigError::World)?;
         #[cfg(feature = "server")]

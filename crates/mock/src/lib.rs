@@ -56,6 +56,8 @@ pub use connection_limits::{
 };
 pub use data::auto_backup::AutoBackupConfig;
 pub use data::backup::SeedBackup;
+pub use data::fleet::{FleetSpec, MAX_FLEET_INSTANCES};
+pub use data::instance_fields::InstanceFields;
 pub use data::seed::{Seed, SeedError, SeedInstance};
 pub use exact::ExactRequest;
 pub use forward::{ForwardAnswer, ForwardFuture, ForwardRequest, Upstream};

@@ -40,6 +40,13 @@ async fn run(settings: args::Settings) -> ExitCode {
     let signals = StopSignals::install();
     let server = match MockServer::start_with(settings.config).await {
         Ok(server) => server,
+        Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => {
+            // A bad flag: another address (or port 0) is the fix.
+            eprintln!(
+                "tcredis-mock: --listen: the address is already in use ({e}); choose another port, or 127.0.0.1:0 for a free one"
+            );
+            return ExitCode::from(2);
+        }
         Err(e) => {
             eprintln!("tcredis-mock: cannot start: {e}");
             return ExitCode::from(if e.kind() == std::io::ErrorKind::InvalidInput {

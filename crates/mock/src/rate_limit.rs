@@ -1,13 +1,14 @@
-//! Server-side rate limiting: a token bucket per SecretId (capacity N, refilled at N per second),
-//! driven by the time passed in.
+//! Server-side rate limiting: a token bucket per (SecretId, action) (capacity N, refilled at N
+//! per second), as the API limits each action of an account separately; driven by the time
+//! passed in.
 
 use std::collections::HashMap;
 
-/// Token buckets keyed by SecretId.
+/// Token buckets keyed by (SecretId, action).
 #[derive(Debug)]
 pub(crate) struct RateLimiter {
     per_second: u32,
-    buckets: HashMap<String, Bucket>,
+    buckets: HashMap<(String, String), Bucket>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -29,14 +30,15 @@ impl RateLimiter {
         self.per_second
     }
 
-    /// Takes one token for `secret_id` at `now` (seconds, any epoch); `false` when the bucket
-    /// is empty.
-    pub(crate) fn admit(&mut self, secret_id: &str, now: f64) -> bool {
+    /// Takes one token for (`secret_id`, `action`) at `now` (seconds, any epoch); `false` when
+    /// the bucket is empty.
+    pub(crate) fn admit(&mut self, secret_id: &str, action: &str, now: f64) -> bool {
         if self.per_second == 0 {
             return true;
         }
         let capacity = f64::from(self.per_second);
-        let bucket = self.buckets.entry(secret_id.to_owned()).or_insert(Bucket {
+        let key = (secret_id.to_owned(), action.to_owned());
+        let bucket = self.buckets.entry(key).or_insert(Bucket {
             tokens: capacity,
             updated: now,
         });
@@ -62,20 +64,28 @@ mod tests {
 
     #[test]
     fn burst_of_capacity_then_refill_at_rate() {
+        const D: &str = "DescribeInstanceBackups";
         let mut limiter = RateLimiter::new(5);
-        assert!((0..5).all(|_| limiter.admit("a", 100.0)));
-        assert!(!limiter.admit("a", 100.0));
-        assert!(limiter.admit("b", 100.0), "buckets are per SecretId");
-        assert!(!limiter.admit("a", 100.1));
-        assert!(limiter.admit("a", 100.2));
-        assert!(!limiter.admit("a", 100.2));
-        assert!((0..5).all(|_| limiter.admit("a", 200.0)));
-        assert!(!limiter.admit("a", 200.0), "refill is capped at capacity");
+        assert!((0..5).all(|_| limiter.admit("a", D, 100.0)));
+        assert!(!limiter.admit("a", D, 100.0));
+        assert!(limiter.admit("b", D, 100.0), "buckets are per SecretId");
+        assert!(
+            limiter.admit("a", "DescribeInstances", 100.0),
+            "and per action"
+        );
+        assert!(!limiter.admit("a", D, 100.1));
+        assert!(limiter.admit("a", D, 100.2));
+        assert!(!limiter.admit("a", D, 100.2));
+        assert!((0..5).all(|_| limiter.admit("a", D, 200.0)));
+        assert!(
+            !limiter.admit("a", D, 200.0),
+            "refill is capped at capacity"
+        );
     }
 
     #[test]
     fn zero_means_off() {
         let mut limiter = RateLimiter::new(0);
-        assert!((0..10_000).all(|_| limiter.admit("a", 0.0)));
+        assert!((0..10_000).all(|_| limiter.admit("a", "DescribeInstances", 0.0)));
     }
 }

@@ -282,3 +282,54 @@ fn bad_settings_exit_2_naming_the_problem() {
     }
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn bad_data_a_busy_address_and_repeated_credentials_exit_2() {
+    let dir = std::env::temp_dir().join(format!("tcredis-mock-bad2-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let region = dir.join("region.json");
+    std::fs::write(&region, r#"{"instances": [{"InstanceId": "crs-1", "InstanceName": "n", "Region": "ap-atlantis", "Backups": []}]}"#).unwrap();
+    let start = dir.join("start.json");
+    std::fs::write(&start, r#"{"instances": [{"InstanceId": "crs-1", "InstanceName": "n", "Region": "ap-guangzhou", "Backups": [{"BackupId": "b", "StartTime": "2026-06-01T02:00:00Z"}]}]}"#).unwrap();
+    let busy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let busy_addr = busy.local_addr().unwrap().to_string();
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (
+            vec!["--seed", region.to_str().unwrap()],
+            "instances[0].Region",
+        ),
+        (
+            vec!["--seed", start.to_str().unwrap()],
+            "instances[0].Backups[0].StartTime",
+        ),
+        (vec!["--generate", "0"], "N:INSTANCES"),
+        (vec!["--generate", "0:3"], "N:INSTANCES"),
+        (
+            vec![
+                "--credential",
+                "AKIDtwice:k1",
+                "--credential",
+                "AKIDtwice:k2",
+            ],
+            "AKIDtwice is given twice",
+        ),
+        (vec!["--listen", &busy_addr], "--listen"),
+    ];
+    for (args, needle) in cases {
+        let output = Command::new(BIN)
+            .args(&args)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(needle), "{args:?}: {stderr}");
+        assert!(
+            !stderr.contains("k1") && !stderr.contains("k2"),
+            "no key printed"
+        );
+        assert!(output.stdout.is_empty(), "no listening line on failure");
+    }
+    drop(busy);
+    std::fs::remove_dir_all(&dir).ok();
+}

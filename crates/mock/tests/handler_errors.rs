@@ -71,11 +71,11 @@ fn missing_action_or_version_is_missing_parameter() {
 fn unknown_action_and_wrong_version() {
     let handler = demo_handler(MockConfig::new());
     let request = Req {
-        action: "DescribeInstances",
+        action: "DescribeBackupUrl",
         ..Req::default()
     }
     .build();
-    assert!(expect_code(&handler, &request, "InvalidAction").contains("DescribeInstances"));
+    assert!(expect_code(&handler, &request, "InvalidAction").contains("DescribeBackupUrl"));
     let request = Req {
         version: "2017-03-12",
         ..Req::default()

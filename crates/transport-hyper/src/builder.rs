@@ -20,6 +20,7 @@ use crate::engine::Engine;
 use crate::error::Error;
 use crate::http_stack::HttpStack;
 use crate::proxy::ProxyConfig;
+use crate::resolve::ResolveOverride;
 use crate::tls::{TlsSettings, client_config};
 
 /// Default connect timeout (TCP, proxy tunnel and TLS handshake).
@@ -46,6 +47,8 @@ pub struct ClientBuilder {
     region: Option<String>,
     endpoint: Option<Endpoint>,
     connect_to: Option<String>,
+    resolve: Vec<ResolveOverride>,
+    failover: bool,
     language: Option<String>,
     connect_timeout: Duration,
     request_timeout: Duration,
@@ -62,6 +65,7 @@ pub struct ClientBuilder {
     user_agent: Option<String>,
     drift_policy: DriftPolicy,
     clock_offset: i64,
+    record_signing_stages: bool,
     max_response_body: usize,
 }
 
@@ -88,6 +92,8 @@ impl Default for ClientBuilder {
             region: None,
             endpoint: None,
             connect_to: None,
+            resolve: Vec::new(),
+            failover: true,
             language: Some(DEFAULT_LANGUAGE.to_owned()),
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
@@ -104,6 +110,7 @@ impl Default for ClientBuilder {
             user_agent: None,
             drift_policy: DriftPolicy::default(),
             clock_offset: 0,
+            record_signing_stages: false,
             max_response_body: DEFAULT_MAX_RESPONSE_BODY,
         }
     }
@@ -140,6 +147,21 @@ impl ClientBuilder {
     /// authority, HTTP/2 `:authority`, TLS name and signed Host stay the endpoint's.
     pub fn connect_to(mut self, addr: impl Into<String>) -> Self {
         self.connect_to = Some(addr.into());
+        self
+    }
+    /// Sends connections to `override.host():override.port()` to `override.addr()` instead of
+    /// the address DNS gives (curl's `--resolve HOST:PORT:ADDR`); the URI, TLS name and signed
+    /// Host are unchanged. Repeat for several hosts; the first match wins.
+    pub fn resolve(mut self, r#override: ResolveOverride) -> Self {
+        self.resolve.push(r#override);
+        self
+    }
+    /// Endpoint failover (default on), as the official SDKs do it: a request whose host cannot
+    /// be reached (DNS, connection, TLS or timeout failure) is re-sent at once, re-signed, to
+    /// the same host under `tencentcloudapi.com.cn`, then `tencentcloudapi.cn`; the
+    /// international site and custom hosts never switch. `false` turns it off.
+    pub fn failover(mut self, on: bool) -> Self {
+        self.failover = on;
         self
     }
     /// `X-TC-Language`: `zh-CN` or `en-US` (default [`DEFAULT_LANGUAGE`], `zh-CN`, as the
@@ -200,7 +222,10 @@ impl ClientBuilder {
         self.extra_roots.push(pem.to_vec());
         self
     }
-    /// Uses the platform's trust store instead of the bundled webpki (Mozilla) roots.
+    /// Uses the platform's trust store instead of the bundled webpki (Mozilla) roots; with it,
+    /// `SSL_CERT_FILE` / `SSL_CERT_DIR` from the [`env`](Self::env) snapshot replace the
+    /// platform store (as OpenSSL reads them), and the bundled roots are used when the platform
+    /// has none. Added CA certificates are trusted on top either way.
     pub fn native_roots(mut self, yes: bool) -> Self {
         self.native_roots = yes;
         self
@@ -220,6 +245,12 @@ impl ClientBuilder {
     /// [`Error::Drift`] error).
     pub fn drift_policy(mut self, policy: DriftPolicy) -> Self {
         self.drift_policy = policy;
+        self
+    }
+    /// Traces every attempt's signing stages (canonical request, string to sign, signature;
+    /// never the key) at `trace` level (default off: computing them costs time).
+    pub fn record_signing_stages(mut self, on: bool) -> Self {
+        self.record_signing_stages = on;
         self
     }
     /// The most bytes one answer's body may have (default [`DEFAULT_MAX_RESPONSE_BODY`],
@@ -253,6 +284,7 @@ impl ClientBuilder {
         let credentials = self
             .credentials
             .ok_or_else(|| Error::config("no credentials provider given"))?;
+        let endpoint_configured = self.endpoint.is_some();
         let endpoint = self
             .endpoint
             .unwrap_or_else(|| Endpoint::for_region(&region));
@@ -317,18 +349,21 @@ impl ClientBuilder {
         if self.deadline.is_some_and(|d| d.is_zero()) {
             return Err(Error::config("the deadline must be greater than zero"));
         }
-        let tls = client_config(&TlsSettings {
-            native_roots: self.native_roots,
-            extra_roots_pem: self.extra_roots,
-        })
+        let tls = client_config(&TlsSettings::new(
+            self.native_roots,
+            &self.env,
+            self.extra_roots,
+        ))
         .map_err(Error::config)?;
         let proxy = ProxyConfig::from_settings(self.proxy.as_deref(), &self.env)
             .map_err(|e| Error::config(e.to_string()))?;
         let stack = HttpStack::new(
             ConnectorSettings {
                 connect_to,
+                resolve: self.resolve,
                 proxy,
-                tls,
+                tls: tls.config,
+                roots: tls.roots,
                 connect_timeout: self.connect_timeout,
             },
             self.max_response_body,
@@ -345,6 +380,8 @@ impl ClientBuilder {
             .request_client(request_client)
             .user_agent(user_agent)
             .retry(RetryPolicy::new().with_max_retries(self.max_retries))
+            .failover(self.failover)
+            .record_stages(self.record_signing_stages)
             .random_seed(seed)
             .rate_limit(self.rate_limit)
             .map_err(|e| Error::config(format!("rate limit: {e}")))?;
@@ -360,6 +397,7 @@ impl ClientBuilder {
             credentials,
             request_timeout: self.request_timeout,
             clock_offset: self.clock_offset,
+            endpoint_configured,
         };
         Ok(Client::from_parts(Arc::new(engine), self.drift_policy))
     }

@@ -48,6 +48,54 @@ impl Client {
         self.engine.ctx.region().unwrap_or_default()
     }
 
+    /// The same client for another region: its clones and it share the connection pool, the
+    /// credentials provider, the account-wide pacer (the API's rate limit is per account, not
+    /// per region), the retry budget, the skew estimate and the request count. The endpoint is
+    /// the builder's when one was configured (a custom or loopback endpoint serves every
+    /// region), else derived from `region` as the builder does (`redis.<region>...` for `*-fsi`).
+    ///
+    /// Fails (nothing sent) for an empty region or one the configured endpoint cannot serve
+    /// (a financial region's host for another region).
+    pub fn for_region(&self, region: &str) -> Result<Client, Error> {
+        if region.trim().is_empty() || region.trim() != region {
+            return Err(Error::config(format!(
+                "region {region:?} is empty or has white space"
+            )));
+        }
+        let endpoint = if self.engine.endpoint_configured {
+            self.engine.ctx.endpoint().clone()
+        } else {
+            Endpoint::for_region(region)
+        };
+        endpoint
+            .check_region(region)
+            .map_err(|e| Error::config(e.to_string()))?;
+        let mut engine = Engine::clone(&self.engine);
+        engine.ctx = self.engine.ctx.for_region(endpoint, region);
+        Ok(Self::from_parts(Arc::new(engine), self.drift_policy))
+    }
+
+    /// How this client's listings treat a listing that changes while paging.
+    pub(crate) fn drift_policy(&self) -> DriftPolicy {
+        self.drift_policy
+    }
+
+    /// The same client (pool, pacer, credentials, region) with a request count of its own,
+    /// starting at 0: [`requests_sent`](Self::requests_sent) of the copy and of its
+    /// [`for_region`](Self::for_region) clients counts only their requests.
+    pub fn with_request_counter(&self) -> Client {
+        let mut engine = Engine::clone(&self.engine);
+        engine.stack = self.engine.stack.with_fresh_count();
+        Self::from_parts(Arc::new(engine), self.drift_policy)
+    }
+
+    /// HTTP requests this client and the clients sharing its count have sent: every attempt,
+    /// retries included (what the API's rate limit and bill count). Credential (STS, metadata)
+    /// requests are not included.
+    pub fn requests_sent(&self) -> u64 {
+        self.engine.stack.requests_sent()
+    }
+
     /// The current clock-skew correction in seconds (server minus local), learned from
     /// `AuthFailure.SignatureExpire` answers.
     pub fn clock_skew_seconds(&self) -> i64 {
@@ -68,14 +116,12 @@ impl Client {
     /// language and region included), with its signing stages, without sending anything:
     /// `--dry-run` prints it. Credentials come from the client's provider.
     pub async fn prepare<A: Action>(&self, action: &A, unix_time: i64) -> Result<Transmit, Error> {
-        let credentials =
-            self.engine
-                .credentials
-                .provide()
-                .await
-                .map_err(|e| Error::Credentials {
-                    message: e.to_string(),
-                })?;
+        let credentials = self
+            .engine
+            .credentials
+            .provide()
+            .await
+            .map_err(Error::Credentials)?;
         let ctx = self.engine.ctx.recording_stages();
         let now = std::time::Instant::now();
         let mut call = Exchange::new(ctx, action, now);

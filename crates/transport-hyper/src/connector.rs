@@ -20,6 +20,7 @@ use tokio_rustls::TlsConnector;
 use tokio_rustls::client::TlsStream;
 
 use crate::proxy::{ProxyConfig, ProxyTarget};
+use crate::resolve::{ResolveOverride, apply};
 
 /// What went wrong while establishing a connection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,8 +67,12 @@ impl ConnectError {
 pub(crate) struct ConnectorSettings {
     /// `host:port` the TCP connection goes to instead of the endpoint's host and port.
     pub connect_to: Option<(String, u16)>,
+    /// `HOST:PORT:ADDR` overrides for every name resolved here.
+    pub resolve: Vec<ResolveOverride>,
     pub proxy: ProxyConfig,
     pub tls: Arc<rustls::ClientConfig>,
+    /// What `tls` trusts, in words (quoted by certificate errors).
+    pub roots: String,
     pub connect_timeout: Duration,
 }
 
@@ -139,15 +144,17 @@ async fn connect(settings: &ConnectorSettings, uri: &Uri) -> Result<Conn, Connec
     let proxy = settings.proxy.proxy_for(https, &host, port);
     let tcp = match proxy {
         Some(p) => {
-            let mut tcp = tcp_connect(&p.host, p.port).await.map_err(|mut e| {
-                e.message = format!("proxy {}:{}: {}", p.host, p.port, e.message);
-                e
-            })?;
+            let mut tcp = tcp_connect(settings, &p.host, p.port)
+                .await
+                .map_err(|mut e| {
+                    e.message = format!("proxy {}:{}: {}", p.host, p.port, e.message);
+                    e
+                })?;
             tunnel(&mut tcp, p, &target_host, target_port).await?;
-            tracing::debug!(proxy.host = %p.host, proxy.port = p.port, target = %target_host, "CONNECT tunnel established");
+            tracing::trace!(proxy.host = %p.host, proxy.port = p.port, target = %target_host, "CONNECT tunnel established");
             tcp
         }
-        None => tcp_connect(&target_host, target_port).await?,
+        None => tcp_connect(settings, &target_host, target_port).await?,
     };
 
     if !https {
@@ -168,24 +175,77 @@ async fn connect(settings: &ConnectorSettings, uri: &Uri) -> Result<Conn, Connec
         .map_err(|e| {
             ConnectError::new(
                 ConnectErrorKind::Tls,
-                crate::tls::explain_handshake_error(&e, &host),
+                tls_failure(&host, port, &e, &settings.roots),
             )
         })?;
     let h2 = tls.get_ref().1.alpn_protocol() == Some(b"h2");
+    tracing::trace!(
+        host = %host,
+        alpn = if h2 { "h2" } else { "http/1.1" },
+        "TLS handshake done"
+    );
     Ok(Conn {
         inner: TokioIo::new(Stream::Tls(Box::new(tls))),
         h2,
     })
 }
 
-async fn tcp_connect(host: &str, port: u16) -> Result<TcpStream, ConnectError> {
-    let tcp = TcpStream::connect((host, port)).await.map_err(|e| {
-        ConnectError::new(
-            ConnectErrorKind::Tcp,
-            format!("TCP connect to {host}:{port} failed: {e}"),
+/// The message of a failed TLS handshake; a server answering in plain text (an `http://`
+/// server reached as https) gets the hint to write the endpoint with `http://`.
+fn tls_failure(host: &str, port: u16, e: &io::Error, roots: &str) -> String {
+    let text = e.to_string();
+    let plain = text.contains("InvalidContentType") || text.contains("corrupt message");
+    let certificate = text.contains("certificate") || text.contains("Certificate");
+    if certificate {
+        format!(
+            "{}; trusted roots: {roots}",
+            crate::tls::explain_handshake_error(e, host)
         )
-    })?;
+    } else if plain {
+        format!(
+            "TLS handshake with {host}:{port} failed: the server did not answer in TLS ({text}); \
+             if it serves plain HTTP, write the endpoint as http://{}:{port}",
+            authority_host(host)
+        )
+    } else {
+        crate::tls::explain_handshake_error(e, host)
+    }
+}
+
+fn authority_host(host: &str) -> String {
+    if host.contains(':') {
+        format!("[{host}]")
+    } else {
+        host.to_owned()
+    }
+}
+
+async fn tcp_connect(
+    settings: &ConnectorSettings,
+    host: &str,
+    port: u16,
+) -> Result<TcpStream, ConnectError> {
+    let addr = apply(&settings.resolve, host, port);
+    let tcp = TcpStream::connect((addr.as_str(), port))
+        .await
+        .map_err(|e| {
+            let via = if addr == host {
+                String::new()
+            } else {
+                format!(" (resolved to {addr} by an address override)")
+            };
+            ConnectError::new(
+                ConnectErrorKind::Tcp,
+                format!("TCP connect to {host}:{port}{via} failed: {e}"),
+            )
+        })?;
     let _ = tcp.set_nodelay(true);
+    tracing::trace!(
+        host = %host,
+        port,
+        peer = %tcp.peer_addr().map_or_else(|_| addr.clone(), |a| a.to_string()),
+        "connected"
+    );
     Ok(tcp)
 }
 

@@ -13,12 +13,12 @@ use tcredis_core::retry::TransportFailure;
 use tokio::time::Instant;
 use tracing::Instrument as _;
 
-use crate::credentials::SharedProvider;
+use crate::credentials::{CredentialsError, SharedProvider};
 use crate::error::{Error, TimeoutKind, TransportErrorKind};
 use crate::http_stack::{Answer, HttpStack};
 
 /// Everything a client shares between its clones.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Engine {
     pub stack: HttpStack,
     pub ctx: CallContext,
@@ -26,6 +26,9 @@ pub(crate) struct Engine {
     pub request_timeout: Duration,
     /// Added to the system clock when signing (test hook simulating a skewed machine).
     pub clock_offset: i64,
+    /// Whether the endpoint was configured (kept for every region) rather than derived from the
+    /// region (derived again for another region).
+    pub endpoint_configured: bool,
 }
 
 /// The driver's view of a machine: [`Exchange`] and [`Listing`] alike.
@@ -146,13 +149,29 @@ pub(crate) fn to_error(e: ExchangeError, last_transport: &mut Option<Error>) -> 
         ErrorKind::Drift(drift) => Error::Drift {
             message: drift.to_string(),
         },
-        ErrorKind::NoCredentials => Error::Credentials {
-            message: "no credentials to sign the request with".to_owned(),
-        },
+        ErrorKind::NoCredentials => Error::Credentials(CredentialsError::Invalid {
+            source: "the client".to_owned(),
+            reason: "has no credentials to sign the request with".to_owned(),
+        }),
         other => Error::InvalidResponse {
             status: 200,
             message: other.to_string(),
         },
+    }
+}
+
+/// The signing stages at trace level (`-vvv`): canonical request, string to sign and
+/// signature, never the key.
+fn trace_stages(span: &tracing::Span, stages: &tcredis_core::call::Stages) {
+    match stages {
+        tcredis_core::call::Stages::Tc3(s) => tracing::trace!(
+            parent: span,
+            canonical_request = %s.canonical_request,
+            string_to_sign = %s.string_to_sign,
+            signature = %s.signature,
+            "signed"
+        ),
+        other => tracing::trace!(parent: span, stages = ?other, "signed"),
     }
 }
 
@@ -166,7 +185,7 @@ pub(crate) fn trace_note(note: &Note) {
             let wait_ms = at
                 .saturating_duration_since(std::time::Instant::now())
                 .as_millis() as u64;
-            tracing::info!(attempt, wait_ms, outcome = ?outcome, "retrying");
+            tracing::debug!(attempt, wait_ms, outcome = ?outcome, "retrying");
         }
         Note::SkewCorrected { offset } => tracing::info!(
             offset,
@@ -178,6 +197,15 @@ pub(crate) fn trace_note(note: &Note) {
         ),
         Note::Restarted(drift) => {
             tracing::info!(%drift, "the listing changed while paging; restarted from the beginning")
+        }
+        Note::Paced { until } => {
+            let wait_ms = until
+                .saturating_duration_since(std::time::Instant::now())
+                .as_millis() as u64;
+            tracing::debug!(wait_ms, "pacing: waiting for the rate limit");
+        }
+        Note::FailedOver { from, to, failure } => {
+            tracing::info!(from = %from, to = %to, failure = ?failure, "host unreachable; failing over")
         }
         _ => {}
     }
@@ -237,9 +265,7 @@ pub(crate) async fn drive<M: Machine>(
             return Ok(event);
         }
         let creds = match credentials {
-            Some(provider) => Some(provider.provide().await.map_err(|e| Error::Credentials {
-                message: e.to_string(),
-            })?),
+            Some(provider) => Some(provider.provide().await.map_err(Error::Credentials)?),
             None => None,
         };
         let now = Instant::now();
@@ -251,8 +277,21 @@ pub(crate) async fn drive<M: Machine>(
                 latency_ms = tracing::field::Empty,
                 error = tracing::field::Empty,
             );
+            if transmit.attempt == 1 {
+                tracing::info!(
+                    host = transmit.request.uri().host().unwrap_or_default(),
+                    action = transmit
+                        .request
+                        .headers()
+                        .get("x-tc-action")
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or_default(),
+                    body = %String::from_utf8_lossy(transmit.request.body()),
+                    "request"
+                );
+            }
             if let Some(stages) = &transmit.stages {
-                tracing::trace!(parent: &span, ?stages, "signed");
+                trace_stages(&span, stages);
             }
             let send = stack
                 .send(transmit.request, request_timeout)

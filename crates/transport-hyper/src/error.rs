@@ -7,6 +7,8 @@ use std::time::Duration;
 
 use tcredis_core::error::ApiError;
 
+use crate::credentials::CredentialsError;
+
 /// Which time limit fired.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
@@ -80,11 +82,9 @@ pub enum Error {
         /// A description.
         message: String,
     },
-    /// No usable credentials (or the provider failed).
-    Credentials {
-        /// A description naming what was tried.
-        message: String,
-    },
+    /// No usable credentials, or the provider failed (STS or the metadata service
+    /// unreachable or refusing): see [`CredentialsError`].
+    Credentials(CredentialsError),
     /// The client or the request is misconfigured (nothing was sent).
     Config {
         /// What is wrong and what is accepted.
@@ -106,22 +106,27 @@ pub enum Error {
 
 impl Error {
     /// The API error when the server answered one.
+    /// The API error when the server answered one (STS's, when fetching credentials failed
+    /// that way).
     pub fn api_error(&self) -> Option<&ApiError> {
         match self {
             Error::Api(e) | Error::ClockSkew { error: e, .. } => Some(e),
+            Error::Credentials(c) => c.api_error(),
             _ => None,
         }
     }
 
-    /// Whether the failure is a network, TLS or timeout failure (the CLI's exit code 4).
+    /// Whether the failure is a network, TLS or timeout failure (the CLI's exit code 4),
+    /// reaching STS or the metadata service included.
     pub fn is_network(&self) -> bool {
-        matches!(
-            self,
+        match self {
             Error::Transport { .. }
-                | Error::Timeout { .. }
-                | Error::Tls { .. }
-                | Error::InvalidResponse { .. }
-        )
+            | Error::Timeout { .. }
+            | Error::Tls { .. }
+            | Error::InvalidResponse { .. } => true,
+            Error::Credentials(c) => c.is_network(),
+            _ => false,
+        }
     }
 
     /// Whether the error came from a time limit.
@@ -165,9 +170,10 @@ impl fmt::Display for Error {
             }
             Error::Timeout { kind, after } => write!(f, "{kind} of {after:?} elapsed"),
             Error::Tls { message } => write!(f, "TLS error: {message}"),
-            Error::Credentials { message } => write!(f, "credentials: {message}"),
+            Error::Credentials(e) => write!(f, "credentials: {e}"),
             Error::Config { message } => write!(f, "configuration error: {message}"),
-            Error::Drift { message } => write!(f, "the listing changed while paging: {message}"),
+            // The message is the core's drift text, which says what changed: not repeated.
+            Error::Drift { message } => f.write_str(message),
             Error::InvalidResponse { status, message } => {
                 write!(f, "invalid response (HTTP {status}): {message}")
             }
@@ -233,9 +239,10 @@ mod tests {
             Error::Config {
                 message: "x".into(),
             },
-            Error::Credentials {
-                message: "x".into(),
-            },
+            Error::Credentials(CredentialsError::Invalid {
+                source: "x".into(),
+                reason: "y".into(),
+            }),
             Error::Drift {
                 message: "x".into(),
             },

@@ -2,6 +2,8 @@
 //! with a per-attempt timeout and a cap on the answer's body, and the mapping of hyper's errors
 //! to the crate's [`Error`].
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -20,10 +22,12 @@ pub(crate) struct Answer {
     pub body: Bytes,
 }
 
-/// The pooled client (HTTP/1.1 keep-alive, HTTP/2 when ALPN chooses it).
+/// The pooled client (HTTP/1.1 keep-alive, HTTP/2 when ALPN chooses it), and a count of the
+/// requests it sent (every attempt), shared by its clones.
 #[derive(Debug, Clone)]
 pub(crate) struct HttpStack {
     client: HyperClient<Connector, Full<Bytes>>,
+    sent: Arc<AtomicU64>,
     /// The most body bytes one answer may have.
     max_body_bytes: usize,
 }
@@ -37,8 +41,23 @@ impl HttpStack {
             .build(Connector::new(settings));
         Self {
             client,
+            sent: Arc::new(AtomicU64::new(0)),
             max_body_bytes,
         }
+    }
+
+    /// The same connection pool and body cap with a request count of its own, starting at 0.
+    pub(crate) fn with_fresh_count(&self) -> Self {
+        Self {
+            client: self.client.clone(),
+            sent: Arc::new(AtomicU64::new(0)),
+            max_body_bytes: self.max_body_bytes,
+        }
+    }
+
+    /// Requests sent through this stack (and the clones sharing its count).
+    pub(crate) fn requests_sent(&self) -> u64 {
+        self.sent.load(Ordering::Relaxed)
     }
 
     /// Sends one request and reads the whole answer within `timeout` (connection setup has its
@@ -50,6 +69,7 @@ impl HttpStack {
         req: http::Request<Vec<u8>>,
         timeout: Duration,
     ) -> Result<Answer, Error> {
+        self.sent.fetch_add(1, Ordering::Relaxed);
         let (parts, body) = req.into_parts();
         let req = http::Request::from_parts(parts, Full::new(Bytes::from(body)));
         let exchange = async {

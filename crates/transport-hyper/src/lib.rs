@@ -42,8 +42,10 @@ pub mod credentials;
 mod engine;
 mod error;
 pub mod fan_out;
+pub mod fleet;
 mod http_stack;
 pub mod proxy;
+mod resolve;
 mod tls;
 
 pub use builder::{
@@ -53,6 +55,7 @@ pub use builder::{
 pub use client::Client;
 pub use error::{Error, TimeoutKind, TransportErrorKind};
 pub use futures_util::Stream;
+pub use resolve::{ResolveOverride, ResolveOverrideError};
 
 /// The `X-TC-RequestClient` value this crate sends (a custom suffix may be appended).
 pub const REQUEST_CLIENT: &str = concat!("tcredis_", env!("CARGO_PKG_VERSION"));

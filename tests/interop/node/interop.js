@@ -47,6 +47,21 @@ for (const inst of seed.instances) {
   listings[inst.InstanceId] = backups;
 }
 
+// DescribeInstances' InstanceSet for a region: InstanceId order, every seeded field but Backups.
+function described(region, keep = () => true) {
+  return seed.instances
+    .filter((i) => i.Region === region && keep(i))
+    .map(({ Backups, ...fields }) => ({ Status: 2, ...fields }))
+    .sort((a, b) => Buffer.compare(Buffer.from(a.InstanceId), Buffer.from(b.InstanceId)));
+}
+
+function assertInstances(items, expected, what) {
+  assertEq(items.map((i) => i.InstanceId), expected.map((e) => e.InstanceId), `${what} InstanceIds in order`);
+  items.forEach((got, n) => {
+    for (const [k, v] of Object.entries(expected[n])) assertEq(got[k], v, `${what} ${got.InstanceId}.${k}`);
+  });
+}
+
 function client(key = secretKey, region = REGION) {
   return new Client({
     credential: { secretId, secretKey: key },
@@ -116,6 +131,17 @@ const cases = [
   async function wrong_secret_key_is_signature_failure() {
     await expectError(client("wrong-key-for-interop").DescribeInstanceBackups({ InstanceId: "crs-interop01" }),
       "AuthFailure.SignatureFailure");
+  },
+  async function describe_instances_lists_the_region() {
+    const resp = await client().DescribeInstances({ Limit: 1000 });
+    const expected = described(REGION);
+    assertEq(resp.TotalCount, expected.length, "TotalCount");
+    assertInstances(resp.InstanceSet, expected, "InstanceSet");
+  },
+  async function describe_instances_project_and_status_filters() {
+    const resp = await client().DescribeInstances({ ProjectIds: [1], Status: [2], Limit: 50 });
+    assertInstances(resp.InstanceSet, described(REGION, (i) => i.ProjectId === 1 && i.Status === 2),
+      "ProjectIds [1], Status [2]");
   },
   async function describe_auto_backup_config_of_the_scheduled_instance() {
     const resp = await client(secretKey, "ap-chengdu").DescribeAutoBackupConfig({ InstanceId: "crs-interop05" });

@@ -74,6 +74,31 @@ class Seed:
     def ids(self, instance_id, statuses=None):
         return [b["BackupId"] for b in self.listing(instance_id, statuses)]
 
+    def described(self, region, keep=lambda inst: True):
+        """DescribeInstances' InstanceSet for `region`: InstanceId order, every seeded field but
+        Backups, Status 2 when the seed gives none."""
+        out = []
+        for inst in sorted(self.instances.values(), key=lambda i: i["InstanceId"].encode("utf-8")):
+            if inst["Region"] == region and keep(inst):
+                item = {k: v for k, v in inst.items() if k != "Backups"}
+                item.setdefault("Status", 2)
+                out.append(item)
+        return out
+
+
+def has_tags(inst, *pairs):
+    """Whether the instance carries every (key, value) tag."""
+    tags = {(t["TagKey"], t["TagValue"]) for t in inst.get("InstanceTags", [])}
+    return all(p in tags for p in pairs)
+
+
+def check_instances_match(items, expected, what):
+    """Instances in InstanceId order, every seeded field as seeded."""
+    check_eq([i.get("InstanceId") for i in items], [e["InstanceId"] for e in expected], what + " InstanceIds in order")
+    for got, want in zip(items, expected):
+        for key, value in want.items():
+            check_eq(got.get(key), value, "%s %s.%s" % (what, want["InstanceId"], key))
+
 
 def check(condition, what):
     if not condition:

@@ -16,7 +16,10 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from interop_common import REGION, Runner, Seed, admin, check, check_eq, check_items_match, clock, env, mock_url  # noqa: E402
+from interop_common import (  # noqa: E402
+    REGION, Runner, Seed, admin, check, check_eq, check_instances_match, check_items_match, clock, env, has_tags,
+    mock_url,
+)
 
 from tencentcloud.common import credential  # noqa: E402
 from tencentcloud.common.exception.tencent_cloud_sdk_exception import TencentCloudSDKException  # noqa: E402
@@ -43,6 +46,17 @@ def request(**params):
     req = models.DescribeInstanceBackupsRequest()
     req.from_json_string(json.dumps(params))
     return req
+
+
+def instances_request(**params):
+    req = models.DescribeInstancesRequest()
+    req.from_json_string(json.dumps(params))
+    return req
+
+
+def instance_items(resp):
+    """The InstanceSet as plain dicts with only the fields the server sent."""
+    return [i._serialize() for i in (resp.InstanceSet or [])]
 
 
 def items(resp):
@@ -165,6 +179,43 @@ def non_ascii_instance_name_round_trips():
     check_eq(resp.TotalCount, len(expected), "TotalCount for InstanceName 测试实例")
     check_items_match(items(resp), expected, "non-ASCII page")
     check_eq(items(resp)[0]["InstanceName"], "测试实例-备份", "InstanceName")
+
+
+@runner.case
+def describe_instances_lists_the_region_in_instance_id_order():
+    resp = client().DescribeInstances(instances_request(Limit=1000))
+    expected = SEED.described(REGION)
+    check_eq(resp.TotalCount, len(expected), "TotalCount (instances without backups included)")
+    check_instances_match(instance_items(resp), expected, "InstanceSet")
+    first = resp.InstanceSet[0]
+    check(isinstance(first.ZoneId, int) and isinstance(first.Size, float), "ZoneId int, Size float in the SDK model")
+    check_eq([(t.TagKey, t.TagValue) for t in first.InstanceTags], [("env", "prod"), ("team", "pay")], "InstanceTags")
+
+
+@runner.case
+def describe_instances_filters_over_get():
+    c = client(method="GET")
+    resp = c.DescribeInstances(instances_request(
+        InstanceTags=[{"TagKey": "env", "TagValue": "prod"}, {"TagKey": "team", "TagValue": "pay"}]))
+    check_instances_match(instance_items(resp), SEED.described(REGION, lambda i: has_tags(i, ("env", "prod"), ("team", "pay"))),
+                          "InstanceTags (all must match) over GET")
+    resp = c.DescribeInstances(instances_request(SearchKey="interop-", ProjectIds=[0, 1], Limit=2, Offset=1))
+    expected = SEED.described(REGION, lambda i: "interop-" in i["InstanceName"] and i["ProjectId"] in (0, 1))
+    check_eq(resp.TotalCount, len(expected), "TotalCount of SearchKey + ProjectIds")
+    check_instances_match(instance_items(resp), expected[1:3], "page 2 of SearchKey + ProjectIds")
+
+
+@runner.case
+def describe_instances_v1_form_with_instance_ids_and_status():
+    resp = client(sign="HmacSHA256").DescribeInstances(instances_request(
+        InstanceIds=["crs-interop03", "crs-interop04", "crs-interop01"], Status=[-2]))
+    check_instances_match(instance_items(resp), SEED.described(REGION, lambda i: i["InstanceId"] == "crs-interop03"),
+                          "InstanceIds (any, this region) and Status [-2]")
+
+
+@runner.case
+def describe_instances_limit_over_1000_is_invalid_parameter():
+    expect_error(lambda: client().DescribeInstances(instances_request(Limit=1001)), "InvalidParameter.InvalidParameter")
 
 
 SCHEDULED = "crs-interop05"

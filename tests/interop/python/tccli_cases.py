@@ -14,7 +14,9 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from interop_common import REGION, Runner, Seed, check, check_eq, check_items_match, env, mock_url  # noqa: E402
+from interop_common import (  # noqa: E402
+    REGION, Runner, Seed, check, check_eq, check_instances_match, check_items_match, env, has_tags, mock_url,
+)
 
 URL, _ = mock_url()
 SEED = Seed()
@@ -110,6 +112,22 @@ def bad_limit_fails_with_invalid_parameter():
     code, _, err = tccli("--InstanceId", "crs-interop01", "--Limit", "0")
     check(code != 0, "non-zero exit for Limit 0")
     check("InvalidParameter.InvalidParameter" in err, "error code on stderr (got %r)" % err.strip()[-300:])
+
+
+@runner.case
+def describe_instances_prints_the_region_in_instance_id_order():
+    _, data = ok_json("--Limit", "1000", action="DescribeInstances")
+    expected = SEED.described(REGION)
+    check_eq(data["TotalCount"], len(expected), "TotalCount")
+    check_instances_match(data["InstanceSet"], expected, "tccli DescribeInstances")
+
+
+@runner.case
+def describe_instances_tag_filter_and_jmespath():
+    _, data = ok_json("--InstanceTags", '[{"TagKey": "env", "TagValue": "prod"}]', "--filter", "InstanceSet[].InstanceId",
+                      action="DescribeInstances")
+    check_eq(data, [i["InstanceId"] for i in SEED.described(REGION, lambda i: has_tags(i, ("env", "prod")))],
+             "InstanceTags env=prod")
 
 
 if __name__ == "__main__":

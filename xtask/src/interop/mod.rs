@@ -50,9 +50,9 @@ const DIFFERENTIAL_SECRET_ID: &str = "AKIDTCREDISDIFFERENTIAL0000000000000";
 const DIFFERENTIAL_REQUESTS: usize = 300;
 
 /// The cases each suite has (per clock pass); a suite that runs another number fails the stage.
-const PYTHON_SDK_CASES: usize = 16;
-const TCCLI_CASES: usize = 9;
-const NODE_SDK_CASES: usize = 7;
+const PYTHON_SDK_CASES: usize = 20;
+const TCCLI_CASES: usize = 11;
+const NODE_SDK_CASES: usize = 9;
 
 /// The second SecretId of the interop run: `tests/interop/policy.json` denies it one instance.
 const LIMITED_SECRET_ID: &str = "AKIDTCREDISINTEROPLIMITED00000000000";

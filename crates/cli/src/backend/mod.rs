@@ -8,16 +8,13 @@ pub mod mock;
 
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::Arc;
 
+use crate::config::settings::{Settings, Source, Sourced};
+use crate::exit::CliError;
+use crate::time::now::Now;
 use futures_util::Stream;
 use tcredis_core::request::DescribeInstanceBackupsRequest;
 use tcredis_core::response::Backup;
-use tcredis_transport_hyper::credentials::SharedProvider;
-
-use crate::config::settings::{Environment, Settings, Source, Sourced};
-use crate::exit::CliError;
-use crate::time::now::Now;
 
 /// One page of results.
 #[derive(Debug, Clone, Default)]
@@ -66,11 +63,9 @@ pub async fn start_mock(
     Ok(Some(server))
 }
 
-/// The API over the resolved settings and credentials.
-pub fn connect(
-    settings: &Settings,
-    provider: SharedProvider,
-    env: &Environment,
-) -> Result<Arc<dyn Api>, CliError> {
-    Ok(Arc::new(client::build(settings, provider, env)?))
+/// The API over a client built from the resolved settings and credentials
+/// ([`client::build`], for the first of the command's regions; the others are reached through
+/// [`client::ClientApi::for_region`]).
+pub fn connect(client: tcredis_transport_hyper::Client) -> client::ClientApi {
+    client::api(client)
 }

@@ -1,135 +1,118 @@
-//! `backups check`: for each instance, the newest good backup and its age against `--max-age`.
-//! The plan searches `--max-age` first (cheap when healthy), then up to 30 days more to say how
-//! stale it is; the report is written by [`crate::output::check`].
+//! `backups check`: a verdict per instance (OK, STALE, MISSING, SKIPPED, ERROR) for cron and
+//! monitoring, through the transport's fleet API: every running instance of each region with
+//! the fewest requests (`docs/architecture.md`), or the `--instance-id`s given, each searched on
+//! its own (the `--max-age` window first, then the rest of the lookback). The report is written
+//! by [`crate::output::check`].
 
 use std::io::Write;
-use std::sync::Arc;
 
-use tcredis_core::time::BeijingTime;
+use tcredis_core::fleet::{GOOD_STATUSES, older_windows, recent_windows};
+use tcredis_transport_hyper::fleet::{CheckOptions, CheckResult, RegionResult, Selector};
 
-use crate::backend::Api;
-use crate::commands::latest::{Found, find_all};
-use crate::commands::plan::Plan;
+use crate::backend::client::ClientApi;
+use crate::commands::fleet::{Regions, note_regions};
+use crate::commands::plan::{
+    ALL_LIMIT, Filters, ItemCap, MAX_BACKUPS_PER_DAY, Paging, Plan, Search,
+};
 use crate::config::CheckConfig;
-use crate::exit::Outcome;
-use crate::output::check::{Report, Verdict};
-use crate::time::window::{MAX_WINDOW_SECS, Window};
+use crate::exit::{Outcome, report_instance};
+use crate::output::check::{CheckFormat, Report};
 
-/// How far back the check searches: `--max-age`, and at least the API's 30 days.
-pub fn searched(max_age: i64) -> i64 {
-    max_age.max(MAX_WINDOW_SECS)
+/// What a check run needs besides the client.
+#[derive(Debug, Clone)]
+pub struct CheckRun {
+    /// The regions.
+    pub regions: Regions,
+    /// Which instances.
+    pub selector: Selector,
+    /// `--max-age`, seconds.
+    pub max_age: i64,
+    /// `--lookback`, seconds.
+    pub lookback: i64,
+    /// Now, Unix seconds.
+    pub now: i64,
+    /// `--output`.
+    pub format: CheckFormat,
+    /// `-v` count.
+    pub verbose: u8,
 }
 
-/// The windows searched: `[now - max_age, now]`, then older windows back to
-/// [`searched`]`(max_age)`.
-pub fn windows(max_age: i64, now: i64) -> Vec<Window> {
-    let recent_begin = now.saturating_sub(max_age);
-    let mut out = Window::closed(recent_begin, now).split(now);
-    let searched = searched(max_age);
-    if searched > max_age {
-        out.extend(Window::closed(now - searched, recent_begin - 1).split(now));
-    }
-    out
+fn seconds(d: std::time::Duration) -> i64 {
+    i64::try_from(d.as_secs()).unwrap_or(i64::MAX)
 }
 
-/// `--max-age` in whole seconds.
-fn max_age(cfg: &CheckConfig) -> i64 {
-    i64::try_from(cfg.max_age.as_secs()).unwrap_or(i64::MAX)
+/// How far back a check looks: `--lookback`, or `--max-age` when that is longer (a backup
+/// within the max age is OK, so it must be searched for).
+pub fn lookback(cfg: &CheckConfig) -> i64 {
+    seconds(cfg.lookback).max(seconds(cfg.max_age))
 }
 
-/// The newest good backup of each instance over [`windows`].
+/// What a check of `--instance-id`s is sure to ask first (what `--dry-run` prints): each
+/// instance's `[now - max_age, now]` window, good statuses only. Without `--instance-id` the
+/// first request is each region's `DescribeInstances` instead (see `Planned::discovery`).
 pub fn plan(cfg: &CheckConfig, now: i64) -> Plan {
-    Plan::newest_good(&cfg.instance_ids, windows(max_age(cfg), now))
-}
-
-/// The verdict on what the search found for one instance.
-fn judge(found: Found, max_age: i64, now: i64) -> Verdict {
-    match found {
-        Ok(Some(backup)) => {
-            let start = backup
-                .fields()
-                .start_time
-                .as_deref()
-                .and_then(|t| BeijingTime::parse(t).ok());
-            let age = start.map_or(i64::MAX, |t| now - t.unix());
-            if age <= max_age {
-                Verdict::Ok { backup, age }
-            } else {
-                Verdict::Stale { backup, age }
-            }
-        }
-        Ok(None) => Verdict::Missing {
-            searched: searched(max_age),
+    let (max_age, lookback) = (seconds(cfg.max_age), lookback(cfg));
+    let recent = max_age.min(lookback);
+    let windows = recent_windows(now, recent)
+        .into_iter()
+        .chain(older_windows(now, recent, lookback))
+        .collect();
+    Plan {
+        targets: cfg.instance_ids.iter().cloned().map(Some).collect(),
+        windows,
+        filters: Filters {
+            instance_name: None,
+            statuses: GOOD_STATUSES.to_vec(),
         },
-        Err(e) => Verdict::Error(e),
+        paging: Paging::All,
+        all_limit: ALL_LIMIT,
+        search: Search::UntilGood,
+        item_cap: ItemCap::PerDay(MAX_BACKUPS_PER_DAY),
     }
 }
 
-/// Runs the plan and writes the report; returns the worst outcome.
+/// Runs the check and writes the report; returns the worst outcome (0 all OK/SKIPPED, 1 any
+/// STALE/MISSING, 3 an API error, 4 a network failure; worst wins).
 pub async fn run(
-    api: Arc<dyn Api>,
-    plan: Plan,
-    cfg: &CheckConfig,
-    now: i64,
+    api: &ClientApi,
+    run: CheckRun,
     out: &mut dyn Write,
 ) -> Result<Outcome, std::io::Error> {
-    let max_age = max_age(cfg);
-    let verdicts: Vec<Verdict> = find_all(api, plan)
-        .await
-        .into_iter()
-        .map(|found| judge(found, max_age, now))
-        .collect();
-    let outcome = verdicts
-        .iter()
-        .map(Verdict::outcome)
-        .fold(Outcome::Success, Outcome::worst);
-    let report = Report {
-        instances: &cfg.instance_ids,
-        verdicts: &verdicts,
-        max_age,
+    let fleet = api
+        .client()
+        .fleet(run.regions.names.clone())
+        .selector(run.selector.clone())
+        .tolerate_unavailable(run.regions.all);
+    let options = CheckOptions::new(run.now)
+        .max_age(run.max_age)
+        .lookback(run.lookback);
+    let report = fleet.check(options).await;
+    note_regions(&report.regions, run.verbose);
+    let mut outcome = Outcome::Success;
+    for region in &report.regions {
+        if let RegionResult::Failed(e) = &region.result {
+            let e = api.classify(e.clone());
+            report_instance(Some(&region.region), &e);
+            outcome = outcome.worst(e.outcome);
+        }
+    }
+    for c in &report.instances {
+        outcome = outcome.worst(match &c.result {
+            CheckResult::Failed(e) => {
+                let e = api.classify(e.clone());
+                report_instance(Some(&c.instance.instance_id), &e);
+                e.outcome
+            }
+            _ if c.verdict().is_problem() => Outcome::Stale,
+            _ => Outcome::Success,
+        });
+    }
+    let view = Report {
+        check: &report,
+        max_age: run.max_age,
+        lookback: run.lookback,
         outcome,
     };
-    crate::output::check::write(out, cfg.format, &report)?;
+    crate::output::check::write(out, run.format, &view)?;
     Ok(outcome)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn recent_window_first_then_older_ones_without_overlap() {
-        let now = 1_000_000_000;
-        let w = windows(26 * 3600, now);
-        assert_eq!(searched(26 * 3600), MAX_WINDOW_SECS);
-        assert_eq!(w[0], Window::closed(now - 26 * 3600, now));
-        assert_eq!(w[1].end, Some(now - 26 * 3600 - 1));
-        assert_eq!(w.last().unwrap().begin, Some(now - MAX_WINDOW_SECS));
-        let w = windows(40 * 86_400, now);
-        assert_eq!(searched(40 * 86_400), 40 * 86_400);
-        assert_eq!(w.len(), 2);
-    }
-
-    #[test]
-    fn ages_up_to_max_age_pass() {
-        let now = BeijingTime::parse("2026-06-01 12:00:00").unwrap().unix();
-        let backup = |start: &str| {
-            tcredis_core::response::Backup::from_json(&format!(
-                r#"{{"BackupId":"b","StartTime":"{start}","Status":2}}"#
-            ))
-            .unwrap()
-        };
-        let verdict = judge(Ok(Some(backup("2026-06-01 11:00:00"))), 3_600, now);
-        assert!(
-            matches!(verdict, Verdict::Ok { age: 3_600, .. }),
-            "{verdict:?}"
-        );
-        let verdict = judge(Ok(Some(backup("2026-06-01 10:59:59"))), 3_600, now);
-        assert!(
-            matches!(verdict, Verdict::Stale { age: 3_601, .. }),
-            "{verdict:?}"
-        );
-        let verdict = judge(Ok(None), 3_600, now);
-        assert!(matches!(verdict, Verdict::Missing { searched } if searched == MAX_WINDOW_SECS));
-    }
 }

@@ -10,7 +10,7 @@ use tcredis_core::response::Backup;
 use tcredis_transport_hyper::fan_out::{self, FanOut, Lane, Reporter};
 
 use crate::backend::{Api, Page};
-use crate::commands::plan::{ALL_LIMIT, Paging, Plan, base_request};
+use crate::commands::plan::{Paging, Plan, base_request};
 use crate::exit::CliError;
 
 /// Instances fetched at the same time.
@@ -33,12 +33,18 @@ pub enum Event {
     Failed(CliError),
 }
 
-/// Starts every job on the transport's ordered fan-out; the lanes come back in target order.
-pub fn start(api: Arc<dyn Api>, plan: Arc<Plan>) -> Vec<Lane<Event>> {
+/// Starts every job on the transport's ordered fan-out, target `i` through `apis[i]` (its
+/// region's API; a shorter list repeats its last API, so one API serves every target); the lanes
+/// come back in target order.
+pub fn start(apis: Vec<Arc<dyn Api>>, plan: Arc<Plan>) -> Vec<Lane<Event>> {
     let jobs = 0..plan.targets.len();
+    let apis = Arc::new(apis);
     FanOut::new(CONCURRENCY, PREFETCH_PAGES).spawn(jobs, move |index, out| {
-        let (api, plan) = (Arc::clone(&api), Arc::clone(&plan));
+        let (apis, plan) = (Arc::clone(&apis), Arc::clone(&plan));
         async move {
+            let Some(api) = apis.get(index).or(apis.last()) else {
+                return; // no API at all: nothing can be fetched (an empty fleet has no targets)
+            };
             let target = plan.targets[index].as_deref();
             if let Err(e) = run_target(api.as_ref(), &plan, target, &out).await {
                 out.send(Event::Failed(e)).await;
@@ -57,7 +63,7 @@ async fn run_target(
         Paging::All => {
             for &window in &plan.windows {
                 let mut req = base_request(&plan.filters, target, window);
-                req.limit = Some(ALL_LIMIT);
+                req.limit = Some(plan.all_limit);
                 req.offset = Some(0);
                 let cap = plan.item_cap;
                 let mut pages = api.pages(

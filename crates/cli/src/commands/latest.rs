@@ -1,130 +1,124 @@
-//! `backups latest` and the search `check` shares: the newest good backup (Status 2, 3 or 4)
-//! of each instance by StartTime, found by reading every page of a bounded window (never by
-//! trusting the listing order), windows newest first, stopping at the first window that has one.
+//! `backups latest`: the newest good backup (status ok, exporting or exported) of each instance,
+//! through the transport's fleet API: every running instance of each region, or the
+//! `--instance-id`s given, each searched over windows widening back from now (1 day, 2, 4, ...
+//! up to `--lookback`). The newest is picked by StartTime, never by the listing order.
 
-use std::sync::Arc;
+use tcredis_core::fleet::{FIRST_LATEST_WINDOW, GOOD_STATUSES, widening_windows};
+use tcredis_transport_hyper::fleet::{LatestOptions, LatestResult, RegionResult, Selector};
 
-use futures_util::StreamExt;
-use tcredis_core::response::Backup;
-use tcredis_core::time::BeijingTime;
-use tcredis_transport_hyper::fan_out::FanOut;
-
-use crate::backend::Api;
-use crate::commands::fetch::CONCURRENCY;
-use crate::commands::plan::{ALL_LIMIT, Plan, base_request};
+use crate::backend::client::ClientApi;
+use crate::commands::fleet::{Regions, note_regions};
+use crate::commands::plan::{
+    ALL_LIMIT, Filters, ItemCap, MAX_BACKUPS_PER_DAY, Paging, Plan, Search,
+};
 use crate::config::LatestConfig;
-use crate::exit::{CliError, Outcome, report_instance};
+use crate::exit::{Outcome, report_instance};
 use crate::output::Emit;
 use crate::time::duration::format_compact;
-use crate::time::window::Window;
 
-/// What the search found for one instance.
-pub type Found = Result<Option<Backup>, CliError>;
-
-fn start_unix(b: &Backup) -> Option<i64> {
-    b.fields()
-        .start_time
-        .as_deref()
-        .and_then(|t| BeijingTime::parse(t).ok())
-        .map(BeijingTime::unix)
+/// What a latest run needs besides the client.
+#[derive(Debug, Clone)]
+pub struct LatestRun {
+    /// The regions.
+    pub regions: Regions,
+    /// Which instances.
+    pub selector: Selector,
+    /// `--lookback`, seconds.
+    pub lookback: i64,
+    /// Now, Unix seconds.
+    pub now: i64,
+    /// `-v` count.
+    pub verbose: u8,
 }
 
-/// `--lookback` in whole seconds.
-fn lookback(cfg: &LatestConfig) -> i64 {
-    i64::try_from(cfg.lookback.as_secs()).unwrap_or(i64::MAX)
-}
-
-/// The newest good backup of each instance over the lookback, split at 30 days.
+/// What a latest search of `--instance-id`s is sure to ask first (what `--dry-run` prints):
+/// each instance's newest window, good statuses only. Without `--instance-id` the first request
+/// is each region's `DescribeInstances` instead (see `Planned::discovery`).
 pub fn plan(cfg: &LatestConfig, now: i64) -> Plan {
-    let windows = Window::closed(now.saturating_sub(lookback(cfg)), now).split(now);
-    Plan::newest_good(&cfg.instance_ids, windows)
-}
-
-/// Searches one target over the plan's windows (newest first).
-async fn newest_good(api: &dyn Api, plan: &Plan, target: Option<&str>) -> Found {
-    for &window in &plan.windows {
-        let mut req = base_request(&plan.filters, target, window);
-        req.limit = Some(ALL_LIMIT);
-        req.offset = Some(0);
-        let cap = plan.item_cap;
-        let mut pages = api.pages(
-            req,
-            cap.for_window(window),
-            Box::new(move |n| cap.explain(n, window)),
-        );
-        let mut best: Option<(i64, Backup)> = None;
-        while let Some(page) = pages.next().await {
-            for item in page?.items {
-                if !item.is_good() {
-                    continue;
-                }
-                let Some(start) = start_unix(&item) else {
-                    continue;
-                };
-                if best.as_ref().is_none_or(|(t, _)| start > *t) {
-                    best = Some((start, item));
-                }
-            }
-        }
-        if let Some((_, b)) = best {
-            return Ok(Some(b));
-        }
+    let lookback = i64::try_from(cfg.lookback.as_secs()).unwrap_or(i64::MAX);
+    let windows = widening_windows(now, FIRST_LATEST_WINDOW, lookback);
+    Plan {
+        targets: cfg.instance_ids.iter().cloned().map(Some).collect(),
+        windows,
+        filters: Filters {
+            instance_name: None,
+            statuses: GOOD_STATUSES.to_vec(),
+        },
+        paging: Paging::All,
+        all_limit: ALL_LIMIT,
+        search: Search::UntilGood,
+        item_cap: ItemCap::PerDay(MAX_BACKUPS_PER_DAY),
     }
-    Ok(None)
 }
 
-/// Runs the search for every target on the transport's ordered fan-out, results in the plan's
-/// order.
-pub async fn find_all(api: Arc<dyn Api>, plan: Plan) -> Vec<Found> {
-    let plan = Arc::new(plan);
-    let jobs = 0..plan.targets.len();
-    let lanes = FanOut::new(CONCURRENCY, 1).spawn(jobs, move |index, out| {
-        let (api, plan) = (Arc::clone(&api), Arc::clone(&plan));
-        async move {
-            let found = newest_good(api.as_ref(), &plan, plan.targets[index].as_deref()).await;
-            out.send(found).await;
-        }
-    });
-    let mut out = Vec::with_capacity(lanes.len());
-    for mut lane in lanes {
-        out.push(
-            lane.recv()
-                .await
-                .unwrap_or_else(|| Err(CliError::network("internal task ended without a result"))),
-        );
-    }
-    out
-}
-
-/// Runs the plan and writes the found backups; a missing one exits 1, errors 3 or 4.
+/// Writes the found backups in instance order; an instance without one exits 1, errors 3 or 4.
 pub async fn run(
-    api: Arc<dyn Api>,
-    plan: Plan,
-    cfg: &LatestConfig,
+    api: &ClientApi,
+    run: LatestRun,
     emit: &mut dyn Emit,
 ) -> Result<Outcome, std::io::Error> {
-    let found = find_all(api, plan).await;
+    let fleet = api
+        .client()
+        .fleet(run.regions.names.clone())
+        .selector(run.selector.clone())
+        .tolerate_unavailable(run.regions.all);
+    let found = fleet
+        .latest(LatestOptions::new(run.now).lookback(run.lookback))
+        .await;
+    note_regions(&found.regions, run.verbose);
+    // Nothing on stdout when something failed and no instance could be searched: no document
+    // claiming zero.
+    let searched_any = found
+        .instances
+        .iter()
+        .any(|i| matches!(i.result, LatestResult::Found(_) | LatestResult::NotFound));
+    let failed_any = found
+        .regions
+        .iter()
+        .any(|r| matches!(r.result, RegionResult::Failed(_)))
+        || found
+            .instances
+            .iter()
+            .any(|i| matches!(i.result, LatestResult::Failed(_)));
+    let every_one_failed = failed_any && !searched_any;
     let mut outcome = Outcome::Success;
+    for region in &found.regions {
+        if let RegionResult::Failed(e) = &region.result {
+            let e = api.classify(e.clone());
+            report_instance(Some(&region.region), &e);
+            outcome = outcome.worst(e.outcome);
+        }
+    }
     let mut count = 0;
-    for (id, result) in cfg.instance_ids.iter().zip(found) {
-        match result {
-            Ok(Some(b)) => {
-                emit.item(&b)?;
+    for instance in &found.instances {
+        let id = &instance.instance.instance_id;
+        match &instance.result {
+            LatestResult::Found(backup) => {
+                emit.item(backup)?;
                 count += 1;
             }
-            Ok(None) => {
+            LatestResult::NotFound => {
                 crate::exit::stderr_line(format_args!(
                     "tcredis: {id}: no good backup (status ok, exporting or exported) in the last {}",
-                    format_compact(lookback(cfg).unsigned_abs())
+                    format_compact(run.lookback.unsigned_abs())
                 ));
                 outcome = outcome.worst(Outcome::Stale);
             }
-            Err(e) => {
+            LatestResult::Skipped if run.verbose > 0 => {
+                crate::exit::stderr_line(format_args!(
+                    "tcredis: {id}: skipped: not running (--include-isolated searches it)"
+                ));
+            }
+            LatestResult::Failed(e) => {
+                let e = api.classify(e.clone());
                 report_instance(Some(id), &e);
                 outcome = outcome.worst(e.outcome);
             }
+            _ => {}
         }
     }
-    emit.finish(count)?;
+    if !every_one_failed {
+        emit.finish(count)?;
+    }
     Ok(outcome)
 }

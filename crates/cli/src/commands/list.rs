@@ -1,15 +1,19 @@
 //! `backups list`: every API parameter, fan-out over instances, windows over 30 days split and
-//! merged, `--all` or one page, written in the chosen format in a deterministic order; for json
-//! the TotalCount is learnt first (the first page of every instance and window) so the document
-//! streams.
+//! merged, `--all` (pages of `--limit`) or one page, written in the chosen format in a
+//! deterministic order and in flat memory: json streams too, its TotalCount last. An instance
+//! whose listing fails before its first page prints nothing on stdout; a command whose every
+//! instance failed prints nothing at all.
 
 use std::sync::Arc;
 
+use tcredis_transport_hyper::fleet::RegionResult;
+
 use crate::backend::Api;
+use crate::backend::client::ClientApi;
 use crate::commands::fetch::{self, Event};
-use crate::commands::lanes::{Lane, learn_total};
-use crate::commands::plan::{Filters, ItemCap, Paging, Plan, Search};
-use crate::config::{ListConfig, TimeSpec};
+use crate::commands::fleet::{self, Regions};
+use crate::commands::plan::{ALL_LIMIT, Filters, ItemCap, Paging, Plan, Search};
+use crate::config::{ListConfig, Selectors, TimeSpec};
 use crate::exit::{Outcome, report_instance};
 use crate::output::Emit;
 use crate::progress::Progress;
@@ -49,6 +53,11 @@ pub fn plan(cfg: &ListConfig, now: i64) -> Plan {
                 offset: cfg.offset,
             }
         },
+        all_limit: if cfg.all {
+            cfg.limit.unwrap_or(ALL_LIMIT)
+        } else {
+            ALL_LIMIT
+        },
         search: Search::EveryWindow,
         item_cap: match cfg.max_items {
             0 => ItemCap::Unlimited,
@@ -57,32 +66,38 @@ pub fn plan(cfg: &ListConfig, now: i64) -> Plan {
     }
 }
 
+/// What a listing printed: its outcome, the backups written and the TotalCount they belong to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Listed {
+    /// The worst outcome over the instances.
+    pub outcome: Outcome,
+    /// Backups written.
+    pub shown: u64,
+    /// The sum of the TotalCounts of the instances listed.
+    pub total: i64,
+}
+
 /// Runs the plan, writing every backup in order; per-instance errors are reported on stderr
-/// and the worst outcome is returned (an I/O error on stdout is returned as such). A writer
-/// that streams once it knows the TotalCount (json) gets it before the first item. When an
+/// and the worst outcome is returned (an I/O error on stdout is returned as such). When an
 /// instance fails after some of its backups were received, the writer is told the listing is
-/// incomplete.
+/// incomplete; when every instance failed before its first page, the writer is not finished at
+/// all (nothing is printed).
 pub async fn run(
-    api: Arc<dyn Api>,
+    apis: Vec<Arc<dyn Api>>,
     plan: Plan,
     emit: &mut dyn Emit,
-) -> Result<Outcome, std::io::Error> {
+) -> Result<Listed, std::io::Error> {
     let plan = Arc::new(plan);
     let mut progress = Progress::new(matches!(plan.paging, Paging::All));
-    let mut lanes: Vec<Lane> = fetch::start(api, Arc::clone(&plan))
-        .into_iter()
-        .map(Lane::new)
-        .collect();
-    if emit.total_first() {
-        let total = learn_total(&mut lanes, plan.windows.len()).await;
-        emit.begin(total)?;
-    }
+    let receivers = fetch::start(apis, Arc::clone(&plan));
     let mut outcome = Outcome::Success;
     let mut total: i64 = 0;
+    let mut shown: u64 = 0;
     let mut incomplete = false;
-    for (target, lane) in plan.targets.iter().zip(&mut lanes) {
+    let mut any_listed = false;
+    for (target, mut rx) in plan.targets.iter().zip(receivers) {
         let mut received = false;
-        while let Some(event) = lane.next().await {
+        while let Some(event) = rx.recv().await {
             match event {
                 Event::Page { total_count, items } => {
                     received = true;
@@ -91,6 +106,7 @@ pub async fn run(
                     for item in &items {
                         emit.item(item)?;
                     }
+                    shown += items.len() as u64;
                     emit.end_page()?;
                 }
                 Event::Failed(e) => {
@@ -101,25 +117,118 @@ pub async fn run(
                 }
             }
         }
+        any_listed |= received;
     }
     progress.finish();
     if incomplete {
         emit.finish_incomplete(total)?;
-    } else {
+    } else if any_listed || outcome == Outcome::Success {
         emit.finish(total)?;
     }
-    Ok(outcome)
+    Ok(Listed {
+        outcome,
+        shown,
+        total,
+    })
+}
+
+/// The line that says a one-page listing has more (`20 of 137 — use --all`), for stderr when
+/// stdout is a terminal; `None` when everything was shown.
+pub fn more_hint(listed: &Listed, plan: &Plan) -> Option<String> {
+    let Paging::Single { offset, .. } = plan.paging else {
+        return None;
+    };
+    let before = offset.unwrap_or(0).max(0);
+    let after = listed.total - before - i64::try_from(listed.shown).unwrap_or(i64::MAX);
+    (after > 0).then(|| {
+        format!(
+            "tcredis: {} of {} — use --all for every backup (or --offset {} for the next page)",
+            listed.shown,
+            listed.total,
+            before + i64::try_from(listed.shown).unwrap_or(0)
+        )
+    })
+}
+
+/// The targets of a list over several regions or selected instances, each with its region's
+/// API: without selectors one region-wide target per region (no `DescribeInstances`, as for
+/// one region); with `--search`/`--tag`/`--project-id` the matching instances of each region
+/// (every status), by InstanceId. Regions that fail to list their instances are reported on
+/// stderr; the returned outcome is the worst of them.
+pub async fn fleet_targets(
+    api: &ClientApi,
+    regions: &Regions,
+    selectors: &Selectors,
+    verbose: u8,
+) -> (Vec<Arc<dyn Api>>, Vec<Option<String>>, Outcome) {
+    let mut apis: Vec<Arc<dyn Api>> = Vec::new();
+    let mut targets = Vec::new();
+    let mut outcome = Outcome::Success;
+    if !selectors.filters() {
+        for region in &regions.names {
+            match api.for_region(region) {
+                Ok(a) => {
+                    apis.push(Arc::new(a.tolerating_unavailable(regions.all)));
+                    targets.push(None);
+                }
+                Err(e) => {
+                    report_instance(Some(region), &e);
+                    outcome = outcome.worst(e.outcome);
+                }
+            }
+        }
+        return (apis, targets, outcome);
+    }
+    let mut selector = fleet::selector(&[], selectors);
+    selector.include_isolated = true;
+    let report_ = api
+        .client()
+        .fleet(regions.names.clone())
+        .selector(selector)
+        .tolerate_unavailable(regions.all)
+        .instances()
+        .await;
+    fleet::note_regions(&report_.regions, verbose);
+    for r in &report_.regions {
+        if let RegionResult::Failed(e) = &r.result {
+            let e = api.classify(e.clone());
+            report_instance(Some(&r.region), &e);
+            outcome = outcome.worst(e.outcome);
+        }
+    }
+    let mut region_apis: Vec<(String, Arc<dyn Api>)> = Vec::new();
+    for instance in report_.instances {
+        let region_api = match region_apis.iter().find(|(r, _)| *r == instance.region) {
+            Some((_, a)) => Arc::clone(a),
+            None => match api.for_region(&instance.region) {
+                Ok(a) => {
+                    let a: Arc<dyn Api> = Arc::new(a);
+                    region_apis.push((instance.region.clone(), Arc::clone(&a)));
+                    a
+                }
+                Err(e) => {
+                    report_instance(Some(&instance.region), &e);
+                    outcome = outcome.worst(e.outcome);
+                    continue;
+                }
+            },
+        };
+        apis.push(region_api);
+        targets.push(Some(instance.instance_id));
+    }
+    (apis, targets, outcome)
 }
 
 #[cfg(test)]
 mod tests {
-    //! The streaming json path against the buffered one, over real loopback HTTP to the mock.
+    //! The streaming json listing against ndjson of the same plan, over real loopback HTTP to
+    //! the mock: the same backups in the same order, TotalCount last, failures.
     use tcredis_core::credentials::Credentials;
     use tcredis_mock::{DEMO_SECRET_ID, DEMO_SECRET_KEY, MockConfig, MockServer, Script, Step};
     use tcredis_transport_hyper::Client;
 
     use super::*;
-    use crate::output::{Format, buffered_json, emitter};
+    use crate::output::{Format, emitter};
 
     /// 2026-06-01T12:00:00+08:00, the documentation's now.
     const NOW: i64 = 1_780_286_400;
@@ -147,8 +256,9 @@ mod tests {
             windows,
             filters: Filters::default(),
             paging: Paging::All,
+            all_limit: ALL_LIMIT,
             search: Search::EveryWindow,
-            item_cap: crate::commands::plan::ItemCap::Unlimited,
+            item_cap: ItemCap::Unlimited,
         }
     }
 
@@ -159,73 +269,78 @@ mod tests {
         }]
     }
 
-    async fn listing(api: &Arc<dyn Api>, plan: &Plan, streaming: bool) -> (String, Outcome) {
+    async fn listing(api: &Arc<dyn Api>, plan: &Plan, format: Format) -> (String, Listed) {
         let mut buf = Vec::new();
-        let outcome = {
-            let mut emit = if streaming {
-                emitter(Format::Json, None, Box::new(&mut buf))
-            } else {
-                buffered_json(Box::new(&mut buf))
-            };
-            assert_eq!(emit.total_first(), streaming);
-            run(Arc::clone(api), plan.clone(), emit.as_mut())
+        let listed = {
+            let mut emit = emitter(format, None, false, Box::new(&mut buf));
+            run(vec![Arc::clone(api)], plan.clone(), emit.as_mut())
                 .await
                 .unwrap()
         };
-        (String::from_utf8(buf).unwrap(), outcome)
+        (String::from_utf8(buf).unwrap(), listed)
     }
 
-    /// Runs both paths (re-applying `script` before each) and returns (streamed, buffered).
+    /// Runs json and ndjson (re-applying `script` before each).
     async fn both(
         server: &MockServer,
         plan: &Plan,
         script: Option<&Script>,
-    ) -> ((String, Outcome), (String, Outcome)) {
+    ) -> ((String, Listed), (String, Listed)) {
         let api = api(server);
         let mut runs = Vec::new();
-        for streaming in [true, false] {
+        for format in [Format::Json, Format::Ndjson] {
             server.reset();
             if let Some(s) = script {
                 server.script(s.clone()).unwrap();
             }
-            runs.push(listing(&api, plan, streaming).await);
+            runs.push(listing(&api, plan, format).await);
         }
-        let buffered = runs.pop().unwrap();
-        (runs.pop().unwrap(), buffered)
+        let ndjson = runs.pop().unwrap();
+        (runs.pop().unwrap(), ndjson)
     }
 
-    fn total_and_len(text: &str) -> (i64, usize) {
+    fn ids_of_json(text: &str) -> (i64, Vec<String>) {
         let doc: serde_json::Value = serde_json::from_str(text).unwrap();
-        (
-            doc["TotalCount"].as_i64().unwrap(),
-            doc["BackupSet"].as_array().unwrap().len(),
-        )
+        let ids = doc["BackupSet"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|b| b["BackupId"].as_str().unwrap().to_owned())
+            .collect();
+        (doc["TotalCount"].as_i64().unwrap(), ids)
+    }
+
+    fn ids_of_ndjson(text: &str) -> Vec<String> {
+        text.lines()
+            .map(|l| {
+                let v: serde_json::Value = serde_json::from_str(l).unwrap();
+                v["BackupId"].as_str().unwrap().to_owned()
+            })
+            .collect()
     }
 
     #[tokio::test]
-    async fn streamed_json_is_byte_identical_on_the_demo_data() {
+    async fn json_streams_the_same_backups_as_ndjson_with_the_total_last() {
         let server =
             MockServer::start_with(MockConfig::new().demo().now_override(NOW).rate_limit(0))
                 .await
                 .unwrap();
         let since_80d = Window::closed(NOW - 80 * DAY, NOW).split(NOW);
         assert!(since_80d.len() > 1);
-        let past = vec![Window::closed(0, 1_000)];
-        for windows in [open(), since_80d, past] {
+        for windows in [open(), since_80d] {
             let p = plan(&[], windows);
-            let ((streamed, s_out), (buffered, b_out)) = both(&server, &p, None).await;
-            assert_eq!(streamed, buffered);
-            assert_eq!((s_out, b_out), (Outcome::Success, Outcome::Success));
-            let (total, len) = total_and_len(&streamed);
-            assert_eq!(usize::try_from(total).unwrap(), len);
+            let ((json, j), (ndjson, n)) = both(&server, &p, None).await;
+            assert_eq!((j.outcome, n.outcome), (Outcome::Success, Outcome::Success));
+            let (total, ids) = ids_of_json(&json);
+            assert_eq!(ids, ids_of_ndjson(&ndjson));
+            assert_eq!(usize::try_from(total).unwrap(), ids.len());
+            assert_eq!((j.total, j.shown), (total, ids.len() as u64));
+            assert!(json.ends_with(&format!("  ],\n  \"TotalCount\": {total}\n}}\n")));
         }
         // The empty listing.
         let p = plan(&[], vec![Window::closed(0, 1_000)]);
-        let ((streamed, _), _) = both(&server, &p, None).await;
-        assert_eq!(
-            streamed,
-            "{\n  \"TotalCount\": 0,\n  \"BackupSet\": []\n}\n"
-        );
+        let ((json, _), _) = both(&server, &p, None).await;
+        assert_eq!(json, "{\n  \"BackupSet\": [],\n  \"TotalCount\": 0\n}\n");
     }
 
     /// Six instances (more than the fan-out's concurrency), three pages each, given out of order.
@@ -248,14 +363,15 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn streamed_json_is_byte_identical_over_several_instances() {
+    async fn several_instances_stream_in_the_order_given() {
         let (server, p) = generated().await;
-        let ((streamed, s_out), (buffered, b_out)) = both(&server, &p, None).await;
-        assert_eq!(streamed, buffered);
-        assert_eq!((s_out, b_out), (Outcome::Success, Outcome::Success));
-        assert_eq!(total_and_len(&streamed), (1_260, 1_260));
-        let first = streamed.find("crs-gen00004").unwrap();
-        let last = streamed.find("crs-gen00003").unwrap();
+        let ((json, j), (ndjson, _)) = both(&server, &p, None).await;
+        assert_eq!(j.outcome, Outcome::Success);
+        let (total, ids) = ids_of_json(&json);
+        assert_eq!((total, ids.len()), (1_260, 1_260));
+        assert_eq!(ids, ids_of_ndjson(&ndjson));
+        let first = json.find("crs-gen00004").unwrap();
+        let last = json.find("crs-gen00003").unwrap();
         assert!(first < last, "instances in the order given");
     }
 
@@ -267,31 +383,63 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn an_instance_failing_before_its_first_page_leaves_a_complete_document() {
+    async fn an_instance_failing_before_its_first_page_is_left_out_of_a_complete_document() {
         let (server, p) = generated().await;
-        let ((streamed, s_out), (buffered, b_out)) =
-            both(&server, &p, Some(&failing("crs-gen00006", 0))).await;
-        assert_eq!(streamed, buffered);
-        assert_eq!((s_out, b_out), (Outcome::Api, Outcome::Api));
-        assert_eq!(total_and_len(&streamed), (1_050, 1_050), "the five others");
-        assert!(!streamed.contains("crs-gen00006"));
+        let ((json, j), (ndjson, n)) = both(&server, &p, Some(&failing("crs-gen00006", 0))).await;
+        assert_eq!((j.outcome, n.outcome), (Outcome::Api, Outcome::Api));
+        let (total, ids) = ids_of_json(&json);
+        assert_eq!((total, ids.len()), (1_050, 1_050), "the five others");
+        assert_eq!(ids, ids_of_ndjson(&ndjson));
+        assert!(!json.contains("crs-gen00006"));
     }
 
     #[tokio::test]
     async fn an_instance_failing_mid_listing_leaves_the_document_open() {
         let (server, p) = generated().await;
-        let ((streamed, s_out), (buffered, b_out)) =
-            both(&server, &p, Some(&failing("crs-gen00006", 100))).await;
-        assert_eq!((s_out, b_out), (Outcome::Api, Outcome::Api));
-        // Today's buffered document claims 1260 but holds 1150: it looks complete and is not.
-        assert_eq!(total_and_len(&buffered), (1_260, 1_150));
-        // The stream is the same bytes up to the last backup, without the closing brackets.
-        let open_doc = buffered.strip_suffix("\n  ]\n}\n").unwrap();
-        assert_eq!(streamed, format!("{open_doc}\n"));
-        assert!(serde_json::from_str::<serde_json::Value>(&streamed).is_err());
+        let ((json, j), (ndjson, _)) = both(&server, &p, Some(&failing("crs-gen00006", 100))).await;
+        assert_eq!(j.outcome, Outcome::Api);
+        assert!(serde_json::from_str::<serde_json::Value>(&json).is_err());
+        assert!(!json.contains("TotalCount"), "no total is claimed");
+        assert_eq!(json.matches("\"BackupId\"").count(), 1_150);
+        assert_eq!(ids_of_ndjson(&ndjson).len(), 1_150);
         assert!(
-            streamed.contains("crs-gen00003"),
+            json.contains("crs-gen00003"),
             "later instances still printed"
         );
+    }
+
+    #[tokio::test]
+    async fn nothing_is_printed_when_every_instance_failed() {
+        let (server, _) = generated().await;
+        let p = plan(&["crs-gen00006"], open());
+        let ((json, j), (ndjson, _)) = both(&server, &p, Some(&failing("crs-gen00006", 0))).await;
+        assert_eq!(j.outcome, Outcome::Api);
+        assert_eq!((json.as_str(), ndjson.as_str()), ("", ""));
+    }
+
+    #[test]
+    fn the_more_hint_counts_what_is_left() {
+        let mut p = plan(&[], open());
+        p.paging = Paging::Single {
+            limit: None,
+            offset: Some(20),
+        };
+        let listed = Listed {
+            outcome: Outcome::Success,
+            shown: 20,
+            total: 137,
+        };
+        assert_eq!(
+            more_hint(&listed, &p).unwrap(),
+            "tcredis: 20 of 137 — use --all for every backup (or --offset 40 for the next page)"
+        );
+        let last = Listed {
+            shown: 17,
+            total: 37,
+            ..listed
+        };
+        assert_eq!(more_hint(&last, &p), None);
+        p.paging = Paging::All;
+        assert_eq!(more_hint(&listed, &p), None);
     }
 }

@@ -9,7 +9,8 @@ use tcredis_core::time::BeijingTime;
 
 use crate::time::window::Window;
 
-/// The page size of `--all` and of the searches for the newest good backup.
+/// The default page size of `--all` and the page size of the searches for the newest good
+/// backup.
 pub const ALL_LIMIT: i64 = 100;
 /// The server's default Limit, which the merged single page of several windows asks for
 /// explicitly.
@@ -19,8 +20,9 @@ const DEFAULT_LIMIT: i64 = 20;
 /// one window) may yield. Ten times the largest listing we benchmark (1,000,000 backups).
 pub const DEFAULT_LIST_MAX_ITEMS: u64 = 10_000_000;
 /// The most backups a day of a window may hold for `latest` and `check` (an instance makes one
-/// or two a day; a thousand is generous): their cap is this times the window's days.
-pub const MAX_BACKUPS_PER_DAY: u64 = 1_000;
+/// or two a day; a thousand is generous): their cap is this times the window's days (core's
+/// rule, which the transport's fleet searches use too).
+pub const MAX_BACKUPS_PER_DAY: u64 = tcredis_core::fleet::MAX_BACKUPS_PER_DAY;
 
 /// How many items one listing may yield: a bound that does not come from the server, so a
 /// `TotalCount` that lies (or never ends) cannot keep a command paging for ever.
@@ -40,15 +42,7 @@ impl ItemCap {
         match self {
             Self::Unlimited => None,
             Self::PerListing(n) => Some(n),
-            Self::PerDay(n) => {
-                let days = match (window.begin, window.end) {
-                    (Some(b), Some(e)) => {
-                        u64::try_from(e.saturating_sub(b)).unwrap_or(0) / 86_400 + 1
-                    }
-                    _ => 31,
-                };
-                Some(n.saturating_mul(days))
-            }
+            Self::PerDay(n) => Some(n.saturating_mul(tcredis_core::fleet::window_days(window))),
         }
     }
 
@@ -84,7 +78,7 @@ pub struct Filters {
 /// How to page through each (instance, window) query.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Paging {
-    /// Every page (`--all`).
+    /// Every page (`--all`), `Plan::all_limit` at a time.
     All,
     /// One page of the merged windows: `Limit`/`Offset` as given (None: not sent when there is
     /// one window; the server's default 20 otherwise).
@@ -117,6 +111,8 @@ pub struct Plan {
     pub filters: Filters,
     /// Paging.
     pub paging: Paging,
+    /// The page size when every page is read (`--all --limit N`, default 100).
+    pub all_limit: i64,
     /// How the windows are read.
     pub search: Search,
     /// How many items each listing may yield (only `Paging::All` pages).
@@ -132,6 +128,7 @@ impl Plan {
             windows,
             filters: Filters::default(),
             paging: Paging::All,
+            all_limit: ALL_LIMIT,
             search: Search::UntilGood,
             item_cap: ItemCap::PerDay(MAX_BACKUPS_PER_DAY),
         }
@@ -150,7 +147,7 @@ impl Plan {
             for &window in windows {
                 let mut request = base_request(&self.filters, target.as_deref(), window);
                 (request.limit, request.offset) = match self.paging {
-                    Paging::All => (Some(ALL_LIMIT), Some(0)),
+                    Paging::All => (Some(self.all_limit), Some(0)),
                     Paging::Single { limit, offset } if self.windows.len() == 1 => (limit, offset),
                     Paging::Single { limit, offset } => (
                         Some(limit.unwrap_or(DEFAULT_LIMIT)),
@@ -158,6 +155,23 @@ impl Plan {
                     ),
                 };
                 out.push(request);
+            }
+        }
+        out
+    }
+}
+
+impl Plan {
+    /// The core's validation warnings for the plan's requests, each once, in order (errors are
+    /// the client's to report).
+    pub fn warnings(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for request in self.first_requests() {
+            for w in request.validate().unwrap_or_default() {
+                let text = w.to_string();
+                if !out.contains(&text) {
+                    out.push(text);
+                }
             }
         }
         out
@@ -193,6 +207,7 @@ mod tests {
                 statuses: vec![2, -1],
             },
             paging,
+            all_limit: ALL_LIMIT,
             search: Search::EveryWindow,
             item_cap: ItemCap::Unlimited,
         }

@@ -6,11 +6,11 @@
 use std::sync::Arc;
 
 use tcredis_transport_hyper::credentials::{
-    ChainConfig, DefaultChain, FetchSettings, SharedProvider, StaticProvider,
+    ChainConfig, CredentialsError, DefaultChain, FetchSettings, SharedProvider, StaticProvider,
 };
 
 use crate::config::GlobalOptions;
-use crate::config::settings::{Environment, Settings};
+use crate::config::settings::{Environment, Settings, Source};
 use crate::config::show::CredentialReport;
 use crate::exit::CliError;
 
@@ -25,8 +25,13 @@ pub struct Resolved {
 }
 
 impl Resolved {
-    /// The provider, or the configuration error (exit 2) that says why there is none.
+    /// The provider, or the configuration error (exit 2) that says why there is none. The
+    /// warnings about the source (a credentials file others can read) are printed on stderr,
+    /// once.
     pub fn into_provider(self) -> Result<SharedProvider, CliError> {
+        for w in &self.report.warnings {
+            crate::exit::stderr_line(format_args!("tcredis: warning: {w}"));
+        }
         self.provider
             .ok_or_else(|| CliError::usage(self.error.unwrap_or_default()))
     }
@@ -46,6 +51,7 @@ pub fn resolve(g: &GlobalOptions, env: &Environment, settings: &Settings) -> Res
             report: CredentialReport {
                 summary: format!("{} ({source})", tcredis_mock::DEMO_SECRET_ID),
                 steps: Vec::new(),
+                warnings: Vec::new(),
             },
             error: None,
         };
@@ -55,16 +61,20 @@ pub fn resolve(g: &GlobalOptions, env: &Environment, settings: &Settings) -> Res
     chain.use_cvm_role = g.use_cvm_role;
     chain.role_arn = g.role_arn.clone();
     chain.role_session_name = g.role_session_name.clone();
+    chain.external_id = g.external_id.clone();
     chain.fetch = FetchSettings {
         proxy: g.proxy.clone(),
         env: env.vars.clone(),
+        native_roots: true,
+        resolve: settings.resolve.clone(),
         ..FetchSettings::default()
     };
-    if let Some(d) = settings.connect_timeout.as_ref() {
-        chain.fetch.connect_timeout = d.value;
+    // STS and the metadata service keep their own shorter defaults unless a flag says.
+    if matches!(settings.connect_timeout.source, Source::Flag(_)) {
+        chain.fetch.connect_timeout = settings.connect_timeout.value;
     }
-    if let Some(d) = settings.timeout.as_ref() {
-        chain.fetch.timeout = d.value;
+    if matches!(settings.timeout.source, Source::Flag(_)) {
+        chain.fetch.timeout = settings.timeout.value;
     }
     if let Some(ca) = settings.ca_file.as_ref()
         // A CA file that cannot be used is reported when the client is built.
@@ -78,15 +88,26 @@ pub fn resolve(g: &GlobalOptions, env: &Environment, settings: &Settings) -> Res
             report: CredentialReport {
                 summary: format!("from {}", r.source()),
                 steps: r.steps.iter().map(ToString::to_string).collect(),
+                warnings: r.warnings.clone(),
             },
             provider: Some(r.provider),
             error: None,
+        },
+        Err(CredentialsError::NotFound { tried }) => Resolved {
+            provider: None,
+            report: CredentialReport {
+                summary: "none found (every step below was tried)".to_owned(),
+                steps: tried.iter().map(ToString::to_string).collect(),
+                warnings: Vec::new(),
+            },
+            error: Some(CredentialsError::NotFound { tried }.to_string()),
         },
         Err(e) => Resolved {
             provider: None,
             report: CredentialReport {
                 summary: format!("none: {e}"),
                 steps: Vec::new(),
+                warnings: Vec::new(),
             },
             error: Some(e.to_string()),
         },

@@ -23,14 +23,22 @@ pub struct Config {
 }
 
 /// The GLOBAL flags, as given (resolution against env and files happens in `settings`).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GlobalOptions {
-    /// `--region`.
+    /// The first `--region` (what settings resolve; `all` stays `all`).
     pub region: Option<String>,
+    /// Every `--region`, in order (`all` alone, or distinct region names; empty: none given).
+    pub regions: Vec<String>,
     /// `--endpoint` as written.
     pub endpoint: Option<String>,
     /// `--connect-to HOST:PORT`.
     pub connect_to: Option<String>,
+    /// `--resolve HOST:PORT:ADDR`, in the order given.
+    pub resolve: Vec<tcredis_transport_hyper::ResolveOverride>,
+    /// Endpoint failover (off with `--no-failover`).
+    pub failover: bool,
+    /// `--external-id`.
+    pub external_id: Option<String>,
     /// `--profile`.
     pub profile: Option<String>,
     /// `--proxy`.
@@ -65,6 +73,36 @@ pub struct GlobalOptions {
     pub language: Option<String>,
 }
 
+impl Default for GlobalOptions {
+    fn default() -> Self {
+        Self {
+            region: None,
+            regions: Vec::new(),
+            endpoint: None,
+            connect_to: None,
+            resolve: Vec::new(),
+            failover: true,
+            external_id: None,
+            profile: None,
+            proxy: None,
+            ca_file: None,
+            use_cvm_role: false,
+            role_arn: None,
+            role_session_name: None,
+            connect_timeout: None,
+            timeout: None,
+            deadline: None,
+            rate_limit: None,
+            max_retries: None,
+            mock: false,
+            dry_run: false,
+            timestamp: None,
+            verbose: 0,
+            language: None,
+        }
+    }
+}
+
 /// A window on StartTime as the command line gave it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TimeSpec {
@@ -79,11 +117,34 @@ pub enum TimeSpec {
     Since(Duration),
 }
 
+/// `--search`, `--tag`, `--project-id` and `--include-isolated`: which instances of each region
+/// a command without `--instance-id` covers.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Selectors {
+    /// `--search` (DescribeInstances `SearchKey`).
+    pub search: Option<String>,
+    /// `--tag KEY=VALUE`, all must match.
+    pub tags: Vec<(String, String)>,
+    /// `--project-id`, any matches.
+    pub project_ids: Vec<i64>,
+    /// `--include-isolated`.
+    pub include_isolated: bool,
+}
+
+impl Selectors {
+    /// Whether any `DescribeInstances` filter was given (`--include-isolated` is not one).
+    pub fn filters(&self) -> bool {
+        self.search.is_some() || !self.tags.is_empty() || !self.project_ids.is_empty()
+    }
+}
+
 /// `backups list`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListConfig {
     /// `--instance-id`, in the order given (empty: every instance of the region).
     pub instance_ids: Vec<String>,
+    /// Selectors: with any, the instances are listed first and each one's backups listed.
+    pub selectors: Selectors,
     /// `--instance-name`.
     pub instance_name: Option<String>,
     /// `--status`, numbers.
@@ -102,30 +163,55 @@ pub struct ListConfig {
     pub output: Option<Format>,
     /// `--query`.
     pub query: Option<String>,
+    /// `--raw`: the query's strings unquoted, arrays one item a line.
+    pub raw: bool,
 }
 
 /// `backups latest`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LatestConfig {
-    /// `--instance-id` (at least one).
+    /// `--instance-id` (empty: every selected instance of each region).
     pub instance_ids: Vec<String>,
+    /// Which instances without `--instance-id`.
+    pub selectors: Selectors,
     /// `--lookback`.
     pub lookback: Duration,
     /// `--output`, when given.
     pub output: Option<Format>,
     /// `--query`.
     pub query: Option<String>,
+    /// `--raw`: the query's strings unquoted, arrays one item a line.
+    pub raw: bool,
 }
 
 /// `backups check`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CheckConfig {
-    /// `--instance-id` (at least one).
+    /// `--instance-id` (empty: every selected instance of each region).
     pub instance_ids: Vec<String>,
+    /// Which instances without `--instance-id`.
+    pub selectors: Selectors,
     /// `--max-age`.
     pub max_age: Duration,
+    /// `--lookback`.
+    pub lookback: Duration,
     /// `--output`: the report as text (default) or json.
     pub format: CheckFormat,
+}
+
+/// `instances list`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InstancesListConfig {
+    /// `--instance-id` (any of them; empty: every instance).
+    pub instance_ids: Vec<String>,
+    /// The filters, and `--include-isolated` (default: isolated and deleting instances hidden).
+    pub selectors: Selectors,
+    /// `--output`, when given.
+    pub output: Option<Format>,
+    /// `--query`.
+    pub query: Option<String>,
+    /// `--raw`: `--query` strings unquoted, arrays one item a line.
+    pub raw: bool,
 }
 
 /// Shells `completions` knows.
@@ -148,12 +234,12 @@ pub enum CommandConfig {
     Latest(LatestConfig),
     /// `backups check`.
     Check(CheckConfig),
+    /// `instances list`.
+    InstancesList(InstancesListConfig),
     /// `config show`.
     ConfigShow,
     /// `completions SHELL`.
     Completions(ShellKind),
-    /// Help screens and man pages into a directory (hidden; `cargo xtask codegen`).
-    GenerateDocs(PathBuf),
 }
 
 impl CommandConfig {
@@ -168,7 +254,9 @@ impl CommandConfig {
                 TimeSpec::Absolute { .. } => Ok(()),
             },
             Self::Latest(cfg) => reach("--lookback", cfg.lookback, now),
-            Self::Check(cfg) => reach("--max-age", cfg.max_age, now),
+            // Without `--instance-id` the older windows reach back `--lookback`.
+            Self::Check(cfg) => reach("--max-age", cfg.max_age, now)
+                .and_then(|()| reach("--lookback", cfg.lookback, now)),
             _ => Ok(()),
         }
     }

@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use tcredis_core::credentials::locate::{self, CredentialLocations, ProfileSource};
-use tcredis_core::endpoint::{ConnectAddress, Endpoint};
+use tcredis_core::endpoint::{ConnectAddress, Endpoint, Scheme};
+use tcredis_transport_hyper::proxy::ProxyConfig;
+use tcredis_transport_hyper::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT, ResolveOverride};
 
 use crate::config::GlobalOptions;
 use crate::exit::CliError;
@@ -102,16 +104,23 @@ pub struct Settings {
     pub endpoint: Sourced<Endpoint>,
     /// `--connect-to`.
     pub connect_to: Option<Sourced<ConnectAddress>>,
-    /// Explicit proxy, or the env one.
+    /// `--resolve` overrides.
+    pub resolve: Vec<ResolveOverride>,
+    /// Endpoint failover (`--no-failover` turns it off).
+    pub failover: Sourced<bool>,
+    /// The proxy requests to the endpoint go through: `--proxy`, or the environment's
+    /// (`HTTPS_PROXY` / `HTTP_PROXY` by the endpoint's scheme, else `ALL_PROXY`).
     pub proxy: Option<Sourced<String>>,
+    /// `NO_PROXY` names the endpoint: the proxy above is not used.
+    pub proxy_bypassed: bool,
     /// Extra CA file.
     pub ca_file: Option<Sourced<PathBuf>>,
     /// `X-TC-Language`.
     pub language: Option<Sourced<String>>,
     /// Connect timeout.
-    pub connect_timeout: Option<Sourced<Duration>>,
+    pub connect_timeout: Sourced<Duration>,
     /// Per-attempt timeout.
-    pub timeout: Option<Sourced<Duration>>,
+    pub timeout: Sourced<Duration>,
     /// Whole-command deadline.
     pub deadline: Option<Sourced<Duration>>,
     /// Requests per second (0 = off).
@@ -143,14 +152,15 @@ fn locations(g: &GlobalOptions, env: &Environment) -> CredentialLocations {
     )
 }
 
-/// The profile name: `--profile`, else `TCCLI_PROFILE` (trimmed; blank is unset), else
-/// `default`.
+/// The profile name: `--profile`, else `TCCLI_PROFILE`, else `TENCENTCLOUD_PROFILE` (the
+/// Terraform provider's; each trimmed, blank is unset), else `default`.
 pub fn profile_name(g: &GlobalOptions, env: &Environment) -> Sourced<String> {
     let located = locations(g, env);
     let profile = located.profile();
     let source = match profile.source() {
         ProfileSource::Flag => Source::Flag("--profile"),
         ProfileSource::Env => Source::Env(locate::PROFILE_VAR),
+        ProfileSource::TerraformEnv => Source::Env(locate::TERRAFORM_PROFILE_VAR),
         _ => Source::Default,
     };
     sourced(profile.name().to_owned(), source)
@@ -178,39 +188,101 @@ fn ini_region(path: &Path, profile: &str) -> Option<String> {
         .filter(|r| !r.is_empty())
 }
 
-/// `_sys_param.region` of `~/.tccli/<profile>.configure` (tccli's JSON; core's parser).
-fn tccli_region(g: &GlobalOptions, env: &Environment) -> Option<(String, PathBuf)> {
+/// The profile's tccli `.configure` (tccli's JSON; core's parser; at the path core's `locate`
+/// gives, through the bounded reader) and its path.
+fn tccli_configure(
+    g: &GlobalOptions,
+    env: &Environment,
+) -> Option<(tcredis_core::credentials::tccli::TccliConfigure, PathBuf)> {
     let path = locations(g, env).tccli_configure()?.to_path_buf();
     let bytes =
         tcredis_files::read_regular_file(&path, tcredis_files::MAX_CONFIG_FILE_BYTES).ok()?;
     let configure = tcredis_core::credentials::tccli::parse_configure(&bytes).ok()?;
+    Some((configure, path))
+}
+
+/// `_sys_param.region` of the profile's tccli `.configure`.
+fn tccli_region(g: &GlobalOptions, env: &Environment) -> Option<(String, PathBuf)> {
+    let (configure, path) = tccli_configure(g, env)?;
     let region = configure.region()?.trim();
     (!region.is_empty()).then(|| (region.to_owned(), path))
+}
+
+/// `redis.endpoint` of the profile's tccli `.configure` (honoured as tccli does, like its
+/// `sts.endpoint`).
+fn tccli_endpoint(g: &GlobalOptions, env: &Environment) -> Option<(String, PathBuf)> {
+    let (configure, path) = tccli_configure(g, env)?;
+    let endpoint = configure.redis_endpoint()?.trim();
+    (!endpoint.is_empty()).then(|| (endpoint.to_owned(), path))
+}
+
+/// The proxy for requests to `endpoint` and whether `NO_PROXY` bypasses it: `--proxy`, else
+/// `HTTPS_PROXY` (https) or `HTTP_PROXY` (http), lower-case names too, else `ALL_PROXY` — the
+/// transport's own selection ([`ProxyConfig`]), named here for `config show`.
+fn proxy_for(
+    g: &GlobalOptions,
+    env: &Environment,
+    endpoint: &Endpoint,
+) -> Result<(Option<Sourced<String>>, bool), CliError> {
+    let https = endpoint.scheme() == Scheme::Https;
+    let named = match &g.proxy {
+        Some(p) => Some(sourced(p.clone(), Source::Flag("--proxy"))),
+        None => {
+            let names: [&'static str; 4] = if https {
+                ["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"]
+            } else {
+                ["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"]
+            };
+            names.into_iter().find_map(|name| {
+                env.get(name)
+                    .map(|v| sourced(v.to_owned(), Source::Env(name)))
+            })
+        }
+    };
+    let config = ProxyConfig::from_settings(g.proxy.as_deref(), &env.vars)
+        .map_err(|e| CliError::usage(e.to_string()))?;
+    let used = config
+        .proxy_for(https, endpoint.host(), endpoint.effective_port())
+        .is_some();
+    Ok((named.clone(), named.is_some() && !used))
 }
 
 /// Resolves every setting except credentials. `mock` says the mock will be the endpoint.
 pub fn resolve(g: &GlobalOptions, env: &Environment) -> Result<Settings, CliError> {
     let profile = profile_name(g, env);
     let region = resolve_region(g, env, &profile.value);
-    let endpoint = match &g.endpoint {
-        Some(text) => {
+    let profile_endpoint = tccli_endpoint(g, env);
+    let endpoint = match (&g.endpoint, profile_endpoint) {
+        (Some(text), _) => {
             let e =
                 Endpoint::parse(text).map_err(|e| CliError::usage(format!("--endpoint: {e}")))?;
             sourced(e, Source::Flag("--endpoint"))
         }
-        None if g.mock => sourced(Endpoint::default(), Source::Mock),
-        None => {
+        // The mock's loopback address is only known once it listens (`backend::start_mock`).
+        (None, _) if g.mock => sourced(Endpoint::default(), Source::Mock),
+        (None, Some((text, path))) => {
+            let e = Endpoint::parse(&text).map_err(|e| {
+                CliError::usage(format!("{} (redis.endpoint): {e}", path.display()))
+            })?;
+            sourced(e, Source::File(path, "redis.endpoint"))
+        }
+        (None, None) => {
             let e = region
                 .as_ref()
                 .map_or_else(Endpoint::default, |r| Endpoint::for_region(&r.value));
             sourced(e, Source::Default)
         }
     };
-    if let Some(r) = &region {
+    // Not for --mock: its endpoint is a loopback address, which is never second-guessed.
+    if let Some(r) = region.as_ref().filter(|_| !g.mock) {
+        let flag = match &endpoint.source {
+            Source::File(path, key) => format!("--region/{} ({key})", path.display()),
+            _ => "--region/--endpoint".to_owned(),
+        };
         endpoint
             .value
             .check_region(&r.value)
-            .map_err(|e| CliError::usage(format!("--region/--endpoint: {e}")))?;
+            .map_err(|e| CliError::usage(format!("{flag}: {e}")))?;
     }
     let connect_to = g
         .connect_to
@@ -221,14 +293,10 @@ pub fn resolve(g: &GlobalOptions, env: &Environment) -> Result<Settings, CliErro
                 .map_err(|e| CliError::usage(format!("--connect-to: {e}")))
         })
         .transpose()?;
-    let proxy = match &g.proxy {
-        Some(p) => Some(sourced(p.clone(), Source::Flag("--proxy"))),
-        None => ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"]
-            .into_iter()
-            .find_map(|name| {
-                env.get(name)
-                    .map(|v| sourced(v.to_owned(), Source::Env(name)))
-            }),
+    let (proxy, proxy_bypassed) = if g.mock {
+        (None, false)
+    } else {
+        proxy_for(g, env, &endpoint.value)?
     };
     let ca_file = g
         .ca_file
@@ -244,16 +312,30 @@ pub fn resolve(g: &GlobalOptions, env: &Environment) -> Result<Settings, CliErro
         |l| sourced(l, Source::Flag("--language")),
     ));
     let flag = |d: Option<Duration>, name| d.map(|d| sourced(d, Source::Flag(name)));
+    let or_default = |d: Option<Duration>, name, default| {
+        flag(d, name).unwrap_or_else(|| sourced(default, Source::Default))
+    };
     Ok(Settings {
         profile,
         region,
         endpoint,
         connect_to,
-        proxy: if g.mock { None } else { proxy },
+        resolve: g.resolve.clone(),
+        failover: if g.failover {
+            sourced(true, Source::Default)
+        } else {
+            sourced(false, Source::Flag("--no-failover"))
+        },
+        proxy,
+        proxy_bypassed,
         ca_file,
         language,
-        connect_timeout: flag(g.connect_timeout, "--connect-timeout"),
-        timeout: flag(g.timeout, "--timeout"),
+        connect_timeout: or_default(
+            g.connect_timeout,
+            "--connect-timeout",
+            DEFAULT_CONNECT_TIMEOUT,
+        ),
+        timeout: or_default(g.timeout, "--timeout", DEFAULT_REQUEST_TIMEOUT),
         deadline: flag(g.deadline, "--deadline"),
         rate_limit: g.rate_limit.map_or_else(
             || sourced(DEFAULT_RATE_LIMIT, Source::Default),
@@ -267,7 +349,8 @@ pub fn resolve(g: &GlobalOptions, env: &Environment) -> Result<Settings, CliErro
 }
 
 /// `--region` > `TENCENTCLOUD_REGION` > the profile's region (tccli `.configure`, then the INI
-/// file's `region`) > `ap-guangzhou` for `--mock` > none.
+/// file's `region`) > `TKE_REGION` (the cluster's region on TKE) > `ap-guangzhou` for
+/// `--mock` > none.
 fn resolve_region(g: &GlobalOptions, env: &Environment, profile: &str) -> Option<Sourced<String>> {
     if let Some(r) = &g.region {
         return Some(sourced(r.clone(), Source::Flag("--region")));
@@ -282,6 +365,9 @@ fn resolve_region(g: &GlobalOptions, env: &Environment, profile: &str) -> Option
         && let Some(r) = ini_region(&path, profile)
     {
         return Some(sourced(r, Source::File(path, "region")));
+    }
+    if let Some(r) = env.get("TKE_REGION") {
+        return Some(sourced(r.to_owned(), Source::Env("TKE_REGION")));
     }
     g.mock
         .then(|| sourced(MOCK_REGION.to_owned(), Source::Mock))
@@ -463,7 +549,22 @@ mod tests {
     }
 
     #[test]
-    fn proxy_from_flag_or_env() {
+    fn proxy_from_flag_or_env_and_no_proxy_bypass() {
+        let e = env(&[("ALL_PROXY", "http://all:3128")], None);
+        let s = resolve(&GlobalOptions::default(), &e).unwrap();
+        assert_eq!(s.proxy.unwrap().source, Source::Env("ALL_PROXY"));
+        assert!(!s.proxy_bypassed);
+        let e = env(
+            &[
+                ("HTTPS_PROXY", "http://proxy:3128"),
+                ("NO_PROXY", ".tencentcloudapi.com"),
+            ],
+            None,
+        );
+        let s = resolve(&GlobalOptions::default(), &e).unwrap();
+        assert!(s.proxy_bypassed, "NO_PROXY names the endpoint");
+        assert_eq!(s.connect_timeout.value, DEFAULT_CONNECT_TIMEOUT);
+        assert_eq!(s.timeout.source, Source::Default);
         let e = env(&[("HTTPS_PROXY", "http://proxy:3128")], None);
         let s = resolve(&GlobalOptions::default(), &e).unwrap();
         assert_eq!(s.proxy.unwrap().source, Source::Env("HTTPS_PROXY"));

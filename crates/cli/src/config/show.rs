@@ -12,6 +12,8 @@ pub struct CredentialReport {
     pub summary: String,
     /// Every step of the chain, in order.
     pub steps: Vec<String>,
+    /// Warnings about the source (a credentials file others can read).
+    pub warnings: Vec<String>,
 }
 
 fn row<T>(out: &mut String, name: &str, value: Option<&Sourced<T>>, show: impl Fn(&T) -> String) {
@@ -51,9 +53,38 @@ pub fn render(
         settings.connect_to.as_ref(),
         ToString::to_string,
     );
-    row(&mut out, "proxy", settings.proxy.as_ref(), |p| {
-        mask_userinfo(p)
+    if settings.resolve.is_empty() {
+        row::<String>(&mut out, "resolve", None, String::clone);
+    }
+    for r in &settings.resolve {
+        let _ = writeln!(
+            out,
+            "{:<16} {:<44} ({})",
+            "resolve",
+            r.to_string(),
+            Source::Flag("--resolve")
+        );
+    }
+    row(&mut out, "failover", Some(&settings.failover), |on| {
+        if *on {
+            "on (.tencentcloudapi.com -> .com.cn -> .cn)".to_owned()
+        } else {
+            "off".to_owned()
+        }
     });
+    match &settings.proxy {
+        Some(p) if settings.proxy_bypassed => {
+            let shown = format!("- (NO_PROXY names {})", settings.endpoint.value.host());
+            let _ = writeln!(
+                out,
+                "{:<16} {shown:<44} ({} {} bypassed)",
+                "proxy",
+                p.source,
+                mask_userinfo(&p.value)
+            );
+        }
+        other => row(&mut out, "proxy", other.as_ref(), |p| mask_userinfo(p)),
+    }
     row(&mut out, "ca-file", settings.ca_file.as_ref(), |p| {
         p.display().to_string()
     });
@@ -67,10 +98,10 @@ pub fn render(
     row(
         &mut out,
         "connect-timeout",
-        settings.connect_timeout.as_ref(),
+        Some(&settings.connect_timeout),
         dur,
     );
-    row(&mut out, "timeout", settings.timeout.as_ref(), dur);
+    row(&mut out, "timeout", Some(&settings.timeout), dur);
     row(&mut out, "deadline", settings.deadline.as_ref(), dur);
     row(&mut out, "rate-limit", Some(&settings.rate_limit), |r| {
         if *r == 0.0 {
@@ -94,6 +125,9 @@ pub fn render(
         for (i, step) in credentials.steps.iter().enumerate() {
             let _ = writeln!(out, "  {}. {step}", i + 1);
         }
+    }
+    for w in &credentials.warnings {
+        let _ = writeln!(out, "warning: {w}");
     }
     out
 }

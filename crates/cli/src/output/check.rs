@@ -1,59 +1,17 @@
-//! `check`'s report: one line per instance and a one-line summary for cron and monitoring
-//! (`text`), or one JSON document (`json`).
+//! `check`'s report: one line per instance and a summary line for cron and monitoring (`text`),
+//! or one JSON document with its keys in the documented order (`json`): `ExitCode`,
+//! `MaxAgeSeconds`, `Requests`, `Regions`, `Instances`.
 
 use std::io::Write;
 
-use tcredis_core::response::Backup;
+use serde::Serialize;
+use tcredis_core::freshness::Verdict;
+use tcredis_core::instances::InstanceStatus;
+use tcredis_transport_hyper::fleet::{CheckReport, CheckResult, InstanceCheck, RegionResult};
 
-use crate::exit::{CliError, Outcome, report_instance};
+use crate::exit::Outcome;
 use crate::terminal;
 use crate::time::duration::format_compact;
-
-/// One instance's verdict.
-#[derive(Debug)]
-pub enum Verdict {
-    /// A good backup younger than max-age.
-    Ok {
-        /// The newest good backup.
-        backup: Backup,
-        /// Its age in seconds.
-        age: i64,
-    },
-    /// The newest good backup is older than max-age.
-    Stale {
-        /// The newest good backup.
-        backup: Backup,
-        /// Its age in seconds.
-        age: i64,
-    },
-    /// No good backup in the searched window.
-    Missing {
-        /// How far back was searched, in seconds.
-        searched: i64,
-    },
-    /// The API or the network failed.
-    Error(CliError),
-}
-
-impl Verdict {
-    /// The exit class this verdict asks for.
-    pub fn outcome(&self) -> Outcome {
-        match self {
-            Self::Ok { .. } => Outcome::Success,
-            Self::Stale { .. } | Self::Missing { .. } => Outcome::Stale,
-            Self::Error(e) => e.outcome,
-        }
-    }
-
-    fn label(&self) -> &'static str {
-        match self {
-            Self::Ok { .. } => "ok",
-            Self::Stale { .. } => "stale",
-            Self::Missing { .. } => "missing",
-            Self::Error(_) => "error",
-        }
-    }
-}
 
 /// The report's format (`--output`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,17 +25,17 @@ pub enum CheckFormat {
 /// Everything the report says.
 #[derive(Debug)]
 pub struct Report<'a> {
-    /// The instances, in the order given.
-    pub instances: &'a [String],
-    /// Their verdicts, in the same order.
-    pub verdicts: &'a [Verdict],
+    /// The fleet check: regions, instances, requests.
+    pub check: &'a CheckReport,
     /// `--max-age` in seconds.
     pub max_age: i64,
-    /// The worst of the verdicts' outcomes.
+    /// `--lookback` in seconds.
+    pub lookback: i64,
+    /// The worst outcome (the exit code).
     pub outcome: Outcome,
 }
 
-/// Writes the report and flushes. In text, an instance's error is also reported on stderr.
+/// Writes the report and flushes.
 pub fn write(out: &mut dyn Write, format: CheckFormat, report: &Report<'_>) -> std::io::Result<()> {
     match format {
         CheckFormat::Text => write_text(out, report),
@@ -85,165 +43,233 @@ pub fn write(out: &mut dyn Write, format: CheckFormat, report: &Report<'_>) -> s
     }
 }
 
-fn describe(backup: &Backup) -> (String, String) {
-    let f = backup.fields();
-    (
-        f.start_time.clone().unwrap_or_default(),
-        f.backup_id.clone().unwrap_or_default(),
+/// One error as `-o json` writes it.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ErrorJson {
+    code: String,
+    message: String,
+    request_id: String,
+}
+
+impl ErrorJson {
+    /// The API's code, message and RequestId; for other failures a lower-case kind (`network`,
+    /// `invalid-response`, `drift`, `credentials`, `config`) and the message.
+    pub fn new(e: &tcredis_transport_hyper::Error) -> Self {
+        use tcredis_transport_hyper::Error as E;
+        if let Some(api) = e.api_error() {
+            return Self {
+                code: api.code().as_str().to_owned(),
+                message: api.message().to_owned(),
+                request_id: api.request_id().to_owned(),
+            };
+        }
+        let code = match e {
+            E::Transport { .. } | E::Timeout { .. } | E::Tls { .. } => "network",
+            E::InvalidResponse { .. } => "invalid-response",
+            E::Drift { .. } => "drift",
+            E::Credentials { .. } => "credentials",
+            _ => "config",
+        };
+        Self {
+            code: code.to_owned(),
+            message: e.to_string(),
+            request_id: String::new(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct RegionJson<'a> {
+    region: &'a str,
+    result: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<ErrorJson>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct InstanceJson<'a> {
+    region: &'a str,
+    instance_id: &'a str,
+    instance_name: &'a str,
+    result: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    backup_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    start_time: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    age_seconds: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<ErrorJson>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct ReportJson<'a> {
+    exit_code: u8,
+    max_age_seconds: i64,
+    requests: u64,
+    regions: Vec<RegionJson<'a>>,
+    instances: Vec<InstanceJson<'a>>,
+}
+
+/// The name `DescribeInstances` gave (empty for `--instance-id`s, which are not described).
+fn instance_name(c: &InstanceCheck) -> &str {
+    c.instance.instance_name.as_deref().unwrap_or_default()
+}
+
+/// A server's value for a line of the text report: escaped and bounded, so a newline in a
+/// BackupId or an InstanceId cannot forge a report line.
+fn field(text: &str) -> std::borrow::Cow<'_, str> {
+    terminal::escape(text, terminal::MAX_FIELD_CHARS)
+}
+
+/// The first line of an error for the text report, escaped and bounded (its message may quote
+/// the server).
+fn error_line(e: &tcredis_transport_hyper::Error) -> String {
+    let text = e.to_string();
+    terminal::escape(
+        text.lines().next().unwrap_or_default(),
+        terminal::MAX_MESSAGE_CHARS,
     )
+    .into_owned()
 }
 
-/// The server's values for a line of the text report: escaped and bounded, so a newline in a
-/// BackupId cannot forge a report line.
-fn for_text((start, backup_id): (String, String)) -> (String, String) {
-    let safe = |s: &str| terminal::escape(s, terminal::MAX_FIELD_CHARS).into_owned();
-    (safe(&start), safe(&backup_id))
-}
-
-fn write_text(out: &mut dyn Write, report: &Report<'_>) -> std::io::Result<()> {
-    let Report {
-        instances,
-        verdicts,
-        max_age,
-        outcome,
-    } = *report;
-    let width = instances.iter().map(String::len).max().unwrap_or(0);
-    let max = format_compact(max_age.unsigned_abs());
-    for (id, v) in instances.iter().zip(verdicts) {
-        let id = terminal::escape(id, terminal::MAX_FIELD_CHARS);
-        let detail = match v {
-            Verdict::Ok { backup, age } | Verdict::Stale { backup, age } => {
-                let (start, backup_id) = for_text(describe(backup));
-                let cmp = if matches!(v, Verdict::Ok { .. }) {
-                    "<="
-                } else {
-                    ">"
-                };
-                format!(
-                    "newest good backup {backup_id} started {start} ({} old {cmp} {max})",
-                    format_compact(age.unsigned_abs())
-                )
-            }
-            Verdict::Missing { searched } => {
-                format!(
+fn write_text(out: &mut dyn Write, view: &Report<'_>) -> std::io::Result<()> {
+    let (report, outcome) = (view.check, view.outcome);
+    let id_width = report
+        .instances
+        .iter()
+        .map(|c| field(&c.instance.instance_id).chars().count())
+        .max()
+        .unwrap_or(1);
+    let region_width = report
+        .regions
+        .iter()
+        .map(|r| field(&r.region).chars().count())
+        .max()
+        .unwrap_or(0);
+    let max = format_compact(view.max_age.unsigned_abs());
+    let mut worst = Verdict::Ok;
+    let mut failed_regions = 0;
+    for region in &report.regions {
+        if let RegionResult::Failed(e) = &region.result {
+            failed_regions += 1;
+            worst = worst.max(Verdict::Error);
+            writeln!(
+                out,
+                "{:<7}  {:<region_width$}  {:<id_width$}  {}",
+                "ERROR",
+                field(&region.region),
+                "-",
+                error_line(e)
+            )?;
+        }
+    }
+    for c in &report.instances {
+        let verdict = c.verdict();
+        worst = worst.max(verdict);
+        let detail = match &c.result {
+            CheckResult::Judged(j) => match (&j.newest, j.age) {
+                (Some(newest), Some(age)) => format!(
+                    "newest good backup {} started {} ({} old {} {max})",
+                    field(newest.backup_id.as_deref().unwrap_or("-")),
+                    field(&newest.start_time),
+                    format_compact(age.unsigned_abs()),
+                    if verdict == Verdict::Ok { "<=" } else { ">" }
+                ),
+                _ => format!(
                     "no good backup in the last {}",
-                    format_compact(searched.unsigned_abs())
+                    format_compact(view.lookback.unsigned_abs())
+                ),
+            },
+            CheckResult::Skipped => format!(
+                "not checked: the instance is {} (--include-isolated checks it)",
+                c.instance.status.map_or_else(
+                    || "not running".to_owned(),
+                    |s| InstanceStatus::from_code(s).name()
                 )
-            }
-            Verdict::Error(e) => e.message.lines().next().unwrap_or_default().to_owned(),
+            ),
+            CheckResult::Failed(e) => error_line(e),
+            _ => String::new(),
         };
         writeln!(
             out,
-            "{:<7}  {id:<width$}  {detail}",
-            v.label().to_uppercase()
+            "{:<7}  {:<region_width$}  {:<id_width$}  {detail}",
+            verdict.to_string(),
+            field(&c.instance.region),
+            field(&c.instance.instance_id),
         )?;
-        if let Verdict::Error(e) = v {
-            report_instance(Some(&id), e);
-        }
     }
-    let count = |label: &str| verdicts.iter().filter(|v| v.label() == label).count();
+    let count = |v: Verdict| report.instances.iter().filter(|c| c.verdict() == v).count();
     writeln!(
         out,
-        "tcredis check: {} ok={} stale={} missing={} error={} instances={} max_age={max} exit={}",
-        match outcome {
-            Outcome::Success => "OK",
-            Outcome::Stale => "STALE",
-            _ => "ERROR",
-        },
-        count("ok"),
-        count("stale"),
-        count("missing"),
-        count("error"),
-        verdicts.len(),
+        "tcredis check: {worst} ok={} stale={} missing={} missed={} skipped={} error={} instances={} max_age={max} requests={} exit={}",
+        count(Verdict::Ok),
+        count(Verdict::Stale),
+        count(Verdict::Missing),
+        count(Verdict::Missed),
+        count(Verdict::Skipped),
+        count(Verdict::Error) + failed_regions,
+        report.instances.len(),
+        report.requests,
         outcome.code()
     )?;
     out.flush()
 }
 
-fn write_json(out: &mut dyn Write, report: &Report<'_>) -> std::io::Result<()> {
-    let instances: Vec<serde_json::Value> = report
-        .instances
+fn write_json(out: &mut dyn Write, view: &Report<'_>) -> std::io::Result<()> {
+    let (report, max_age, outcome) = (view.check, view.max_age, view.outcome);
+    let regions = report
+        .regions
         .iter()
-        .zip(report.verdicts)
-        .map(|(id, v)| {
-            let mut o = serde_json::json!({ "InstanceId": id, "Result": v.label() });
-            match v {
-                Verdict::Ok { backup, age } | Verdict::Stale { backup, age } => {
-                    let (start, backup_id) = describe(backup);
-                    o["BackupId"] = backup_id.into();
-                    o["StartTime"] = start.into();
-                    o["AgeSeconds"] = (*age).into();
-                }
-                Verdict::Missing { searched } => o["SearchedSeconds"] = (*searched).into(),
-                Verdict::Error(e) => o["Error"] = e.message.clone().into(),
-            }
-            o
+        .map(|r| RegionJson {
+            region: &r.region,
+            result: r.result.name(),
+            error: match &r.result {
+                RegionResult::Failed(e) => Some(ErrorJson::new(e)),
+                _ => None,
+            },
         })
         .collect();
-    let doc = serde_json::json!({
-        "MaxAgeSeconds": report.max_age,
-        "ExitCode": report.outcome.code(),
-        "Instances": instances,
-    });
-    writeln!(
-        out,
-        "{}",
-        serde_json::to_string_pretty(&doc).map_err(std::io::Error::other)?
-    )?;
+    let instances = report
+        .instances
+        .iter()
+        .map(|c| {
+            let mut item = InstanceJson {
+                region: &c.instance.region,
+                instance_id: &c.instance.instance_id,
+                instance_name: instance_name(c),
+                result: c.verdict().name(),
+                backup_id: None,
+                start_time: None,
+                age_seconds: None,
+                error: None,
+            };
+            match &c.result {
+                CheckResult::Judged(j) => {
+                    if let Some(newest) = &j.newest {
+                        item.backup_id = newest.backup_id.as_deref();
+                        item.start_time = Some(&newest.start_time);
+                        item.age_seconds = j.age;
+                    }
+                }
+                CheckResult::Failed(e) => item.error = Some(ErrorJson::new(e)),
+                _ => {}
+            }
+            item
+        })
+        .collect();
+    let doc = ReportJson {
+        exit_code: outcome.code(),
+        max_age_seconds: max_age,
+        requests: report.requests,
+        regions,
+        instances,
+    };
+    let text = serde_json::to_string_pretty(&doc).map_err(std::io::Error::other)?;
+    writeln!(out, "{text}")?;
     out.flush()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn render(format: CheckFormat) -> String {
-        let backup =
-            Backup::from_json(r#"{"BackupId":"b-1","StartTime":"2026-06-01 02:00:06","Status":2}"#)
-                .unwrap();
-        let instances = ["crs-a".to_owned(), "crs-bb".to_owned(), "crs-c".to_owned()];
-        let verdicts = [
-            Verdict::Ok { backup, age: 3_600 },
-            Verdict::Missing {
-                searched: 30 * 86_400,
-            },
-            Verdict::Error(CliError::api("API error X\n  hint: y")),
-        ];
-        let outcome = verdicts
-            .iter()
-            .map(Verdict::outcome)
-            .fold(Outcome::Success, Outcome::worst);
-        let report = Report {
-            instances: &instances,
-            verdicts: &verdicts,
-            max_age: 26 * 3_600,
-            outcome,
-        };
-        let mut buf = Vec::new();
-        write(&mut buf, format, &report).unwrap();
-        String::from_utf8(buf).unwrap()
-    }
-
-    #[test]
-    fn text_has_a_line_per_instance_and_a_summary() {
-        assert_eq!(
-            render(CheckFormat::Text),
-            "OK       crs-a   newest good backup b-1 started 2026-06-01 02:00:06 (1h old <= 26h)\n\
-             MISSING  crs-bb  no good backup in the last 30d\n\
-             ERROR    crs-c   API error X\n\
-             tcredis check: ERROR ok=1 stale=0 missing=1 error=1 instances=3 max_age=26h exit=3\n"
-        );
-    }
-
-    #[test]
-    fn json_keys_and_values() {
-        let doc: serde_json::Value = serde_json::from_str(&render(CheckFormat::Json)).unwrap();
-        assert_eq!(doc["ExitCode"], 3);
-        assert_eq!(doc["MaxAgeSeconds"], 93_600);
-        let instances = doc["Instances"].as_array().unwrap();
-        assert_eq!(instances[0]["BackupId"], "b-1");
-        assert_eq!(instances[0]["AgeSeconds"], 3_600);
-        assert_eq!(instances[1]["SearchedSeconds"], 2_592_000);
-        assert_eq!(instances[2]["Error"], "API error X\n  hint: y");
-    }
 }

@@ -1,6 +1,9 @@
 //! Re-layout of JSON text without parsing it into values, so every byte of the server's data
 //! (unknown fields, number spellings, key order) passes through unchanged: only white space
-//! outside strings changes, and `\uXXXX` escapes of non-ASCII characters become UTF-8.
+//! outside strings changes, and `\uXXXX` escapes of non-ASCII characters become UTF-8. Top-level
+//! `null` members of a backup are dropped ([`without_null_members`]): absent fields are omitted.
+
+use std::borrow::Cow;
 
 /// How to lay the text out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -16,6 +19,60 @@ pub enum Layout {
 
 /// Nesting depth beyond which pretty layout stays on one line.
 const MAX_PRETTY_DEPTH: usize = 64;
+
+/// The object without its top-level members whose value is `null` (the contract: absent
+/// fields are omitted, and the API writes `null` for fields it has no value for). Every other
+/// byte, nested `null`s included, is kept; an object without a `null` member is borrowed as is.
+pub fn without_null_members(raw: &str) -> Cow<'_, str> {
+    if !raw.contains("null") {
+        return Cow::Borrowed(raw);
+    }
+    let Some(open) = raw.find('{').filter(|&i| raw[..i].trim().is_empty()) else {
+        return Cow::Borrowed(raw);
+    };
+    let bytes = raw.as_bytes();
+    let mut members: Vec<&str> = Vec::new();
+    let (mut depth, mut start, mut i) = (0usize, open + 1, open + 1);
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                i = string_end(raw, i);
+                continue;
+            }
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' if depth == 0 => {
+                members.push(&raw[start..i]);
+                break;
+            }
+            b'}' | b']' => depth -= 1,
+            b',' if depth == 0 => {
+                members.push(&raw[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    let is_null = |member: &str| {
+        let member = member.trim_start();
+        if !member.starts_with('"') {
+            return false;
+        }
+        let key_end = string_end(member, 0);
+        member[key_end..]
+            .trim_start()
+            .strip_prefix(':')
+            .is_some_and(|value| value.trim() == "null")
+    };
+    if !members.iter().any(|m| is_null(m)) {
+        return Cow::Borrowed(raw);
+    }
+    let kept: Vec<&str> = members
+        .into_iter()
+        .filter(|m| !m.trim().is_empty() && !is_null(m))
+        .collect();
+    Cow::Owned(format!("{{{}}}", kept.join(",")))
+}
 
 /// Lays out one JSON value (which must already be valid JSON, as the response parser checked).
 pub fn relayout(raw: &str, layout: Layout) -> String {
@@ -186,6 +243,22 @@ mod tests {
             relayout(r#"["\ud800x","\u00e9"]"#, Layout::Compact),
             r#"["\ud800x","é"]"#
         );
+    }
+
+    #[test]
+    fn top_level_nulls_are_dropped_and_everything_else_kept() {
+        let raw = r#"{"A":null, "B" : 1.50 ,"C":{"D":null},"E":"null","F":null}"#;
+        assert_eq!(
+            without_null_members(raw),
+            r#"{ "B" : 1.50 ,"C":{"D":null},"E":"null"}"#
+        );
+        let none = r#"{"A":"no nulls","B":[null]}"#;
+        assert!(matches!(without_null_members(none), Cow::Borrowed(_)));
+        assert_eq!(without_null_members(r#"{"A":null}"#), "{}");
+        assert_eq!(without_null_members("{ }"), "{ }");
+        let reparsed: serde_json::Value = serde_json::from_str(&without_null_members(raw)).unwrap();
+        assert_eq!(reparsed["C"]["D"], serde_json::Value::Null);
+        assert!(reparsed.get("A").is_none());
     }
 
     #[test]

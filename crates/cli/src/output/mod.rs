@@ -1,11 +1,13 @@
 //! Every output format. Backup listings (`list`, `latest`): each format gets items in final
-//! order and the total at the end; ndjson, csv and tsv write each item at once; json streams
-//! too once it was given the total up front ([`Emit::begin`]), and buffers otherwise; table and
-//! `--query` buffer. `check`'s report: [`check`].
+//! order and the total at the end; json, ndjson, csv and tsv write each item at once (json puts
+//! `TotalCount` last); table and `--query` buffer. No writer writes anything before its first
+//! item or its finish, so a command whose every query failed prints nothing on stdout.
+//! `check`'s report: [`check`].
 
 mod cells;
 pub mod check;
 mod delimited;
+pub mod instances;
 mod json;
 mod json_text;
 mod ndjson;
@@ -18,14 +20,14 @@ use tcredis_core::response::Backup;
 
 use crate::exit::CliError;
 
-pub use query::Query;
+pub use query::{Query, QueryStyle};
 
 /// An output format name as given to `--output`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// Aligned columns for people.
     Table,
-    /// `{"TotalCount": N, "BackupSet": [...]}`, pretty.
+    /// `{"BackupSet": [...], "TotalCount": N}`, pretty.
     Json,
     /// One compact backup object per line.
     Ndjson,
@@ -48,16 +50,6 @@ impl Format {
 
 /// Receives backups in output order, then the total.
 pub trait Emit {
-    /// True when the format can stream once it knows the TotalCount (json): a runner that can
-    /// learn the total before the first item then calls [`Emit::begin`] with it.
-    fn total_first(&self) -> bool {
-        false
-    }
-    /// Starts the document with its TotalCount; items after this are written as they arrive.
-    /// A runner that never calls it gets the buffered behaviour (everything at `finish`).
-    fn begin(&mut self, _total_count: i64) -> io::Result<()> {
-        Ok(())
-    }
     /// Writes (or buffers) one backup.
     fn item(&mut self, backup: &Backup) -> io::Result<()>;
     /// A page is complete: streaming formats flush here, so output leaves page by page.
@@ -67,21 +59,34 @@ pub trait Emit {
     /// Completes the document; `total_count` is the server's TotalCount (summed over queries).
     fn finish(&mut self, total_count: i64) -> io::Result<()>;
     /// Completes a listing that lost backups after some of them were received (an instance
-    /// failed part way): a json document already streamed is left without its closing `]` and
-    /// `}` so it cannot pass for complete; every other writer finishes as usual.
+    /// failed part way): the json document is left without its closing `]`, its TotalCount
+    /// and `}` so it cannot pass for complete; every other writer finishes as usual.
     fn finish_incomplete(&mut self, total_count: i64) -> io::Result<()> {
         self.finish(total_count)
     }
 }
 
-/// The writer for a format, or for a JMESPath query when one is given (queries always print JSON).
+/// How a `--query` result is printed: `--raw` as `jq -r`, compact with `-o ndjson`, else pretty.
+pub fn query_style(format: Format, raw: bool) -> QueryStyle {
+    match (raw, format) {
+        (true, _) => QueryStyle::Raw,
+        (false, Format::Ndjson) => QueryStyle::Compact,
+        (false, _) => QueryStyle::Pretty,
+    }
+}
+
+/// The writer for a format, or for a JMESPath query when one is given: a query prints JSON,
+/// pretty (compact on one line with ndjson), or with `raw` strings unquoted and arrays one item
+/// a line.
 pub fn emitter<'w>(
     format: Format,
     query: Option<Query>,
+    raw: bool,
     out: Box<dyn Write + 'w>,
 ) -> Box<dyn Emit + 'w> {
     if let Some(query) = query {
-        return Box::new(query::QueryWriter::new(query, out));
+        let style = query_style(format, raw);
+        return Box::new(query::QueryWriter::new(query, style, out));
     }
     match format {
         Format::Table => Box::new(table::TableWriter::new(out)),
@@ -97,11 +102,13 @@ pub fn stdout_writer() -> Box<dyn Write> {
     Box::new(BufWriter::with_capacity(64 * 1024, io::stdout()))
 }
 
-/// The writer for `--output`/`--query` on stdout: without `--output`, a table on a terminal and
-/// json otherwise. A query that does not compile is a usage error.
+/// The writer for `--output`/`--query`/`--raw` on stdout: without `--output`, a table on a
+/// terminal and json otherwise (with `--query`: json). A query that does not compile is a usage
+/// error.
 pub fn stdout_emitter(
     output: Option<Format>,
     query: Option<&str>,
+    raw: bool,
     stdout_is_terminal: bool,
 ) -> Result<Box<dyn Emit>, CliError> {
     let format = output.unwrap_or_else(|| Format::default_for(stdout_is_terminal));
@@ -109,14 +116,7 @@ pub fn stdout_emitter(
         .map(Query::compile)
         .transpose()
         .map_err(CliError::usage)?;
-    Ok(emitter(format, query, stdout_writer()))
-}
-
-/// The json writer that never streams, whatever the runner knows (tests compare it with the
-/// streaming path).
-#[cfg(test)]
-pub(crate) fn buffered_json<'w>(out: Box<dyn Write + 'w>) -> Box<dyn Emit + 'w> {
-    Box::new(json::JsonWriter::buffered(out))
+    Ok(emitter(format, query, raw, stdout_writer()))
 }
 
 #[cfg(test)]

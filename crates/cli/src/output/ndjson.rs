@@ -1,11 +1,12 @@
-//! `ndjson`: one compact backup object per line, written as soon as it arrives.
+//! `ndjson`: one compact backup object per line (top-level `null` members dropped), written as
+//! soon as it arrives.
 
 use std::io::{self, Write};
 
 use tcredis_core::response::Backup;
 
 use super::Emit;
-use super::json_text::{Layout, relayout};
+use super::json_text::{Layout, relayout, without_null_members};
 
 pub(super) struct NdjsonWriter<'w> {
     out: Box<dyn Write + 'w>,
@@ -19,7 +20,7 @@ impl<'w> NdjsonWriter<'w> {
 
 impl Emit for NdjsonWriter<'_> {
     fn item(&mut self, backup: &Backup) -> io::Result<()> {
-        let line = relayout(backup.raw_json(), Layout::Compact);
+        let line = relayout(&without_null_members(backup.raw_json()), Layout::Compact);
         self.out.write_all(line.as_bytes())?;
         self.out.write_all(b"\n")
     }

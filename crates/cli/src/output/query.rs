@@ -1,5 +1,7 @@
 //! `--query`: a JMESPath expression evaluated over the json output's shape
-//! (`{"TotalCount": N, "BackupSet": [...]}`); the result is printed as pretty JSON.
+//! (`{"BackupSet": [...], "TotalCount": N}`, absent fields omitted); the result is printed as
+//! pretty JSON, compact JSON (`-o ndjson`), or raw (`--raw`, as `jq -r`: a string without
+//! quotes, an array one item a line, its strings unquoted and anything else as compact JSON).
 
 use std::io::{self, Write};
 
@@ -55,6 +57,12 @@ fn nesting_depth(text: &str) -> usize {
     max
 }
 
+/// A string printed by `--raw`: whole (never cut), with control and bidirectional characters
+/// as visible escapes (`\n`, `\u{1b}`).
+fn raw_text(s: &str) -> String {
+    crate::terminal::escape(s, s.len()).into_owned()
+}
+
 impl Query {
     /// Compiles an expression of at most [`MAX_QUERY_BYTES`] and [`MAX_QUERY_DEPTH`] levels;
     /// the error says what is wrong (where, for syntax).
@@ -76,23 +84,51 @@ impl Query {
             .map_err(|e| format!("{text:?} is not a JMESPath expression: {e}"))
     }
 
-    /// Evaluates over a document and renders the result as pretty JSON.
-    pub fn render(&self, document: serde_json::Value) -> Result<String, String> {
+    /// Evaluates over a document and renders the result in `style` (without a final newline).
+    pub fn render(&self, document: serde_json::Value, style: QueryStyle) -> Result<String, String> {
         let result = self
             .expression
             .search(document)
             .map_err(|e| format!("the query {:?} failed: {e}", self.expression.as_str()))?;
         let value = serde_json::to_value(&*result).map_err(|e| e.to_string())?;
-        serde_json::to_string_pretty(&value).map_err(|e| e.to_string())
+        let compact = |v: &serde_json::Value| serde_json::to_string(v).map_err(|e| e.to_string());
+        match (style, &value) {
+            (QueryStyle::Pretty, v) => serde_json::to_string_pretty(v).map_err(|e| e.to_string()),
+            (QueryStyle::Compact, v) => compact(v),
+            (QueryStyle::Raw, serde_json::Value::String(s)) => Ok(raw_text(s)),
+            (QueryStyle::Raw, serde_json::Value::Array(items)) => items
+                .iter()
+                .map(|item| match item {
+                    serde_json::Value::String(s) => Ok(raw_text(s)),
+                    other => compact(other),
+                })
+                .collect::<Result<Vec<_>, _>>()
+                .map(|lines| lines.join("\n")),
+            (QueryStyle::Raw, v) => compact(v),
+        }
     }
 }
 
-/// The raw object of a backup as a JSON value: the server's fields, unknown ones included. An
-/// item the JSON reader cannot hold as a value (a field nested past its 128-level limit) fails
-/// the command: dropping it, or querying a `null` in its place, would print a wrong answer
-/// with exit 0. (json and ndjson pass such items through unchanged.)
+/// How a query's result is printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueryStyle {
+    /// Pretty JSON (the default).
+    Pretty,
+    /// Compact JSON on one line (`-o ndjson`).
+    Compact,
+    /// `--raw`: strings unquoted, arrays one item a line (as `jq -r`); control and
+    /// bidirectional characters in them are written as visible escapes, so a server's text
+    /// cannot add lines or drive the terminal.
+    Raw,
+}
+
+/// The raw object of a backup as a JSON value: the server's fields, unknown ones included,
+/// `null` members left out (absent). An item the JSON reader cannot hold as a value (a field
+/// nested past its 128-level limit) fails the command: dropping it, or querying a `null` in
+/// its place, would print a wrong answer with exit 0. (json and ndjson pass such items through
+/// unchanged.)
 fn value(backup: &Backup) -> io::Result<serde_json::Value> {
-    serde_json::from_str(backup.raw_json()).map_err(|e| {
+    let mut v: serde_json::Value = serde_json::from_str(backup.raw_json()).map_err(|e| {
         let id = backup
             .fields()
             .backup_id
@@ -110,19 +146,25 @@ fn value(backup: &Backup) -> io::Result<serde_json::Value> {
                 }
             ),
         )
-    })
+    })?;
+    if let serde_json::Value::Object(map) = &mut v {
+        map.retain(|_, field| !field.is_null());
+    }
+    Ok(v)
 }
 
 pub(super) struct QueryWriter<'w> {
     query: Query,
+    style: QueryStyle,
     out: Box<dyn Write + 'w>,
     items: Vec<serde_json::Value>,
 }
 
 impl<'w> QueryWriter<'w> {
-    pub(super) fn new(query: Query, out: Box<dyn Write + 'w>) -> Self {
+    pub(super) fn new(query: Query, style: QueryStyle, out: Box<dyn Write + 'w>) -> Self {
         Self {
             query,
+            style,
             out,
             items: Vec::new(),
         }
@@ -141,7 +183,7 @@ impl Emit for QueryWriter<'_> {
         // A failing expression is a usage error (exit 2), not an output failure.
         let text = self
             .query
-            .render(document)
+            .render(document, self.style)
             .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, format!("--query: {e}")))?;
         writeln!(self.out, "{text}")?;
         self.out.flush()
@@ -154,9 +196,13 @@ mod tests {
     use super::*;
 
     fn run(expr: &str) -> String {
+        run_styled(expr, QueryStyle::Pretty)
+    }
+
+    fn run_styled(expr: &str, style: QueryStyle) -> String {
         let mut buf = Vec::new();
         {
-            let mut w = QueryWriter::new(Query::compile(expr).unwrap(), Box::new(&mut buf));
+            let mut w = QueryWriter::new(Query::compile(expr).unwrap(), style, Box::new(&mut buf));
             for b in samples() {
                 w.item(&b).unwrap();
             }
@@ -180,6 +226,34 @@ mod tests {
             serde_json::from_str(&run("BackupSet[?Status==`-1`].InstanceName")).unwrap();
         assert_eq!(names, ["备份test"]);
         assert_eq!(run("BackupSet[0].FutureField.x[1]"), "2\n");
+    }
+
+    #[test]
+    fn raw_prints_strings_unquoted_and_arrays_one_item_a_line() {
+        assert_eq!(
+            run_styled("BackupSet[].BackupId", QueryStyle::Raw),
+            "165706342-5832225-1641692389\n154572601-1165734322-153731238\n"
+        );
+        assert_eq!(
+            run_styled("BackupSet[1].InstanceName", QueryStyle::Raw),
+            "备份test\n"
+        );
+        assert_eq!(run_styled("BackupSet[].Status", QueryStyle::Raw), "2\n-1\n");
+        assert_eq!(run_styled("TotalCount", QueryStyle::Raw), "9\n");
+        assert_eq!(
+            run_styled("BackupSet[0].FutureField", QueryStyle::Compact),
+            "{\"x\":[1,2]}\n"
+        );
+        assert_eq!(
+            Query::compile("a")
+                .unwrap()
+                .render(
+                    serde_json::json!({ "a": ["x\nforged\u{1b}]0;t\u{7}", "\u{202e}y"] }),
+                    QueryStyle::Raw
+                )
+                .unwrap(),
+            "x\\nforged\\u{1b}]0;t\\u{7}\n\\u{202e}y"
+        );
     }
 
     #[test]

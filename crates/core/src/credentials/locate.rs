@@ -8,8 +8,9 @@
 //! probe as an argument.
 //!
 //! The rules (the design card's "Credentials"; the Go SDK's for the INI file):
-//! - the profile is `--profile` as given, else `TCCLI_PROFILE` with surrounding white space
-//!   removed (blank counts as unset), else `default`;
+//! - the profile is `--profile` as given, else `TCCLI_PROFILE`, else `TENCENTCLOUD_PROFILE`
+//!   (the Terraform provider's name), each with surrounding white space removed (blank counts
+//!   as unset), else `default`;
 //! - the INI file is `TENCENTCLOUD_CREDENTIALS_FILE` when set (blank is an error, a missing
 //!   file is an error, both reported when the INI file is consulted), else the first of `<home>/.tencentcloud/credentials` and
 //!   `/etc/tencentcloud/credentials` that exists (a directory or unreadable file there counts
@@ -43,6 +44,8 @@ use std::path::{Path, PathBuf};
 
 /// The variable naming the profile (tccli's).
 pub const PROFILE_VAR: &str = "TCCLI_PROFILE";
+/// The Terraform provider's variable naming the profile, read when [`PROFILE_VAR`] is unset.
+pub const TERRAFORM_PROFILE_VAR: &str = "TENCENTCLOUD_PROFILE";
 /// The variable naming an INI credentials file.
 pub const CREDENTIALS_FILE_VAR: &str = "TENCENTCLOUD_CREDENTIALS_FILE";
 /// The system-wide INI credentials file.
@@ -58,6 +61,8 @@ pub enum ProfileSource {
     Flag,
     /// The [`PROFILE_VAR`] variable.
     Env,
+    /// The [`TERRAFORM_PROFILE_VAR`] variable ([`PROFILE_VAR`] unset or blank).
+    TerraformEnv,
     /// Nothing named one: [`DEFAULT_PROFILE`].
     Default,
 }
@@ -84,6 +89,17 @@ impl Profile {
     /// and skips the environment pair.
     pub fn is_named(&self) -> bool {
         self.source != ProfileSource::Default
+    }
+
+    /// Where the name came from, in words for messages: `--profile`, `env TCCLI_PROFILE`,
+    /// `env TENCENTCLOUD_PROFILE` or `default`.
+    pub fn origin(&self) -> &'static str {
+        match self.source {
+            ProfileSource::Flag => "--profile",
+            ProfileSource::Env => "env TCCLI_PROFILE",
+            ProfileSource::TerraformEnv => "env TENCENTCLOUD_PROFILE",
+            ProfileSource::Default => "default",
+        }
     }
 }
 
@@ -199,20 +215,24 @@ pub fn locate(
             name: name.to_owned(),
             source: ProfileSource::Flag,
         },
-        None => match env
-            .get(PROFILE_VAR)
-            .map(|v| v.trim())
-            .filter(|v| !v.is_empty())
-        {
-            Some(name) => Profile {
-                name: name.to_owned(),
-                source: ProfileSource::Env,
-            },
-            None => Profile {
-                name: DEFAULT_PROFILE.to_owned(),
-                source: ProfileSource::Default,
-            },
-        },
+        None => [
+            (PROFILE_VAR, ProfileSource::Env),
+            (TERRAFORM_PROFILE_VAR, ProfileSource::TerraformEnv),
+        ]
+        .into_iter()
+        .find_map(|(var, source)| {
+            env.get(var)
+                .map(|v| v.trim())
+                .filter(|v| !v.is_empty())
+                .map(|name| Profile {
+                    name: name.to_owned(),
+                    source,
+                })
+        })
+        .unwrap_or_else(|| Profile {
+            name: DEFAULT_PROFILE.to_owned(),
+            source: ProfileSource::Default,
+        }),
     };
     let home = home.filter(|h| !h.as_os_str().is_empty());
     let ini = match env.get(CREDENTIALS_FILE_VAR) {
@@ -280,6 +300,30 @@ mod tests {
             ("default", ProfileSource::Default)
         );
         assert!(!p.profile().is_named());
+    }
+
+    #[test]
+    fn the_terraform_profile_variable_comes_after_tccli_profile() {
+        let p = at_home(&[(TERRAFORM_PROFILE_VAR, " tf ")], None);
+        assert_eq!(
+            (p.profile().name(), p.profile().source()),
+            ("tf", ProfileSource::TerraformEnv)
+        );
+        assert_eq!(p.profile().origin(), "env TENCENTCLOUD_PROFILE");
+        assert_eq!(
+            p.tccli_credential(),
+            Some(Path::new("/home/u/.tccli/tf.credential"))
+        );
+        let p = at_home(
+            &[(PROFILE_VAR, "tccli"), (TERRAFORM_PROFILE_VAR, "tf")],
+            None,
+        );
+        assert_eq!(p.profile().name(), "tccli");
+        // A blank TCCLI_PROFILE is unset: the Terraform name applies.
+        let p = at_home(&[(PROFILE_VAR, " "), (TERRAFORM_PROFILE_VAR, "tf")], None);
+        assert_eq!(p.profile().source(), ProfileSource::TerraformEnv);
+        let p = at_home(&[(PROFILE_VAR, "tccli")], Some("flag"));
+        assert_eq!(p.profile().origin(), "--profile");
     }
 
     /// The chain trimmed-and-ignored a blank `TCCLI_PROFILE`; `config show` used it as the

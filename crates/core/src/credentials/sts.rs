@@ -62,6 +62,8 @@ pub enum StsError {
     InvalidSessionName,
     /// `ProviderId` or `WebIdentityToken` is empty.
     EmptyWebIdentity,
+    /// `ExternalId` is not 2 to 128 characters of letters, digits and `_+=,.@:/-`.
+    InvalidExternalId,
     /// The response is malformed.
     Json(JsonError),
     /// STS answered `Response.Error`.
@@ -91,6 +93,9 @@ impl fmt::Display for StsError {
             Self::EmptyWebIdentity => {
                 f.write_str("the OIDC provider id and web identity token must not be empty")
             }
+            Self::InvalidExternalId => f.write_str(
+                "the role's external id must be 2 to 128 characters of letters, digits and _+=,.@:/-",
+            ),
             Self::Json(e) => write!(f, "the STS response is malformed: {e}"),
             Self::Api {
                 code,
@@ -141,6 +146,8 @@ pub struct AssumeRoleRequest {
     role_arn: String,
     role_session_name: String,
     duration_seconds: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    external_id: Option<String>,
 }
 
 impl AssumeRoleRequest {
@@ -159,6 +166,7 @@ impl AssumeRoleRequest {
             role_arn,
             role_session_name,
             duration_seconds: DEFAULT_DURATION_SECONDS,
+            external_id: None,
         })
     }
     /// Sets `DurationSeconds` (1..=43200).
@@ -166,11 +174,34 @@ impl AssumeRoleRequest {
         self.duration_seconds = check_duration(seconds)?;
         Ok(self)
     }
+    /// Sets `ExternalId`, the role's external id (2 to 128 characters of letters, digits and
+    /// `_+=,.@:/-`), required by roles whose trust policy names one.
+    ///
+    /// ```
+    /// use tcredis_core::credentials::sts::AssumeRoleRequest;
+    /// let r = AssumeRoleRequest::new("qcs::cam::uin/1:roleName/r", "s")?.with_external_id("ext-42")?;
+    /// assert_eq!(
+    ///     String::from_utf8(r.to_json()).unwrap(),
+    ///     r#"{"RoleArn":"qcs::cam::uin/1:roleName/r","RoleSessionName":"s","DurationSeconds":7200,"ExternalId":"ext-42"}"#
+    /// );
+    /// assert!(AssumeRoleRequest::new("a", "s")?.with_external_id("x y").is_err());
+    /// # Ok::<(), tcredis_core::credentials::sts::StsError>(())
+    /// ```
+    pub fn with_external_id(mut self, external_id: impl Into<String>) -> Result<Self, StsError> {
+        let id = external_id.into();
+        let ok_char = |c: char| c.is_ascii_alphanumeric() || "_+=,.@:/-".contains(c);
+        if !(2..=128).contains(&id.len()) || !id.chars().all(ok_char) {
+            return Err(StsError::InvalidExternalId);
+        }
+        self.external_id = Some(id);
+        Ok(self)
+    }
     /// `DurationSeconds`, also needed for [`StsCredentials::refresh_at_unix`].
     pub fn duration_seconds(&self) -> u32 {
         self.duration_seconds
     }
-    /// The compact JSON body: `RoleArn`, `RoleSessionName`, `DurationSeconds`.
+    /// The compact JSON body: `RoleArn`, `RoleSessionName`, `DurationSeconds` and, when set,
+    /// `ExternalId`.
     pub fn to_json(&self) -> Vec<u8> {
         serde_json::to_vec(self).unwrap_or_default()
     }

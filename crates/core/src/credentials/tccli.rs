@@ -11,6 +11,12 @@
 //! assert!(credential.token().is_none()); // tccli writes "" for "no token"
 //! assert!(!format!("{credential:?}").contains("not-shown"));
 //!
+//! let sso = tccli::parse_credential(
+//!     br#"{"type": "sso", "secretId": "AKIDtmp", "secretKey": "k", "token": "t", "expiresAt": 1780290000}"#,
+//! ).unwrap();
+//! assert_eq!((sso.kind(), sso.expires_at()), (&tccli::CredentialKind::Sso, Some(1_780_290_000)));
+//! assert_eq!(sso.login_command(), Some("tccli sso login"));
+//!
 //! let configure = tccli::parse_configure(
 //!     br#"{"_sys_param": {"region": "ap-shanghai", "output": "json"},
 //!          "redis": {"endpoint": "redis.ap-shanghai.tencentcloudapi.com"}}"#,
@@ -30,6 +36,10 @@ pub enum CredentialKind {
     Keys,
     /// `"type": "cvm-role"`: use the CVM instance role (the file holds no keys).
     CvmRole,
+    /// `"type": "oauth"`: temporary keys from `tccli auth login`, valid until `expiresAt`.
+    OAuth,
+    /// `"type": "sso"`: temporary keys from `tccli sso login`, valid until `expiresAt`.
+    Sso,
     /// Any other `type` value, kept as written.
     Other(String),
 }
@@ -43,6 +53,7 @@ pub struct TccliCredential {
     role_arn: Option<String>,
     role_session_name: Option<String>,
     kind: CredentialKind,
+    expires_at: Option<i64>,
 }
 
 impl TccliCredential {
@@ -70,6 +81,19 @@ impl TccliCredential {
     pub fn kind(&self) -> &CredentialKind {
         &self.kind
     }
+    /// `expiresAt`, Unix seconds: when the keys of an `oauth` or `sso` login expire.
+    pub fn expires_at(&self) -> Option<i64> {
+        self.expires_at
+    }
+    /// The command that renews the keys of a login credential (`oauth`: `tccli auth login`,
+    /// `sso`: `tccli sso login`).
+    pub fn login_command(&self) -> Option<&'static str> {
+        match self.kind {
+            CredentialKind::OAuth => Some("tccli auth login"),
+            CredentialKind::Sso => Some("tccli sso login"),
+            _ => None,
+        }
+    }
     /// The key pair (with token) of this file; `profile` names it in errors.
     pub fn credentials(&self, profile: &str) -> Result<Credentials, ProfileError> {
         profile_credentials(
@@ -84,10 +108,16 @@ impl TccliCredential {
 /// Parses the bytes of a `<profile>.credential` file.
 pub fn parse_credential(bytes: &[u8]) -> Result<TccliCredential, JsonError> {
     let map = json::parse_object(bytes)?;
-    let kind = match json::opt_str(&map, "type", "type")? {
+    let kind = match json::opt_str(&map, "type", "type")?.as_deref() {
         None => CredentialKind::Keys,
-        Some(t) if t == "cvm-role" => CredentialKind::CvmRole,
-        Some(other) => CredentialKind::Other(other),
+        Some("cvm-role") => CredentialKind::CvmRole,
+        Some("oauth") => CredentialKind::OAuth,
+        Some("sso") => CredentialKind::Sso,
+        Some(other) => CredentialKind::Other(other.to_owned()),
+    };
+    let expires_at = match map.get("expiresAt") {
+        None | Some(serde_json::Value::Null) => None,
+        Some(_) => Some(json::req_i64(&map, "expiresAt", "expiresAt")?),
     };
     Ok(TccliCredential {
         secret_id: json::opt_str(&map, "secretId", "secretId")?,
@@ -96,6 +126,7 @@ pub fn parse_credential(bytes: &[u8]) -> Result<TccliCredential, JsonError> {
         role_arn: json::opt_str(&map, "role-arn", "role-arn")?,
         role_session_name: json::opt_str(&map, "role-session-name", "role-session-name")?,
         kind,
+        expires_at,
     })
 }
 

@@ -6,6 +6,8 @@ use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
+use super::failover::Failover;
+use super::lock;
 use crate::endpoint::Endpoint;
 use crate::pacer::Pacer;
 use crate::random::SplitMix64;
@@ -24,10 +26,6 @@ pub const DEFAULT_LANGUAGE: &str = crate::language::DEFAULT;
 /// battery: a client clock three days behind is corrected, see the transport's
 /// `reliability_clock` test) while a `Date` of year 0 or 9999 is refused.
 pub const MAX_PLAUSIBLE_SKEW_SECONDS: i64 = 7 * 24 * 60 * 60;
-
-pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
-}
 
 /// A pacer shared by every machine of one client (and by clones of the handle): each request
 /// books a distinct slot, so concurrent calls together respect the rate.
@@ -62,10 +60,16 @@ struct Inner {
     deadline: Option<Duration>,
     record_stages: bool,
     pacer: Option<SharedPacer>,
-    budget: Option<Mutex<RetryBudget>>,
-    rng: Mutex<SplitMix64>,
-    skew: Mutex<SkewEstimator>,
-    keys: SigningKeyCache,
+    budget: Option<Arc<Mutex<RetryBudget>>>,
+    rng: Arc<Mutex<SplitMix64>>,
+    skew: Arc<Mutex<SkewEstimator>>,
+    keys: Arc<SigningKeyCache>,
+    /// Whether failover was asked for (kept so that [`CallContext::for_region`] can give the
+    /// other region's endpoint its own candidates).
+    failover_enabled: bool,
+    /// The endpoint's candidate hosts and their breakers: per endpoint, never shared across
+    /// regions (the hosts differ).
+    failover: Option<Failover>,
 }
 
 /// The shared configuration and state of one client. Cheap to clone (a reference count):
@@ -118,6 +122,7 @@ impl CallContext {
             budget: None,
             seed: 0x7463_7265_6469_7321,
             skew_offset: 0,
+            failover: false,
         }
     }
 
@@ -161,6 +166,12 @@ impl CallContext {
     pub fn clock_skew_seconds(&self) -> i64 {
         lock(&self.inner.skew).offset()
     }
+    /// Whether a request fails over to the endpoint's other root domains when its host cannot
+    /// be reached (see [`Endpoint::failover_candidates`]); `false` as well for an endpoint that
+    /// has no alternative host.
+    pub fn fails_over(&self) -> bool {
+        self.inner.failover.is_some()
+    }
     /// The tokens left in the retry budget, if the client has one.
     pub fn retry_budget_available(&self) -> Option<u32> {
         self.inner.budget.as_ref().map(|b| lock(b).available())
@@ -185,13 +196,67 @@ impl CallContext {
                 record_stages: true,
                 pacer: None,
                 budget: None,
-                rng: Mutex::new(SplitMix64::new(0)),
-                skew: Mutex::new(skew),
-                keys: SigningKeyCache::new(),
+                rng: Arc::new(Mutex::new(SplitMix64::new(0))),
+                skew: Arc::new(Mutex::new(skew)),
+                keys: Arc::new(SigningKeyCache::new()),
+                failover_enabled: false,
+                failover: None,
             }),
         }
     }
 
+    /// The same client for another region (and the endpoint that serves it): every call of the
+    /// returned context shares this one's pacer (the rate limit is account-wide), retry budget,
+    /// jitter source, clock-skew estimate and signing-key cache. Endpoint failover, if this
+    /// context has it on, starts fresh for the other endpoint's own candidate hosts (the hosts
+    /// differ per region, so their breakers are not shared).
+    ///
+    /// ```
+    /// use tcredis_core::{CallContext, Endpoint};
+    ///
+    /// let guangzhou = CallContext::builder(Endpoint::for_region("ap-guangzhou"))
+    ///     .region("ap-guangzhou")
+    ///     .rate_limit(20.0)?
+    ///     .build();
+    /// let shanghai = guangzhou.for_region(Endpoint::for_region("ap-shanghai"), "ap-shanghai");
+    /// assert_eq!(shanghai.region(), Some("ap-shanghai"));
+    /// let now = std::time::Instant::now();
+    /// let first = guangzhou.pacer().unwrap().reserve(now);
+    /// let second = shanghai.pacer().unwrap().reserve(now);
+    /// assert!(second > first, "one pacer for both regions");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn for_region(&self, endpoint: Endpoint, region: impl Into<String>) -> CallContext {
+        let i = &self.inner;
+        let failover = if i.failover_enabled {
+            Failover::new(&endpoint)
+        } else {
+            None
+        };
+        CallContext {
+            inner: Arc::new(Inner {
+                endpoint,
+                region: Some(region.into()).filter(|r: &String| !r.is_empty()),
+                language: i.language.clone(),
+                request_client: i.request_client.clone(),
+                user_agent: i.user_agent.clone(),
+                retry: i.retry.clone(),
+                deadline: i.deadline,
+                record_stages: i.record_stages,
+                pacer: i.pacer.clone(),
+                budget: i.budget.clone(),
+                rng: Arc::clone(&i.rng),
+                skew: Arc::clone(&i.skew),
+                keys: Arc::clone(&i.keys),
+                failover_enabled: i.failover_enabled,
+                failover,
+            }),
+        }
+    }
+
+    pub(crate) fn failover(&self) -> Option<&Failover> {
+        self.inner.failover.as_ref()
+    }
     pub(crate) fn keys(&self) -> &SigningKeyCache {
         &self.inner.keys
     }
@@ -202,12 +267,13 @@ impl CallContext {
         lock(&self.inner.rng)
     }
     pub(crate) fn budget(&self) -> Option<MutexGuard<'_, RetryBudget>> {
-        self.inner.budget.as_ref().map(lock)
+        self.inner.budget.as_deref().map(lock)
     }
 }
 
 /// Builds a [`CallContext`]. Defaults: no region, language `zh-CN`, no request client, no
-/// `User-Agent`, [`RetryPolicy::default`], no deadline, no pacing, no retry budget.
+/// `User-Agent`, [`RetryPolicy::default`], no deadline, no pacing, no retry budget, no endpoint
+/// failover (the transport's client turns it on by default).
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct CallContextBuilder {
@@ -223,6 +289,7 @@ pub struct CallContextBuilder {
     budget: Option<RetryBudget>,
     seed: u64,
     skew_offset: i64,
+    failover: bool,
 }
 
 impl CallContextBuilder {
@@ -290,10 +357,22 @@ impl CallContextBuilder {
         self.skew_offset = offset;
         self
     }
+    /// Endpoint failover (default off here; on in the transport's client, as in the official
+    /// SDKs): a request whose host cannot be reached is re-sent to the same host under the
+    /// other root domains (see [`Endpoint::failover_candidates`]).
+    pub fn failover(mut self, on: bool) -> Self {
+        self.failover = on;
+        self
+    }
     /// The context.
     pub fn build(self) -> CallContext {
         let mut skew = SkewEstimator::new();
         skew.set_offset(self.skew_offset);
+        let failover = if self.failover {
+            Failover::new(&self.endpoint)
+        } else {
+            None
+        };
         CallContext {
             inner: Arc::new(Inner {
                 endpoint: self.endpoint,
@@ -305,10 +384,12 @@ impl CallContextBuilder {
                 deadline: self.deadline,
                 record_stages: self.record_stages,
                 pacer: self.pacer,
-                budget: self.budget.map(Mutex::new),
-                rng: Mutex::new(SplitMix64::new(self.seed)),
-                skew: Mutex::new(skew),
-                keys: SigningKeyCache::new(),
+                budget: self.budget.map(|b| Arc::new(Mutex::new(b))),
+                rng: Arc::new(Mutex::new(SplitMix64::new(self.seed))),
+                skew: Arc::new(Mutex::new(skew)),
+                keys: Arc::new(SigningKeyCache::new()),
+                failover_enabled: self.failover,
+                failover,
             }),
         }
     }

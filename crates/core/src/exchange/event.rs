@@ -6,7 +6,7 @@ use std::time::Instant;
 use super::ExchangeError;
 use crate::call::Stages;
 use crate::pagination::Drift;
-use crate::retry::AttemptOutcome;
+use crate::retry::{AttemptOutcome, TransportFailure};
 
 /// A request the driver must send now, exactly as it is.
 #[derive(Debug)]
@@ -49,6 +49,22 @@ pub enum Note {
     },
     /// The listing drifted and restarted from its first page (restart policy).
     Restarted(Drift),
+    /// The shared pacer booked this call's next request for `until` (a wait of the rate
+    /// limit, not a backoff).
+    Paced {
+        /// When the request may go.
+        until: Instant,
+    },
+    /// Host `from` could not be reached; the same request goes to host `to` next (endpoint
+    /// failover, not a retry).
+    FailedOver {
+        /// The host that failed.
+        from: String,
+        /// The host tried next.
+        to: String,
+        /// How it failed.
+        failure: TransportFailure,
+    },
 }
 
 /// The progress and the end of one call.

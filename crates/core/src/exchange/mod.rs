@@ -52,6 +52,7 @@
 mod context;
 mod error;
 mod event;
+mod failover;
 
 use std::collections::VecDeque;
 use std::marker::PhantomData;
@@ -62,12 +63,20 @@ pub use context::{
 };
 pub use error::{ErrorKind, ExchangeError};
 pub use event::{Event, Note, Transmit};
+pub use failover::{BREAKER_FAILURES, BREAKER_OPEN, triggers_failover};
 
 use crate::action::{Action, Signing};
 use crate::call::{self, CallSpec, Payload, SigningMethod};
 use crate::credentials::Credentials;
+use crate::endpoint::Endpoint;
 use crate::error::{ApiError, ResponseError};
 use crate::retry::{AttemptOutcome, GiveUpReason, RetryDecision, RetryState, TransportFailure};
+
+/// Locks a mutex of the shared context, a poisoned one included (its state is plain data that
+/// a panic elsewhere cannot leave half-written in a way that matters here).
+pub(crate) fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
@@ -95,6 +104,11 @@ pub struct Exchange<A: Action> {
     /// Local, uncorrected Unix time of the last signature (skew is estimated against it).
     signed_at_local: i64,
     corrected_skew: Option<i64>,
+    /// The failover candidates (indices) this attempt may try, in order; empty between
+    /// attempts (the next transmit starts a new round).
+    round: Vec<usize>,
+    /// The position in `round` of the host being tried.
+    position: usize,
     events: VecDeque<Event<A::Output>>,
     action: PhantomData<fn() -> A>,
 }
@@ -113,6 +127,8 @@ impl<A: Action> Exchange<A> {
             attempts: 0,
             signed_at_local: 0,
             corrected_skew: None,
+            round: Vec::new(),
+            position: 0,
             events: VecDeque::new(),
             action: PhantomData,
         }
@@ -179,12 +195,21 @@ impl<A: Action> Exchange<A> {
                 let at = self.ctx.pacer().map_or(now, |p| p.reserve(now));
                 if at > now {
                     self.state = State::Paced(at);
+                    self.events
+                        .push_back(Event::Note(Note::Paced { until: at }));
                     return None;
                 }
             }
         }
         if self.check_deadline(now) {
             return None;
+        }
+        if self.round.is_empty() {
+            self.round = self
+                .ctx
+                .failover()
+                .map_or_else(|| vec![0], |f| f.usable(now));
+            self.position = 0;
         }
         let timestamp = self.ctx.skew().corrected_timestamp(unix_time).max(0) as u64;
         match self.build(timestamp, credentials) {
@@ -228,6 +253,10 @@ impl<A: Action> Exchange<A> {
         if self.state != State::InFlight {
             return;
         }
+        if let Some(f) = self.ctx.failover() {
+            f.answered(self.candidate());
+        }
+        self.round.clear();
         let clock_offset = self.date_offset(headers);
         let (outcome, result) = if status == http::StatusCode::OK {
             match A::parse(body) {
@@ -268,11 +297,31 @@ impl<A: Action> Exchange<A> {
         self.decide(now, outcome, result);
     }
 
-    /// The request in flight got no complete answer.
+    /// The request in flight got no complete answer. When the host could not be reached and
+    /// the endpoint has another root domain left to try (see
+    /// [`CallContextBuilder::failover`]), the request is sent there next, at once, without
+    /// counting as a retry; [`Note::FailedOver`] says so.
     pub fn handle_transport_error(&mut self, now: Instant, failure: TransportFailure) {
         if self.state != State::InFlight {
             return;
         }
+        if let Some(f) = self.ctx.failover()
+            && triggers_failover(failure)
+        {
+            f.failed(self.candidate(), now);
+            if self.position + 1 < self.round.len() {
+                let from = self.endpoint().host().to_owned();
+                self.position += 1;
+                self.state = State::Idle;
+                self.events.push_back(Event::Note(Note::FailedOver {
+                    from,
+                    to: self.endpoint().host().to_owned(),
+                    failure,
+                }));
+                return;
+            }
+        }
+        self.round.clear();
         self.decide(
             now,
             AttemptOutcome::Transport(failure),
@@ -280,12 +329,25 @@ impl<A: Action> Exchange<A> {
         );
     }
 
+    /// The failover candidate being tried (0: the endpoint itself).
+    fn candidate(&self) -> usize {
+        self.round.get(self.position).copied().unwrap_or(0)
+    }
+
+    /// The endpoint of the host being tried.
+    fn endpoint(&self) -> &Endpoint {
+        match self.ctx.failover() {
+            Some(f) => f.candidate(self.candidate()),
+            None => self.ctx.endpoint(),
+        }
+    }
+
     fn build(
         &self,
         timestamp: u64,
         credentials: Option<&Credentials>,
     ) -> Result<call::SignedRequest, ErrorKind> {
-        let endpoint = self.ctx.endpoint();
+        let endpoint = self.endpoint();
         let host = endpoint.host_header();
         let spec = CallSpec {
             service: A::SERVICE,

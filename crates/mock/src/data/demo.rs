@@ -206,7 +206,7 @@ pub(crate) fn demo_seed(now: i64) -> Seed {
         decorate(instance, &mut entry, today, now, &mut serial);
         seed = seed.instance(entry);
     }
-    seed
+    super::demo_instances::with_instance_fields(seed, now)
 }
 
 /// Rare cases: an in-progress backup (Status 1, locked), an exporting one (Status 3) and an

@@ -1,14 +1,14 @@
 //! The seed format (`{"instances": [{"InstanceId", "InstanceName", "Region", "Backups": [...]}]}`),
 //! parsed with the JSON path of any wrongly typed field, and built from code.
 
-use std::fmt;
-
 use serde::Deserialize;
 use serde_json::{Map, Value};
 use tcredis_core::response::{Field, FieldKind, RedisBackupSet};
 
 use super::auto_backup::{self, AutoBackupConfig};
 use super::backup::SeedBackup;
+use super::instance_fields::{self, InstanceFields};
+pub use super::seed_error::SeedError;
 
 /// Data to serve: instances, each with its backups.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -23,6 +23,8 @@ pub struct SeedInstance {
     pub(crate) instance_name: String,
     pub(crate) region: String,
     pub(crate) backups: Vec<SeedBackup>,
+    /// `DescribeInstances` fields under their API names (`Status`, `ZoneId`, `InstanceTags`, ...).
+    pub(crate) fields: InstanceFields,
     /// The backup schedule (`AutoBackupConfig`), if any: it drives the backup lifecycle.
     pub(crate) auto_backup: Option<AutoBackupConfig>,
 }
@@ -39,6 +41,7 @@ impl SeedInstance {
             instance_name: instance_name.into(),
             region: region.into(),
             backups: Vec::new(),
+            fields: InstanceFields::default(),
             auto_backup: None,
         }
     }
@@ -63,6 +66,10 @@ impl SeedInstance {
     pub fn backups(&self) -> &[SeedBackup] {
         &self.backups
     }
+    /// The `DescribeInstances` (`InstanceSet`) fields as given.
+    pub fn fields(&self) -> &InstanceFields {
+        &self.fields
+    }
     /// Gives the instance a backup schedule (its `DescribeAutoBackupConfig` answer); the
     /// mock clock then adds a backup for each scheduled slot it passes.
     pub fn auto_backup(mut self, config: AutoBackupConfig) -> Self {
@@ -73,36 +80,27 @@ impl SeedInstance {
     pub fn auto_backup_config(&self) -> Option<&AutoBackupConfig> {
         self.auto_backup.as_ref()
     }
-}
-
-/// A seed that could not be read: what was wrong and where (a JSON path such as
-/// `instances[0].Backups[2].Status`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SeedError {
-    path: String,
-    problem: String,
-}
-
-impl SeedError {
-    pub(crate) fn new(path: impl Into<String>, problem: impl Into<String>) -> Self {
-        Self {
-            path: path.into(),
-            problem: problem.into(),
-        }
+    /// The instance's `Status` (2, running, unless the seed says otherwise).
+    pub fn status(&self) -> i64 {
+        self.fields.status()
     }
-    /// The JSON path of the offending field (`$` for the document itself).
-    pub fn path(&self) -> &str {
-        &self.path
+    /// Sets one `InstanceSet` field by its API name (e.g. `Status`, `ZoneId`, `ProjectId`).
+    pub fn field(mut self, name: impl Into<String>, value: Value) -> Self {
+        self.fields.set(name, value);
+        self
     }
-}
-
-impl fmt::Display for SeedError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "seed {}: {}", self.path, self.problem)
+    /// Adds a resource tag (`InstanceTags`).
+    pub fn tag(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        let tag = serde_json::json!({"TagKey": key.into(), "TagValue": value.into()});
+        let mut tags = match self.fields.0.remove("InstanceTags") {
+            Some(Value::Array(tags)) => tags,
+            _ => Vec::new(),
+        };
+        tags.push(tag);
+        self.fields.set("InstanceTags", Value::Array(tags));
+        self
     }
 }
-
-impl std::error::Error for SeedError {}
 
 fn type_name(value: &Value) -> &'static str {
     match value {
@@ -215,11 +213,14 @@ fn parse_instance(value: &Value, path: &str) -> Result<SeedInstance, SeedError> 
             )),
         }
     };
-    let mut instance = SeedInstance::new(
+    let (id, name, region) = (
         required("InstanceId")?,
         required("InstanceName")?,
         required("Region")?,
     );
+    known_region(&region, &format!("{path}.Region"))?;
+    let mut instance = SeedInstance::new(id, name, region);
+    instance.fields = instance_fields::parse(object, path)?;
     instance.auto_backup =
         auto_backup::parse(object, path).map_err(|e| SeedError::new(e.path, e.problem))?;
     match object.get("Backups") {
@@ -270,12 +271,46 @@ pub(crate) fn parse_backup(value: &Value, path: &str) -> Result<SeedBackup, Seed
     }
     let fields = RedisBackupSet::deserialize(value)
         .map_err(|e| SeedError::new(path, format!("not a backup: {e}")))?;
+    if let Some(region) = &fields.region {
+        known_region(region, &format!("{path}.Region"))?;
+    }
+    if let Some(start) = &fields.start_time
+        && tcredis_core::time::BeijingTime::parse(start).is_err()
+    {
+        return Err(SeedError::new(
+            format!("{path}.StartTime"),
+            format!("{start:?} is not a Beijing time YYYY-MM-DD HH:MM:SS (listing order needs it)"),
+        ));
+    }
     Ok(SeedBackup { fields, extra })
+}
+
+/// A region the mock serves (else every request for it would be `UnsupportedRegion`).
+fn known_region(region: &str, path: &str) -> Result<(), SeedError> {
+    if tcredis_core::endpoint::is_known_region(region) {
+        Ok(())
+    } else {
+        Err(SeedError::new(
+            path,
+            format!("{region:?} is not a region the mock knows (see docs/mock.md, Data)"),
+        ))
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unknown_regions_and_unreadable_start_times_name_their_path() {
+        let err = Seed::from_json(br#"{"instances":[{"InstanceId":"crs-1","InstanceName":"a","Region":"ap-nowhere","Backups":[]}]}"#).unwrap_err();
+        assert_eq!(err.path(), "instances[0].Region");
+        let err = Seed::from_json(br#"{"instances":[{"InstanceId":"crs-1","InstanceName":"a","Region":"ap-guangzhou","Backups":[{"BackupId":"b","StartTime":"yesterday"}]}]}"#).unwrap_err();
+        assert_eq!(err.path(), "instances[0].Backups[0].StartTime");
+        assert!(err.to_string().contains("YYYY-MM-DD HH:MM:SS"), "{err}");
+        let err = Seed::from_json(br#"{"instances":[{"InstanceId":"crs-1","InstanceName":"a","Region":"ap-guangzhou","Backups":[{"BackupId":"b","Region":"mars-1"}]}]}"#).unwrap_err();
+        assert_eq!(err.path(), "instances[0].Backups[0].Region");
+    }
 
     #[test]
     fn wrong_types_name_the_field_path() {

@@ -5,13 +5,17 @@ use std::borrow::Cow;
 
 use super::backup::SeedBackup;
 use super::generate::{GENERATED_REGION, Generated};
+use super::instance_fields::InstanceFields;
 use super::seed::Seed;
 
 /// One instance the store knows.
 #[derive(Debug, Clone)]
 pub(crate) struct StoredInstance {
     pub(crate) id: String,
+    pub(crate) name: String,
     pub(crate) region: String,
+    /// Its `DescribeInstances` fields.
+    pub(crate) fields: InstanceFields,
 }
 
 /// The immutable data set.
@@ -67,7 +71,9 @@ impl Store {
             }
             instances.push(StoredInstance {
                 id: instance.instance_id,
+                name: instance.instance_name,
                 region: instance.region,
+                fields: instance.fields,
             });
         }
         backups.sort_by(|a, b| {

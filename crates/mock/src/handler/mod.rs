@@ -14,6 +14,7 @@ mod auth;
 mod authenticate;
 mod describe;
 mod describe_auto_backup;
+mod describe_instances;
 mod envelope;
 mod failure;
 mod params;
@@ -117,6 +118,7 @@ impl std::error::Error for ExpectationError {}
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum ActionKind {
     Describe,
+    DescribeInstances,
     DescribeAutoBackupConfig,
     AssumeRole,
     WebIdentity,
@@ -138,6 +140,15 @@ const ROUTES: &[(&str, Route)] = &[
             service: "redis",
             version: "2018-04-12",
             schema: describe::SCHEMA,
+        },
+    ),
+    (
+        "DescribeInstances",
+        Route {
+            kind: ActionKind::DescribeInstances,
+            service: "redis",
+            version: "2018-04-12",
+            schema: describe_instances::SCHEMA,
         },
     ),
     (
@@ -259,6 +270,11 @@ impl Handler {
         let (store, lifecycle) = match &config.data {
             DataSource::Demo => {
                 let seed = demo_seed(anchor);
+                let lifecycle = Lifecycle::from_seed(&seed, start, duration);
+                (Store::from_seed(seed), lifecycle)
+            }
+            DataSource::Fleet(spec) => {
+                let seed = spec.seed(anchor);
                 let lifecycle = Lifecycle::from_seed(&seed, start, duration);
                 (Store::from_seed(seed), lifecycle)
             }
@@ -566,7 +582,7 @@ impl Handler {
             return Err(Failure::new(
                 "InvalidAction",
                 format!(
-                    "The action `{action}` is invalid or not found; this endpoint serves DescribeInstanceBackups and DescribeAutoBackupConfig (redis 2018-04-12), AssumeRole and AssumeRoleWithWebIdentity (sts 2018-08-13)."
+                    "The action `{action}` is invalid or not found; this endpoint serves DescribeInstanceBackups, DescribeInstances and DescribeAutoBackupConfig (redis 2018-04-12), AssumeRole and AssumeRoleWithWebIdentity (sts 2018-08-13)."
                 ),
             ));
         };
@@ -667,12 +683,12 @@ impl Handler {
 
         if let Some(secret_id) = &authenticated {
             let mut state = self.lock();
-            if !state.limiter.admit(secret_id, now_unix) {
+            if !state.limiter.admit(secret_id, &action, now_unix) {
                 let limit = state.limiter.per_second();
                 return Err(Failure::new(
                     "RequestLimitExceeded",
                     format!(
-                        "Your requests with SecretId {secret_id} exceed the limit of {limit} per second; slow down and retry later."
+                        "Your {action} requests with SecretId {secret_id} exceed the limit of {limit} per second; slow down and retry later."
                     ),
                 ));
             }
@@ -715,6 +731,12 @@ impl Handler {
                 );
                 describe::describe(&self.store, extra, &typed, scope.as_deref(), request_id)
             }
+            ActionKind::DescribeInstances => describe_instances::describe_instances(
+                &self.store,
+                &typed,
+                scope.as_deref(),
+                request_id,
+            ),
             ActionKind::DescribeAutoBackupConfig => describe_auto_backup::describe(
                 &self.store,
                 &self.world.lifecycle,

@@ -13,6 +13,9 @@ pub(crate) enum ParamType {
     Integer,
     String,
     IntegerArray,
+    StringArray,
+    /// An array of `{"TagKey": String, "TagValue": String}` (`InstanceTags`).
+    TagArray,
     /// Accepted as given (e.g. STS `Tags`).
     Any,
 }
@@ -23,6 +26,10 @@ impl ParamType {
             Self::Integer => "an Integer (a JSON number such as 20)",
             Self::String => "a String",
             Self::IntegerArray => "an Array of Integer (such as [2, 4])",
+            Self::StringArray => "an Array of String (such as [\"crs-1\"])",
+            Self::TagArray => {
+                "an Array of InstanceTags objects (such as [{\"TagKey\": \"env\", \"TagValue\": \"prod\"}])"
+            }
             Self::Any => "any value",
         }
     }
@@ -186,17 +193,17 @@ fn type_json(
         let ok = match ty {
             ParamType::Integer => value.as_i64().is_some(),
             ParamType::String => value.is_string(),
-            ParamType::IntegerArray => value
+            ParamType::IntegerArray | ParamType::StringArray | ParamType::TagArray => value
                 .as_array()
-                .is_some_and(|items| items.iter().all(|i| i.as_i64().is_some())),
+                .is_some_and(|items| items.iter().all(|i| item_ok(*ty, i))),
             ParamType::Any => true,
         };
         if !ok {
-            let got = match (ty, value) {
-                (ParamType::IntegerArray, Value::Array(items)) => {
+            let got = match value {
+                Value::Array(items) => {
                     let bad = items
                         .iter()
-                        .find(|i| i.as_i64().is_none())
+                        .find(|i| !item_ok(*ty, i))
                         .map_or_else(String::new, json_kind);
                     format!("an array holding {bad}")
                 }
@@ -207,6 +214,21 @@ fn type_json(
         out.insert((*name).to_owned(), value.clone());
     }
     Ok(out)
+}
+
+/// Whether `item` is a valid element of an array parameter of type `ty`.
+fn item_ok(ty: ParamType, item: &Value) -> bool {
+    match ty {
+        ParamType::IntegerArray => item.as_i64().is_some(),
+        ParamType::StringArray => item.is_string(),
+        ParamType::TagArray => item.as_object().is_some_and(|tag| {
+            tag.len() == 2
+                && ["TagKey", "TagValue"]
+                    .iter()
+                    .all(|k| tag.get(*k).is_some_and(Value::is_string))
+        }),
+        _ => false,
+    }
 }
 
 fn parse_int(name: &str, ty: ParamType, text: &str) -> Result<i64, Failure> {
@@ -227,7 +249,8 @@ fn type_form(
     loose: bool,
 ) -> Result<Map<String, Value>, Failure> {
     let mut out = Map::new();
-    let mut arrays: Vec<(String, Vec<(u64, i64)>)> = Vec::new();
+    // Array elements by (parameter, position); a TagArray element collects its fields.
+    let mut arrays: Vec<(String, Vec<(u64, Value)>)> = Vec::new();
     for (key, value) in pairs {
         let (base, index) = match key.split_once('.') {
             Some((base, rest)) => (base, Some(rest)),
@@ -243,33 +266,72 @@ fn type_form(
             }
             return Err(unknown(key, action, schema));
         };
+        let is_array = matches!(
+            ty,
+            ParamType::IntegerArray | ParamType::StringArray | ParamType::TagArray
+        );
         match (ty, index) {
-            (ParamType::IntegerArray, Some(index)) => {
-                let Ok(position) = index.parse::<u64>() else {
-                    return Err(wrong_type(
-                        base,
-                        ty,
-                        &format!("the key {key:?} (use {base}.0, {base}.1, ...)"),
-                    ));
+            (_, Some(index)) if is_array => {
+                let (position, field) = match index.split_once('.') {
+                    Some((p, f)) => (p, Some(f)),
+                    None => (index, None),
                 };
-                let item = match parse_int(base, ty, value) {
-                    Ok(item) => item,
-                    Err(_) if loose => continue,
-                    Err(_) if out_of_range_digits(value) => {
-                        return Err(wrong_type(
-                            base,
-                            ty,
-                            &format!("{key}={value}, {OUT_OF_RANGE}"),
-                        ));
+                let bad_key = || {
+                    let shape = if ty == ParamType::TagArray {
+                        format!("{base}.0.TagKey, {base}.0.TagValue, ...")
+                    } else {
+                        format!("{base}.0, {base}.1, ...")
+                    };
+                    wrong_type(base, ty, &format!("the key {key:?} (use {shape})"))
+                };
+                let Ok(position) = position.parse::<u64>() else {
+                    if loose {
+                        continue;
                     }
-                    Err(_) => return Err(wrong_type(base, ty, &format!("{key}={value:?}"))),
+                    return Err(bad_key());
                 };
-                match arrays.iter_mut().find(|(name, _)| name == base) {
-                    Some((_, items)) => items.push((position, item)),
-                    None => arrays.push((base.to_owned(), vec![(position, item)])),
+                let element = match (ty, field) {
+                    (ParamType::IntegerArray, None) => match parse_int(base, ty, value) {
+                        Ok(n) => (None, Value::Number(Number::from(n))),
+                        Err(_) if loose => continue,
+                        Err(_) if out_of_range_digits(value) => {
+                            return Err(wrong_type(
+                                base,
+                                ty,
+                                &format!("{key}={value}, {OUT_OF_RANGE}"),
+                            ));
+                        }
+                        Err(_) => return Err(wrong_type(base, ty, &format!("{key}={value:?}"))),
+                    },
+                    (ParamType::StringArray, None) => (None, Value::String(value.clone())),
+                    (ParamType::TagArray, Some(f @ ("TagKey" | "TagValue"))) => {
+                        (Some(f), Value::String(value.clone()))
+                    }
+                    _ if loose => continue,
+                    _ => return Err(bad_key()),
+                };
+                let items = match arrays.iter_mut().find(|(name, _)| name == base) {
+                    Some((_, items)) => items,
+                    None => {
+                        arrays.push((base.to_owned(), Vec::new()));
+                        &mut arrays.last_mut().expect("just pushed").1
+                    }
+                };
+                match element {
+                    (None, v) => items.push((position, v)),
+                    (Some(field), v) => match items.iter_mut().find(|(p, _)| *p == position) {
+                        Some((_, Value::Object(tag))) => {
+                            tag.insert(field.to_owned(), v);
+                        }
+                        _ => {
+                            let mut tag = Map::new();
+                            tag.insert(field.to_owned(), v);
+                            items.push((position, Value::Object(tag)));
+                        }
+                    },
                 }
             }
-            (ParamType::IntegerArray, None) => {
+            (_, None) if is_array => {
                 if loose {
                     out.insert(key.clone(), Value::String(value.clone()));
                     continue;
@@ -292,7 +354,8 @@ fn type_form(
             (ParamType::String | ParamType::Any, None) => {
                 out.insert(base.to_owned(), Value::String(value.clone()));
             }
-            (_, Some(_)) => {
+            // A scalar parameter sent as an array element (`Limit.0=5`).
+            _ => {
                 if loose {
                     out.insert(key.clone(), Value::String(value.clone()));
                     continue;
@@ -307,15 +370,16 @@ fn type_form(
     }
     for (name, mut items) in arrays {
         items.sort_by_key(|(position, _)| *position);
-        out.insert(
-            name,
-            Value::Array(
-                items
-                    .into_iter()
-                    .map(|(_, v)| Value::Number(Number::from(v)))
-                    .collect(),
-            ),
-        );
+        let items: Vec<Value> = items.into_iter().map(|(_, v)| v).collect();
+        let ty = lookup(schema, &name).unwrap_or(ParamType::Any);
+        if !loose && let Some(bad) = items.iter().find(|i| !item_ok(ty, i)) {
+            return Err(wrong_type(
+                &name,
+                ty,
+                &format!("an array holding {}", json_kind(bad)),
+            ));
+        }
+        out.insert(name, Value::Array(items));
     }
     Ok(out)
 }
@@ -381,6 +445,51 @@ mod tests {
         )
         .unwrap();
         assert_eq!(Value::Object(ok), json!({"Limit": 5}));
+    }
+
+    #[test]
+    fn string_and_tag_arrays_from_json_and_forms() {
+        const FLEET: Schema = &[
+            ("InstanceIds", ParamType::StringArray),
+            ("InstanceTags", ParamType::TagArray),
+        ];
+        let ok = typed(
+            &form("InstanceIds.1=crs-b&InstanceIds.0=crs-a&InstanceTags.0.TagKey=env&InstanceTags.0.TagValue=prod&InstanceTags.1.TagValue=x&InstanceTags.1.TagKey=team"),
+            "A",
+            FLEET,
+        )
+        .unwrap();
+        assert_eq!(
+            Value::Object(ok),
+            json!({"InstanceIds": ["crs-a", "crs-b"], "InstanceTags": [{"TagKey": "env", "TagValue": "prod"}, {"TagKey": "team", "TagValue": "x"}]})
+        );
+        let err = typed(&form("InstanceTags.0.TagKey=env"), "A", FLEET).unwrap_err();
+        assert!(err.message.contains("`InstanceTags`"), "{}", err.message);
+        let err = typed(&form("InstanceTags.0.Key=env"), "A", FLEET).unwrap_err();
+        assert!(
+            err.message.contains("InstanceTags.0.TagKey"),
+            "{}",
+            err.message
+        );
+        let err = typed(
+            &RawParams::Json(json!({"InstanceIds": ["crs-a", 7]})),
+            "A",
+            FLEET,
+        )
+        .unwrap_err();
+        assert!(
+            err.message.contains("holding the number 7"),
+            "{}",
+            err.message
+        );
+        let err = typed(
+            &RawParams::Json(json!({"InstanceTags": [{"TagKey": "env"}]})),
+            "A",
+            FLEET,
+        )
+        .unwrap_err();
+        assert_eq!(err.code, "InvalidParameter");
+        assert!(err.message.contains("`InstanceTags`"), "{}", err.message);
     }
 
     #[test]

@@ -1,35 +1,44 @@
 //! The default credential chain, precedence exactly as the design card says (first match wins):
 //!
-//! 1. **CVM role** when asked (`use_cvm_role`, `TENCENTCLOUD_USE_CVM_ROLE=1`, or a tccli
-//!    credential of type `cvm-role`); never contacted otherwise.
-//! 2. A **base pair**: with a profile (`profile` or `TCCLI_PROFILE`) that profile only — INI
-//!    section `[P]`, then `~/.tccli/P.credential`; otherwise the environment, then INI
-//!    `[default]`, then `~/.tccli/default.credential`.
+//! 1. **CVM role** when asked (`use_cvm_role`, `TENCENTCLOUD_USE_CVM_ROLE=1`, a role name in
+//!    `TENCENTCLOUD_CAM_ROLE_NAME` (then the role-list call is skipped), or a tccli credential
+//!    of type `cvm-role`); never contacted otherwise.
+//! 2. A **base pair**: with a profile (`profile`, else `TCCLI_PROFILE`, else
+//!    `TENCENTCLOUD_PROFILE`) that profile only — INI section `[P]`, then
+//!    `~/.tccli/P.credential`; otherwise the environment, then INI `[default]`, then
+//!    `~/.tccli/default.credential`. A tccli `oauth` / `sso` login is used until 5 minutes
+//!    before its `expiresAt`.
 //! 3. **STS AssumeRole** wrapping the base pair when a role is named (`role_arn` +
-//!    `role_session_name`, `TENCENTCLOUD_ROLE_ARN` + `TENCENTCLOUD_ROLE_SESSION_NAME`, or the
-//!    profile's role fields).
+//!    `role_session_name`, `TENCENTCLOUD_ROLE_ARN` + `TENCENTCLOUD_ROLE_SESSION_NAME`, the
+//!    Terraform names `TENCENTCLOUD_ASSUME_ROLE_ARN` + `TENCENTCLOUD_ASSUME_ROLE_SESSION_NAME`
+//!    (+ `_SESSION_DURATION`, `_EXTERNAL_ID`), or the profile's role fields).
 //! 4. **OIDC web identity** when there is no base pair and the TKE variables are set.
 //! 5. Otherwise the base pair itself.
 //!
 //! Every step is recorded ([`ChainStep`]) so `config show` and the no-credentials error can say
-//! what was tried.
+//! what was tried; a warning is recorded for a credentials file others can read, for the file
+//! that supplied the credentials only.
 
 use std::collections::HashMap;
 use std::fmt;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use tcredis_core::credentials::locate::{self, SYSTEM_CREDENTIALS_FILE};
+use tcredis_core::credentials::locate::{self, CredentialLocations, SYSTEM_CREDENTIALS_FILE};
 
 use super::cvm::CvmRoleProvider;
 use super::env::EnvProvider;
 use super::fetch::FetchSettings;
-use super::files::ProfileData;
+use super::files::{ProfileData, permission_warning};
 use super::profile_file::{IniLookup, ProfileFileProvider, pair_from};
 use super::static_provider::StaticProvider;
 use super::sts::{StsAssumeRoleProvider, WebIdentityProvider};
-use super::tccli::{TccliProfileProvider, source_name};
-use super::{Credentials, CredentialsError, SharedProvider};
+use super::tccli::{LoginProvider, TccliProfileProvider, source_name};
+use super::{CredentialsError, SharedProvider};
+
+/// The variable naming the CVM role to use (the Terraform provider's name); setting it asks
+/// for the CVM role and skips the metadata call that lists the bound role.
+pub const CAM_ROLE_NAME_VAR: &str = "TENCENTCLOUD_CAM_ROLE_NAME";
 
 /// Inputs of the chain. Nothing is read from the process environment.
 #[derive(Clone)]
@@ -39,7 +48,8 @@ pub struct ChainConfig {
     /// Home directory (`~`); an empty path means there is none (no home file is read, never
     /// one relative to the working directory).
     pub home: PathBuf,
-    /// `--profile`; when `None`, `TCCLI_PROFILE` from `env` (trimmed; blank is unset).
+    /// `--profile`; when `None`, `TCCLI_PROFILE`, then `TENCENTCLOUD_PROFILE` from `env`
+    /// (trimmed; blank is unset): core's `locate` rule.
     pub profile: Option<String>,
     /// `--use-cvm-role`.
     pub use_cvm_role: bool,
@@ -47,6 +57,8 @@ pub struct ChainConfig {
     pub role_arn: Option<String>,
     /// `--role-session-name`.
     pub role_session_name: Option<String>,
+    /// `--external-id`: the `ExternalId` of the role to assume.
+    pub external_id: Option<String>,
     /// The system-wide INI file (default `/etc/tencentcloud/credentials`; tests change it).
     pub system_credentials_file: PathBuf,
     /// Network settings for STS and the metadata service.
@@ -62,6 +74,7 @@ impl fmt::Debug for ChainConfig {
             .field("use_cvm_role", &self.use_cvm_role)
             .field("role_arn", &self.role_arn)
             .field("role_session_name", &self.role_session_name)
+            .field("external_id", &self.external_id)
             .field("system_credentials_file", &self.system_credentials_file)
             .field("fetch", &self.fetch)
             .finish()
@@ -78,9 +91,29 @@ impl ChainConfig {
             use_cvm_role: false,
             role_arn: None,
             role_session_name: None,
+            external_id: None,
             system_credentials_file: PathBuf::from(SYSTEM_CREDENTIALS_FILE),
             fetch: FetchSettings::default(),
         }
+    }
+
+    /// A non-empty variable of the snapshot.
+    fn var(&self, name: &str) -> Option<String> {
+        self.env
+            .get(name)
+            .map(|v| v.trim())
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned)
+    }
+
+    /// Where the profile and its files are: core's rule, shared with the CLI's `config show`.
+    fn locate(&self) -> CredentialLocations {
+        locate::locate(
+            &self.env,
+            Some(&self.home),
+            self.profile.as_deref(),
+            &self.system_credentials_file,
+        )
     }
 }
 
@@ -105,6 +138,15 @@ pub struct ChainStep {
     pub outcome: StepOutcome,
 }
 
+impl ChainStep {
+    fn new(source: impl Into<String>, outcome: StepOutcome) -> Self {
+        Self {
+            source: source.into(),
+            outcome,
+        }
+    }
+}
+
 impl fmt::Display for ChainStep {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.outcome {
@@ -124,6 +166,9 @@ pub struct ResolvedCredentials {
     pub steps: Vec<ChainStep>,
     /// The region of the profile that supplied the pair (INI `region`, tccli `_sys_param.region`).
     pub profile_region: Option<String>,
+    /// Warnings for the user, e.g. the credentials file used is readable by others (with the
+    /// command that fixes it). Never a secret.
+    pub warnings: Vec<String>,
 }
 
 impl ResolvedCredentials {
@@ -137,221 +182,338 @@ impl ResolvedCredentials {
 #[derive(Debug, Clone, Copy)]
 pub struct DefaultChain;
 
+/// The pair found at step 2, with the file it came from.
 struct Base {
-    credentials: Credentials,
-    source: String,
+    provider: SharedProvider,
     data: ProfileData,
+    file: Option<PathBuf>,
 }
 
-fn truthy(v: Option<&String>) -> bool {
-    v.is_some_and(|v| matches!(v.trim().to_ascii_lowercase().as_str(), "1" | "true" | "yes"))
+/// The role to assume at step 3 and where it was named.
+struct Role {
+    arn: String,
+    session_name: Option<String>,
+    duration_seconds: Option<u32>,
+    external_id: Option<String>,
+    from: &'static str,
 }
+
+fn truthy(v: Option<String>) -> bool {
+    v.is_some_and(|v| matches!(v.to_ascii_lowercase().as_str(), "1" | "true" | "yes"))
+}
+
+const TKE_VARS: [&str; 3] = [
+    "TKE_PROVIDER_ID",
+    "TKE_WEB_IDENTITY_TOKEN_FILE",
+    "TKE_ROLE_ARN",
+];
 
 impl DefaultChain {
     /// Resolves the chain. Local sources (env, files) are read now; remote ones (STS, CVM) are
     /// contacted at the first `provide`.
     pub fn resolve(config: &ChainConfig) -> Result<ResolvedCredentials, CredentialsError> {
-        let env = &config.env;
         let mut steps = Vec::new();
-        // Which profile and which files: core's rule, shared with the CLI's `config show`.
-        let located = locate::locate(
-            env,
-            Some(&config.home),
-            config.profile.as_deref(),
-            &config.system_credentials_file,
-        );
-        let profile = located.profile().name().to_owned();
-
-        // 1. CVM role, only when asked.
+        let located = config.locate();
         let tccli = TccliProfileProvider::lookup(&located)?;
-        let tccli_cvm = tccli.as_ref().is_some_and(|(_, d)| d.cvm_role);
-        let cvm_source = "CVM role (metadata service)".to_owned();
-        if config.use_cvm_role || truthy(env.get("TENCENTCLOUD_USE_CVM_ROLE")) || tccli_cvm {
-            steps.push(ChainStep {
-                source: cvm_source,
-                outcome: StepOutcome::Used,
-            });
-            let provider = CvmRoleProvider::from_env(env, config.fetch.clone());
-            let profile_region = tccli.and_then(|(_, d)| d.region);
-            return Ok(ResolvedCredentials {
-                provider: Arc::new(provider),
-                steps,
-                profile_region,
-            });
-        }
-        steps.push(ChainStep {
-            source: cvm_source,
-            outcome: StepOutcome::Skipped(
-                "not asked for: --use-cvm-role or TENCENTCLOUD_USE_CVM_ROLE=1".into(),
-            ),
-        });
 
-        // 2. The base pair.
-        let mut base: Option<Base> = None;
-        let env_source = "env TENCENTCLOUD_SECRET_ID/TENCENTCLOUD_SECRET_KEY".to_owned();
-        if located.profile().is_named() {
-            steps.push(ChainStep {
-                source: env_source,
-                outcome: StepOutcome::Skipped(format!("profile {profile:?} selected")),
-            });
-        } else {
-            match EnvProvider::read(env)? {
-                Some(c) => {
-                    steps.push(ChainStep {
-                        source: env_source.clone(),
-                        outcome: StepOutcome::Used,
-                    });
-                    let data = ProfileData::default();
-                    base = Some(Base {
-                        credentials: c,
-                        source: env_source,
-                        data,
-                    });
-                }
-                None => steps.push(ChainStep {
-                    source: env_source,
-                    outcome: StepOutcome::NotFound("not set".into()),
-                }),
+        if let Some(resolved) = Self::cvm_role(config, tccli.as_ref(), &mut steps) {
+            return Ok(resolved);
+        }
+        let base = Self::base_pair(config, &located, tccli, &mut steps)?;
+        let role = Self::role(config, base.as_ref())?;
+        match base {
+            Some(base) => Ok(Self::assume_role(config, base, role, steps)),
+            None => {
+                steps.push(ChainStep::new(
+                    "STS AssumeRole",
+                    StepOutcome::Skipped(match &role {
+                        Some(r) => format!(
+                            "role {} named ({}) but no key pair to assume it with",
+                            r.arn, r.from
+                        ),
+                        None => "no key pair to assume a role with".into(),
+                    }),
+                ));
+                Self::web_identity(config, steps)
             }
         }
-        if base.is_none() {
-            let lookup = ProfileFileProvider::lookup(located.ini(), &profile)?;
-            match lookup {
-                IniLookup {
-                    path: Some(path),
-                    data: Some(data),
-                } => {
-                    let source = format!("{} [{profile}]", path.display());
-                    let credentials = pair_from(&source, &data)?;
-                    steps.push(ChainStep {
-                        source: source.clone(),
-                        outcome: StepOutcome::Used,
-                    });
-                    base = Some(Base {
-                        credentials,
-                        source,
-                        data,
-                    });
-                }
-                IniLookup {
-                    path: Some(path),
-                    data: None,
-                } => steps.push(ChainStep {
-                    source: format!("{} [{profile}]", path.display()),
-                    outcome: StepOutcome::NotFound("no such section".into()),
-                }),
-                IniLookup { path: None, .. } => {
-                    let names = located
-                        .ini()
-                        .candidates()
-                        .iter()
-                        .map(|p| p.display().to_string())
-                        .collect::<Vec<_>>()
-                        .join(", ");
-                    steps.push(ChainStep {
-                        source: format!("INI file [{profile}] ({names})"),
-                        outcome: StepOutcome::NotFound("no file exists".into()),
-                    });
-                }
-            }
-        }
-        if base.is_none() {
-            let source = source_name(&located);
-            match tccli {
-                Some((_, data)) => {
-                    let credentials = pair_from(&source, &data)?;
-                    steps.push(ChainStep {
-                        source: source.clone(),
-                        outcome: StepOutcome::Used,
-                    });
-                    base = Some(Base {
-                        credentials,
-                        source,
-                        data,
-                    });
-                }
-                None => steps.push(ChainStep {
-                    source,
-                    outcome: StepOutcome::NotFound("no such file".into()),
-                }),
-            }
-        }
+    }
 
-        // 3. STS AssumeRole over the base pair when a role is named.
-        let get = |k: &str| env.get(k).filter(|v| !v.trim().is_empty()).cloned();
-        let role = match (&config.role_arn, &config.role_session_name) {
-            (Some(arn), name) => Some((arn.clone(), name.clone(), "--role-arn")),
-            (None, _) => match (
-                get("TENCENTCLOUD_ROLE_ARN"),
-                get("TENCENTCLOUD_ROLE_SESSION_NAME"),
-            ) {
-                (Some(arn), name) => Some((arn, name, "env TENCENTCLOUD_ROLE_ARN")),
-                _ => base.as_ref().and_then(|b| {
-                    b.data
-                        .role_arn
-                        .clone()
-                        .map(|a| (a, b.data.role_session_name.clone(), "profile role_arn"))
-                }),
-            },
+    /// Step 1: the CVM role, only when asked.
+    fn cvm_role(
+        config: &ChainConfig,
+        tccli: Option<&(PathBuf, ProfileData)>,
+        steps: &mut Vec<ChainStep>,
+    ) -> Option<ResolvedCredentials> {
+        let role_name = config.var(CAM_ROLE_NAME_VAR);
+        let tccli_cvm = tccli.is_some_and(|(_, d)| d.cvm_role);
+        let asked = config.use_cvm_role
+            || truthy(config.var("TENCENTCLOUD_USE_CVM_ROLE"))
+            || role_name.is_some()
+            || tccli_cvm;
+        if !asked {
+            steps.push(ChainStep::new(
+                "CVM role (metadata service)",
+                StepOutcome::Skipped(format!(
+                    "not asked for: --use-cvm-role, TENCENTCLOUD_USE_CVM_ROLE=1 or {CAM_ROLE_NAME_VAR}"
+                )),
+            ));
+            return None;
+        }
+        let mut provider = CvmRoleProvider::from_env(&config.env, config.fetch.clone());
+        let source = match &role_name {
+            Some(role) => {
+                provider = provider.role_name(role.clone());
+                format!("CVM role {role} (metadata service, {CAM_ROLE_NAME_VAR})")
+            }
+            None => "CVM role (metadata service)".to_owned(),
         };
-        if let Some(base) = base {
-            let profile_region = base.data.region.clone();
-            let pair: SharedProvider =
-                Arc::new(StaticProvider::with_source(base.credentials, base.source));
-            let provider: SharedProvider = match role {
-                Some((arn, name, from)) => {
-                    // tccli's `sts.endpoint` applies unless the environment names one.
-                    let mut env = env.clone();
-                    if let Some(e) = base.data.sts_endpoint.clone() {
-                        env.entry(super::sts::STS_ENDPOINT_VAR.to_owned())
-                            .or_insert(e);
-                    }
-                    let env = &env;
-                    steps.push(ChainStep {
-                        source: format!("STS AssumeRole ({from})"),
-                        outcome: StepOutcome::Used,
-                    });
-                    Arc::new(StsAssumeRoleProvider::new(
-                        pair,
-                        arn,
-                        name,
-                        env,
-                        config.fetch.clone(),
-                    ))
-                }
-                None => {
-                    steps.push(ChainStep {
-                        source: "STS AssumeRole".into(),
-                        outcome: StepOutcome::Skipped("no role named".into()),
-                    });
-                    pair
-                }
-            };
-            return Ok(ResolvedCredentials {
-                provider,
-                steps,
-                profile_region,
-            });
-        }
+        steps.push(ChainStep::new(source, StepOutcome::Used));
+        Some(ResolvedCredentials {
+            provider: Arc::new(provider),
+            steps: std::mem::take(steps),
+            profile_region: tccli.and_then(|(_, d)| d.region.clone()),
+            warnings: Vec::new(),
+        })
+    }
 
-        // 4. OIDC web identity.
-        let oidc_source =
-            "TKE OIDC (TKE_PROVIDER_ID, TKE_WEB_IDENTITY_TOKEN_FILE, TKE_ROLE_ARN)".to_owned();
-        if let Some(p) = WebIdentityProvider::from_env(env, config.fetch.clone()) {
-            steps.push(ChainStep {
-                source: oidc_source,
-                outcome: StepOutcome::Used,
-            });
+    /// Step 2: the base pair (environment, INI file, tccli file).
+    fn base_pair(
+        config: &ChainConfig,
+        located: &CredentialLocations,
+        tccli: Option<(PathBuf, ProfileData)>,
+        steps: &mut Vec<ChainStep>,
+    ) -> Result<Option<Base>, CredentialsError> {
+        let profile = located.profile().name();
+        let env_source = "env TENCENTCLOUD_SECRET_ID/TENCENTCLOUD_SECRET_KEY";
+        if located.profile().is_named() {
+            steps.push(ChainStep::new(
+                env_source,
+                StepOutcome::Skipped(format!(
+                    "profile {profile:?} selected ({})",
+                    located.profile().origin()
+                )),
+            ));
+        } else if let Some(c) = EnvProvider::read(&config.env)? {
+            steps.push(ChainStep::new(env_source, StepOutcome::Used));
+            return Ok(Some(Base {
+                provider: Arc::new(StaticProvider::with_source(c, env_source)),
+                data: ProfileData::default(),
+                file: None,
+            }));
+        } else {
+            steps.push(ChainStep::new(
+                env_source,
+                StepOutcome::NotFound("not set".into()),
+            ));
+        }
+        let lookup = ProfileFileProvider::lookup(located.ini(), profile)?;
+        match lookup {
+            IniLookup {
+                path: Some(path),
+                data: Some(data),
+            } => {
+                let source = format!("{} [{profile}]", path.display());
+                let credentials = pair_from(&source, &data)?;
+                steps.push(ChainStep::new(&source, StepOutcome::Used));
+                return Ok(Some(Base {
+                    provider: Arc::new(StaticProvider::with_source(credentials, source)),
+                    data,
+                    file: Some(path),
+                }));
+            }
+            IniLookup {
+                path: Some(path),
+                data: None,
+            } => steps.push(ChainStep::new(
+                format!("{} [{profile}]", path.display()),
+                StepOutcome::NotFound("no such section".into()),
+            )),
+            IniLookup { path: None, .. } => {
+                let names = located
+                    .ini()
+                    .candidates()
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                steps.push(ChainStep::new(
+                    format!("INI file [{profile}] ({names})"),
+                    StepOutcome::NotFound("no file exists".into()),
+                ));
+            }
+        }
+        let source = source_name(located);
+        let Some((path, data)) = tccli else {
+            steps.push(ChainStep::new(
+                source,
+                StepOutcome::NotFound("no such file".into()),
+            ));
+            return Ok(None);
+        };
+        let credentials = pair_from(&source, &data)?;
+        let provider: SharedProvider = match (data.login_command, data.expires_at) {
+            (Some(command), Some(at)) => Arc::new(LoginProvider::new(
+                credentials,
+                source.clone(),
+                at,
+                command,
+                profile,
+            )),
+            _ => Arc::new(StaticProvider::with_source(credentials, source.clone())),
+        };
+        steps.push(ChainStep::new(source, StepOutcome::Used));
+        Ok(Some(Base {
+            provider,
+            data,
+            file: Some(path),
+        }))
+    }
+
+    /// The role named for step 3, if any.
+    fn role(config: &ChainConfig, base: Option<&Base>) -> Result<Option<Role>, CredentialsError> {
+        let duration = match config.var("TENCENTCLOUD_ASSUME_ROLE_SESSION_DURATION") {
+            None => None,
+            Some(v) => Some(
+                v.parse::<u32>()
+                    .ok()
+                    .filter(|d| (1..=43_200).contains(d))
+                    .ok_or_else(|| {
+                        CredentialsError::invalid(
+                            "TENCENTCLOUD_ASSUME_ROLE_SESSION_DURATION",
+                            format!("{v:?} is not a number of seconds in 1..=43200"),
+                        )
+                    })?,
+            ),
+        };
+        let external_id = config
+            .external_id
+            .clone()
+            .or_else(|| config.var("TENCENTCLOUD_ASSUME_ROLE_EXTERNAL_ID"));
+        let named = |arn: String, session_name: Option<String>, from| Role {
+            arn,
+            session_name,
+            duration_seconds: duration,
+            external_id: external_id.clone(),
+            from,
+        };
+        if let Some(arn) = &config.role_arn {
+            return Ok(Some(named(
+                arn.clone(),
+                config.role_session_name.clone(),
+                "--role-arn",
+            )));
+        }
+        for (arn_var, name_var, from) in [
+            (
+                "TENCENTCLOUD_ROLE_ARN",
+                "TENCENTCLOUD_ROLE_SESSION_NAME",
+                "env TENCENTCLOUD_ROLE_ARN",
+            ),
+            (
+                "TENCENTCLOUD_ASSUME_ROLE_ARN",
+                "TENCENTCLOUD_ASSUME_ROLE_SESSION_NAME",
+                "env TENCENTCLOUD_ASSUME_ROLE_ARN",
+            ),
+        ] {
+            if let Some(arn) = config.var(arn_var) {
+                return Ok(Some(named(arn, config.var(name_var), from)));
+            }
+        }
+        Ok(base.and_then(|b| {
+            b.data
+                .role_arn
+                .clone()
+                .map(|arn| named(arn, b.data.role_session_name.clone(), "profile role_arn"))
+        }))
+    }
+
+    /// Steps 3 and 5: STS AssumeRole over the base pair when a role is named, else the pair.
+    fn assume_role(
+        config: &ChainConfig,
+        base: Base,
+        role: Option<Role>,
+        mut steps: Vec<ChainStep>,
+    ) -> ResolvedCredentials {
+        let warnings = base
+            .file
+            .as_deref()
+            .and_then(permission_warning)
+            .into_iter()
+            .collect();
+        let provider: SharedProvider = match role {
+            Some(role) => {
+                // tccli's `sts.endpoint` applies unless the environment names one.
+                let mut env = config.env.clone();
+                if let Some(e) = base.data.sts_endpoint.clone() {
+                    env.entry(super::sts::STS_ENDPOINT_VAR.to_owned())
+                        .or_insert(e);
+                }
+                steps.push(ChainStep::new(
+                    format!("STS AssumeRole ({})", role.from),
+                    StepOutcome::Used,
+                ));
+                let mut p = StsAssumeRoleProvider::new(
+                    base.provider,
+                    role.arn,
+                    role.session_name,
+                    &env,
+                    config.fetch.clone(),
+                );
+                if let Some(d) = role.duration_seconds {
+                    p = p.duration_seconds(d);
+                }
+                if let Some(id) = role.external_id {
+                    p = p.external_id(id);
+                }
+                Arc::new(p)
+            }
+            None => {
+                steps.push(ChainStep::new(
+                    "STS AssumeRole",
+                    StepOutcome::Skipped(
+                        "no role named: --role-arn, TENCENTCLOUD_ROLE_ARN, TENCENTCLOUD_ASSUME_ROLE_ARN or the profile's role_arn".into(),
+                    ),
+                ));
+                base.provider
+            }
+        };
+        ResolvedCredentials {
+            provider,
+            steps,
+            profile_region: base.data.region,
+            warnings,
+        }
+    }
+
+    /// Step 4: OIDC web identity (TKE); the error lists every step when it is not set either.
+    fn web_identity(
+        config: &ChainConfig,
+        mut steps: Vec<ChainStep>,
+    ) -> Result<ResolvedCredentials, CredentialsError> {
+        let oidc_source = format!("TKE OIDC ({})", TKE_VARS.join(", "));
+        if let Some(p) = WebIdentityProvider::from_env(&config.env, config.fetch.clone()) {
+            steps.push(ChainStep::new(oidc_source, StepOutcome::Used));
             return Ok(ResolvedCredentials {
                 provider: Arc::new(p),
                 steps,
-                profile_region: get("TKE_REGION"),
+                profile_region: config.var("TKE_REGION"),
+                warnings: Vec::new(),
             });
         }
-        steps.push(ChainStep {
-            source: oidc_source,
-            outcome: StepOutcome::NotFound("not set".into()),
-        });
+        let (set, missing): (Vec<&str>, Vec<&str>) =
+            TKE_VARS.iter().partition(|v| config.var(v).is_some());
+        let why = if set.is_empty() {
+            "not set".to_owned()
+        } else {
+            format!(
+                "{} not set ({} {} set)",
+                missing.join(" and "),
+                set.join(" and "),
+                if set.len() == 1 { "is" } else { "are" }
+            )
+        };
+        steps.push(ChainStep::new(oidc_source, StepOutcome::NotFound(why)));
         Err(CredentialsError::NotFound { tried: steps })
     }
 }

@@ -68,7 +68,7 @@ impl CvmRoleProvider {
         let answer = stack
             .send(req, self.settings.timeout)
             .await
-            .map_err(|e| CredentialsError::unavailable(self.source(), format!("GET {uri}: {e}")))?;
+            .map_err(|e| CredentialsError::network(self.source(), format!("GET {uri}: {e}")))?;
         Ok((answer.status.as_u16(), answer.body))
     }
 

@@ -1,6 +1,6 @@
 //! Credentials from the environment snapshot: `TENCENTCLOUD_SECRET_ID`,
-//! `TENCENTCLOUD_SECRET_KEY` and the optional `TENCENTCLOUD_TOKEN` (alias
-//! `TENCENTCLOUD_SESSION_TOKEN`).
+//! `TENCENTCLOUD_SECRET_KEY` and the optional `TENCENTCLOUD_TOKEN` (aliases
+//! `TENCENTCLOUD_SESSION_TOKEN` and Terraform's `TENCENTCLOUD_SECURITY_TOKEN`, in that order).
 
 use std::collections::HashMap;
 use std::fmt;
@@ -15,6 +15,8 @@ pub const SECRET_KEY_VAR: &str = "TENCENTCLOUD_SECRET_KEY";
 pub const TOKEN_VAR: &str = "TENCENTCLOUD_TOKEN";
 /// Accepted alias of [`TOKEN_VAR`].
 pub const SESSION_TOKEN_VAR: &str = "TENCENTCLOUD_SESSION_TOKEN";
+/// Accepted alias of [`TOKEN_VAR`] (the name the Terraform provider reads).
+pub const SECURITY_TOKEN_VAR: &str = "TENCENTCLOUD_SECURITY_TOKEN";
 
 /// Reads the pair from an environment snapshot.
 #[derive(Clone)]
@@ -60,10 +62,9 @@ impl EnvProvider {
             }
             (Some(id), Some(key)) => (id, key),
         };
-        let token = env
-            .get(TOKEN_VAR)
-            .filter(|t| !t.is_empty())
-            .or_else(|| env.get(SESSION_TOKEN_VAR).filter(|t| !t.is_empty()));
+        let token = [TOKEN_VAR, SESSION_TOKEN_VAR, SECURITY_TOKEN_VAR]
+            .into_iter()
+            .find_map(|name| env.get(name).filter(|t| !t.is_empty()));
         make_credentials(
             "environment (TENCENTCLOUD_SECRET_ID/TENCENTCLOUD_SECRET_KEY)",
             id,
@@ -113,6 +114,16 @@ mod tests {
     fn token_and_alias() {
         let base = [(SECRET_ID_VAR, "AKIDenv"), (SECRET_KEY_VAR, "env-key")];
         let mut e = env(&base);
+        e.insert(SECURITY_TOKEN_VAR.into(), "terraform-token".into());
+        assert_eq!(
+            EnvProvider::read(&e)
+                .unwrap()
+                .unwrap()
+                .token()
+                .unwrap()
+                .expose(),
+            "terraform-token"
+        );
         e.insert(SESSION_TOKEN_VAR.into(), "alias-token".into());
         assert_eq!(
             EnvProvider::read(&e)

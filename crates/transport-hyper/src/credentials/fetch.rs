@@ -27,6 +27,8 @@ pub struct FetchSettings {
     pub proxy: Option<String>,
     /// Environment snapshot for `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY`.
     pub env: HashMap<String, String>,
+    /// `HOST:PORT:ADDR` address overrides (as the client's [`ClientBuilder::resolve`](crate::ClientBuilder::resolve)).
+    pub resolve: Vec<crate::ResolveOverride>,
     /// The most bytes one STS or metadata answer may have (default
     /// [`DEFAULT_MAX_CREDENTIALS_BODY`], 1 MiB); a larger answer fails the fetch while it is
     /// read.
@@ -58,6 +60,7 @@ impl Default for FetchSettings {
             native_roots: false,
             proxy: None,
             env: HashMap::new(),
+            resolve: Vec::new(),
             max_body_bytes: DEFAULT_MAX_CREDENTIALS_BODY,
         }
     }
@@ -66,10 +69,11 @@ impl Default for FetchSettings {
 impl FetchSettings {
     /// Builds the client; `direct` ignores every proxy setting (metadata service).
     pub(crate) fn stack(&self, source: &str, direct: bool) -> Result<HttpStack, CredentialsError> {
-        let tls = client_config(&TlsSettings {
-            native_roots: self.native_roots,
-            extra_roots_pem: self.extra_roots_pem.clone(),
-        })
+        let tls = client_config(&TlsSettings::new(
+            self.native_roots,
+            &self.env,
+            self.extra_roots_pem.clone(),
+        ))
         .map_err(|e| CredentialsError::invalid(source, e))?;
         let proxy = if direct {
             ProxyConfig::none()
@@ -86,8 +90,10 @@ impl FetchSettings {
         Ok(HttpStack::new(
             ConnectorSettings {
                 connect_to: None,
+                resolve: self.resolve.clone(),
                 proxy,
-                tls,
+                tls: tls.config,
+                roots: tls.roots,
                 connect_timeout: self.connect_timeout,
             },
             self.max_body_bytes,

@@ -1,5 +1,5 @@
-//! Reading credential files: the INI and tccli formats, and a warning when a credentials file is
-//! readable by group or others.
+//! Reading credential files: the INI and tccli formats, and the warning for a credentials file
+//! readable by group or others (given for the file that supplies the credentials only).
 //!
 //! The parsing itself is the core's (`tcredis_core::credentials::{ini, tccli}`); this module
 //! does the file reading (I/O) and maps the parsed data to what the providers need.
@@ -21,6 +21,10 @@ pub(crate) struct ProfileData {
     pub cvm_role: bool,
     /// tccli `sts.endpoint` from `<profile>.configure`.
     pub sts_endpoint: Option<String>,
+    /// tccli `expiresAt` of an `oauth` or `sso` login (Unix seconds).
+    pub expires_at: Option<i64>,
+    /// The tccli command that renews an `oauth` or `sso` login.
+    pub login_command: Option<&'static str>,
 }
 
 impl std::fmt::Debug for ProfileData {
@@ -34,21 +38,19 @@ impl std::fmt::Debug for ProfileData {
             .field("role_session_name", &self.role_session_name)
             .field("cvm_role", &self.cvm_role)
             .field("sts_endpoint", &self.sts_endpoint)
+            .field("expires_at", &self.expires_at)
+            .field("login_command", &self.login_command)
             .finish()
     }
 }
 
 /// Reads a credentials file as UTF-8 (a regular file of at most
 /// [`MAX_CREDENTIALS_FILE_BYTES`](tcredis_files::MAX_CREDENTIALS_FILE_BYTES), through the one
-/// bounded reader): `Ok(None)` when it does not exist. Warns (tracing) when the file is readable
-/// by group or others.
+/// bounded reader): `Ok(None)` when it does not exist. (A file others can read is reported
+/// by the chain, for the file that supplied the credentials: [`permission_warning`].)
 pub(crate) fn read_secret_file(path: &Path) -> Result<Option<String>, CredentialsError> {
-    let text = tcredis_files::read_optional_text(path, tcredis_files::MAX_CREDENTIALS_FILE_BYTES)
-        .map_err(|e| CredentialsError::invalid(path.display().to_string(), e.reason()))?;
-    if text.is_some() {
-        warn_if_readable_by_others(path);
-    }
-    Ok(text)
+    tcredis_files::read_optional_text(path, tcredis_files::MAX_CREDENTIALS_FILE_BYTES)
+        .map_err(|e| CredentialsError::invalid(path.display().to_string(), e.reason()))
 }
 
 /// Reads a tccli `<profile>.configure` file (at most
@@ -59,24 +61,27 @@ pub(crate) fn read_config_file(path: &Path) -> Result<Option<String>, Credential
         .map_err(|e| CredentialsError::invalid(path.display().to_string(), e.reason()))
 }
 
-/// Logs a warning when `path` has group or world permission bits.
-pub(crate) fn warn_if_readable_by_others(path: &Path) {
+/// The warning for a credentials file with group or world permission bits (what to run to fix
+/// it included), `None` when only its owner can read it.
+pub(crate) fn permission_warning(path: &Path) -> Option<String> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt as _;
-        if let Ok(meta) = std::fs::metadata(path) {
-            let mode = meta.permissions().mode() & 0o777;
-            if mode & 0o077 != 0 {
-                tracing::warn!(
-                    path = %path.display(),
-                    mode = format_args!("{mode:03o}"),
-                    "credentials file is readable by group or others; run chmod 600 on it"
-                );
-            }
-        }
+        let mode = std::fs::metadata(path).ok()?.permissions().mode() & 0o777;
+        (mode & 0o077 != 0).then(|| {
+            format!(
+                "credentials file {} is readable by group or others (mode {mode:03o}); \
+                 fix it with: chmod 600 {}",
+                path.display(),
+                path.display()
+            )
+        })
     }
     #[cfg(not(unix))]
-    let _ = path;
+    {
+        let _ = path;
+        None
+    }
 }
 
 /// The named section of an INI credentials file (core's parser), `None` when it is absent.
@@ -97,6 +102,8 @@ pub(crate) fn parse_ini_profile(text: &str, profile: &str) -> Result<Option<Prof
             .filter(|r| !r.is_empty()),
         cvm_role: false,
         sts_endpoint: None,
+        expires_at: None,
+        login_command: None,
     }))
 }
 
@@ -116,6 +123,8 @@ pub(crate) fn parse_tccli_credential(text: &str) -> Result<ProfileData, String> 
         role_session_name: c.role_session_name().map(str::to_owned),
         cvm_role: *c.kind() == CredentialKind::CvmRole,
         sts_endpoint: None,
+        expires_at: c.expires_at(),
+        login_command: c.login_command(),
     })
 }
 
@@ -174,6 +183,14 @@ mod tests {
         .unwrap();
         assert_eq!(d.secret_id.as_deref(), Some("AKIDt"));
         assert!(d.token.is_none() && d.cvm_role);
+        let sso = parse_tccli_credential(
+            r#"{"type":"sso","secretId":"AKIDs","secretKey":"ks","token":"ts","expiresAt":1780290000}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            (sso.expires_at, sso.login_command),
+            (Some(1_780_290_000), Some("tccli sso login"))
+        );
         assert!(parse_tccli_credential("[]").is_err());
         assert_eq!(
             parse_tccli_configure(
@@ -190,19 +207,6 @@ mod tests {
     #[test]
     fn group_readable_file_is_warned_about_without_its_content() {
         use std::os::unix::fs::PermissionsExt as _;
-        use std::sync::{Arc, Mutex};
-
-        #[derive(Clone, Default)]
-        struct Capture(Arc<Mutex<Vec<u8>>>);
-        impl std::io::Write for Capture {
-            fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-                self.0.lock().unwrap().extend_from_slice(buf);
-                Ok(buf.len())
-            }
-            fn flush(&mut self) -> std::io::Result<()> {
-                Ok(())
-            }
-        }
 
         let path = std::env::temp_dir().join(format!("tcredis-perm-{}", std::process::id()));
         std::fs::write(
@@ -210,24 +214,16 @@ mod tests {
             "[default]\nsecret_id=AKIDperm\nsecret_key=perm-secret-value\n",
         )
         .unwrap();
-        let mut logs = Vec::new();
-        for mode in [0o600, 0o644] {
-            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
-            let capture = Capture::default();
-            let writer = capture.clone();
-            let subscriber = tracing_subscriber::fmt()
-                .with_ansi(false)
-                .with_writer(move || writer.clone())
-                .finish();
-            tracing::subscriber::with_default(subscriber, || read_secret_file(&path).unwrap());
-            logs.push(String::from_utf8(capture.0.lock().unwrap().clone()).unwrap());
-        }
-        assert!(logs[0].is_empty(), "0600 is fine: {}", logs[0]);
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+        assert_eq!(permission_warning(&path), None, "0600 is fine");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let w = permission_warning(&path).unwrap();
         assert!(
-            logs[1].contains("readable by group or others") && logs[1].contains("644"),
-            "{}",
-            logs[1]
+            w.contains("readable by group or others (mode 644)")
+                && w.ends_with(&format!("chmod 600 {}", path.display())),
+            "{w}"
         );
-        assert!(!logs[1].contains("perm-secret-value"));
+        assert!(!w.contains("perm-secret-value"));
+        let _ = std::fs::remove_file(&path);
     }
 }

@@ -85,12 +85,30 @@ pub enum CredentialsError {
         /// What is wrong and what is accepted.
         reason: String,
     },
-    /// A remote source (STS, CVM metadata) could not be reached or refused.
+    /// A remote source (STS, CVM metadata) answered, but not with credentials (no role bound,
+    /// an unexpected HTTP status or body).
     Unavailable {
         /// The source.
         source: String,
         /// What happened.
         reason: String,
+    },
+    /// A remote source (STS, CVM metadata) could not be reached: connection, TLS or timeout
+    /// failure.
+    Network {
+        /// The source.
+        source: String,
+        /// What happened (the failing address included).
+        reason: String,
+    },
+    /// STS answered an API error (code, message and RequestId kept).
+    Api {
+        /// The source.
+        source: String,
+        /// The STS action that was refused, e.g. `AssumeRole`.
+        action: String,
+        /// The error.
+        error: tcredis_core::ApiError,
     },
 }
 
@@ -107,6 +125,25 @@ impl CredentialsError {
             reason: reason.into(),
         }
     }
+    pub(crate) fn network(source: impl Into<String>, reason: impl Into<String>) -> Self {
+        Self::Network {
+            source: source.into(),
+            reason: reason.into(),
+        }
+    }
+
+    /// The API error when STS refused the request.
+    pub fn api_error(&self) -> Option<&tcredis_core::ApiError> {
+        match self {
+            Self::Api { error, .. } => Some(error),
+            _ => None,
+        }
+    }
+
+    /// Whether a remote source could not be reached (network, TLS or timeout).
+    pub fn is_network(&self) -> bool {
+        matches!(self, Self::Network { .. })
+    }
 }
 
 impl fmt::Display for CredentialsError {
@@ -122,8 +159,14 @@ impl fmt::Display for CredentialsError {
                      ([default] secret_id/secret_key), or use --profile / --use-cvm-role",
                 )
             }
-            Self::Invalid { source, reason } => write!(f, "{source}: {reason}"),
-            Self::Unavailable { source, reason } => write!(f, "{source}: {reason}"),
+            Self::Invalid { source, reason }
+            | Self::Unavailable { source, reason }
+            | Self::Network { source, reason } => write!(f, "{source}: {reason}"),
+            Self::Api {
+                source,
+                action,
+                error,
+            } => write!(f, "{source}: {action} was refused: {error}"),
         }
     }
 }

@@ -68,6 +68,7 @@ impl Sts {
             .language(None)
             .request_client(crate::REQUEST_CLIENT)
             .retry(RetryPolicy::no_retries())
+            .failover(true)
             .build();
         Ok(Self {
             ctx,
@@ -103,20 +104,25 @@ impl Sts {
                 &mut last,
             )
             .await
-            .map_err(|e| CredentialsError::unavailable(source, e.to_string()))?;
+            .map_err(|e| match e {
+                crate::Error::Credentials(c) => c,
+                e if e.is_network() => CredentialsError::network(source, e.to_string()),
+                e => CredentialsError::unavailable(source, e.to_string()),
+            })?;
             match event {
                 Event::Done(parsed) => break parsed,
                 Event::Failed(e) => {
                     let name = A::NAME;
                     return Err(match e.into_kind() {
-                        ErrorKind::Api(api) => CredentialsError::unavailable(
-                            source,
-                            format!("{name} was refused: {api}"),
-                        ),
+                        ErrorKind::Api(error) => CredentialsError::Api {
+                            source: source.to_owned(),
+                            action: name.to_owned(),
+                            error,
+                        },
                         ErrorKind::InvalidResponse {
                             status,
                             malformed: None,
-                        } => CredentialsError::unavailable(
+                        } => CredentialsError::network(
                             source,
                             format!(
                                 "{name} answered HTTP {}",
@@ -126,17 +132,21 @@ impl Sts {
                         ),
                         ErrorKind::InvalidResponse {
                             malformed: Some(m), ..
-                        } => CredentialsError::unavailable(source, m.detail().to_owned()),
+                        } => CredentialsError::network(source, m.detail().to_owned()),
                         ErrorKind::Transport(_) => match last {
-                            Some(e) => CredentialsError::unavailable(
+                            Some(e) => CredentialsError::network(
                                 source,
                                 format!("{name} at {endpoint}: {e}"),
                             ),
-                            None => CredentialsError::unavailable(
+                            None => CredentialsError::network(
                                 source,
                                 format!("{name} at {endpoint} failed"),
                             ),
                         },
+                        ErrorKind::Deadline { after } => CredentialsError::network(
+                            source,
+                            format!("{name} at {endpoint}: no answer within {after:?}"),
+                        ),
                         other => CredentialsError::unavailable(source, format!("{name}: {other}")),
                     });
                 }
@@ -161,6 +171,7 @@ pub struct StsAssumeRoleProvider {
     role_arn: String,
     session_name: String,
     duration_seconds: u32,
+    external_id: Option<String>,
     sts: Result<Sts, CredentialsError>,
     cache: RefreshCache,
 }
@@ -180,6 +191,7 @@ impl StsAssumeRoleProvider {
             role_arn: role_arn.into(),
             session_name: session_name.unwrap_or_else(default_session_name),
             duration_seconds: DEFAULT_DURATION_SECONDS,
+            external_id: None,
             sts: Sts::new(env, &settings, None),
             cache: RefreshCache::default(),
         }
@@ -191,11 +203,21 @@ impl StsAssumeRoleProvider {
         self
     }
 
+    /// The role's `ExternalId`, for roles whose trust policy requires one.
+    pub fn external_id(mut self, id: impl Into<String>) -> Self {
+        self.external_id = Some(id.into());
+        self
+    }
+
     async fn fetch(&self) -> Result<Expiring, CredentialsError> {
         let sts = self.sts.as_ref().map_err(Clone::clone)?;
         let base = self.base.provide().await?;
         let request = sts::AssumeRoleRequest::new(&self.role_arn, &self.session_name)
             .and_then(|r| r.with_duration_seconds(self.duration_seconds))
+            .and_then(|r| match &self.external_id {
+                Some(id) => r.with_external_id(id.clone()),
+                None => Ok(r),
+            })
             .map_err(|e| CredentialsError::invalid(self.source(), e.to_string()))?;
         sts.call(&self.source(), &request, self.duration_seconds, Some(base))
             .await

@@ -1,22 +1,90 @@
 //! Credentials from tccli's profile files: `~/.tccli/<profile>.credential` (JSON `secretId`,
-//! `secretKey`, `token`, `type`, `role-arn`, `role-session-name`) and the region from
-//! `~/.tccli/<profile>.configure` (`_sys_param.region`).
+//! `secretKey`, `token`, `type`, `role-arn`, `role-session-name`, and `expiresAt` for the
+//! `oauth` and `sso` logins) and the region from `~/.tccli/<profile>.configure`
+//! (`_sys_param.region`).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use tcredis_core::credentials::locate::{self, CredentialLocations, SYSTEM_CREDENTIALS_FILE};
 
+use super::cache::now_unix;
 use super::files::{
     ProfileData, parse_tccli_configure, parse_tccli_credential, read_config_file, read_secret_file,
 };
 use super::profile_file::pair_from;
 use super::{Credentials, CredentialsError, ProvideCredentials, ProvideFuture};
 
-/// Reads `~/.tccli/<profile>.credential`.
+/// How long before `expiresAt` the keys of a tccli `oauth` / `sso` login stop being used.
+pub const LOGIN_EXPIRY_MARGIN_SECONDS: i64 = 300;
+
+/// The temporary keys of a tccli `oauth` or `sso` login: served until
+/// [`LOGIN_EXPIRY_MARGIN_SECONDS`] before their `expiresAt`, then refused with the tccli
+/// command that renews them.
+#[derive(Debug, Clone)]
+pub(crate) struct LoginProvider {
+    credentials: Credentials,
+    source: String,
+    expires_at: i64,
+    login_command: &'static str,
+    profile: String,
+}
+
+impl LoginProvider {
+    pub(crate) fn new(
+        credentials: Credentials,
+        source: String,
+        expires_at: i64,
+        login_command: &'static str,
+        profile: &str,
+    ) -> Self {
+        Self {
+            credentials,
+            source,
+            expires_at,
+            login_command,
+            profile: profile.to_owned(),
+        }
+    }
+
+    /// The keys at `now` (Unix seconds), or the error that says to log in again.
+    pub(crate) fn at(&self, now: i64) -> Result<Credentials, CredentialsError> {
+        if now < self.expires_at.saturating_sub(LOGIN_EXPIRY_MARGIN_SECONDS) {
+            return Ok(self.credentials.clone());
+        }
+        let when = tcredis_core::time::BeijingTime::from_unix(self.expires_at);
+        let profile = if self.profile == "default" {
+            String::new()
+        } else {
+            format!(" --profile {}", self.profile)
+        };
+        Err(CredentialsError::invalid(
+            &self.source,
+            format!(
+                "the login's temporary keys expire at {when} UTC+8 (they are not used in their last 5 minutes); \
+                 run `{}{profile}` and try again",
+                self.login_command
+            ),
+        ))
+    }
+}
+
+impl ProvideCredentials for LoginProvider {
+    fn provide(&self) -> ProvideFuture<'_> {
+        let c = self.at(now_unix());
+        Box::pin(async move { c })
+    }
+    fn source(&self) -> String {
+        self.source.clone()
+    }
+}
+
+/// Reads `~/.tccli/<profile>.credential`: a key pair, or the temporary keys of an `oauth` /
+/// `sso` login (used until 5 minutes before their `expiresAt`).
 #[derive(Debug, Clone)]
 pub struct TccliProfileProvider {
     credentials: Result<Credentials, CredentialsError>,
+    login: Option<LoginProvider>,
     source: String,
 }
 
@@ -40,6 +108,12 @@ impl TccliProfileProvider {
         {
             (data.region, data.sts_endpoint) = parse_tccli_configure(&text);
         }
+        if data.login_command.is_some() && data.expires_at.is_none() {
+            return Err(CredentialsError::invalid(
+                path.display().to_string(),
+                "a tccli login credential needs its \"expiresAt\" (Unix seconds)",
+            ));
+        }
         Ok(Some((path.to_path_buf(), data)))
     }
 
@@ -52,12 +126,27 @@ impl TccliProfileProvider {
             Path::new(SYSTEM_CREDENTIALS_FILE),
         );
         let source = source_name(&located);
+        let mut login = None;
         let credentials = match Self::lookup(&located) {
             Ok(Some((_, data))) if data.cvm_role => Err(CredentialsError::invalid(
                 &source,
                 "is a cvm-role profile: use the CVM role provider (--use-cvm-role)",
             )),
-            Ok(Some((_, data))) => pair_from(&source, &data),
+            Ok(Some((_, data))) => {
+                let pair = pair_from(&source, &data);
+                if let (Ok(c), Some(command), Some(at)) =
+                    (&pair, data.login_command, data.expires_at)
+                {
+                    login = Some(LoginProvider::new(
+                        c.clone(),
+                        source.clone(),
+                        at,
+                        command,
+                        profile,
+                    ));
+                }
+                pair
+            }
             Ok(None) => Err(CredentialsError::invalid(
                 &source,
                 "the file does not exist",
@@ -66,6 +155,7 @@ impl TccliProfileProvider {
         };
         Self {
             credentials,
+            login,
             source,
         }
     }
@@ -85,7 +175,10 @@ pub(crate) fn source_name(located: &CredentialLocations) -> String {
 
 impl ProvideCredentials for TccliProfileProvider {
     fn provide(&self) -> ProvideFuture<'_> {
-        let c = self.credentials.clone();
+        let c = match &self.login {
+            Some(login) => login.at(now_unix()),
+            None => self.credentials.clone(),
+        };
         Box::pin(async move { c })
     }
     fn source(&self) -> String {
@@ -96,6 +189,22 @@ impl ProvideCredentials for TccliProfileProvider {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_login_is_used_until_five_minutes_before_it_expires() {
+        let c = Credentials::new("AKIDlogin", "login-key")
+            .unwrap()
+            .with_token("t")
+            .unwrap();
+        let p = LoginProvider::new(c, "x.credential".into(), 10_000, "tccli sso login", "work");
+        assert_eq!(p.at(10_000 - 301).unwrap().secret_id(), "AKIDlogin");
+        let e = p.at(10_000 - 300).unwrap_err().to_string();
+        assert!(
+            e.starts_with("x.credential: ") && e.contains("run `tccli sso login --profile work`"),
+            "{e}"
+        );
+        assert!(!e.contains("login-key"));
+    }
 
     #[tokio::test]
     async fn reads_profile_and_region() {

@@ -51,7 +51,7 @@ impl fmt::Debug for SigningKey {
     }
 }
 
-fn new_mac(key: &[u8]) -> HmacSha256 {
+pub(super) fn new_mac(key: &[u8]) -> HmacSha256 {
     // HMAC accepts keys of any length; this never fails.
     match HmacSha256::new_from_slice(key) {
         Ok(mac) => mac,
@@ -64,6 +64,9 @@ fn hmac_bytes(key: &[u8], message: &[u8]) -> [u8; 32] {
     mac.update(message);
     mac.finalize().into_bytes().into()
 }
+
+/// Longest `"TC3" + SecretKey` kept on the stack while deriving (an HMAC-SHA256 key block).
+const FIRST_KEY_INLINE: usize = 64;
 
 /// The three intermediate keys of the TC3 key derivation (raw bytes), exposed for golden tests
 /// and debugging. `Debug` never shows them.
@@ -80,11 +83,24 @@ pub struct DerivedKeys {
 impl DerivedKeys {
     /// Runs the derivation.
     pub fn derive(secret_key: &Secret, date: &str, service: &str) -> Self {
-        let mut first_key = Vec::with_capacity(3 + secret_key.expose().len());
-        first_key.extend_from_slice(b"TC3");
-        first_key.extend_from_slice(secret_key.expose().as_bytes());
-        let secret_date = hmac_bytes(&first_key, date.as_bytes());
-        first_key.fill(0);
+        let secret = secret_key.expose().as_bytes();
+        let secret_date = if secret.len() <= FIRST_KEY_INLINE - 3 {
+            // The usual case: "TC3" + SecretKey on the stack (no allocation on an uncached
+            // signature), wiped after use.
+            let mut first_key = [0u8; FIRST_KEY_INLINE];
+            first_key[..3].copy_from_slice(b"TC3");
+            first_key[3..3 + secret.len()].copy_from_slice(secret);
+            let secret_date = hmac_bytes(&first_key[..3 + secret.len()], date.as_bytes());
+            std::hint::black_box(&mut first_key).fill(0);
+            secret_date
+        } else {
+            let mut first_key = Vec::with_capacity(3 + secret.len());
+            first_key.extend_from_slice(b"TC3");
+            first_key.extend_from_slice(secret);
+            let secret_date = hmac_bytes(&first_key, date.as_bytes());
+            first_key.fill(0);
+            secret_date
+        };
         let secret_service = hmac_bytes(&secret_date, service.as_bytes());
         let secret_signing = hmac_bytes(&secret_service, SCOPE_TERMINATOR.as_bytes());
         Self {

@@ -118,6 +118,11 @@ impl PreparedSigner {
         &self.service
     }
 
+    /// The SHA-256 state after the constant canonical-request prefix.
+    pub(super) fn canonical_prefix(&self) -> &Sha256 {
+        &self.canonical_prefix
+    }
+
     /// Signs with a pre-keyed MAC already derived for `date` (the UTC date of `timestamp`) and
     /// this signer's service.
     pub(super) fn sign_with_mac(
