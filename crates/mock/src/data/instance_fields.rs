@@ -27,7 +27,7 @@ pub const DEFAULT_STATUS: i64 = 2;
 pub struct InstanceFields(pub(crate) Map<String, Value>);
 
 impl InstanceFields {
-    /// `Status`, or [`DEFAULT_STATUS`].
+    /// `Status`, or 2 (running) when the seed gives none.
     pub fn status(&self) -> i64 {
         self.0
             .get("Status")
