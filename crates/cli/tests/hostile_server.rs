@@ -1,7 +1,8 @@
 //! The `tcredis` binary against hostile servers, files and flags on loopback (issue 17, the CLI
 //! items): an endless body (memory measured with GNU time), a deeply nested unknown field, server
 //! text full of escape sequences, a TotalCount that lies, windows before 2015, deep `--query`
-//! expressions, hostile CA and credential files, a TotalCount past 64 bits and a gzip body.
+//! expressions, hostile CA and credential files, a TotalCount past 64 bits, a gzip body and a
+//! server `Date` in year 9999 or year 1.
 //! Every child is killed after a bound; every server thread ends with the test process.
 
 mod common;
@@ -146,6 +147,10 @@ fn cli(server: &Server, args: &[&str]) -> Run {
 }
 
 fn run_in(home: &Path, server: &Server, args: &[&str]) -> Run {
+    run_with_retries(home, server, "0", args)
+}
+
+fn run_with_retries(home: &Path, server: &Server, retries: &str, args: &[&str]) -> Run {
     let mut argv = vec![
         "--endpoint",
         &server.endpoint,
@@ -154,7 +159,7 @@ fn run_in(home: &Path, server: &Server, args: &[&str]) -> Run {
         "--rate-limit",
         "0",
         "--max-retries",
-        "0",
+        retries,
     ];
     argv.extend_from_slice(args);
     let mut env = secret_env();
@@ -621,4 +626,65 @@ fn a_total_count_past_64_bits_and_a_gzip_body_are_named() {
     let server = serve(Arc::new(move |_: &Value, _| Answer::Bytes(gzip.clone())));
     let run = cli(&server, &["backups", "list", "-o", "json"]);
     expect(&run, 4, &["compressed (Content-Encoding: gzip)"]);
+}
+
+/// `AuthFailure.SignatureExpire` with the given `Date` header: the answer that asks a client to
+/// correct its clock.
+fn signature_expired(date: &str) -> Vec<u8> {
+    let body = br#"{"Response":{"Error":{"Code":"AuthFailure.SignatureExpire","Message":"the signature expired"},"RequestId":"req-skew"}}"#;
+    let mut out = format!(
+        "HTTP/1.1 200 OK\r\nDate: {date}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    )
+    .into_bytes();
+    out.extend_from_slice(body);
+    out
+}
+
+#[test]
+fn a_server_date_in_year_9999_or_year_1_is_not_trusted_to_re_sign() {
+    // One retry allowed, so a trusted correction shows as a second request. The client signs
+    // with the machine's clock (TCREDIS_NOW only moves the windows), so the control's `Date` is
+    // two days ahead of the real clock: a plausible skew, corrected by re-signing.
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let ahead = tcredis_core::time::http_date::format(now + 2 * 86_400);
+    let plausible = serve(Arc::new(move |_: &Value, _| {
+        Answer::Bytes(signature_expired(&ahead))
+    }));
+    let args = ["-v", "backups", "list", "--instance-id", "crs-1"];
+    let home = tempfile::tempdir().unwrap();
+    let run = run_with_retries(home.path(), &plausible, "1", &args);
+    assert_ne!(run.code, Some(0), "{}", run.both());
+    assert_eq!(plausible.requests(), 2, "re-signed once\n{}", run.both());
+
+    // A `Date` years away is ignored: no request is re-signed for it, and -v says why.
+    for date in [
+        "Fri, 31 Dec 9999 23:59:59 GMT",
+        "Mon, 01 Jan 0001 00:00:00 GMT",
+    ] {
+        let server = serve(Arc::new(move |_: &Value, _| {
+            Answer::Bytes(signature_expired(date))
+        }));
+        let run = run_with_retries(home.path(), &server, "1", &args);
+        assert_ne!(run.code, Some(0), "{}", run.both());
+        assert!(
+            run.stderr().contains("AuthFailure.SignatureExpire"),
+            "the server's error is reported\n{}",
+            run.both()
+        );
+        assert_eq!(
+            server.requests(),
+            1,
+            "{date}: not re-signed\n{}",
+            run.both()
+        );
+        assert!(
+            run.stderr().contains("implausible server Date"),
+            "{date}: -v says the Date was ignored\n{}",
+            run.both()
+        );
+    }
 }

@@ -146,6 +146,7 @@ pub(crate) fn to_error(e: ExchangeError, last_transport: &mut Option<Error>) -> 
             kind: TimeoutKind::Deadline,
             after,
         },
+        ErrorKind::TooManyItems { cap } => Error::TooManyItems { cap },
         ErrorKind::Drift(drift) => Error::Drift {
             message: drift.to_string(),
         },

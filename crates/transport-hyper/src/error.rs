@@ -102,6 +102,13 @@ pub enum Error {
         /// What was wrong.
         message: String,
     },
+    /// A listing yielded more items than its cap
+    /// ([`ListingOptions::max_items`](tcredis_core::listing::ListingOptions::max_items)) and was
+    /// stopped: a server whose `TotalCount` never ends is not followed for ever.
+    TooManyItems {
+        /// The cap that was passed.
+        cap: u64,
+    },
 }
 
 impl Error {
@@ -123,7 +130,8 @@ impl Error {
             Error::Transport { .. }
             | Error::Timeout { .. }
             | Error::Tls { .. }
-            | Error::InvalidResponse { .. } => true,
+            | Error::InvalidResponse { .. }
+            | Error::TooManyItems { .. } => true,
             Error::Credentials(c) => c.is_network(),
             _ => false,
         }
@@ -177,6 +185,12 @@ impl fmt::Display for Error {
             Error::InvalidResponse { status, message } => {
                 write!(f, "invalid response (HTTP {status}): {message}")
             }
+            Error::TooManyItems { cap } => write!(
+                f,
+                "invalid response: the listing passed {cap} items and was stopped (a server whose \
+                 TotalCount never ends is not followed for ever; raise the item cap if the \
+                 listing is real)"
+            ),
         }
     }
 }
@@ -220,6 +234,13 @@ mod tests {
         };
         assert!(t.is_network() && t.is_timeout());
         assert_eq!(t.to_string(), "connect timeout of 300ms elapsed");
+        let cap = Error::TooManyItems { cap: 1000 };
+        assert!(cap.is_network() && !cap.is_timeout() && cap.api_error().is_none());
+        assert!(
+            cap.to_string()
+                .starts_with("invalid response: the listing passed 1000 items and was stopped"),
+            "{cap}"
+        );
         for e in [
             Error::Transport {
                 kind: TransportErrorKind::Connect,

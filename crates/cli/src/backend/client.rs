@@ -266,14 +266,8 @@ impl Api for ClientApi {
                         items: p.items,
                     }),
                     Err(e) if unavailable_ok && is_unsupported_region(&e) => Ok(Page::default()),
-                    // The core's item cap (the transport has no variant of its own for it).
-                    Err(e) => match max_items.filter(|cap| {
-                        e.to_string()
-                            .contains(&format!("the listing passed {cap} items"))
-                    }) {
-                        Some(cap) => Err(CliError::network(explain(cap))),
-                        None => Err(classify(e, &hints)),
-                    },
+                    Err(Error::TooManyItems { cap }) => Err(CliError::network(explain(cap))),
+                    Err(e) => Err(classify(e, &hints)),
                 }),
         )
     }

@@ -66,7 +66,7 @@ impl ErrorJson {
         }
         let code = match e {
             E::Transport { .. } | E::Timeout { .. } | E::Tls { .. } => "network",
-            E::InvalidResponse { .. } => "invalid-response",
+            E::InvalidResponse { .. } | E::TooManyItems { .. } => "invalid-response",
             E::Drift { .. } => "drift",
             E::Credentials { .. } => "credentials",
             _ => "config",

@@ -19,16 +19,11 @@ use tcredis_core::window::Window;
 use crate::client::Client;
 use crate::error::Error;
 
-/// A listing stopped at its item cap, said as what it is: the server's `TotalCount` cannot be
-/// right (an invalid answer, as the core's [`TooManyItems`] already reads). Other errors pass
-/// unchanged.
-///
-/// [`TooManyItems`]: tcredis_core::exchange::ErrorKind::TooManyItems
-fn over_cap(e: Error, cap: u64, window: Window) -> Error {
+/// A listing stopped at its item cap ([`Error::TooManyItems`]), said as what it is: the server's
+/// `TotalCount` cannot be right, so an invalid answer. Other errors pass unchanged.
+fn over_cap(e: Error, window: Window) -> Error {
     match e {
-        Error::InvalidResponse { status, message }
-            if message.contains(&format!("the listing passed {cap} items")) =>
-        {
+        Error::TooManyItems { cap } => {
             let span = match (window.begin, window.end) {
                 (Some(b), Some(e)) => format!(
                     " from {} to {}",
@@ -38,7 +33,7 @@ fn over_cap(e: Error, cap: u64, window: Window) -> Error {
                 _ => String::new(),
             };
             Error::InvalidResponse {
-                status,
+                status: 200,
                 message: format!(
                     "stopped after {cap} items in the window{span}: no instance makes more than \
                      {MAX_BACKUPS_PER_DAY} backups a day, so the server's TotalCount cannot be right"
@@ -136,7 +131,7 @@ impl RegionSearch {
                 match page {
                     Ok(page) => page.items.iter().for_each(&mut *each),
                     Err(e) => {
-                        failure = Some(over_cap(e, cap, window));
+                        failure = Some(over_cap(e, window));
                         break;
                     }
                 }
