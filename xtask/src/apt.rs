@@ -1,4 +1,4 @@
-//! Debian tools the gate needs (promtool, later Prometheus and Chromium): found on PATH or
+//! Debian tools the gate needs (promtool, strip, later Prometheus and Chromium): found on PATH or
 //! installed with `apt-get` (as root, or through `sudo -n`). A tool still missing afterwards fails
 //! the stage that needs it; nothing is skipped for a missing tool.
 
@@ -38,6 +38,13 @@ pub const CHROMIUM: DebianTool = DebianTool {
     program: "chromium",
     probe: &["--version"],
     package: "chromium",
+};
+
+/// `strip` from Debian's `binutils` (the release archive strips its binaries' line tables).
+pub const STRIP: DebianTool = DebianTool {
+    program: "strip",
+    probe: &["--version"],
+    package: "binutils",
 };
 
 /// Makes every tool work: installs the packages of the missing ones with one `apt-get update`

@@ -9,7 +9,10 @@ use std::time::{Duration, Instant};
 
 use crate::outcome::Outcome;
 use crate::run::Context;
-use crate::{Options, bench, codegen, fuzz, interop, promtool, public_api, secrets};
+use crate::{
+    Options, bench, codegen, dist, fuzz, interop, npm, package, promtool, public_api, release,
+    secrets, wheel,
+};
 
 /// How a stage runs: with the shared context and the command-line options.
 type StageFn = Box<dyn Fn(&Context, Options) -> Outcome>;
@@ -132,6 +135,30 @@ fn stages(options: Options) -> Vec<Stage> {
                     },
                 )
             }),
+        },
+        // Shipping: one release build that dist, wheel and npm reuse (see release.rs).
+        Stage {
+            name: "release build",
+            run: Box::new(|ctx, _| match release::binaries(ctx) {
+                Ok(_) => Outcome::pass_with("tcredis-mock, then tcredis-cli"),
+                Err(e) => Outcome::Fail(e),
+            }),
+        },
+        Stage {
+            name: "package",
+            run: Box::new(|ctx, _| package::run(ctx)),
+        },
+        Stage {
+            name: "dist",
+            run: Box::new(|ctx, _| dist::run(ctx)),
+        },
+        Stage {
+            name: "wheel",
+            run: Box::new(|ctx, _| wheel::run(ctx)),
+        },
+        Stage {
+            name: "npm",
+            run: Box::new(|ctx, _| npm::run(ctx)),
         },
     ];
     if options.long {

@@ -6,7 +6,10 @@
 //! cargo xtask fuzz-smoke [--long] each cargo-fuzz target briefly (nightly toolchain)
 //! cargo xtask bench [--check]    callgrind benchmarks; --check compares with the committed baseline
 //! cargo xtask codegen [--check]  regenerates the CLI help sections of docs/cli.md and the man page
-//! cargo xtask package            `cargo package` for every publishable crate (outside the gate)
+//! cargo xtask package            `cargo package` (verified) for the five published crates, in dependency order
+//! cargo xtask dist               release archive + .sha256 in target/dist/, unpacked and run
+//! cargo xtask wheel              the tcredis-mock Python wheel (maturin), pytest in a fresh venv
+//! cargo xtask npm                the tcredis-mock npm package, packed, installed, node --test
 //! cargo xtask public-api [--check] crates/core/public-api.txt from rustdoc JSON (nightly toolchain)
 //! cargo xtask promtool          docs/monitoring/alerts.yml: promtool check rules + test rules (part of ci)
 //! cargo xtask secret-scan        scans target/secret-scan/ for the test secrets (part of ci)
@@ -22,17 +25,21 @@ mod apt;
 mod bench;
 mod ci;
 mod codegen;
+mod dist;
 mod fuzz;
 #[cfg(test)]
 mod import_graph;
 mod interop;
+mod npm;
 mod outcome;
 mod package;
 mod project;
 mod promtool;
 mod public_api;
+mod release;
 mod run;
 mod secrets;
+mod wheel;
 
 use std::process::ExitCode;
 
@@ -42,14 +49,17 @@ const USAGE: &str = "\
 usage: cargo xtask <command> [options]
 
 commands:
-  ci [--long]          run the whole gate (fmt, clippy, promtool, test, doc,
-                       public-api --check, codegen --check, interop, fuzz-smoke, bench --check, secret-scan);
-                       --long runs the long forms
+  ci [--long]          run the whole gate (fmt, clippy, promtool, test, doc, public-api --check,
+                       codegen --check, interop, fuzz-smoke, bench --check, release build,
+                       package, dist, wheel, npm, secret-scan); --long runs the long forms
   interop              official SDKs and tccli against tcredis-mock
   fuzz-smoke [--long]  run each fuzz target briefly
   bench [--check]      callgrind benchmarks; --check compares with the committed baseline
   codegen [--check]    regenerate CLI help in docs/cli.md and the man page; --check verifies
-  package              cargo package for every publishable crate
+  package              cargo package (verified) for the five published crates, dependencies first
+  dist                 release archive of tcredis + tcredis-mock in target/dist/, then unpacked and run
+  wheel                the tcredis-mock Python wheel, installed into a fresh venv, pytest
+  npm                  the tcredis-mock npm package, packed, installed, type-checked, node --test
   public-api [--check] [--crate-dir DIR]
                        write crates/core/public-api.txt from rustdoc JSON (nightly); --check
                        fails with a diff when it is stale, and on foreign types in the API
@@ -98,6 +108,9 @@ fn main() -> ExitCode {
         "bench" => run_standalone(options, |ctx| bench::run(ctx, options)),
         "codegen" => run_standalone(options, |ctx| codegen::run(ctx, options)),
         "package" => run_standalone(options, package::run),
+        "dist" => run_standalone(options, dist::run),
+        "wheel" => run_standalone(options, wheel::run),
+        "npm" => run_standalone(options, npm::run),
         "promtool" => run_standalone(options, promtool::run),
         "secret-scan" => run_standalone(options, secrets::scan_stage),
         "-h" | "--help" | "help" => {

@@ -1,7 +1,7 @@
-//! The examples in `docs/cli.md` are real: every ```console block's `$ tcredis ...` command is
-//! run (against `--mock`, with `TCREDIS_NOW` fixed as the guide says) and its stdout must equal
-//! the text under it; a last line `[exit N]` gives a non-zero exit code. `UPDATE_DOCS=1`
-//! rewrites the outputs instead of comparing them.
+//! The examples in `docs/cli.md` and the crate's `README.md` are real: every ```console block's
+//! `$ tcredis ...` command is run (against `--mock`, with `TCREDIS_NOW` fixed as the guide says)
+//! and its stdout must equal the text under it; a last line `[exit N]` gives a non-zero exit
+//! code. `UPDATE_DOCS=1` rewrites the outputs instead of comparing them.
 
 mod common;
 
@@ -100,11 +100,27 @@ fn examples(lines: &[&str]) -> Vec<Example> {
 
 #[test]
 fn the_guide_examples_print_what_the_guide_shows() {
-    let path = guide_path();
-    let text = std::fs::read_to_string(&path).expect("docs/cli.md exists");
+    check_examples(&guide_path(), 8);
+}
+
+#[test]
+fn the_readme_examples_print_what_the_readme_shows() {
+    check_examples(
+        &PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("README.md"),
+        1,
+    );
+}
+
+/// Runs every example of the Markdown file at `path` (at least `at_least` of them).
+fn check_examples(path: &std::path::Path, at_least: usize) {
+    let text = std::fs::read_to_string(path).expect("the file exists");
     let lines: Vec<&str> = text.lines().collect();
     let found = examples(&lines);
-    assert!(found.len() >= 8, "the guide has its examples");
+    assert!(
+        found.len() >= at_least,
+        "{} has its examples",
+        path.display()
+    );
     let home = common::home();
     let update = std::env::var_os("UPDATE_DOCS").is_some();
     let mut rewritten: Vec<String> = Vec::new();
@@ -145,12 +161,13 @@ fn the_guide_examples_print_what_the_guide_shows() {
     }
     if update {
         rewritten.extend(lines[cursor..].iter().map(|l| (*l).to_owned()));
-        std::fs::write(&path, rewritten.join("\n") + "\n").unwrap();
+        std::fs::write(path, rewritten.join("\n") + "\n").unwrap();
         return;
     }
     assert!(
         failures.is_empty(),
-        "docs/cli.md is out of date (UPDATE_DOCS=1 cargo test -p tcredis-cli --test docs):\n{}",
+        "{} is out of date (UPDATE_DOCS=1 cargo test -p tcredis-cli --test docs):\n{}",
+        path.display(),
         failures.join("\n")
     );
 }

@@ -109,3 +109,8 @@ pub const SERVICE: &str = "redis";
 pub const VERSION: &str = "2018-04-12";
 /// The action this crate implements.
 pub const ACTION: &str = "DescribeInstanceBackups";
+
+/// The README's examples, compiled and run as doctests (`cargo test --doc`).
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -232,6 +232,11 @@ pub fn read_optional_text(path: &Path, limit: u64) -> Result<Option<String>, Fil
     }
 }
 
+/// The README's examples, compiled and run as doctests (`cargo test --doc`).
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
+
 #[cfg(test)]
 mod tests {
     use super::*;

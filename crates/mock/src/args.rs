@@ -115,6 +115,11 @@ fn parse_clock(text: &str) -> Result<ClockStart, String> {
     ClockStart::parse(text).map_err(|e| e.to_string())
 }
 
+/// The clap definition of the flags (for the generated man page and completions).
+pub(crate) fn command() -> clap::Command {
+    <Args as clap::CommandFactory>::command()
+}
+
 /// What `--generate` asked for.
 #[derive(Debug, Clone)]
 enum Generate {

@@ -5,6 +5,14 @@
 //! - With the default `server` feature, [`MockServer`] (async) and [`BlockingMockServer`]
 //!   serve it over real loopback HTTP/1.1 and HTTP/2, optionally HTTPS with a CA made at start.
 //!
+//! # Features
+//!
+//! - `server` (default): the hyper/tokio/rustls server types above and the `tcredis-mock`
+//!   binary. Without it the crate is the sans-IO handler, data and scripts only (no tokio, no
+//!   sockets), for in-memory harnesses.
+//! - `record` (default): the binary's record mode (`--record-from`), which forwards to the real
+//!   endpoint through `tcredis-transport-hyper`; the library never uses it.
+//!
 //! ```no_run
 //! # #[cfg(feature = "server")]
 //! # async fn demo() -> std::io::Result<()> {
@@ -16,6 +24,7 @@
 //! ```
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod cassette;
 mod clock;
@@ -65,3 +74,8 @@ pub use script::{
 #[cfg(feature = "server")]
 pub use server::{BlockingMockServer, MockServer};
 pub use world::DEFAULT_BACKUP_DURATION;
+
+/// The README's examples, compiled and run as doctests (`cargo test --doc`).
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

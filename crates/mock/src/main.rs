@@ -2,6 +2,7 @@
 //! `listening on ...` line on stdout, and a graceful stop on SIGTERM, SIGINT or stdin EOF.
 
 mod args;
+mod docs_gen;
 #[cfg(feature = "record")]
 mod record;
 
@@ -11,6 +12,9 @@ use std::process::ExitCode;
 use tcredis_mock::{DEMO_SECRET_ID, DEMO_SECRET_KEY, MockServer};
 
 fn main() -> ExitCode {
+    if let Some(code) = docs_gen::run_hook(std::env::args_os().skip(1)) {
+        return code;
+    }
     let settings = match args::settings(std::env::var("TCREDIS_NOW").ok()) {
         Ok(settings) => settings,
         Err(message) => {

@@ -60,3 +60,8 @@ pub use resolve::{ResolveOverride, ResolveOverrideError};
 
 /// The `X-TC-RequestClient` value this crate sends (a custom suffix may be appended).
 pub const REQUEST_CLIENT: &str = concat!("tcredis_", env!("CARGO_PKG_VERSION"));
+
+/// The README's examples, compiled and run as doctests (`cargo test --doc`).
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

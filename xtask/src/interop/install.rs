@@ -28,7 +28,7 @@ pub(super) fn check_tools() -> Result<(), String> {
 }
 
 /// Creates (or reuses) a venv installed from `pins`; returns its python.
-pub(super) fn ensure_venv(ctx: &Context, dir: &Path, pins: &Path) -> Result<PathBuf, String> {
+pub(crate) fn ensure_venv(ctx: &Context, dir: &Path, pins: &Path) -> Result<PathBuf, String> {
     let python = dir.join("bin/python");
     let stamp = dir.join(".tcredis-pins");
     let wanted = fs::read_to_string(pins).map_err(|e| format!("{}: {e}", pins.display()))?;
@@ -60,7 +60,7 @@ pub(super) fn ensure_venv(ctx: &Context, dir: &Path, pins: &Path) -> Result<Path
 }
 
 /// Installs the Node SDK from the committed lock file (`npm ci`); returns its node_modules.
-pub(super) fn ensure_node(ctx: &Context, dir: &Path) -> Result<PathBuf, String> {
+pub(crate) fn ensure_node(ctx: &Context, dir: &Path) -> Result<PathBuf, String> {
     let source = ctx.root.join("tests/interop/node");
     let lock = fs::read_to_string(source.join("package-lock.json")).map_err(|e| e.to_string())?;
     let manifest = fs::read_to_string(source.join("package.json")).map_err(|e| e.to_string())?;

@@ -29,7 +29,7 @@
 //! 6. Writes each tool's stdout/stderr (and the mocks') to the scan folder, stops the mocks by
 //!    closing their stdin, and reports how many cases ran and passed.
 
-mod install;
+pub(crate) mod install;
 mod mock_process;
 mod scratch;
 mod suite;
