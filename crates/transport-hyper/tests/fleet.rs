@@ -613,3 +613,54 @@ fn fleet_futures_are_send() {
     send(&fleet.latest(LatestOptions::new(NOW)));
     send(&fleet.instances());
 }
+
+/// The mock's CAM policy (issue 12's fallback case, through the real permission check rather
+/// than a scripted error): the SecretId may describe instances region-wide and call everything
+/// on `crs-*` instances, but one instance is denied. A region-wide listing needs `instance/*`,
+/// so it is refused with `UnauthorizedOperation.NoCAMAuthed`; the fleet falls back to one
+/// listing per instance, and exactly the denied instance ends in ERROR.
+#[tokio::test]
+async fn a_cam_policy_denying_one_instance_falls_back_per_instance_and_fails_only_it() {
+    let spec = FleetSpec::new(30).stale(2).without_backups(2).isolated(1);
+    let truth = truth(&spec.seed(NOW), &["ap-guangzhou"]);
+    let denied = truth
+        .iter()
+        .find(|(_, t)| t.checked && t.newest.is_some())
+        .map(|((_, id), _)| id.clone())
+        .unwrap();
+    let policy = tcredis_mock::PolicySet::from_json(
+        format!(
+            r#"{{"Uin": "100000000001", "Policies": {{"{DEMO_SECRET_ID}": {{"statement": [
+                {{"effect": "allow", "action": ["redis:DescribeInstances"], "resource": ["*"]}},
+                {{"effect": "allow", "action": ["redis:*"], "resource": ["qcs::redis:*:uin/100000000001:instance/crs-*"]}},
+                {{"effect": "deny", "action": ["redis:*"], "resource": ["qcs::redis:*:uin/100000000001:instance/{denied}"]}}]}}}}}}"#
+        )
+        .as_bytes(),
+    )
+    .unwrap();
+    let server = mock(MockConfig::new().fleet(spec).policy(policy)).await;
+    let report = client(&server, 0)
+        .fleet(["ap-guangzhou"])
+        .check(CheckOptions::new(NOW).max_age(MAX_AGE).lookback(LOOKBACK))
+        .await;
+    assert_eq!(report.regions[0].fallbacks, [Fallback::PerInstance]);
+    assert_eq!(backups_without_instance_id(&server), 1, "asked once");
+    assert_eq!(report.requests, redis_requests(&server));
+    assert_eq!(report.instances.len(), truth.len());
+    for (c, ((_, id), t)) in report.instances.iter().zip(&truth) {
+        assert_eq!(&c.instance.instance_id, id);
+        let want = if *id == denied {
+            Verdict::Error
+        } else {
+            t.verdict(MAX_AGE, LOOKBACK)
+        };
+        assert_eq!(c.verdict(), want, "{id}");
+    }
+    let denied_answers = server
+        .journal()
+        .iter()
+        .filter(|e| e.code.as_deref() == Some("UnauthorizedOperation.NoCAMAuthed"))
+        .count();
+    // The region-wide listing and the denied instance's own listing.
+    assert_eq!(denied_answers, 2);
+}
