@@ -76,6 +76,7 @@ pub fn is_financial_region(region: &str) -> bool {
 /// assert!(is_loopback_host("http://localhost:8080"));
 /// assert!(!is_loopback_host("redis.tencentcloudapi.com"));
 /// ```
+#[doc(hidden)] // a host-string helper for the mock and verify, not API
 pub fn strip_scheme(raw_host: &str) -> &str {
     for scheme in ["http://", "https://"] {
         // Compare bytes: slicing the str could split a multi-byte character of a hostile Host.
@@ -91,6 +92,7 @@ pub fn strip_scheme(raw_host: &str) -> &str {
 /// Splits a received authority (`host`, `host:port`, `[v6]`, `[v6]:port`) into the host, IPv6
 /// brackets kept, and the port, when there is one made of digits. An unbracketed IPv6 address
 /// has no port; anything unexpected (`[::1]x`, `host:`, `host:ab`) is all host.
+#[doc(hidden)] // a host-string helper for the mock and verify, not API
 pub fn split_port(authority: &str) -> (&str, Option<&str>) {
     let (name, port) = if authority.starts_with('[') {
         match authority.find(']') {
@@ -116,6 +118,7 @@ pub fn split_port(authority: &str) -> (&str, Option<&str>) {
 /// Whether a received Host value (optionally with scheme and port) names an IP address, any
 /// address, not only 127/8 (a mock may listen on a LAN address), or `localhost`. This is the
 /// host class the mock's loopback leniency and region scoping apply to.
+#[doc(hidden)] // a host-string helper for the mock and verify, not API
 pub fn is_loopback_host(raw_host: &str) -> bool {
     let (name, _) = split_port(strip_scheme(raw_host));
     let name = name

@@ -66,28 +66,42 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-pub mod action;
 pub mod auto_backup;
 pub mod call;
 pub mod credentials;
 pub mod endpoint;
 pub mod error;
-pub mod exchange;
 pub mod fleet;
 pub mod freshness;
 pub mod instances;
-pub mod language;
-pub mod listing;
-pub mod pacer;
-pub mod pagination;
-pub mod random;
 pub mod request;
 pub mod response;
-pub mod retry;
 pub mod sign;
-pub mod skew;
 pub mod time;
 pub mod window;
+
+// The machine's building blocks. Their user-facing names are re-exported below; the modules
+// themselves are for tcredis' own crates, benches and tests: **not part of the public API**,
+// hidden from the documentation and from `crates/core/public-api.txt`, with no semver promise
+// (rustls keeps its `internal` module the same way). See docs/architecture.md, "Public API".
+#[doc(hidden)]
+pub mod action;
+#[doc(hidden)]
+pub mod exchange;
+#[doc(hidden)]
+pub mod language;
+#[doc(hidden)]
+pub mod listing;
+#[doc(hidden)]
+pub mod pacer;
+#[doc(hidden)]
+pub mod pagination;
+#[doc(hidden)]
+pub mod random;
+#[doc(hidden)]
+pub mod retry;
+#[doc(hidden)]
+pub mod skew;
 
 pub use action::{Action, Page, PagedAction, Signing};
 pub use credentials::Credentials;
@@ -98,10 +112,13 @@ pub use exchange::{
     Transmit,
 };
 pub use listing::{Listing, ListingEvent, ListingOptions};
-pub use pagination::{Drift, DriftPolicy};
+pub use pacer::{Pacer, PacerError};
+pub use pagination::{Drift, DriftKind, DriftPolicy, PageItem, PaginationConfigError};
 pub use request::DescribeInstanceBackupsRequest;
 pub use response::{Backup, DescribeInstanceBackupsResponse, RedisBackupSet};
-pub use retry::{RetryPolicy, TransportFailure};
+pub use retry::{
+    AttemptOutcome, GiveUpReason, RetryBudget, RetryConfigError, RetryPolicy, TransportFailure,
+};
 
 /// The Tencent Cloud product (service) name, used in the host and in the credential scope.
 pub const SERVICE: &str = "redis";

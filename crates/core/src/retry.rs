@@ -281,7 +281,8 @@ impl RetryPolicy {
             .map_or(self.cap, |d| d.min(self.cap))
     }
 
-    /// Starts the retry state of one call.
+    /// Starts the retry state of one call (the machine's building block: hidden, not API).
+    #[doc(hidden)]
     pub fn start(&self) -> RetryState {
         RetryState {
             policy: self.clone(),

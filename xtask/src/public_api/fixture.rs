@@ -38,6 +38,9 @@ fn fixture_json() -> serde_json::Value {
             "unstable-options",
             "--output-format",
             "json",
+            // As `rustdoc::generate` runs it: hidden items are in the JSON, and the listing
+            // leaves them out itself.
+            "--document-hidden-items",
         ])
         .arg(fixture_dir().join("lib.rs"))
         .arg("-o")
@@ -84,4 +87,15 @@ fn fixture_crate_listing_matches_the_expected_file_and_is_stable() {
     }
     // The fixture names only std items: no foreign-type finding.
     assert!(foreign::findings(&listing).is_empty());
+    // One signature names a type of the hidden module that the root does not re-export.
+    let unnameable = foreign::unnameable(&listing);
+    assert_eq!(
+        unnameable.keys().collect::<Vec<_>>(),
+        ["fixture::internal::Unnamed"],
+        "{unnameable:?}"
+    );
+    assert_eq!(
+        unnameable["fixture::internal::Unnamed"],
+        ["pub fn fixture::make_unnamed() -> fixture::internal::Unnamed"]
+    );
 }

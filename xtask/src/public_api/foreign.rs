@@ -16,7 +16,7 @@ pub fn findings(listing: &Listing) -> BTreeMap<String, Vec<String>> {
     let mut findings: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for line in &listing.lines {
         for mention in &line.mentions {
-            if !ALLOWED_CRATES.contains(&mention.krate.as_str()) {
+            if !mention.unnameable && !ALLOWED_CRATES.contains(&mention.krate.as_str()) {
                 findings
                     .entry(format!("{} -> {}", line.subject, mention.path))
                     .or_default()
@@ -25,6 +25,22 @@ pub fn findings(listing: &Listing) -> BTreeMap<String, Vec<String>> {
         }
     }
     findings
+}
+
+/// Every line naming an item of the crate that users cannot name, with those items' paths: a
+/// signature users can call but not write down (re-export the item at the crate root, or keep
+/// the signature out of the public API).
+pub fn unnameable(listing: &Listing) -> BTreeMap<String, Vec<String>> {
+    let mut found: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for line in &listing.lines {
+        for mention in line.mentions.iter().filter(|m| m.unnameable) {
+            found
+                .entry(mention.path.clone())
+                .or_default()
+                .push(line.text.clone());
+        }
+    }
+    found
 }
 
 /// Reads an allow-list: one `SUBJECT -> FOREIGN PATH` per line; blank lines and `#` comments

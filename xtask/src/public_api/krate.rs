@@ -53,15 +53,22 @@ impl<'j> Krate<'j> {
         })
     }
 
-    /// The documented item with this id (local items, plus a few external ones).
+    /// The documented item with this id (local items, plus a few external ones). A
+    /// `#[doc(hidden)]` item is not API: it is left out here, as plain rustdoc leaves it out,
+    /// so a hidden module is never walked while the items it holds stay listable under the
+    /// re-exports that name them (the JSON is written with `--document-hidden-items` so those
+    /// re-exports resolve).
     pub fn item(&self, id: Id) -> Option<&'j Value> {
-        self.index.get(&id.to_string())
+        self.index
+            .get(&id.to_string())
+            .filter(|item| !is_hidden(item))
     }
 
     /// Every impl block the crate itself declares (the index holds a few external items too).
     pub fn local_impls(&self) -> impl Iterator<Item = &'j Value> {
         self.index.values().filter(|item| {
             item.get("crate_id").and_then(Value::as_u64) == Some(0)
+                && !is_hidden(item)
                 && matches!(inner(item), Some(("impl", _)))
         })
     }
@@ -107,6 +114,23 @@ pub fn inner(item: &Value) -> Option<(&str, &Value)> {
 /// An item's name, if it has one (impls and `use` items do not).
 pub fn name(item: &Value) -> Option<&str> {
     item.get("name")?.as_str()
+}
+
+/// Whether the item carries `#[doc(hidden)]` (rustdoc JSON lists it among `attrs`, as
+/// `{"other": "#[doc(hidden)]"}`).
+pub fn is_hidden(item: &Value) -> bool {
+    item.get("attrs")
+        .and_then(Value::as_array)
+        .is_some_and(|attrs| {
+            attrs.iter().any(|attr| {
+                let text = attr
+                    .get("other")
+                    .and_then(Value::as_str)
+                    .or_else(|| attr.as_str())
+                    .unwrap_or("");
+                text.replace(' ', "") == "#[doc(hidden)]"
+            })
+        })
 }
 
 /// Whether the item is declared `pub` (enum variants and trait items say `default`).

@@ -133,6 +133,7 @@ impl Listing {
         for item in krate.local_impls() {
             if let Some(("impl", body)) = krate::inner(item)
                 && !body.get("trait").is_none_or(Value::is_null)
+                && !names_unreachable_local(krate, reach, body)
             {
                 builder.trait_impl(&root, body);
             }
@@ -685,6 +686,25 @@ impl Builder<'_, '_> {
         }
         self.push(&outside.path, Class::Item, "", joined, out);
     }
+}
+
+/// Whether a trait impl is for a local type, or of a local trait, that users cannot name: such
+/// an impl is not part of the API (`impl Clone for` a type inside a hidden module).
+fn names_unreachable_local(krate: &Krate<'_>, reach: &Reach, body: &Value) -> bool {
+    let local_unreachable = |id: Option<Id>| {
+        id.is_some_and(|id| {
+            krate.summary(id).is_some_and(|(c, _)| c == 0) && !reach.paths.contains_key(&id)
+        })
+    };
+    let trait_id = body
+        .get("trait")
+        .and_then(|t| t.get("id"))
+        .and_then(Value::as_u64);
+    let for_id = match tag(body.get("for").unwrap_or(&Value::Null)) {
+        Some(("resolved_path", p)) => p.get("id").and_then(Value::as_u64),
+        _ => None,
+    };
+    local_unreachable(trait_id) || local_unreachable(for_id)
 }
 
 /// The first listed local item a JSON value (a type, generic arguments) names, if any.

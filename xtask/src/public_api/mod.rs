@@ -176,6 +176,24 @@ pub fn run(ctx: &Context, args: &Args) -> Outcome {
         Ok(()) => {}
         Err(e) => failures.push(e),
     }
+    let unnameable = foreign::unnameable(&listing);
+    if !unnameable.is_empty() {
+        println!(
+            "public-api: public lines name {} item(s) of the crate that no public path reaches \
+             (re-export them at the crate root, or keep these signatures out of the API):",
+            unnameable.len()
+        );
+        for (path, lines) in &unnameable {
+            println!("  {path}");
+            for line in lines {
+                println!("      in: {line}");
+            }
+        }
+        failures.push(format!(
+            "{} unnameable item(s) in public signatures (listed above)",
+            unnameable.len()
+        ));
+    }
     if failures.is_empty() {
         Outcome::pass_with(counts)
     } else {

@@ -33,6 +33,9 @@ pub struct Mention {
     pub krate: String,
     /// The item's full path (`serde_json::value::Value`).
     pub path: String,
+    /// An item of the crate itself that users cannot name (no public path reaches it, e.g. one
+    /// inside a `#[doc(hidden)]` module that the crate root does not re-export).
+    pub unnameable: bool,
 }
 
 /// Text being rendered, with what it mentions.
@@ -40,7 +43,7 @@ pub struct Mention {
 pub struct Out {
     /// The rendered text.
     pub text: String,
-    /// External items named in `text`.
+    /// Items named in `text` that are another crate's, or the crate's own but unnameable.
     pub mentions: BTreeSet<Mention>,
     /// How many `<<UNRENDERED ...>>` markers `text` contains.
     pub unrendered: usize,
@@ -103,6 +106,13 @@ impl<'a, 'j> Renderer<'a, 'j> {
                     .unwrap_or(path[0])
                     .to_owned(),
                 path: full.clone(),
+                unnameable: false,
+            });
+        } else {
+            out.mentions.insert(Mention {
+                krate: path[0].to_owned(),
+                path: full.clone(),
+                unnameable: true,
             });
         }
         match PRELUDE.iter().find(|(long, _)| *long == full) {

@@ -16,7 +16,8 @@ pub const TOOLCHAIN: &str = "nightly";
 pub const TARGET_DIR: &str = "target/public-api";
 
 /// Runs `cargo +nightly rustdoc` for the library of the package in `crate_dir` (all features,
-/// so feature-gated API is listed too) and returns its parsed JSON.
+/// so feature-gated API is listed too; hidden items documented, see [`super::krate::is_hidden`])
+/// and returns its parsed JSON.
 pub fn generate(ctx: &Context, crate_dir: &Path) -> Result<Value, String> {
     if !tool_works("rustup", &["run", TOOLCHAIN, "rustdoc", "--version"]) {
         return Err(format!(
@@ -48,7 +49,16 @@ pub fn generate(ctx: &Context, crate_dir: &Path) -> Result<Value, String> {
         .args(["-p", &package, "--lib", "--all-features", "--locked"])
         .arg("--target-dir")
         .arg(&target_dir)
-        .args(["--", "-Z", "unstable-options", "--output-format", "json"])
+        // Hidden items are documented too, so re-exports out of `#[doc(hidden)]` modules
+        // resolve; `Krate::item` leaves every hidden item itself out of the listing.
+        .args([
+            "--",
+            "-Z",
+            "unstable-options",
+            "--output-format",
+            "json",
+            "--document-hidden-items",
+        ])
         // The stable toolchain that runs xtask exports these; the nightly build must not see them.
         .env_remove("RUSTUP_TOOLCHAIN")
         .env_remove("RUSTC")

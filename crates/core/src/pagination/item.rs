@@ -42,16 +42,6 @@ impl PageItem for BackupView<'_> {
     }
 }
 
-impl PageItem for serde_json::Value {
-    /// `BackupId` when it is a string; otherwise the compact JSON text of the item.
-    fn item_id(&self) -> Cow<'_, str> {
-        match self.get("BackupId").and_then(serde_json::Value::as_str) {
-            Some(id) => Cow::Borrowed(id),
-            None => Cow::Owned(self.to_string()),
-        }
-    }
-}
-
 impl PageItem for String {
     /// The string itself (handy for tests and for listings of plain ids).
     fn item_id(&self) -> Cow<'_, str> {

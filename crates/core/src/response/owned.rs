@@ -35,7 +35,7 @@ impl fmt::Debug for Backup {
 
 impl Backup {
     /// Parses one item from its raw JSON.
-    pub fn from_raw(raw: &RawValue) -> Result<Self, MalformedResponse> {
+    pub(crate) fn from_raw(raw: &RawValue) -> Result<Self, MalformedResponse> {
         let fields = super::envelope::typed_item(raw, "item")?;
         Ok(Self::from_parts(raw.get().into(), fields))
     }

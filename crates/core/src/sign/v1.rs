@@ -142,6 +142,7 @@ const UPPER_HEX: &[u8; 16] = b"0123456789ABCDEF";
 
 /// URL-encodes `value` as the v1 protocol wants: UTF-8 bytes, everything but
 /// `A-Z a-z 0-9 - _ . ~` as `%XY` with upper-case hex (a space is `%20`).
+#[doc(hidden)] // a form helper for the mock, tests and fuzz targets, not API
 pub fn url_encode(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     for &b in value.as_bytes() {
@@ -158,6 +159,7 @@ pub fn url_encode(value: &str) -> String {
 
 /// `name=value&...` with names and values URL-encoded by [`url_encode`], in the given order: a
 /// GET query string (without `?`) or an `application/x-www-form-urlencoded` body.
+#[doc(hidden)] // a form helper for the mock, tests and fuzz targets, not API
 pub fn encode_form<K: AsRef<str>, V: AsRef<str>>(params: &[(K, V)]) -> String {
     let mut out = String::new();
     for (n, (k, v)) in params.iter().enumerate() {
@@ -204,6 +206,7 @@ fn hex_value(b: u8) -> Option<u8> {
 }
 
 /// Decodes one form component: `+` is a space, `%XY` a byte (either hex case).
+#[doc(hidden)] // a form helper for the mock, tests and fuzz targets, not API
 pub fn url_decode(text: &str) -> Result<String, FormError> {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
@@ -229,6 +232,7 @@ pub fn url_decode(text: &str) -> Result<String, FormError> {
 
 /// Splits and decodes `a=1&b=2` (a query string without `?`, or a form body). Empty segments
 /// are skipped; a segment without `=` is a name with an empty value. Order is kept.
+#[doc(hidden)] // a form helper for the mock, tests and fuzz targets, not API
 pub fn parse_form(text: &str) -> Result<Vec<(String, String)>, FormError> {
     text.split('&')
         .filter(|segment| !segment.is_empty())
@@ -237,40 +241,6 @@ pub fn parse_form(text: &str) -> Result<Vec<(String, String)>, FormError> {
             Ok((url_decode(name)?, url_decode(value)?))
         })
         .collect()
-}
-
-/// Flattens JSON request parameters into v1/GET form pairs, as the SDKs do: a list becomes
-/// `Name.0`, `Name.1`, ... (0-based), a nested object `Name.Field`, strings stay raw, numbers
-/// print as JSON numbers, booleans as `true`/`false` (Go style), `null` is dropped.
-/// A top-level non-object yields nothing.
-pub fn flatten_json(params: &serde_json::Value) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    if let serde_json::Value::Object(map) = params {
-        for (name, value) in map {
-            flatten_into(name.clone(), value, &mut out);
-        }
-    }
-    out
-}
-
-fn flatten_into(name: String, value: &serde_json::Value, out: &mut Vec<(String, String)>) {
-    use serde_json::Value;
-    match value {
-        Value::Null => {}
-        Value::Bool(b) => out.push((name, b.to_string())),
-        Value::Number(n) => out.push((name, n.to_string())),
-        Value::String(s) => out.push((name, s.clone())),
-        Value::Array(items) => {
-            for (i, item) in items.iter().enumerate() {
-                flatten_into(format!("{name}.{i}"), item, out);
-            }
-        }
-        Value::Object(map) => {
-            for (field, item) in map {
-                flatten_into(format!("{name}.{field}"), item, out);
-            }
-        }
-    }
 }
 
 #[cfg(test)]
@@ -312,27 +282,6 @@ mod tests {
                 SignatureMethod::HmacSha1
             );
         }
-    }
-
-    #[test]
-    fn flattening_matches_the_sdks() {
-        let value = serde_json::json!({"Status": [2, 4], "Limit": 20, "Flag": true, "Gone": null,
-            "Filters": [{"Name": "n", "Values": ["a", "b"]}]});
-        let mut flat = flatten_json(&value);
-        flat.sort();
-        let expected: Vec<(String, String)> = [
-            ("Filters.0.Name", "n"),
-            ("Filters.0.Values.0", "a"),
-            ("Filters.0.Values.1", "b"),
-            ("Flag", "true"),
-            ("Limit", "20"),
-            ("Status.0", "2"),
-            ("Status.1", "4"),
-        ]
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-        assert_eq!(flat, expected);
     }
 
     #[test]

@@ -32,5 +32,9 @@ pub mod rfc3339;
 mod utc;
 
 pub use beijing::{BeijingTime, TimeFormatError};
-pub use civil::{CivilDate, civil_from_days, days_from_civil, days_in_month, is_leap_year};
+pub use civil::CivilDate;
+// The proleptic Gregorian calendar arithmetic behind the types above: for tcredis' own crates,
+// benches and tests, not API.
+#[doc(hidden)]
+pub use civil::{civil_from_days, days_from_civil, days_in_month, is_leap_year};
 pub use utc::{UtcDate, utc_date};

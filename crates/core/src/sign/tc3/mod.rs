@@ -36,6 +36,7 @@ mod check;
 mod floor;
 mod keys;
 mod params;
+#[doc(hidden)] // its one item is `tc3::PreparedSigner`
 pub mod prepared;
 mod signer;
 
