@@ -116,6 +116,13 @@ impl Default for ClientBuilder {
     }
 }
 
+impl Client {
+    /// Starts a builder.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+}
+
 impl ClientBuilder {
     /// Where credentials come from (asked before every attempt, so temporary credentials are
     /// refreshed by their provider).

@@ -12,7 +12,6 @@ use tcredis_core::pagination::DriftPolicy;
 use tcredis_core::request::DescribeInstanceBackupsRequest;
 use tcredis_core::response::{Backup, DescribeInstanceBackupsResponse};
 
-use crate::builder::ClientBuilder;
 use crate::engine::Engine;
 use crate::error::Error;
 use crate::fan_out::{self, FanOut};
@@ -26,11 +25,6 @@ pub struct Client {
 }
 
 impl Client {
-    /// Starts a builder.
-    pub fn builder() -> ClientBuilder {
-        ClientBuilder::default()
-    }
-
     pub(crate) fn from_parts(engine: Arc<Engine>, drift_policy: DriftPolicy) -> Self {
         Self {
             engine,

@@ -15,9 +15,9 @@ use tcredis_core::retry::TransportFailure;
 use tokio::time::Instant;
 use tracing::Instrument as _;
 
-use crate::credentials::{CredentialsError, SharedProvider};
 use crate::error::{Error, TimeoutKind, TransportErrorKind};
 use crate::http_stack::{Answer, HttpStack};
+use crate::provide::{CredentialsError, SharedProvider};
 
 /// Everything a client shares between its clones.
 #[derive(Debug, Clone)]

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use tcredis_core::error::ApiError;
 
-use crate::credentials::CredentialsError;
+use crate::provide::CredentialsError;
 
 /// Which time limit fired.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -45,6 +45,7 @@ mod error;
 pub mod fan_out;
 pub mod fleet;
 mod http_stack;
+mod provide;
 pub mod proxy;
 mod resolve;
 mod tls;

@@ -34,6 +34,7 @@ use super::profile_file::{IniLookup, ProfileFileProvider, pair_from};
 use super::static_provider::StaticProvider;
 use super::sts::{StsAssumeRoleProvider, WebIdentityProvider};
 use super::tccli::{LoginProvider, TccliProfileProvider, source_name};
+use super::{ChainStep, StepOutcome};
 use super::{CredentialsError, SharedProvider};
 
 /// The variable naming the CVM role to use (the Terraform provider's name); setting it asks
@@ -114,46 +115,6 @@ impl ChainConfig {
             self.profile.as_deref(),
             &self.system_credentials_file,
         )
-    }
-}
-
-/// What happened at one step of the chain.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum StepOutcome {
-    /// This source provided the credentials.
-    Used,
-    /// The source had nothing (why).
-    NotFound(String),
-    /// The source was not consulted (why).
-    Skipped(String),
-}
-
-/// One step of the chain: a source name (never a secret) and its outcome.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ChainStep {
-    /// E.g. `env TENCENTCLOUD_SECRET_ID/TENCENTCLOUD_SECRET_KEY`, `/home/u/.tencentcloud/credentials [default]`.
-    pub source: String,
-    /// What happened.
-    pub outcome: StepOutcome,
-}
-
-impl ChainStep {
-    fn new(source: impl Into<String>, outcome: StepOutcome) -> Self {
-        Self {
-            source: source.into(),
-            outcome,
-        }
-    }
-}
-
-impl fmt::Display for ChainStep {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.outcome {
-            StepOutcome::Used => write!(f, "{}: used", self.source),
-            StepOutcome::NotFound(why) => write!(f, "{}: {why}", self.source),
-            StepOutcome::Skipped(why) => write!(f, "{}: skipped ({why})", self.source),
-        }
     }
 }
 
