@@ -91,7 +91,7 @@ pub fn validate(req: &DescribeInstanceBackupsRequest) -> Result<(), CliError> {
 fn write_transmit(
     global: &GlobalOptions,
     out: &mut dyn Write,
-    transmit: &tcredis_core::exchange::Transmit,
+    transmit: &tcredis_core::Transmit,
 ) -> io::Result<()> {
     out.write_all(render(&transmit.request).as_bytes())?;
     if global.verbose > 0

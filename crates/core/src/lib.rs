@@ -80,18 +80,18 @@ pub mod sign;
 pub mod time;
 pub mod window;
 
+// The machine itself: private modules, every name users need re-exported below.
+mod action;
+mod exchange;
+mod listing;
+mod skew;
+
 // The machine's building blocks. Their user-facing names are re-exported below; the modules
 // themselves are for tcredis' own crates, benches and tests: **not part of the public API**,
 // hidden from the documentation and from `crates/core/public-api.txt`, with no semver promise
 // (rustls keeps its `internal` module the same way). See docs/architecture.md, "Public API".
 #[doc(hidden)]
-pub mod action;
-#[doc(hidden)]
-pub mod exchange;
-#[doc(hidden)]
 pub mod language;
-#[doc(hidden)]
-pub mod listing;
 #[doc(hidden)]
 pub mod pacer;
 #[doc(hidden)]
@@ -100,16 +100,14 @@ pub mod pagination;
 pub mod random;
 #[doc(hidden)]
 pub mod retry;
-#[doc(hidden)]
-pub mod skew;
 
 pub use action::{Action, Page, PagedAction, Signing};
 pub use credentials::Credentials;
 pub use endpoint::Endpoint;
 pub use error::{ApiError, ErrorCode, ResponseError};
 pub use exchange::{
-    CallContext, CallContextBuilder, ErrorKind, Event, Exchange, ExchangeError, Note, SharedPacer,
-    Transmit,
+    BREAKER_FAILURES, BREAKER_OPEN, CallContext, CallContextBuilder, ErrorKind, Event, Exchange,
+    ExchangeError, Note, SharedPacer, Transmit,
 };
 pub use listing::{Listing, ListingEvent, ListingOptions};
 pub use pacer::{Pacer, PacerError};

@@ -1,47 +1,4 @@
-//! [`Listing`]: every page of a paged action, one [`Exchange`] per page, with the paginator's
-//! drift detection and an item cap that does not come from the server.
-//!
-//! The call order is the [`Exchange`]'s (see [`crate::exchange`]): drain
-//! [`poll`](Listing::poll), then [`poll_transmit`](Listing::poll_transmit) and report the answer
-//! with [`handle_response`](Listing::handle_response) /
-//! [`handle_transport_error`](Listing::handle_transport_error), else sleep until
-//! [`poll_timeout`](Listing::poll_timeout) and call [`handle_timeout`](Listing::handle_timeout).
-//! Each accepted page comes out as [`ListingEvent::Page`] (only the items to yield, in server
-//! order); [`ListingEvent::Done`] or [`ListingEvent::Failed`] ends the listing. Memory stays flat:
-//! one page at a time (see the [pagination contract](crate::pagination)).
-//!
-//! ```
-//! use std::time::Instant;
-//! use tcredis_core::{
-//!     CallContext, Credentials, DescribeInstanceBackupsRequest, Endpoint, Listing, ListingEvent,
-//!     ListingOptions,
-//! };
-//!
-//! let ctx = CallContext::builder(Endpoint::parse("http://127.0.0.1:9")?).build();
-//! let base = DescribeInstanceBackupsRequest::builder().instance_id("crs-demo0001").build();
-//! let mut listing = Listing::new(ctx, base, ListingOptions::new().limit(2)?)?;
-//! let credentials = Credentials::new("AKIDexample", "example-key")?;
-//! let now = Instant::now();
-//! let mut pages = 0;
-//! let answers = [
-//!     r#"{"Response":{"TotalCount":3,"BackupSet":[{"BackupId":"a"},{"BackupId":"b"}],"RequestId":"r1"}}"#,
-//!     r#"{"Response":{"TotalCount":3,"BackupSet":[{"BackupId":"c"}],"RequestId":"r2"}}"#,
-//! ];
-//! for answer in answers {
-//!     let sent = listing.poll_transmit(now, 1_700_000_000, Some(&credentials)).expect("a page is due");
-//!     assert!(sent.request.body().starts_with(br#"{"Limit":2,"Offset":"#));
-//!     listing.handle_response(now, http::StatusCode::OK, &http::HeaderMap::new(), answer.as_bytes());
-//!     while let Some(event) = listing.poll() {
-//!         match event {
-//!             ListingEvent::Page(page) => pages += page.items.len(),
-//!             ListingEvent::Done => assert_eq!(pages, 3),
-//!             other => panic!("{other:?}"),
-//!         }
-//!     }
-//! }
-//! assert!(listing.is_finished());
-//! # Ok::<(), Box<dyn std::error::Error>>(())
-//! ```
+//! The listing machine of a paged action (documented on [`Listing`], re-exported at the crate root).
 
 use std::collections::VecDeque;
 use std::time::Instant;
@@ -103,7 +60,50 @@ pub enum ListingEvent<T> {
     Failed(ExchangeError),
 }
 
-/// Every page of a paged action: see the [module documentation](self).
+/// Every page of a paged action, one [`Exchange`] per page, with the paginator's
+/// drift detection and an item cap that does not come from the server.
+///
+/// The call order is the [`Exchange`]'s (see [`Exchange`]): drain
+/// [`poll`](Listing::poll), then [`poll_transmit`](Listing::poll_transmit) and report the answer
+/// with [`handle_response`](Listing::handle_response) /
+/// [`handle_transport_error`](Listing::handle_transport_error), else sleep until
+/// [`poll_timeout`](Listing::poll_timeout) and call [`handle_timeout`](Listing::handle_timeout).
+/// Each accepted page comes out as [`ListingEvent::Page`] (only the items to yield, in server
+/// order); [`ListingEvent::Done`] or [`ListingEvent::Failed`] ends the listing. Memory stays flat:
+/// one page at a time (see the [pagination contract](crate::pagination)).
+///
+/// ```
+/// use std::time::Instant;
+/// use tcredis_core::{
+///     CallContext, Credentials, DescribeInstanceBackupsRequest, Endpoint, Listing, ListingEvent,
+///     ListingOptions,
+/// };
+///
+/// let ctx = CallContext::builder(Endpoint::parse("http://127.0.0.1:9")?).build();
+/// let base = DescribeInstanceBackupsRequest::builder().instance_id("crs-demo0001").build();
+/// let mut listing = Listing::new(ctx, base, ListingOptions::new().limit(2)?)?;
+/// let credentials = Credentials::new("AKIDexample", "example-key")?;
+/// let now = Instant::now();
+/// let mut pages = 0;
+/// let answers = [
+///     r#"{"Response":{"TotalCount":3,"BackupSet":[{"BackupId":"a"},{"BackupId":"b"}],"RequestId":"r1"}}"#,
+///     r#"{"Response":{"TotalCount":3,"BackupSet":[{"BackupId":"c"}],"RequestId":"r2"}}"#,
+/// ];
+/// for answer in answers {
+///     let sent = listing.poll_transmit(now, 1_700_000_000, Some(&credentials)).expect("a page is due");
+///     assert!(sent.request.body().starts_with(br#"{"Limit":2,"Offset":"#));
+///     listing.handle_response(now, http::StatusCode::OK, &http::HeaderMap::new(), answer.as_bytes());
+///     while let Some(event) = listing.poll() {
+///         match event {
+///             ListingEvent::Page(page) => pages += page.items.len(),
+///             ListingEvent::Done => assert_eq!(pages, 3),
+///             other => panic!("{other:?}"),
+///         }
+///     }
+/// }
+/// assert!(listing.is_finished());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug)]
 pub struct Listing<A: PagedAction> {
     ctx: CallContext,

@@ -13,7 +13,7 @@
 //!
 //! # Call order
 //! 1. Per call, [`RetryPolicy::start`] gives a [`RetryState`].
-//! 2. Build and **sign** a request (fresh timestamp, corrected by the [`crate::skew`] estimator
+//! 2. Build and **sign** a request (fresh timestamp, corrected by the clock-skew estimator
 //!    when one is known), send it, and map the result into an [`AttemptOutcome`].
 //! 3. Call [`RetryState::handle_outcome`] with the outcome, the current time, the random source
 //!    and the budget (if any). Act on the [`RetryDecision`]:
@@ -93,7 +93,7 @@ pub enum AttemptOutcome {
         /// `Response.Error.Code`, e.g. `RequestLimitExceeded`.
         code: String,
         /// The server-minus-client clock offset in seconds estimated from this response's
-        /// `Date` header (see [`crate::skew::offset_from_date_header`]), when the response had
+        /// `Date` header (its time minus the local signing time), when the response had
         /// one. Estimate it against the **local, uncorrected** clock reading taken when the
         /// request was signed, so the offset replaces (rather than adds to) any earlier
         /// correction.
@@ -112,7 +112,7 @@ impl AttemptOutcome {
 
     /// Maps the result of parsing an HTTP 200 body (e.g. [`crate::response::parse_response`]):
     /// `Ok` is [`Success`](Self::Success), an API error keeps its code with `clock_offset`
-    /// (see [`crate::skew::offset_from_date_header`]), a malformed body is
+    /// (the `Date` header's time minus the local signing time), a malformed body is
     /// [`MalformedBody`](Self::MalformedBody).
     pub fn from_parse_result<T>(
         result: &Result<T, ResponseError>,
@@ -394,7 +394,7 @@ pub enum RetryDecision {
     /// Re-sign and send again at this instant (a backoff after `now`, possibly `now` itself).
     RetryAt(Instant),
     /// Re-sign at once with the clock corrected by this many seconds (server minus client);
-    /// feed it to [`crate::skew::SkewEstimator`].
+    /// the exchange machine keeps it for every later request of the client.
     RetryNowWithSkew(i64),
     /// Stop and report the last failure.
     GiveUp(GiveUpReason),

@@ -8,21 +8,8 @@
 //!
 //! All times are Unix seconds passed in by the caller; nothing here reads a clock.
 //!
-//! ```
-//! use tcredis_core::skew::SkewEstimator;
-//! use tcredis_core::time::http_date;
-//!
-//! let server = http_date::parse("Sun, 06 Nov 1994 08:49:37 GMT").unwrap();
-//! assert_eq!(server, 784_111_777);
-//! let mut skew = SkewEstimator::new();
-//! // The request was signed at local time server - 412: our clock is behind.
-//! let offset = skew.observe(server - 412, server);
-//! assert_eq!(offset, 412);
-//! assert_eq!(skew.corrected_timestamp(server - 400), server + 12);
-//! assert_eq!(skew.describe(), "your clock is 412 s behind the server");
-//! ```
-
-use crate::time::http_date;
+//! Crate-private: the exchange machine is its only user (the unit tests in `skew/dates.rs`
+//! drive it directly).
 
 /// The clock offset (server minus client, seconds) shown by one exchange: the local Unix time
 /// at which the request was signed and the server's `Date` (Unix seconds). Positive means the
@@ -30,12 +17,6 @@ use crate::time::http_date;
 /// resolution and includes the network delay), far inside the API's ±300 s window.
 pub fn estimate_offset(signed_at_unix: i64, server_date_unix: i64) -> i64 {
     server_date_unix.saturating_sub(signed_at_unix)
-}
-
-/// The clock offset shown by a response's `Date` header value, if there is one and it parses.
-pub fn offset_from_date_header(signed_at_unix: i64, date_header: Option<&str>) -> Option<i64> {
-    let server = http_date::parse(date_header?).ok()?;
-    Some(estimate_offset(signed_at_unix, server))
 }
 
 /// Words for a clock offset (server minus client): "your clock is 412 s behind the server".
@@ -60,13 +41,6 @@ impl SkewEstimator {
         Self::default()
     }
 
-    /// Records an exchange (local signing time and server `Date`, both Unix seconds) and
-    /// returns the new offset.
-    pub fn observe(&mut self, signed_at_unix: i64, server_date_unix: i64) -> i64 {
-        self.offset = estimate_offset(signed_at_unix, server_date_unix);
-        self.offset
-    }
-
     /// Sets the offset directly (e.g. from [`crate::retry::RetryDecision::RetryNowWithSkew`]).
     pub fn set_offset(&mut self, offset: i64) {
         self.offset = offset;
@@ -81,12 +55,10 @@ impl SkewEstimator {
     pub fn corrected_timestamp(&self, local_unix: i64) -> i64 {
         local_unix.saturating_add(self.offset)
     }
-
-    /// [`describe_offset`] of the current offset.
-    pub fn describe(&self) -> String {
-        describe_offset(self.offset)
-    }
 }
+
+#[cfg(test)]
+mod dates;
 
 #[cfg(test)]
 mod tests {

@@ -7,9 +7,9 @@
 use std::time::Instant;
 
 use tcredis_core::credentials::Secret;
-use tcredis_core::exchange::{CallContext, Event, Exchange, Note, Transmit};
 use tcredis_core::retry::{RetryPolicy, TransportFailure};
 use tcredis_core::sign::verify::{Tc3Request, VerifyOptions, verify_tc3};
+use tcredis_core::{CallContext, Event, Exchange, Note, Transmit};
 use tcredis_core::{Credentials, DescribeInstanceBackupsRequest, Endpoint};
 
 const KEY: &str = "failover-test-key";
@@ -147,7 +147,7 @@ fn a_host_that_failed_five_times_in_a_row_is_skipped_for_a_minute() {
     let req = DescribeInstanceBackupsRequest::new();
     let t0 = Instant::now();
     let creds = credentials();
-    for _ in 0..tcredis_core::exchange::BREAKER_FAILURES {
+    for _ in 0..tcredis_core::BREAKER_FAILURES {
         let mut call = Exchange::new(ctx.clone(), &req, t0);
         let t = call.poll_transmit(t0, 1_700_000_000, Some(&creds)).unwrap();
         assert_eq!(host(&t), "redis.tencentcloudapi.com");
@@ -169,7 +169,7 @@ fn a_host_that_failed_five_times_in_a_row_is_skipped_for_a_minute() {
         "redis.tencentcloudapi.com.cn",
         "the primary's breaker is open"
     );
-    let later = t0 + tcredis_core::exchange::BREAKER_OPEN;
+    let later = t0 + tcredis_core::BREAKER_OPEN;
     let mut call = Exchange::new(ctx, &req, later);
     let t = call
         .poll_transmit(later, 1_700_000_060, Some(&creds))

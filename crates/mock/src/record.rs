@@ -9,7 +9,7 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use tcredis_core::action::Action;
+use tcredis_core::Action;
 use tcredis_core::endpoint::Endpoint;
 use tcredis_core::error::ResponseError;
 use tcredis_mock::{CassetteEntry, ForwardAnswer, ForwardFuture, ForwardRequest, Upstream};

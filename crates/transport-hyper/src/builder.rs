@@ -5,9 +5,9 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
+use tcredis_core::CallContext;
 use tcredis_core::credentials::Credentials;
 use tcredis_core::endpoint::{ConnectAddress, Endpoint};
-use tcredis_core::exchange::CallContext;
 use tcredis_core::language;
 use tcredis_core::pacer::Pacer;
 use tcredis_core::pagination::DriftPolicy;

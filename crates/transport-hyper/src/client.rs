@@ -4,13 +4,13 @@
 use std::sync::Arc;
 
 use futures_util::stream::{self, Stream, StreamExt as _};
-use tcredis_core::action::{Action, Page, PagedAction};
 use tcredis_core::endpoint::Endpoint;
-use tcredis_core::exchange::{Event, Exchange, Transmit};
-use tcredis_core::listing::{Listing, ListingEvent, ListingOptions};
 use tcredis_core::pagination::DriftPolicy;
 use tcredis_core::request::DescribeInstanceBackupsRequest;
 use tcredis_core::response::{Backup, DescribeInstanceBackupsResponse};
+use tcredis_core::{Action, Page, PagedAction};
+use tcredis_core::{Event, Exchange, Transmit};
+use tcredis_core::{Listing, ListingEvent, ListingOptions};
 
 use crate::engine::Engine;
 use crate::error::Error;

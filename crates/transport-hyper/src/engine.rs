@@ -5,10 +5,10 @@
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use tcredis_core::Exchange;
-use tcredis_core::action::{Action, PagedAction};
 use tcredis_core::credentials::Credentials;
-use tcredis_core::exchange::{CallContext, ErrorKind, Event, ExchangeError, Note, Transmit};
-use tcredis_core::listing::{Listing, ListingEvent};
+use tcredis_core::{Action, PagedAction};
+use tcredis_core::{CallContext, ErrorKind, Event, ExchangeError, Note, Transmit};
+use tcredis_core::{Listing, ListingEvent};
 
 use crate::attempts::{AttemptOutcome, AttemptRecord};
 use tcredis_core::retry::TransportFailure;

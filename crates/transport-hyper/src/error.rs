@@ -103,7 +103,7 @@ pub enum Error {
         message: String,
     },
     /// A listing yielded more items than its cap
-    /// ([`ListingOptions::max_items`](tcredis_core::listing::ListingOptions::max_items)) and was
+    /// ([`ListingOptions::max_items`](tcredis_core::ListingOptions::max_items)) and was
     /// stopped: a server whose `TotalCount` never ends is not followed for ever.
     TooManyItems {
         /// The cap that was passed.

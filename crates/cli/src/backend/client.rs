@@ -4,8 +4,8 @@
 use std::sync::Arc;
 
 use futures_util::StreamExt;
+use tcredis_core::ListingOptions;
 use tcredis_core::error::{ApiError, HintContext};
-use tcredis_core::listing::ListingOptions;
 use tcredis_core::request::DescribeInstanceBackupsRequest;
 use tcredis_core::response::DescribeInstanceBackupsResponse;
 use tcredis_transport_hyper::credentials::{CredentialsError, SharedProvider};

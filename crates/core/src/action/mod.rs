@@ -1,17 +1,4 @@
-//! What an API 3.0 action is to the [exchange machine](crate::exchange): its names, where it is
-//! served, how it is signed, how its request becomes a body and how its answer is parsed.
-//!
-//! One trait, [`Action`], describes a single call; [`PagedAction`] adds the offset/limit paging
-//! rule a [`Listing`](crate::listing::Listing) needs. A new action is a type implementing them:
-//! no new loop, no new retry or pacing code.
-//!
-//! | action | type | signing | paged |
-//! |---|---|---|---|
-//! | redis `DescribeInstanceBackups` 2018-04-12 | [`DescribeInstanceBackupsRequest`](crate::request::DescribeInstanceBackupsRequest) | TC3 | yes (Limit ≤ 100) |
-//! | redis `DescribeInstances` 2018-04-12 | [`DescribeInstancesRequest`](crate::instances::DescribeInstancesRequest) | TC3 | yes (Limit ≤ 1000) |
-//! | redis `DescribeAutoBackupConfig` 2018-04-12 | [`DescribeAutoBackupConfigRequest`](crate::auto_backup::DescribeAutoBackupConfigRequest) | TC3 | no |
-//! | sts `AssumeRole` 2018-08-13 | [`AssumeRoleRequest`](crate::credentials::sts::AssumeRoleRequest) | TC3 | no |
-//! | sts `AssumeRoleWithWebIdentity` 2018-08-13 | [`AssumeRoleWithWebIdentityRequest`](crate::credentials::sts::AssumeRoleWithWebIdentityRequest) | none (`Authorization: SKIP`) | no |
+//! What an API 3.0 action is to the exchange machine (documented on [`Action`], re-exported at the crate root).
 
 mod describe_instance_backups;
 mod redis_fleet;
@@ -32,6 +19,21 @@ pub enum Signing {
 }
 
 /// One Tencent Cloud API 3.0 action, sent as a POST with a JSON body.
+///
+/// What an API 3.0 action is to the [exchange machine](crate::Exchange): its names, where it is
+/// served, how it is signed, how its request becomes a body and how its answer is parsed.
+///
+/// One trait, [`Action`], describes a single call; [`PagedAction`] adds the offset/limit paging
+/// rule a [`Listing`](crate::Listing) needs. A new action is a type implementing them:
+/// no new loop, no new retry or pacing code.
+///
+/// | action | type | signing | paged |
+/// |---|---|---|---|
+/// | redis `DescribeInstanceBackups` 2018-04-12 | [`DescribeInstanceBackupsRequest`](crate::request::DescribeInstanceBackupsRequest) | TC3 | yes (Limit ≤ 100) |
+/// | redis `DescribeInstances` 2018-04-12 | [`DescribeInstancesRequest`](crate::instances::DescribeInstancesRequest) | TC3 | yes (Limit ≤ 1000) |
+/// | redis `DescribeAutoBackupConfig` 2018-04-12 | [`DescribeAutoBackupConfigRequest`](crate::auto_backup::DescribeAutoBackupConfigRequest) | TC3 | no |
+/// | sts `AssumeRole` 2018-08-13 | [`AssumeRoleRequest`](crate::credentials::sts::AssumeRoleRequest) | TC3 | no |
+/// | sts `AssumeRoleWithWebIdentity` 2018-08-13 | [`AssumeRoleWithWebIdentityRequest`](crate::credentials::sts::AssumeRoleWithWebIdentityRequest) | none (`Authorization: SKIP`) | no |
 pub trait Action {
     /// The parsed success answer.
     type Output: std::fmt::Debug;

@@ -41,8 +41,8 @@ pub enum Note {
         /// Server minus local, seconds.
         offset: i64,
     },
-    /// A server `Date` further than [`MAX_PLAUSIBLE_SKEW_SECONDS`](super::MAX_PLAUSIBLE_SKEW_SECONDS)
-    /// from the local clock was ignored.
+    /// A server `Date` more than 7 days from the local clock was ignored (a week covers a
+    /// restored snapshot or a dead RTC battery; a `Date` of year 0 or 9999 is refused).
     SkewIgnored {
         /// What the `Date` claimed, server minus local, seconds.
         offset: i64,

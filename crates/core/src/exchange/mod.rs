@@ -1,53 +1,4 @@
-//! [`Exchange`]: the sans-IO state machine of one API call, in the manner of quinn-proto.
-//!
-//! The machine owns every protocol decision of a call: it waits for the shared pacer, builds and
-//! signs each attempt afresh (new timestamp, corrected by the client's clock-skew estimate),
-//! classifies the answer (error envelope, HTTP status, body — parsed once), retries as the
-//! [`RetryPolicy`](crate::retry::RetryPolicy) says (backoff with seeded jitter, retry budget),
-//! corrects the clock from the server's `Date` when a timestamp is refused, and keeps the
-//! whole-call deadline. It never reads a clock, never opens a socket and never sleeps: time comes
-//! in as arguments, requests go out as [`Transmit`]s, answers come back as bytes.
-//!
-//! # Call order
-//! A driver loops:
-//! 1. **Events**: `while let Some(event) = exchange.poll()`; [`Event::Done`] and
-//!    [`Event::Failed`] end the call, [`Event::Note`]s are for tracing.
-//! 2. **Transmit**: `exchange.poll_transmit(now, unix_time, credentials)`. When it gives a
-//!    [`Transmit`], send `transmit.request` as it is, then report the answer with
-//!    [`handle_response`](Exchange::handle_response) or the failure with
-//!    [`handle_transport_error`](Exchange::handle_transport_error). If
-//!    [`poll_timeout`](Exchange::poll_timeout) passes while the request is in flight, call
-//!    [`handle_timeout`](Exchange::handle_timeout) instead and drop the request. Go to 1.
-//! 3. **Wait**: otherwise sleep until [`poll_timeout`](Exchange::poll_timeout), call
-//!    [`handle_timeout`](Exchange::handle_timeout), go to 1.
-//!
-//! `now` is a monotonic [`Instant`] (pacing, backoff, deadline); `unix_time` is the wall clock
-//! in Unix seconds (only for `X-TC-Timestamp`). The same machine drives async clients, blocking
-//! code and simulated-time tests.
-//!
-//! ```
-//! use std::time::Instant;
-//! use tcredis_core::{
-//!     CallContext, Credentials, DescribeInstanceBackupsRequest, Endpoint, Event, Exchange,
-//! };
-//!
-//! let ctx = CallContext::builder(Endpoint::parse("http://127.0.0.1:9")?).region("ap-guangzhou").build();
-//! let request = DescribeInstanceBackupsRequest::builder().instance_id("crs-demo0001").build();
-//! let credentials = Credentials::new("AKIDexample", "example-key")?;
-//! let t0 = Instant::now();
-//! let mut call = Exchange::new(ctx, &request, t0);
-//! let transmit = call.poll_transmit(t0, 1_700_000_000, Some(&credentials)).expect("sends at once");
-//! assert_eq!(transmit.request.headers()["x-tc-action"], "DescribeInstanceBackups");
-//!
-//! // ... send it; the server answers:
-//! let body = br#"{"Response":{"TotalCount":0,"BackupSet":[],"RequestId":"r-1"}}"#;
-//! call.handle_response(t0, http::StatusCode::OK, &http::HeaderMap::new(), body);
-//! match call.poll() {
-//!     Some(Event::Done(page)) => assert_eq!(page.request_id, "r-1"),
-//!     other => panic!("{other:?}"),
-//! }
-//! # Ok::<(), Box<dyn std::error::Error>>(())
-//! ```
+//! The exchange machine of one API call (documented on [`Exchange`], re-exported at the crate root).
 
 mod context;
 mod error;
@@ -58,9 +9,7 @@ use std::collections::VecDeque;
 use std::marker::PhantomData;
 use std::time::Instant;
 
-pub use context::{
-    CallContext, CallContextBuilder, DEFAULT_LANGUAGE, MAX_PLAUSIBLE_SKEW_SECONDS, SharedPacer,
-};
+pub use context::{CallContext, CallContextBuilder, MAX_PLAUSIBLE_SKEW_SECONDS, SharedPacer};
 pub use error::{ErrorKind, ExchangeError};
 pub use event::{Event, Note, Transmit};
 pub use failover::{BREAKER_FAILURES, BREAKER_OPEN, triggers_failover};
@@ -92,7 +41,56 @@ enum State {
     Finished,
 }
 
-/// One API call: see the [module documentation](self) for the call order.
+/// The sans-IO state machine of one API call, in the manner of quinn-proto.
+///
+/// The machine owns every protocol decision of a call: it waits for the shared pacer, builds and
+/// signs each attempt afresh (new timestamp, corrected by the client's clock-skew estimate),
+/// classifies the answer (error envelope, HTTP status, body — parsed once), retries as the
+/// [`RetryPolicy`](crate::retry::RetryPolicy) says (backoff with seeded jitter, retry budget),
+/// corrects the clock from the server's `Date` when a timestamp is refused, and keeps the
+/// whole-call deadline. It never reads a clock, never opens a socket and never sleeps: time comes
+/// in as arguments, requests go out as [`Transmit`]s, answers come back as bytes.
+///
+/// # Call order
+/// A driver loops:
+/// 1. **Events**: `while let Some(event) = exchange.poll()`; [`Event::Done`] and
+///    [`Event::Failed`] end the call, [`Event::Note`]s are for tracing.
+/// 2. **Transmit**: `exchange.poll_transmit(now, unix_time, credentials)`. When it gives a
+///    [`Transmit`], send `transmit.request` as it is, then report the answer with
+///    [`handle_response`](Exchange::handle_response) or the failure with
+///    [`handle_transport_error`](Exchange::handle_transport_error). If
+///    [`poll_timeout`](Exchange::poll_timeout) passes while the request is in flight, call
+///    [`handle_timeout`](Exchange::handle_timeout) instead and drop the request. Go to 1.
+/// 3. **Wait**: otherwise sleep until [`poll_timeout`](Exchange::poll_timeout), call
+///    [`handle_timeout`](Exchange::handle_timeout), go to 1.
+///
+/// `now` is a monotonic [`Instant`] (pacing, backoff, deadline); `unix_time` is the wall clock
+/// in Unix seconds (only for `X-TC-Timestamp`). The same machine drives async clients, blocking
+/// code and simulated-time tests.
+///
+/// ```
+/// use std::time::Instant;
+/// use tcredis_core::{
+///     CallContext, Credentials, DescribeInstanceBackupsRequest, Endpoint, Event, Exchange,
+/// };
+///
+/// let ctx = CallContext::builder(Endpoint::parse("http://127.0.0.1:9")?).region("ap-guangzhou").build();
+/// let request = DescribeInstanceBackupsRequest::builder().instance_id("crs-demo0001").build();
+/// let credentials = Credentials::new("AKIDexample", "example-key")?;
+/// let t0 = Instant::now();
+/// let mut call = Exchange::new(ctx, &request, t0);
+/// let transmit = call.poll_transmit(t0, 1_700_000_000, Some(&credentials)).expect("sends at once");
+/// assert_eq!(transmit.request.headers()["x-tc-action"], "DescribeInstanceBackups");
+///
+/// // ... send it; the server answers:
+/// let body = br#"{"Response":{"TotalCount":0,"BackupSet":[],"RequestId":"r-1"}}"#;
+/// call.handle_response(t0, http::StatusCode::OK, &http::HeaderMap::new(), body);
+/// match call.poll() {
+///     Some(Event::Done(page)) => assert_eq!(page.request_id, "r-1"),
+///     other => panic!("{other:?}"),
+/// }
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug)]
 pub struct Exchange<A: Action> {
     ctx: CallContext,

@@ -3,7 +3,7 @@
 //! JSON for pass-through.
 //!
 //! Paging: `Limit` defaults to 20 on the server and may be at most 1000; a
-//! [`Listing`](crate::listing::Listing) of this action asks for 1000 per page (fewest requests).
+//! [`Listing`](crate::Listing) of this action asks for 1000 per page (fewest requests).
 //!
 //! ```
 //! use tcredis_core::instances::{DescribeInstancesRequest, parse_response};

@@ -11,9 +11,9 @@ use std::sync::Arc;
 
 use tcredis_core::credentials::{Credentials, sts};
 use tcredis_core::endpoint::Endpoint;
-use tcredis_core::exchange::{CallContext, ErrorKind, Event};
 use tcredis_core::retry::RetryPolicy;
 use tcredis_core::{Action, Exchange};
+use tcredis_core::{CallContext, ErrorKind, Event};
 
 use super::StaticProvider;
 use super::cache::{Expiring, RefreshCache, now_unix};

@@ -50,10 +50,10 @@ mod survey;
 use std::sync::Arc;
 
 use futures_util::stream::{self, StreamExt as _};
+use tcredis_core::ListingOptions;
 use tcredis_core::fleet::Fallback;
 use tcredis_core::freshness::{Judgement, Verdict};
 use tcredis_core::instances::{DescribeInstancesRequest, Instance};
-use tcredis_core::listing::ListingOptions;
 use tcredis_core::response::Backup;
 
 use crate::client::Client;

@@ -6,11 +6,11 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use futures_util::StreamExt as _;
+use tcredis_core::ListingOptions;
 use tcredis_core::fleet::{
     Fallback, GOOD_STATUSES, MAX_BACKUPS_PER_DAY, listing_cap, refuses_status_filter,
 };
 use tcredis_core::freshness::GoodBackups;
-use tcredis_core::listing::ListingOptions;
 use tcredis_core::request::DescribeInstanceBackupsRequest;
 use tcredis_core::response::Backup;
 use tcredis_core::time::BeijingTime;

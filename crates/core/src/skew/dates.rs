@@ -1,10 +1,11 @@
-//! HTTP dates and skew estimation: a round trip through all three RFC 9110 forms for any
+//! Unit tests of the crate-private skew estimator (moved from `tests/skew_dates.rs`): HTTP
+//! dates and skew estimation: a round trip through all three RFC 9110 forms for any
 //! instant, `time::http_date::format` agreeing with an independent oracle, and the corrected
 //! timestamp landing inside the API's ±300 s window.
 
+use super::{SkewEstimator, describe_offset, estimate_offset};
+use crate::time::http_date::{self, parse as parse_http_date};
 use proptest::prelude::*;
-use tcredis_core::skew::{SkewEstimator, describe_offset, estimate_offset};
-use tcredis_core::time::http_date::{self, parse as parse_http_date};
 use tcredis_testkit::time_text::civil_from_days;
 
 const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
@@ -70,7 +71,7 @@ proptest! {
         // seconds after receiving it.
         let signed_at = server_now + client_error;
         let mut skew = SkewEstimator::new();
-        skew.observe(signed_at, server_now + latency);
+        skew.set_offset(estimate_offset(signed_at, server_now + latency));
         // The retry `later` seconds on.
         let local = signed_at + later;
         let corrected = skew.corrected_timestamp(local);
@@ -91,16 +92,24 @@ fn offsets_and_words() {
     assert_eq!(s.offset(), 0);
     s.set_offset(-7);
     assert_eq!(s.corrected_timestamp(100), 93);
-    assert_eq!(s.describe(), "your clock is 7 s ahead of the server");
+    assert_eq!(
+        describe_offset(s.offset()),
+        "your clock is 7 s ahead of the server"
+    );
 }
 
 #[test]
 fn offset_from_a_date_header() {
-    use tcredis_core::skew::offset_from_date_header;
+    let server = parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT").unwrap();
+    assert_eq!(server, 784_111_777);
+    let mut skew = SkewEstimator::new();
+    // The request was signed at local time server - 412: our clock is behind.
+    skew.set_offset(estimate_offset(server - 412, server));
+    assert_eq!(skew.offset(), 412);
+    assert_eq!(skew.corrected_timestamp(server - 400), server + 12);
     assert_eq!(
-        offset_from_date_header(784_111_777 - 412, Some("Sun, 06 Nov 1994 08:49:37 GMT")),
-        Some(412)
+        describe_offset(skew.offset()),
+        "your clock is 412 s behind the server"
     );
-    assert_eq!(offset_from_date_header(0, Some("yesterday")), None);
-    assert_eq!(offset_from_date_header(0, None), None);
+    assert!(parse_http_date("yesterday").is_err());
 }
