@@ -5,13 +5,8 @@
 
 mod common;
 
-use common::{home, run_seeded, seeded};
+use common::{closed_endpoint, home, run_seeded, seeded};
 use tcredis_mock::{Script, Step};
-
-fn closed_endpoint() -> String {
-    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    format!("http://{}", l.local_addr().unwrap())
-}
 
 #[test]
 fn without_v_only_the_final_error_is_printed() {

@@ -695,9 +695,7 @@ fn a_failed_single_query_prints_nothing_on_stdout() {
         assert_eq!(out.stdout, "", "{format}");
     }
     // A network failure.
-    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let endpoint = format!("http://{}", closed.local_addr().unwrap());
-    drop(closed);
+    let endpoint = common::closed_endpoint();
     let out = common::run(
         home.path(),
         &[

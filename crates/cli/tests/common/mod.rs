@@ -238,3 +238,10 @@ pub fn run_seeded(seeded: &Seeded, home: &Path, args: &[&str]) -> Output {
     all.extend_from_slice(args);
     run(home, &all, &doc_env())
 }
+
+/// An `http://127.0.0.1:PORT` endpoint where nothing listens: the port was bound, then
+/// released, so a connection is refused (a network failure).
+pub fn closed_endpoint() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    format!("http://{}", listener.local_addr().unwrap())
+}

@@ -435,21 +435,35 @@ mod tests {
         out
     }
 
+    /// A case's headers as the `(&str, &str)` pairs `SigningParams` takes.
+    fn borrowed(headers: &[(String, String)]) -> Vec<(&str, &str)> {
+        headers
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .collect()
+    }
+
+    /// A case's POST (no query) to the `redis` service.
+    fn post_params<'a>(
+        headers: &'a [(&'a str, &'a str)],
+        body: &'a [u8],
+        timestamp: u64,
+    ) -> SigningParams<'a> {
+        SigningParams {
+            method: "POST",
+            query: "",
+            headers,
+            payload: Payload::Bytes(body),
+            timestamp,
+            service: "redis",
+        }
+    }
+
     #[test]
     fn the_cached_floor_compresses_exactly_what_the_cached_path_must() {
         for (headers, body, timestamp, secret) in cases() {
-            let headers: Vec<(&str, &str)> = headers
-                .iter()
-                .map(|(n, v)| (n.as_str(), v.as_str()))
-                .collect();
-            let params = SigningParams {
-                method: "POST",
-                query: "",
-                headers: &headers,
-                payload: Payload::Bytes(&body),
-                timestamp,
-                service: "redis",
-            };
+            let headers = borrowed(&headers);
+            let params = post_params(&headers, &body, timestamp);
             let secret = Secret::new(secret);
             let cache = SigningKeyCache::new();
             let first = sign_cached(&params, SECRET_ID, &secret, &cache).unwrap();
@@ -472,18 +486,8 @@ mod tests {
     #[test]
     fn the_benchmark_request_costs_nine_compressions_cached_and_twenty_four_uncached() {
         let (headers, body, timestamp, secret) = cases().remove(0);
-        let headers: Vec<(&str, &str)> = headers
-            .iter()
-            .map(|(n, v)| (n.as_str(), v.as_str()))
-            .collect();
-        let params = SigningParams {
-            method: "POST",
-            query: "",
-            headers: &headers,
-            payload: Payload::Bytes(&body),
-            timestamp,
-            service: "redis",
-        };
+        let headers = borrowed(&headers);
+        let params = post_params(&headers, &body, timestamp);
         let secret = Secret::new(secret);
         // Body 133 bytes: 3 blocks. Canonical request 152 bytes, first block absorbed: 2.
         // HMAC of a 120-byte string-to-sign after the ipad block: 3, outer: 1.
@@ -498,18 +502,8 @@ mod tests {
     #[test]
     fn the_uncached_floor_compresses_exactly_what_the_uncached_path_must() {
         for (headers, body, timestamp, secret) in cases() {
-            let headers: Vec<(&str, &str)> = headers
-                .iter()
-                .map(|(n, v)| (n.as_str(), v.as_str()))
-                .collect();
-            let params = SigningParams {
-                method: "POST",
-                query: "",
-                headers: &headers,
-                payload: Payload::Bytes(&body),
-                timestamp,
-                service: "redis",
-            };
+            let headers = borrowed(&headers);
+            let params = post_params(&headers, &body, timestamp);
             let secret = Secret::new(secret);
             // The uncached path: a key derived for this signature, then the general signer.
             let date = UtcDate::from_unix(timestamp);
