@@ -581,7 +581,7 @@ impl Builder<'_, '_> {
             return;
         }
         let trait_ = body.get("trait").unwrap_or(&Value::Null);
-        let trait_id = trait_.get("id").and_then(Value::as_u64);
+        let (trait_id, for_id) = impl_ids(body);
         let trait_path = trait_id
             .and_then(|id| self.krate.summary(id))
             .map(|(_, p)| p.join("::"));
@@ -592,10 +592,6 @@ impl Builder<'_, '_> {
             return;
         }
         let for_type = body.get("for").unwrap_or(&Value::Null);
-        let for_id = match tag(for_type) {
-            Some(("resolved_path", p)) => p.get("id").and_then(Value::as_u64),
-            _ => None,
-        };
         let home = for_id
             .and_then(|id| self.reach.paths.get(&id))
             .or_else(|| trait_id.and_then(|id| self.reach.paths.get(&id)))
@@ -696,6 +692,12 @@ fn names_unreachable_local(krate: &Krate<'_>, reach: &Reach, body: &Value) -> bo
             krate.summary(id).is_some_and(|(c, _)| c == 0) && !reach.paths.contains_key(&id)
         })
     };
+    let (trait_id, for_id) = impl_ids(body);
+    local_unreachable(trait_id) || local_unreachable(for_id)
+}
+
+/// The ids of a trait impl's trait and of its self type (when that is a path).
+fn impl_ids(body: &Value) -> (Option<Id>, Option<Id>) {
     let trait_id = body
         .get("trait")
         .and_then(|t| t.get("id"))
@@ -704,7 +706,7 @@ fn names_unreachable_local(krate: &Krate<'_>, reach: &Reach, body: &Value) -> bo
         Some(("resolved_path", p)) => p.get("id").and_then(Value::as_u64),
         _ => None,
     };
-    local_unreachable(trait_id) || local_unreachable(for_id)
+    (trait_id, for_id)
 }
 
 /// The first listed local item a JSON value (a type, generic arguments) names, if any.
